@@ -1,0 +1,1 @@
+"""Policy Option Explorer: compare policy options on scores, legal hurdles, stances and vetoes."""

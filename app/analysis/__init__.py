@@ -1,0 +1,1 @@
+"""Pure analysis: no FastAPI, no Session. Filtering, scores, sensitivity, vetoes, diffs."""

@@ -1,0 +1,118 @@
+"""The `explorer` command: serve, migrate, load, export, check, check-sources."""
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from sqlmodel import Session
+
+from app.config import ROOT, Settings, get_settings
+from app.dataset.check import DatasetInvalid, load_dataset
+from app.dataset.export import export_dataset, to_yaml
+from app.dataset.load import import_dataset, latest_revision
+from app.db import make_engine
+
+
+def alembic_config(url: str):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url)
+    return cfg
+
+
+def migrate(settings: Settings) -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(settings.database_url), "head")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Policy Option Explorer: compare policy options side by side."""
+
+
+@main.command("migrate")
+def migrate_cmd() -> None:
+    """Create or upgrade the database schema (Alembic upgrade head)."""
+    migrate(get_settings())
+    click.echo("database is at the latest schema")
+
+
+@main.command("check")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+def check_cmd(file: Path) -> None:
+    """Validate a dataset FILE; print every problem with file, line and field."""
+    try:
+        ds = load_dataset(file)
+    except DatasetInvalid as exc:
+        click.echo(exc.report(), err=True)
+        n = len(exc.problems)
+        click.echo(f"{file.name}: {n} problem{'s' if n != 1 else ''}", err=True)
+        sys.exit(1)
+    click.echo(f"{file.name}: valid ({len(ds.options)} options, {len(ds.stances)} stances)")
+
+
+@main.command("load")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), required=False)
+@click.option("--if-empty", is_flag=True, help="Load only when the database holds no dataset yet.")
+def load_cmd(file: Path | None, if_empty: bool) -> None:
+    """Import FILE (default: the bundled dataset) atomically. Invalid files change nothing."""
+    settings = get_settings()
+    path = file or settings.default_dataset
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        if if_empty and latest_revision(session) is not None:
+            click.echo("database already holds a dataset; not loading")
+            return
+        try:
+            ds = load_dataset(path)
+        except DatasetInvalid as exc:
+            click.echo(exc.report(), err=True)
+            click.echo(f"{path.name}: not loaded; the database is unchanged", err=True)
+            sys.exit(1)
+        result = import_dataset(session, ds)
+    engine.dispose()
+    if result.changed:
+        click.echo(f"loaded {path.name} as revision {result.revision}")
+    else:
+        click.echo(f"{path.name} is unchanged; still revision {result.revision}")
+
+
+@main.command("export")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Default: stdout.")
+def export_cmd(out: Path | None) -> None:
+    """Write the loaded dataset back as YAML in the dataset file format."""
+    engine = make_engine(get_settings().database_url)
+    with Session(engine) as session:
+        ds = export_dataset(session)
+    engine.dispose()
+    if ds is None:
+        click.echo("no dataset is loaded; run `explorer load` first", err=True)
+        sys.exit(1)
+    text = to_yaml(ds)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+
+
+@main.command("serve")
+@click.option(
+    "--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="$HOST or 127.0.0.1"
+)
+@click.option(
+    "--port",
+    default=lambda: int(os.environ.get("PORT", "8000")),
+    type=int,
+    show_default="$PORT or 8000",
+)
+def serve_cmd(host: str, port: int) -> None:
+    """Serve the web app with uvicorn."""
+    import uvicorn
+
+    click.echo(f"serving on http://{host}:{port}")
+    uvicorn.run("app.main:app_from_env", factory=True, host=host, port=port, log_level="warning")

@@ -1,0 +1,30 @@
+"""One Settings class for the whole app; every value can come from an APP_ environment variable."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATASET = (
+    Path(__file__).resolve().parent / "dataset" / "default" / ("ukraine-security-guarantees.yaml")
+)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="APP_", frozen=True)
+
+    database_url: str = "sqlite:///data/explorer.db"
+    default_dataset: Path = DEFAULT_DATASET
+    templates_dir: Path = ROOT / "templates"
+    static_dir: Path = ROOT / "static"
+    # Request bodies above this size get a 413 before any parsing.
+    max_body_bytes: int = 16_384
+    # Rendered pages are cached per (URL, dataset revision); 0 disables the cache.
+    page_cache_size: int = 512
+    debug: bool = False
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

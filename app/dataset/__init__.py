@@ -1,0 +1,1 @@
+"""The dataset file: its schema, validation with file:line messages, import and export."""

@@ -1,0 +1,261 @@
+"""Validate a dataset file and report every problem at once, each with file, line and field path."""
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from app.dataset.schema import Dataset
+
+Loc = tuple[str | int, ...]
+MAX_FILE_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Loc
+    message: str
+    line: int | None = None
+
+    def field(self) -> str:
+        out = ""
+        for part in self.path:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        return out or "(file)"
+
+    def format(self, filename: str) -> str:
+        where = f"{filename}:{self.line}" if self.line else filename
+        return f"{where} {self.field()}: {self.message}"
+
+
+class DatasetInvalid(Exception):
+    def __init__(self, filename: str, problems: list[Problem]) -> None:
+        self.filename = filename
+        self.problems = problems
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        return "\n".join(p.format(self.filename) for p in self.problems)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    raw: Any
+    lines: dict[Loc, int]
+    problems: list[Problem]
+
+
+def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[Problem]) -> None:
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            k = key.value
+            if k in seen:
+                problems.append(Problem((*loc, k), "duplicate key", key.start_mark.line + 1))
+            seen.add(k)
+            # Point at the key's line: that is where an author looks for the field.
+            lines[(*loc, k)] = key.start_mark.line + 1
+            _walk(value, (*loc, k), lines, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, (*loc, i), lines, problems)
+
+
+def parse_text(text: str) -> Parsed:
+    lines: dict[Loc, int] = {}
+    problems: list[Problem] = []
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        return Parsed(
+            None, {}, [Problem((), f"not valid YAML: {getattr(exc, 'problem', exc)}", line)]
+        )
+    if node is not None:
+        _walk(node, (), lines, problems)
+    if not isinstance(raw, dict):
+        problems.append(
+            Problem((), "the file must be a YAML mapping with dossier, criteria, ...", 1)
+        )
+    return Parsed(raw, lines, problems)
+
+
+def _line(lines: dict[Loc, int], loc: Loc) -> int | None:
+    for n in range(len(loc), -1, -1):
+        if loc[:n] in lines:
+            return lines[loc[:n]]
+    return None
+
+
+def _message(err: dict[str, Any]) -> str:
+    msg = str(err["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    if err["type"] == "missing":
+        return "is required"
+    if err["type"] == "extra_forbidden":
+        return "unknown field (check its spelling against the format)"
+    if err["type"] == "literal_error":
+        return f"must be one of {err['ctx']['expected']}"
+    return msg
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> Loc:
+    # Pydantic adds union-member and validator names to locations; authors need only fields.
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, str) and (
+            part.startswith("function-") or part in {"int", "str", "bool", "float", "date"}
+        ):
+            continue
+        if isinstance(part, str) and "[" in part:
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _as_list(v: Any) -> list[Any]:
+    return v if isinstance(v, list) else []
+
+
+def _as_dict(v: Any) -> dict[str, Any]:
+    return v if isinstance(v, dict) else {}
+
+
+def _semantic(raw: dict[str, Any]) -> Iterator[Problem]:
+    """Cross-references, duplicates and dates, checked on the raw data so that they are reported
+    alongside field errors rather than after them."""
+    keyed = {
+        "criteria": "slug",
+        "attributes": "slug",
+        "stakeholders": "slug",
+        "bodies": "slug",
+        "sources": "id",
+        "disputes": "slug",
+        "options": "slug",
+    }
+    known: dict[str, set[str]] = {}
+    for section, key in keyed.items():
+        items = _as_list(raw.get(section))
+        counts = Counter(_as_dict(i).get(key) for i in items)
+        known[section] = {k for k in counts if isinstance(k, str)}
+        for i, item in enumerate(items):
+            k = _as_dict(item).get(key)
+            if k is not None and counts[k] > 1:
+                yield Problem((section, i, key), f"duplicate {key} {k!r}")
+
+    as_of = _as_dict(raw.get("dossier")).get("as_of")
+
+    def after_as_of(loc: Loc, value: Any) -> Iterator[Problem]:
+        if isinstance(as_of, dt.date) and isinstance(value, dt.date) and value > as_of:
+            yield Problem(loc, f"date {value} is after the dossier's as_of {as_of}")
+
+    def ref(loc: Loc, value: Any, section: str, what: str) -> Iterator[Problem]:
+        if isinstance(value, str) and value not in known[section]:
+            yield Problem(loc, f"unknown {what} {value!r}")
+
+    def cites(loc: Loc, value: Any) -> Iterator[Problem]:
+        for j, c in enumerate(_as_list(value)):
+            yield from ref((*loc, j, "id"), _as_dict(c).get("id"), "sources", "source")
+
+    attr_defs = {_as_dict(a).get("slug"): _as_dict(a) for a in _as_list(raw.get("attributes"))}
+
+    for i, src in enumerate(_as_list(raw.get("sources"))):
+        yield from after_as_of(("sources", i, "date"), _as_dict(src).get("date"))
+    for i, body in enumerate(_as_list(raw.get("bodies"))):
+        b = _as_dict(body)
+        members = _as_list(b.get("members"))
+        for j, m in enumerate(members):
+            yield from ref(("bodies", i, "members", j), m, "stakeholders", "stakeholder")
+        for j, m in enumerate(_as_list(b.get("veto"))):
+            yield from ref(("bodies", i, "veto", j), m, "stakeholders", "stakeholder")
+            if m not in members:
+                yield Problem(("bodies", i, "veto", j), f"veto holder {m!r} is not a member")
+    for i, dispute in enumerate(_as_list(raw.get("disputes"))):
+        for j, claim in enumerate(_as_list(_as_dict(dispute).get("claims"))):
+            yield from cites(
+                ("disputes", i, "claims", j, "sources"), _as_dict(claim).get("sources")
+            )
+    for i, opt in enumerate(_as_list(raw.get("options"))):
+        o = _as_dict(opt)
+        yield from ref(
+            ("options", i, "proposed_by"), o.get("proposed_by"), "stakeholders", "stakeholder"
+        )
+        yield from after_as_of(("options", i, "proposed_on"), o.get("proposed_on"))
+        for slug, value in _as_dict(o.get("attributes")).items():
+            loc: Loc = ("options", i, "attributes", slug)
+            d = attr_defs.get(slug)
+            if d is None:
+                yield Problem(loc, f"unknown attribute {slug!r}")
+            elif d.get("type") == "bool" and not isinstance(value, bool):
+                yield Problem(loc, "must be true or false")
+            elif d.get("type") == "number" and (
+                isinstance(value, bool) or not isinstance(value, int | float)
+            ):
+                yield Problem(loc, "must be a number")
+            elif d.get("type") == "enum" and value not in _as_list(d.get("values")):
+                yield Problem(loc, f"must be one of {_as_list(d.get('values'))}")
+        for crit, a in _as_dict(o.get("assessments")).items():
+            loc = ("options", i, "assessments", crit)
+            yield from ref(loc, crit, "criteria", "criterion")
+            yield from cites((*loc, "sources"), _as_dict(a).get("sources"))
+        for j, h in enumerate(_as_list(o.get("hurdles"))):
+            yield from cites(("options", i, "hurdles", j, "sources"), _as_dict(h).get("sources"))
+        for j, s in enumerate(_as_list(o.get("steps"))):
+            yield from ref(
+                ("options", i, "steps", j, "body"), _as_dict(s).get("body"), "bodies", "body"
+            )
+    seen: dict[tuple[Any, Any, Any], int] = {}
+    for i, stance in enumerate(_as_list(raw.get("stances"))):
+        s = _as_dict(stance)
+        yield from ref(
+            ("stances", i, "stakeholder"), s.get("stakeholder"), "stakeholders", "stakeholder"
+        )
+        yield from ref(("stances", i, "option"), s.get("option"), "options", "option")
+        yield from after_as_of(("stances", i, "date"), s.get("date"))
+        yield from cites(("stances", i, "sources"), s.get("sources"))
+        key = (s.get("stakeholder"), s.get("option"), s.get("date"))
+        if key in seen:
+            yield Problem(
+                ("stances", i), f"same stakeholder, option and date as stances[{seen[key]}]"
+            )
+        seen.setdefault(key, i)
+
+
+def validate_text(text: str) -> tuple[Dataset | None, list[Problem]]:
+    parsed = parse_text(text)
+    problems = list(parsed.problems)
+    dataset: Dataset | None = None
+    if isinstance(parsed.raw, dict):
+        try:
+            dataset = Dataset.model_validate(parsed.raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                problems.append(Problem(_clean_loc(err["loc"]), _message(dict(err))))
+        problems.extend(_semantic(parsed.raw))
+    located = [Problem(p.path, p.message, p.line or _line(parsed.lines, p.path)) for p in problems]
+    located.sort(key=lambda p: (p.line or 0, p.field()))
+    return (dataset if not located else None), located
+
+
+def load_dataset(path: Path) -> Dataset:
+    """Read and validate a dataset file; raise DatasetInvalid naming every problem."""
+    name = path.name
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise DatasetInvalid(name, [Problem((), f"file is larger than {MAX_FILE_BYTES} bytes")])
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DatasetInvalid(name, [Problem((), f"cannot read the file: {exc}")]) from exc
+    dataset, problems = validate_text(text)
+    if dataset is None:
+        raise DatasetInvalid(name, problems)
+    return dataset

@@ -1,0 +1,190 @@
+"""Import a validated dataset atomically: all of it in one transaction, or nothing."""
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from app import models as m
+from app.dataset.schema import Cite, Dataset
+
+# Children before parents, so foreign keys hold at every step of the wipe.
+CONTENT_TABLES: tuple[type[m.SQLModel], ...] = (
+    m.Citation,
+    m.Stance,
+    m.DecisionStep,
+    m.LegalHurdle,
+    m.Assessment,
+    m.OptionAttribute,
+    m.Option,
+    m.DisputeClaim,
+    m.Dispute,
+    m.BodyMember,
+    m.DecisionBody,
+    m.Source,
+    m.AttributeDef,
+    m.Criterion,
+    m.Stakeholder,
+    m.Dossier,
+)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    revision: int
+    changed: bool
+    content_hash: str
+
+
+def content_hash(ds: Dataset) -> str:
+    canonical = json.dumps(ds.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def latest_revision(session: Session) -> m.Revision | None:
+    return session.exec(select(m.Revision).order_by(m.Revision.id.desc())).first()  # type: ignore[union-attr]
+
+
+def import_dataset(session: Session, ds: Dataset) -> ImportResult:
+    digest = content_hash(ds)
+    latest = latest_revision(session)
+    if latest is not None and latest.content_hash == digest:
+        return ImportResult(latest.id or 0, False, digest)
+    try:
+        for table in CONTENT_TABLES:
+            session.exec(delete(table))  # type: ignore[call-overload]
+        _insert(session, ds)
+        rev = m.Revision(
+            content_hash=digest,
+            dossier_slug=ds.dossier.slug,
+            loaded_at=dt.datetime.now(dt.UTC),
+            content=ds.model_dump(mode="json"),
+        )
+        session.add(rev)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return ImportResult(rev.id or 0, True, digest)
+
+
+def _insert(session: Session, ds: Dataset) -> None:
+    session.add(m.Dossier(**ds.dossier.model_dump()))
+    crit = {
+        c.slug: m.Criterion(
+            slug=c.slug,
+            position=i,
+            title=c.title,
+            description=c.description,
+            direction=c.direction,
+            default_weight=c.default_weight,
+            scale={str(k): v for k, v in sorted(c.scale.items())},
+        )
+        for i, c in enumerate(ds.criteria)
+    }
+    attrs = {
+        a.slug: m.AttributeDef(position=i, **a.model_dump()) for i, a in enumerate(ds.attributes)
+    }
+    people = {
+        s.slug: m.Stakeholder(position=i, **s.model_dump()) for i, s in enumerate(ds.stakeholders)
+    }
+    bodies = {
+        b.slug: m.DecisionBody(position=i, slug=b.slug, title=b.title, rule=b.rule, notes=b.notes)
+        for i, b in enumerate(ds.bodies)
+    }
+    session.add_all([*crit.values(), *attrs.values(), *people.values(), *bodies.values()])
+    session.add_all(m.Source(position=i, **s.model_dump()) for i, s in enumerate(ds.sources))
+    options = {
+        o.slug: m.Option(
+            slug=o.slug,
+            position=i,
+            title=o.title,
+            category=o.category,
+            status=o.status,
+            proposed_on=o.proposed_on,
+            summary=o.summary,
+            description=o.description,
+        )
+        for i, o in enumerate(ds.options)
+    }
+    disputes = {
+        d.slug: m.Dispute(slug=d.slug, position=i, topic=d.topic) for i, d in enumerate(ds.disputes)
+    }
+    session.add_all([*options.values(), *disputes.values()])
+    session.flush()  # ids for the rows below
+
+    for b in ds.bodies:
+        for i, slug in enumerate(b.members):
+            veto = b.rule == "unanimity" or slug in b.veto
+            session.add(
+                m.BodyMember(
+                    body_id=bodies[b.slug].id, stakeholder_id=people[slug].id, position=i, veto=veto
+                )
+            )
+
+    cited: list[tuple[m.SQLModel, str, list[Cite]]] = []
+    for d in ds.disputes:
+        for i, c in enumerate(d.claims):
+            row = m.DisputeClaim(dispute_id=disputes[d.slug].id, position=i, claim=c.claim)
+            cited.append((row, "claim_id", c.sources))
+    for o in ds.options:
+        row_o = options[o.slug]
+        if o.proposed_by:
+            row_o.proposed_by_id = people[o.proposed_by].id
+        for slug, value in o.attributes.items():
+            session.add(
+                m.OptionAttribute(option_id=row_o.id, attribute_id=attrs[slug].id, value=value)
+            )
+        for slug, a in o.assessments.items():
+            row = m.Assessment(
+                option_id=row_o.id,
+                criterion_id=crit[slug].id,
+                score=a.score,
+                low=a.low,
+                high=a.high,
+                confidence=a.confidence,
+                rationale=a.rationale,
+            )
+            cited.append((row, "assessment_id", a.sources))
+        for i, h in enumerate(o.hurdles):
+            row = m.LegalHurdle(
+                option_id=row_o.id,
+                position=i,
+                instrument=h.instrument,
+                requires=h.requires,
+                severity=h.severity,
+            )
+            cited.append((row, "hurdle_id", h.sources))
+        for i, s in enumerate(o.steps):
+            session.add(
+                m.DecisionStep(
+                    option_id=row_o.id,
+                    body_id=bodies[s.body].id,
+                    ordinal=i,
+                    action=s.action,
+                    why=s.why,
+                )
+            )
+    for i, s in enumerate(ds.stances):
+        row = m.Stance(
+            stakeholder_id=people[s.stakeholder].id,
+            option_id=options[s.option].id,
+            seq=i,
+            date=s.date,
+            position=None if s.position == "unknown" else int(s.position),
+            summary=s.summary,
+            quote=s.quote,
+            quote_by=s.quote_by,
+        )
+        cited.append((row, "stance_id", s.sources))
+    session.add_all(row for row, _, _ in cited)
+    session.flush()
+    for row, column, cites in cited:
+        for i, c in enumerate(cites):
+            session.add(
+                m.Citation(source_id=c.id, position=i, locator=c.locator, **{column: row.id})
+            )  # type: ignore[attr-defined]
+    session.flush()

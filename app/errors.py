@@ -1,0 +1,44 @@
+"""Application errors. Routes raise these; one handler answers them as HTML or JSON."""
+
+from collections.abc import Sequence
+
+
+class AppError(Exception):
+    status: int = 400
+    code: str = "bad_request"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        allowed: Sequence[str] = (),
+        suggestions: Sequence[tuple[str, str]] = (),
+        back: tuple[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.allowed = tuple(allowed)
+        self.suggestions = tuple(suggestions)  # (label, href)
+        self.back = back  # (label, href): a way forward from the error page
+
+
+class BadRequest(AppError):
+    status = 400
+    code = "bad_request"
+
+
+class NotFound(AppError):
+    status = 404
+    code = "not_found"
+
+
+class TooLarge(AppError):
+    status = 413
+    code = "too_large"
+
+
+class NoDataset(AppError):
+    status = 503
+    code = "no_dataset"

@@ -1,0 +1,205 @@
+"""Source link health for `explorer check-sources`.
+
+Every distinct source URL is checked with httpx: asynchronously, with bounded concurrency and
+timeouts, HEAD first and GET as a fallback, following redirects up to a limit and sending a
+descriptive User-Agent. A dead link (4xx, 5xx, timeout or network failure) is looked up in the
+Internet Archive's availability API so readers can still reach a copy.
+
+Results are stored in `LinkCheck` (keyed by URL). Link status is metadata: checking never touches
+the `Revision` table or any dataset table, so it never changes the dataset revision.
+"""
+
+import asyncio
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import httpx
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from app.models import LinkCheck, Source
+
+USER_AGENT = (
+    "PolicyOptionExplorer-LinkCheck/0.1 "
+    "(+https://github.com/policy-option-explorer; source link health)"
+)
+ARCHIVE_API = "https://archive.org/wayback/available"
+
+# HEAD answers that often mean "this server does not do HEAD" rather than "this page is gone".
+_HEAD_FALLBACK_STATUSES = frozenset({403, 405, 501})
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    url: str
+    status: int | None
+    ok: bool
+    final_url: str | None
+    error: str | None
+    archive_url: str | None
+    checked_at: dt.datetime  # timezone-aware UTC (SQLModel's datetime columns require an offset)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class _TooManyRedirects(Exception):
+    def __init__(self, status: int, url: str) -> None:
+        super().__init__("too many redirects")
+        self.status = status
+        self.url = url
+
+
+async def _fetch(
+    client: httpx.AsyncClient, method: str, url: str, max_redirects: int
+) -> tuple[int, str]:
+    """Request `url`, following redirects by hand; return (final status, final URL).
+
+    Bodies are never read: GET is streamed and the response closed straight away.
+    """
+    current = httpx.URL(url)
+    redirects = 0
+    while True:
+        request = client.build_request(method, current, headers={"User-Agent": USER_AGENT})
+        response = await client.send(request, stream=True, follow_redirects=False)
+        await response.aclose()
+        location = response.headers.get("location")
+        if response.status_code not in _REDIRECT_STATUSES or not location:
+            return response.status_code, str(response.url)
+        if redirects >= max_redirects:
+            raise _TooManyRedirects(response.status_code, str(response.url))
+        redirects += 1
+        current = response.url.join(location)
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+async def check_url(client: httpx.AsyncClient, url: str, *, max_redirects: int = 5) -> LinkResult:
+    """Check one URL: HEAD first, GET if HEAD is refused or fails (other than by timing out)."""
+
+    def result(
+        status: int | None, final_url: str | None = None, error: str | None = None
+    ) -> LinkResult:
+        ok = error is None and status is not None and 200 <= status < 400
+        return LinkResult(url, status, ok, final_url, error, None, _now())
+
+    for method in ("HEAD", "GET"):
+        try:
+            status, final_url = await _fetch(client, method, url, max_redirects)
+        except _TooManyRedirects as exc:
+            return result(exc.status, exc.url, "too many redirects")
+        except httpx.TimeoutException:
+            return result(None, error="timeout")
+        except httpx.InvalidURL as exc:
+            return result(None, error=f"invalid URL: {exc}")
+        except httpx.HTTPError as exc:  # connection refused, DNS failure, protocol error...
+            if method == "HEAD":
+                continue
+            return result(None, error=_describe(exc))
+        if method == "HEAD" and status in _HEAD_FALLBACK_STATUSES:
+            continue
+        return result(status, final_url)
+    raise AssertionError("unreachable: the GET attempt always returns")  # pragma: no cover
+
+
+async def archive_lookup(client: httpx.AsyncClient, url: str) -> str | None:
+    """Address of the Internet Archive's closest snapshot of `url`, or None (also on any error)."""
+    try:
+        response = await client.get(
+            ARCHIVE_API,
+            params={"url": url},
+            headers={"User-Agent": USER_AGENT},
+            follow_redirects=True,
+        )
+        if response.status_code != 200:
+            return None
+        closest = response.json().get("archived_snapshots", {}).get("closest")
+        if not isinstance(closest, dict) or closest.get("available") is not True:
+            return None
+        snapshot = closest.get("url")
+        if not isinstance(snapshot, str) or not snapshot:
+            return None
+        if snapshot.startswith("http://"):
+            snapshot = "https://" + snapshot.removeprefix("http://")
+        return snapshot
+    except Exception:
+        return None
+
+
+async def check_urls(
+    urls: Iterable[str],
+    *,
+    concurrency: int = 8,
+    timeout: float = 10.0,
+    client: httpx.AsyncClient | None = None,
+) -> list[LinkResult]:
+    """Check each distinct URL (in first-seen order), at most `concurrency` at a time."""
+    if concurrency < 1:
+        raise ValueError("concurrency must be at least 1")
+    unique = list(dict.fromkeys(u for u in urls if u))
+    semaphore = asyncio.Semaphore(concurrency)
+
+    async def one(c: httpx.AsyncClient, url: str) -> LinkResult:
+        async with semaphore:
+            res = await check_url(c, url)
+            if not res.ok:
+                archived = await archive_lookup(c, url)
+                if archived:
+                    res = replace(res, archive_url=archived)
+            return res
+
+    if client is not None:
+        return list(await asyncio.gather(*(one(client, u) for u in unique)))
+    async with httpx.AsyncClient(
+        timeout=httpx.Timeout(timeout),
+        headers={"User-Agent": USER_AGENT},
+        follow_redirects=False,
+    ) as own:
+        return list(await asyncio.gather(*(one(own, u) for u in unique)))
+
+
+def check_sources(
+    engine: Engine, *, concurrency: int = 8, timeout: float = 10.0
+) -> list[LinkResult]:
+    """Check every source URL and upsert the results into `LinkCheck`, in one transaction.
+
+    Only `Source` is read and only `LinkCheck` is written: the dataset revision is untouched.
+    """
+    with Session(engine) as session:
+        urls = list(
+            session.exec(
+                select(Source.url).where(Source.url.is_not(None)).distinct()  # type: ignore[union-attr]
+            )
+        )
+    results = asyncio.run(check_urls(urls, concurrency=concurrency, timeout=timeout))
+    with Session(engine) as session:
+        for r in results:
+            session.merge(
+                LinkCheck(
+                    url=r.url,
+                    status=r.status,
+                    ok=r.ok,
+                    error=r.error,
+                    final_url=r.final_url,
+                    archive_url=r.archive_url,
+                    checked_at=r.checked_at,
+                )
+            )
+        session.commit()
+    return results
+
+
+def summary(results: Iterable[LinkResult]) -> str:
+    """One line for the terminal, e.g. "12 checked: 10 ok, 2 dead (1 archived copy found)"."""
+    results = list(results)
+    ok = sum(r.ok for r in results)
+    dead = len(results) - ok
+    archived = sum(1 for r in results if not r.ok and r.archive_url)
+    copies = "copy" if archived == 1 else "copies"
+    return f"{len(results)} checked: {ok} ok, {dead} dead ({archived} archived {copies} found)"

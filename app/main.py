@@ -1,0 +1,93 @@
+"""Application factory. Nothing touches the database at import time."""
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.errors import AppError, BadRequest, NotFound
+from app.state import BadParam
+from app.web.middleware import BodyLimit, SecurityHeaders
+from app.web.render import render
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def error_response(request: Request, err: AppError) -> Response:
+    if _is_api(request):
+        body: dict[str, Any] = {"code": err.code, "message": err.message, "field": err.field}
+        if err.allowed:
+            body["allowed"] = list(err.allowed)
+        if err.suggestions:
+            body["suggestions"] = [label for label, _ in err.suggestions]
+        return JSONResponse({"error": body}, status_code=err.status)
+    titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 413: "Too large"}
+    return render(
+        request,
+        "error.html",
+        {"err": err, "title": titles.get(err.status, "Error"), "site": None},
+        status=err.status,
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Policy Option Explorer API",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.state.site = None
+
+    @app.exception_handler(AppError)
+    async def app_error(request: Request, exc: AppError) -> Response:
+        return error_response(request, exc)
+
+    @app.exception_handler(BadParam)
+    async def bad_param(request: Request, exc: BadParam) -> Response:
+        return error_response(
+            request, BadRequest(f"{exc.param}: {exc.message}", field=exc.param, allowed=exc.allowed)
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            err: AppError = NotFound(f"There is no page at {request.url.path}.")
+        else:
+            err = AppError(str(exc.detail))
+            err.status = exc.status_code
+            err.code = "method_not_allowed" if exc.status_code == 405 else "http_error"
+        return error_response(request, err)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        field = ".".join(str(p) for p in first["loc"][1:]) or None
+        return error_response(request, BadRequest(f"{field}: {first['msg']}", field=field))
+
+    from app.api.routes import router as api_router
+    from app.web.routes import router as web_router
+
+    app.include_router(api_router)
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    return create_app()

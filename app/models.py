@@ -1,0 +1,229 @@
+"""Database tables. Dataset rows are replaced as a whole on each load; Revision, Permalink and
+LinkCheck survive loads because they are history and metadata, not content."""
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, MetaData, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names keep Alembic batch migrations on SQLite predictable.
+SQLModel.metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class Dossier(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True)
+    title: str
+    question: str
+    summary: str = ""
+    as_of: dt.date
+    licence: str
+
+
+class Criterion(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True)
+    position: int
+    title: str
+    description: str = ""
+    direction: str  # higher-is-better | lower-is-better
+    default_weight: int
+    scale: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class AttributeDef(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True)
+    position: int
+    title: str
+    type: str  # bool | enum | number
+    values: list[str] | None = Field(default=None, sa_column=Column(JSON))
+    description: str = ""
+    unit: str | None = None
+
+
+class Stakeholder(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True)
+    position: int
+    name: str
+    kind: str  # state | organisation | person
+    notes: str = ""
+
+
+class DecisionBody(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True)
+    position: int
+    title: str
+    rule: str  # unanimity | veto-members | majority | two-thirds | coalition
+    notes: str = ""
+
+
+class BodyMember(SQLModel, table=True):
+    body_id: int = Field(foreign_key="decisionbody.id", primary_key=True, ondelete="CASCADE")
+    stakeholder_id: int = Field(foreign_key="stakeholder.id", primary_key=True, index=True)
+    position: int
+    veto: bool
+
+
+class Source(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    position: int
+    title: str
+    publisher: str
+    date: dt.date
+    url: str | None = None
+    kind: str  # primary | secondary
+    author: str | None = None
+    notes: str = ""
+
+
+class LinkCheck(SQLModel, table=True):
+    """Result of `explorer check-sources`, keyed by URL: metadata, never part of the revision."""
+
+    url: str = Field(primary_key=True)
+    status: int | None = None
+    ok: bool = False
+    error: str | None = None
+    final_url: str | None = None
+    archive_url: str | None = None
+    checked_at: dt.datetime
+
+
+class Option(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True)
+    position: int
+    title: str
+    category: str = Field(index=True)
+    status: str = Field(index=True)
+    proposed_by_id: int | None = Field(default=None, foreign_key="stakeholder.id")
+    proposed_on: dt.date | None = None
+    summary: str
+    description: str = ""
+
+
+class OptionAttribute(SQLModel, table=True):
+    option_id: int = Field(foreign_key="option.id", primary_key=True, ondelete="CASCADE")
+    attribute_id: int = Field(foreign_key="attributedef.id", primary_key=True)
+    value: Any = Field(sa_column=Column(JSON, nullable=False))
+
+
+class Assessment(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("option_id", "criterion_id"),
+        CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    option_id: int = Field(foreign_key="option.id", index=True, ondelete="CASCADE")
+    criterion_id: int = Field(foreign_key="criterion.id")
+    score: int
+    low: int | None = None
+    high: int | None = None
+    confidence: str  # low | medium | high
+    rationale: str
+
+
+class LegalHurdle(SQLModel, table=True):
+    __table_args__ = (CheckConstraint("severity BETWEEN 1 AND 5", name="severity_range"),)
+    id: int | None = Field(default=None, primary_key=True)
+    option_id: int = Field(foreign_key="option.id", index=True, ondelete="CASCADE")
+    position: int
+    instrument: str
+    requires: str
+    severity: int
+
+
+class DecisionStep(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    option_id: int = Field(foreign_key="option.id", index=True, ondelete="CASCADE")
+    body_id: int = Field(foreign_key="decisionbody.id")
+    ordinal: int
+    action: str
+    why: str = ""
+
+
+class Stance(SQLModel, table=True):
+    """One dated position; several per (stakeholder, option) form its history, latest wins."""
+
+    __table_args__ = (
+        CheckConstraint("position IS NULL OR position BETWEEN -2 AND 2", name="position_range"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    stakeholder_id: int = Field(foreign_key="stakeholder.id", index=True)
+    option_id: int = Field(foreign_key="option.id", index=True, ondelete="CASCADE")
+    seq: int  # order in the file, to break ties and keep export order
+    date: dt.date | None = None
+    position: int | None = None  # None means unknown
+    summary: str = ""
+    quote: str | None = None
+    quote_by: str | None = None
+
+
+class Dispute(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True)
+    position: int
+    topic: str
+
+
+class DisputeClaim(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    dispute_id: int = Field(foreign_key="dispute.id", index=True, ondelete="CASCADE")
+    position: int
+    claim: str
+
+
+class Citation(SQLModel, table=True):
+    """A claim -> source link. Exactly one of the claim columns is set."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "(assessment_id IS NOT NULL) + (hurdle_id IS NOT NULL) + (stance_id IS NOT NULL)"
+            " + (claim_id IS NOT NULL) = 1",
+            name="one_claim",
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: str = Field(foreign_key="source.id", index=True)
+    position: int
+    locator: str = ""
+    assessment_id: int | None = Field(
+        default=None, foreign_key="assessment.id", index=True, ondelete="CASCADE"
+    )
+    hurdle_id: int | None = Field(
+        default=None, foreign_key="legalhurdle.id", index=True, ondelete="CASCADE"
+    )
+    stance_id: int | None = Field(
+        default=None, foreign_key="stance.id", index=True, ondelete="CASCADE"
+    )
+    claim_id: int | None = Field(
+        default=None, foreign_key="disputeclaim.id", index=True, ondelete="CASCADE"
+    )
+
+
+class Revision(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)  # the revision number
+    content_hash: str = Field(index=True)
+    dossier_slug: str
+    loaded_at: dt.datetime
+    # The dataset as loaded, so a permalink's revision can be reproduced and diffed.
+    content: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class Permalink(SQLModel, table=True):
+    code: str = Field(primary_key=True)
+    state: str  # canonical query string
+    revision: int = Field(foreign_key="revision.id")
+    snapshot: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: dt.datetime

@@ -1,0 +1,293 @@
+"""The one query-string parser: query string <-> typed, frozen state, for HTML and API alike.
+
+Canonical form: parameters in a fixed order, defaults left out, lists sorted where order carries
+no meaning. Equal states therefore serialise to equal URLs."""
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Literal
+from urllib.parse import urlencode
+
+StanceFilter = Literal["support", "oppose", "not-oppose", "unknown"]
+VetoStatus = Literal["clear", "uncertain", "blocked"]
+STANCE_FILTERS: tuple[str, ...] = ("support", "oppose", "not-oppose", "unknown")
+VETO_STATUSES: tuple[str, ...] = ("clear", "uncertain", "blocked")
+POSITIONS: tuple[str, ...] = ("-2", "-1", "0", "1", "2", "unknown")
+MAX_Q = 200
+MAX_PARAMS = 200
+MIN_COMPARE, MAX_COMPARE = 2, 6
+
+
+class BadParam(ValueError):
+    """A malformed or unknown query parameter: says which, and what it may be."""
+
+    def __init__(self, param: str, message: str, allowed: Iterable[str] = ()) -> None:
+        self.param = param
+        self.message = message
+        self.allowed = tuple(allowed)
+        super().__init__(f"{param}: {message}")
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """What the dataset allows: the parser validates slugs and values against it."""
+
+    categories: tuple[str, ...]
+    statuses: tuple[str, ...]
+    attributes: Mapping[str, tuple[str, ...]]  # slug -> allowed values as strings
+    criteria: Mapping[str, int]  # slug -> default weight
+    stakeholders: tuple[str, ...]
+    options: tuple[str, ...]
+
+
+def suggest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.5)
+
+
+Assume = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ExploreState:
+    q: str = ""
+    category: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    attrs: tuple[tuple[str, str], ...] = ()
+    mins: tuple[tuple[str, int], ...] = ()
+    max_hurdle: int | None = None
+    stances: tuple[tuple[str, str], ...] = ()
+    veto: str | None = None
+    sort: str | None = None
+    o: tuple[str, ...] = ()
+    assume: Assume = ()
+
+    def pairs(self) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        if self.q:
+            out.append(("q", self.q))
+        out += [("category", c) for c in self.category]
+        out += [("status", s) for s in self.status]
+        out += [(f"attr.{k}", v) for k, v in self.attrs]
+        out += [(f"min.{k}", str(v)) for k, v in self.mins]
+        if self.max_hurdle is not None:
+            out.append(("max_hurdle", str(self.max_hurdle)))
+        out += [(f"stance.{k}", v) for k, v in self.stances]
+        if self.veto:
+            out.append(("veto", self.veto))
+        if self.sort:
+            out.append(("sort", self.sort))
+        if self.o:
+            out.append(("o", ",".join(self.o)))
+        if self.assume:
+            out.append(("assume", ",".join(f"{k}:{v}" for k, v in self.assume)))
+        return out
+
+    def query(self) -> str:
+        return urlencode(self.pairs(), safe=",:")
+
+    def is_filtered(self) -> bool:
+        return bool(
+            self.q
+            or self.category
+            or self.status
+            or self.attrs
+            or self.mins
+            or self.max_hurdle is not None
+            or self.stances
+            or self.veto
+        )
+
+    def cleared(self) -> "ExploreState":
+        """The same view with every filter removed (sort, selection and hypotheses stay)."""
+        return ExploreState(sort=self.sort, o=self.o, assume=self.assume)
+
+
+@dataclass(frozen=True)
+class CompareState:
+    o: tuple[str, ...]
+    w: tuple[tuple[str, int], ...] = ()  # only weights that differ from the default
+    assume: Assume = ()
+    defaults: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    def pairs(self) -> list[tuple[str, str]]:
+        out = [("o", ",".join(self.o))]
+        if self.w:
+            out.append(("w", ",".join(f"{k}:{v}" for k, v in self.w)))
+        if self.assume:
+            out.append(("assume", ",".join(f"{k}:{v}" for k, v in self.assume)))
+        return out
+
+    def query(self) -> str:
+        return urlencode(self.pairs(), safe=",:")
+
+    def weights(self) -> dict[str, int]:
+        return {**self.defaults, **dict(self.w)}
+
+    def with_options(self, o: Iterable[str]) -> "CompareState":
+        return replace(self, o=tuple(o))
+
+
+class _Params:
+    """Reads a multi-dict of query parameters once, tracking which were consumed."""
+
+    def __init__(self, items: Iterable[tuple[str, str]]) -> None:
+        self.items = [(k, v.strip()) for k, v in items]
+        if len(self.items) > MAX_PARAMS:
+            raise BadParam("(query)", f"too many parameters (more than {MAX_PARAMS})")
+
+    def all(self, name: str) -> list[str]:
+        return [v for k, v in self.items if k == name and v != ""]
+
+    def one(self, name: str) -> str | None:
+        values = self.all(name)
+        if len(values) > 1:
+            raise BadParam(name, "may be given only once")
+        return values[0] if values else None
+
+    def prefixed(self, prefix: str) -> list[tuple[str, str]]:
+        return [(k.removeprefix(prefix), v) for k, v in self.items if k.startswith(prefix) and v]
+
+    def check_known(self, names: set[str], prefixes: tuple[str, ...]) -> None:
+        for k, _ in self.items:
+            if k not in names and not k.startswith(prefixes):
+                raise BadParam(k, "is not a parameter this page understands", sorted(names))
+
+
+def _choice(param: str, value: str, allowed: Iterable[str], what: str = "value") -> str:
+    allowed = tuple(allowed)
+    if value not in allowed:
+        hint = suggest(value, allowed)
+        extra = f"; did you mean {', '.join(hint)}?" if hint else ""
+        raise BadParam(param, f"unknown {what} {value!r}{extra}", allowed)
+    return value
+
+
+def _int(param: str, value: str, lo: int, hi: int) -> int:
+    if not value.lstrip("-").isdigit() or not lo <= int(value) <= hi:
+        raise BadParam(
+            param,
+            f"must be a whole number from {lo} to {hi}, not {value!r}",
+            [str(i) for i in range(lo, hi + 1)],
+        )
+    return int(value)
+
+
+def _unique_keys(param: str, pairs: list[tuple[str, str]]) -> None:
+    seen: set[str] = set()
+    for k, _ in pairs:
+        if k in seen:
+            raise BadParam(f"{param}{k}", "may be given only once")
+        seen.add(k)
+
+
+def _options(raw: str | None, vocab: Vocab) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    slugs = tuple(s.strip() for s in raw.split(",") if s.strip())
+    for s in slugs:
+        _choice("o", s, vocab.options, "option")
+    dupes = sorted({s for s in slugs if slugs.count(s) > 1})
+    if dupes:
+        raise BadParam("o", f"lists {', '.join(dupes)} more than once")
+    return slugs
+
+
+def _assume(raw: str | None, vocab: Vocab) -> Assume:
+    if raw is None:
+        return ()
+    out: dict[str, str] = {}
+    for part in raw.split(","):
+        who, sep, pos = part.strip().partition(":")
+        if not sep:
+            raise BadParam("assume", f"{part!r} must look like stakeholder:position, e.g. hu:0")
+        _choice("assume", who, vocab.stakeholders, "stakeholder")
+        _choice("assume", pos, POSITIONS, "position")
+        if who in out:
+            raise BadParam("assume", f"gives {who} more than once")
+        out[who] = pos
+    return tuple(sorted(out.items()))
+
+
+def _sort_fields(vocab: Vocab) -> list[str]:
+    fields = ["title", "veto", *vocab.criteria]
+    return fields + [f"-{f}" for f in fields]
+
+
+def parse_explore(items: Iterable[tuple[str, str]], vocab: Vocab) -> ExploreState:
+    p = _Params(items)
+    p.check_known(
+        {"q", "category", "status", "max_hurdle", "veto", "sort", "o", "assume"},
+        ("attr.", "min.", "stance."),
+    )
+    q = p.one("q") or ""
+    if len(q) > MAX_Q:
+        raise BadParam("q", f"is longer than {MAX_Q} characters")
+    attrs = p.prefixed("attr.")
+    _unique_keys("attr.", attrs)
+    for k, v in attrs:
+        _choice("attr." + k, k, vocab.attributes, "attribute")
+        _choice("attr." + k, v, vocab.attributes[k])
+    mins = [(k, _int("min." + k, v, 1, 5)) for k, v in p.prefixed("min.")]
+    _unique_keys("min.", [(k, "") for k, _ in mins])
+    for k, _ in mins:
+        _choice("min." + k, k, vocab.criteria, "criterion")
+    stances = p.prefixed("stance.")
+    _unique_keys("stance.", stances)
+    for k, v in stances:
+        _choice("stance." + k, k, vocab.stakeholders, "stakeholder")
+        _choice("stance." + k, v, STANCE_FILTERS)
+    max_hurdle = p.one("max_hurdle")
+    veto = p.one("veto")
+    sort = p.one("sort")
+    return ExploreState(
+        q=q,
+        category=tuple(
+            sorted({_choice("category", c, vocab.categories) for c in p.all("category")})
+        ),
+        status=tuple(sorted({_choice("status", s, vocab.statuses) for s in p.all("status")})),
+        attrs=tuple(sorted(attrs)),
+        mins=tuple(sorted(mins)),
+        max_hurdle=_int("max_hurdle", max_hurdle, 1, 5) if max_hurdle else None,
+        stances=tuple(sorted(stances)),
+        veto=_choice("veto", veto, VETO_STATUSES) if veto else None,
+        sort=_choice("sort", sort, _sort_fields(vocab), "sort field")
+        if sort and sort != "title"
+        else None,
+        o=_options(",".join(p.all("o")) or None, vocab),
+        assume=_assume(p.one("assume"), vocab),
+    )
+
+
+def parse_weights(raw: str | None, vocab: Vocab) -> tuple[tuple[str, int], ...]:
+    if raw is None:
+        return ()
+    out: dict[str, int] = {}
+    for part in raw.split(","):
+        crit, sep, val = part.strip().partition(":")
+        if not sep:
+            raise BadParam("w", f"{part!r} must look like criterion:weight, e.g. feasibility:3")
+        _choice("w", crit, vocab.criteria, "criterion")
+        if crit in out:
+            raise BadParam("w", f"gives {crit} more than once")
+        out[crit] = _int("w", val, 0, 5)
+    # Defaults are left out so that equal weightings give equal URLs.
+    return tuple(sorted((k, v) for k, v in out.items() if vocab.criteria[k] != v))
+
+
+def parse_compare(items: Iterable[tuple[str, str]], vocab: Vocab) -> CompareState:
+    p = _Params(items)
+    p.check_known({"o", "w", "assume"}, ())
+    o = _options(",".join(p.all("o")) or None, vocab)
+    if not MIN_COMPARE <= len(o) <= MAX_COMPARE:
+        raise BadParam(
+            "o",
+            f"choose {MIN_COMPARE} to {MAX_COMPARE} options to compare; {len(o)} given",
+            vocab.options,
+        )
+    return CompareState(
+        o=o,
+        w=parse_weights(",".join(p.all("w")) or None, vocab),
+        assume=_assume(p.one("assume"), vocab),
+        defaults=dict(vocab.criteria),
+    )

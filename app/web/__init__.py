@@ -1,0 +1,1 @@
+"""HTML routes: parse (dependency) -> queries -> analysis -> render."""

@@ -1,0 +1,115 @@
+"""Templates, the full-page-or-fragment decision, and URL helpers. Templates never join URL
+strings by hand: they call these helpers."""
+
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+import nh3
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2_fragments import render_block
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from app.config import Settings
+
+POSITION_LABELS = {
+    2: "Strongly supports",
+    1: "Supports",
+    0: "Neutral",
+    -1: "Opposes",
+    -2: "Strongly opposes",
+    None: "Unknown",
+}
+POSITION_SYMBOLS = {2: "++", 1: "+", 0: "0", -1: "−", -2: "−−", None: "?"}
+VETO_LABELS = {"clear": "Clear", "uncertain": "Uncertain", "blocked": "Blocked"}
+VETO_SYMBOLS = {"clear": "✓", "uncertain": "?", "blocked": "✕"}
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def markdown(text: str) -> Markup:
+    # Markdown is author input: render without raw HTML, then sanitise the result as well.
+    return Markup(nh3.clean(_md.render(text or ""), link_rel="noopener noreferrer"))
+
+
+def href(path: str, pairs: Iterable[tuple[str, str]] = ()) -> str:
+    query = urlencode(list(pairs), safe=",:")
+    return f"{path}?{query}" if query else path
+
+
+def without(
+    pairs: Iterable[tuple[str, str]], name: str, value: str | None = None
+) -> list[tuple[str, str]]:
+    """The query without one parameter (or one value of a repeatable one)."""
+    return [(k, v) for k, v in pairs if not (k == name and (value is None or v == value))]
+
+
+def with_param(pairs: Iterable[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:
+    """The query with one parameter set (replacing any value it had)."""
+    return [*without(pairs, name), (name, value)]
+
+
+def position_key(pos: int | str | None) -> int | None:
+    return None if pos in (None, "unknown") else int(pos)  # type: ignore[arg-type]
+
+
+@lru_cache
+def environment(templates_dir: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates_dir),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["markdown"] = markdown
+    env.globals.update(
+        href=href,
+        without=without,
+        with_param=with_param,
+        POSITION_LABELS=POSITION_LABELS,
+        POSITION_SYMBOLS=POSITION_SYMBOLS,
+        VETO_LABELS=VETO_LABELS,
+        VETO_SYMBOLS=VETO_SYMBOLS,
+        position_key=position_key,
+    )
+    return env
+
+
+def wants_fragment(request: Request) -> bool:
+    """htmx asks for a fragment, except for boosted links and history restores."""
+    h = request.headers
+    return (
+        h.get("hx-request") == "true"
+        and h.get("hx-boosted") != "true"
+        and h.get("hx-history-restore-request") != "true"
+    )
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    block: str | None = None,
+    status: int = 200,
+    push_url: str | None = None,
+) -> HTMLResponse:
+    settings: Settings = request.app.state.settings
+    env = environment(str(settings.templates_dir))
+    ctx = {"request": request, **context}
+    if block and wants_fragment(request):
+        html = render_block(env, template, block, ctx)
+    else:
+        html = env.get_template(template).render(ctx)
+    response = HTMLResponse(html, status_code=status)
+    response.headers["Vary"] = "HX-Request"
+    if push_url is not None and wants_fragment(request):
+        # htmx would push the raw form query; push the canonical URL instead.
+        response.headers["HX-Push-Url"] = push_url
+    return response

@@ -1,0 +1,251 @@
+"""Pages. Each route: parse state (dependency) -> analysis -> render. No SQL here."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app import queries
+from app.analysis.explore import explore, position, stance_matches
+from app.analysis.veto import analyse_all, analyse_option, parse_assumptions
+from app.db import SessionDep
+from app.errors import NotFound
+from app.state import ExploreState, parse_explore, suggest
+from app.web.labels import describe_pair
+from app.web.render import href, render
+from app.web.site import Site, SiteDep
+
+router = APIRouter(include_in_schema=False)
+
+
+def explore_state(request: Request, site: SiteDep) -> ExploreState:
+    return parse_explore(request.query_params.multi_items(), site.vocab)
+
+
+ExploreDep = Annotated[ExploreState, Depends(explore_state)]
+
+
+def not_canonical(request: Request, query: str) -> Response | None:
+    """Full-page requests with a non-canonical query are redirected, so equal states share a URL."""
+    if request.headers.get("hx-request") == "true":
+        return None
+    if request.url.query != query:
+        return RedirectResponse(href(request.url.path) + (f"?{query}" if query else ""), 302)
+    return None
+
+
+def _option_or_404(site: Site, slug: str):  # type: ignore[no-untyped-def]
+    option = site.index.options.get(slug)
+    if option is None:
+        raise NotFound(
+            f"There is no option called “{slug}”.",
+            field="slug",
+            suggestions=[
+                (site.index.options[s].title, f"/options/{s}")
+                for s in suggest(slug, site.index.options)
+            ],
+            back=("See all options", "/"),
+        )
+    return option
+
+
+@router.get("/")
+def explore_page(
+    request: Request, site: SiteDep, state: ExploreState = Depends(explore_state)
+) -> Response:
+    canonical = state.query()
+    if redirect := not_canonical(request, canonical):
+        return redirect
+    assume = parse_assumptions(state.assume)
+    veto = {slug: v.status for slug, v in analyse_all(site.index.ds, assume=assume).items()}
+    result = explore(site.index, state, veto, assume)
+    return render(
+        request,
+        "explore.html",
+        {
+            "site": site,
+            "state": state,
+            "result": result,
+            "veto": veto,
+            "assume": assume,
+            "pairs": state.pairs(),
+            "page_title": None,
+            "alt": "/api/v1/options",
+            "describe": lambda n, v: describe_pair(site.index, n, v),
+            "stance_holders": {who for who, _ in site.index.history},
+        },
+        block="results",
+        push_url=href("/", state.pairs()),
+    )
+
+
+@router.get("/options/{slug}")
+def option_page(request: Request, slug: str, site: SiteDep) -> Response:
+    option = _option_or_404(site, slug)
+    state = parse_explore(request.query_params.multi_items(), site.vocab)
+    assume = parse_assumptions(state.assume)
+    analysis = analyse_option(site.index.ds, slug, current=site.index.current, assume=assume)
+    stances = [
+        (site.index.stakeholders[s], site.index.history.get((s, slug), []))
+        for s in site.index.stakeholders
+        if (s, slug) in site.index.history
+    ]
+    return render(
+        request,
+        "option.html",
+        {
+            "site": site,
+            "option": option,
+            "veto": analysis,
+            "stances": stances,
+            "assume": assume,
+            "option_sources": option_sources(option, stances),
+            "state": state,
+            "page_title": option.title,
+            "alt": f"/api/v1/options/{slug}",
+        },
+    )
+
+
+def option_sources(option, stances) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every source the option page cites, in first-cited order."""
+    ids: dict[str, None] = {}
+    for a in option.assessments.values():
+        ids.update(dict.fromkeys(c.id for c in a.sources))
+    for h in option.hurdles:
+        ids.update(dict.fromkeys(c.id for c in h.sources))
+    for _, history in stances:
+        for st in history:
+            ids.update(dict.fromkeys(c.id for c in st.sources))
+    return list(ids)
+
+
+@router.get("/stakeholders")
+def stakeholders_page(request: Request, site: SiteDep) -> Response:
+    counts = {s: 0 for s in site.index.stakeholders}
+    for who, _ in site.index.current:
+        if site.index.position(who, _) is not None:
+            counts[who] += 1
+    return render(
+        request,
+        "stakeholders.html",
+        {
+            "site": site,
+            "counts": counts,
+            "page_title": "Stakeholders",
+            "alt": "/api/v1/stakeholders",
+        },
+    )
+
+
+@router.get("/stakeholders/{slug}")
+def stakeholder_page(request: Request, slug: str, site: SiteDep) -> Response:
+    who = site.index.stakeholders.get(slug)
+    if who is None:
+        raise NotFound(
+            f"There is no stakeholder called “{slug}”.",
+            field="slug",
+            suggestions=[
+                (site.index.stakeholders[s].name, f"/stakeholders/{s}")
+                for s in suggest(slug, site.index.stakeholders)
+            ],
+            back=("See all stakeholders", "/stakeholders"),
+        )
+    rows = [(o, site.index.history.get((slug, o.slug), [])) for o in site.index.options.values()]
+    return render(
+        request,
+        "stakeholder.html",
+        {
+            "site": site,
+            "who": who,
+            "rows": rows,
+            "seats": site.index.seats.get(slug, []),
+            "page_title": who.name,
+            "alt": f"/api/v1/stakeholders/{slug}",
+        },
+    )
+
+
+@router.get("/matrix")
+def matrix_page(
+    request: Request, site: SiteDep, state: ExploreState = Depends(explore_state)
+) -> Response:
+    canonical = state.query()
+    if redirect := not_canonical(request, canonical):
+        return redirect
+    assume = parse_assumptions(state.assume)
+    veto = {slug: v.status for slug, v in analyse_all(site.index.ds, assume=assume).items()}
+    result = explore(site.index, state, veto, assume)
+    people = [
+        s
+        for s in site.index.stakeholders.values()
+        if any((s.slug, o) in site.index.history for o in site.index.options)
+    ]
+    cells = {
+        (p.slug, o.slug): position(site.index, p.slug, o.slug, assume)
+        for p in people
+        for o in result.options
+    }
+    return render(
+        request,
+        "matrix.html",
+        {
+            "site": site,
+            "state": state,
+            "result": result,
+            "people": people,
+            "cells": cells,
+            "assume": assume,
+            "pairs": state.pairs(),
+            "veto": veto,
+            "page_title": "Stance matrix",
+            "describe": lambda n, v: describe_pair(site.index, n, v),
+            "alt": "/api/v1/stances",
+        },
+        block="results",
+        push_url=href("/matrix", state.pairs()),
+    )
+
+
+@router.get("/sources")
+def sources_page(request: Request, site: SiteDep, session: SessionDep) -> Response:
+    return render(
+        request,
+        "sources.html",
+        {
+            "site": site,
+            "links": queries.link_checks(session),
+            "page_title": "Sources",
+            "alt": "/api/v1/sources",
+        },
+    )
+
+
+@router.get("/sources/{source_id}")
+def source_page(request: Request, source_id: str, site: SiteDep, session: SessionDep) -> Response:
+    source = site.index.sources.get(source_id)
+    if source is None:
+        raise NotFound(
+            f"There is no source with the id “{source_id}”.",
+            field="source_id",
+            suggestions=[
+                (site.index.sources[s].title, f"/sources/{s}")
+                for s in suggest(source_id, site.index.sources)
+            ],
+            back=("See all sources", "/sources"),
+        )
+    return render(
+        request,
+        "source.html",
+        {
+            "site": site,
+            "source": source,
+            "claims": site.index.cited_by.get(source_id, []),
+            "links": queries.link_checks(session),
+            "page_title": source.title,
+            "alt": f"/api/v1/sources/{source_id}",
+        },
+    )
+
+
+__all__ = ["router", "stance_matches"]

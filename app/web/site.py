@@ -1,0 +1,66 @@
+"""The current dataset, read once per revision and shared by every request until the next load."""
+
+import threading
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app import queries
+from app.analysis.index import Index, build_index
+from app.db import SessionDep
+from app.errors import NoDataset
+from app.state import Vocab
+
+STATUSES = ("proposed", "under-negotiation", "in-force", "lapsed", "rejected")
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Site:
+    revision: queries.RevisionInfo
+    index: Index
+    vocab: Vocab
+
+
+def build_site(revision: queries.RevisionInfo, index: Index) -> Site:
+    ds = index.ds
+    vocab = Vocab(
+        categories=tuple(sorted({o.category for o in ds.options})),
+        statuses=STATUSES,
+        attributes={
+            a.slug: ("true", "false")
+            if a.type == "bool"
+            else tuple(a.values or ())
+            if a.type == "enum"
+            else tuple(
+                sorted({str(o.attributes[a.slug]) for o in ds.options if a.slug in o.attributes})
+            )
+            for a in ds.attributes
+        },
+        criteria={c.slug: c.default_weight for c in ds.criteria},
+        stakeholders=tuple(s.slug for s in ds.stakeholders),
+        options=tuple(o.slug for o in ds.options),
+    )
+    return Site(revision, index, vocab)
+
+
+def get_site(request: Request, session: SessionDep) -> Site:
+    revision = queries.current_revision(session)
+    if revision is None:
+        raise NoDataset("No dataset is loaded yet. Run `explorer load` (or `make run`).")
+    cached: Site | None = getattr(request.app.state, "site", None)
+    if cached is not None and cached.revision.number == revision.number:
+        return cached
+    with _lock:
+        cached = getattr(request.app.state, "site", None)
+        if cached is None or cached.revision.number != revision.number:
+            ds = queries.dataset(session)
+            if ds is None:
+                raise NoDataset("The dataset tables are empty. Run `explorer load`.")
+            cached = build_site(revision, build_index(ds))
+            request.app.state.site = cached
+    return cached
+
+
+SiteDep = Annotated[Site, Depends(get_site)]
