@@ -50,7 +50,7 @@ def check_cmd(file: Path) -> None:
     except DatasetInvalid as exc:
         click.echo(exc.report(), err=True)
         n = len(exc.problems)
-        click.echo(f"{file.name}: {n} problem{'s' if n != 1 else ''}", err=True)
+        click.echo(f"{n} problem{'s' if n != 1 else ''} in {file.name}", err=True)
         sys.exit(1)
     click.echo(f"{file.name}: valid ({len(ds.options)} options, {len(ds.stances)} stances)")
 
@@ -116,3 +116,20 @@ def serve_cmd(host: str, port: int) -> None:
 
     click.echo(f"serving on http://{host}:{port}")
     uvicorn.run("app.main:app_from_env", factory=True, host=host, port=port, log_level="warning")
+
+
+@main.command("check-sources")
+@click.option("--concurrency", default=8, show_default=True, help="Requests in flight at once.")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds per request.")
+def check_sources_cmd(concurrency: int, timeout: float) -> None:
+    """Check every source URL; record status, final URL and an archived copy for dead links."""
+    from app.linkcheck import check_sources, summary
+
+    engine = make_engine(get_settings().database_url)
+    results = check_sources(engine, concurrency=concurrency, timeout=timeout)
+    engine.dispose()
+    for r in results:
+        if not r.ok:
+            archived = f" (archived copy: {r.archive_url})" if r.archive_url else ""
+            click.echo(f"dead: {r.url}: {r.error or r.status}{archived}")
+    click.echo(summary(results))

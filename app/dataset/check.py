@@ -103,6 +103,9 @@ def _message(err: dict[str, Any]) -> str:
         return "is required"
     if err["type"] == "extra_forbidden":
         return "unknown field (check its spelling against the format)"
+    if err["type"] == "too_short":
+        n = err["ctx"]["min_length"]
+        return f"needs at least {n} entr{'y' if n == 1 else 'ies'}"
     if err["type"] == "literal_error":
         return f"must be one of {err['ctx']['expected']}"
     return msg

@@ -1,0 +1,81 @@
+"""Each test gets its own SQLite file, migrated with the real Alembic scripts, and a real app."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app.cli import migrate
+from app.config import DEFAULT_DATASET, Settings, get_settings
+from app.dataset.check import load_dataset
+from app.dataset.load import import_dataset
+from app.db import make_engine
+from app.main import create_app
+
+DATA = Path(__file__).parent / "data"
+CYCLE = DATA / "cycle-lanes.yaml"
+_template_db: dict[str, bytes] = {}
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path}/explorer.db"
+    # The CLI reads settings from the environment; point it at this test's database.
+    monkeypatch.setenv("APP_DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(database_url=db_url)
+
+
+@pytest.fixture
+def migrated(settings: Settings, tmp_path: Path) -> Settings:
+    # Running Alembic once per session and copying the file keeps tests fast and still real.
+    target = tmp_path / "explorer.db"
+    if "db" not in _template_db:
+        migrate(settings)
+        _template_db["db"] = target.read_bytes()
+    else:
+        target.write_bytes(_template_db["db"])
+    return settings
+
+
+@pytest.fixture
+def engine(migrated: Settings) -> Iterator[Engine]:
+    engine = make_engine(migrated.database_url)
+    yield engine
+    engine.dispose()
+
+
+def load(engine: Engine, path: Path) -> int:
+    with Session(engine) as session:
+        return import_dataset(session, load_dataset(path)).revision
+
+
+@pytest.fixture
+def client(engine: Engine, migrated: Settings) -> Iterator[TestClient]:
+    """The app over the small cycle-lane dataset."""
+    load(engine, CYCLE)
+    with TestClient(create_app(migrated)) as c:
+        yield c
+
+
+@pytest.fixture
+def ukraine(engine: Engine, migrated: Settings) -> Iterator[TestClient]:
+    """The app over the default dataset."""
+    load(engine, DEFAULT_DATASET)
+    with TestClient(create_app(migrated)) as c:
+        yield c
+
+
+@pytest.fixture
+def empty_client(migrated: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(migrated)) as c:
+        yield c

@@ -1,0 +1,170 @@
+"""The `explorer` command end to end, on real SQLite files."""
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from app import models as m
+from app.cli import main
+from app.config import Settings
+from app.dataset.check import load_dataset
+from app.dataset.export import export_dataset
+from app.dataset.load import content_hash
+from tests.conftest import CYCLE
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(main, list(args))
+    return result.exit_code, result.output + (result.stderr if result.stderr_bytes else "")
+
+
+def snapshot(engine: Engine) -> tuple[int, str | None]:
+    with Session(engine) as session:
+        revisions = session.exec(select(m.Revision)).all()
+        ds = export_dataset(session)
+    return len(revisions), content_hash(ds) if ds else None
+
+
+def test_help_lists_every_command() -> None:
+    code, out = run("--help")
+    assert code == 0
+    for cmd in ("serve", "migrate", "load", "export", "check", "check-sources"):
+        assert re.search(rf"^\s+{cmd}\s", out, re.M), cmd
+
+
+def test_check_accepts_a_valid_file() -> None:
+    code, out = run("check", str(CYCLE))
+    assert code == 0
+    assert "valid (3 options, 6 stances)" in out
+
+
+BROKEN_EDITS = [
+    # (old, new, expected message fragment)
+    ("default_weight: 4", "default_weight: 9", "criteria[0].default_weight: must be 0..5"),
+    ("{score: 2, confidence: medium", "{score: 7, confidence: medium", "score: must be 1..5"),
+    ("rationale: Paint costs little., ", "", "assessments.cost.rationale: is required"),
+    (
+        "rationale: Kerbs and drainage are costly., sources: [{id: traffic-study, locator: p. 9}]",
+        "rationale: Kerbs and drainage are costly., sources: []",
+        "options[1].assessments.cost.sources",
+    ),
+    ("{body: consultation,", "{body: consultatio,", "unknown body 'consultatio'"),
+    ("stakeholder: mayor, option:", "stakeholder: mayr, option:", "unknown stakeholder 'mayr'"),
+    ("option: painted-lanes, date", "option: painted-lane, date", "unknown option 'painted-lane'"),
+    ("{id: local-paper, locator: para 6}", "{id: gazette, locator: para 6}", "unknown source"),
+    (
+        "sources: [{id: traffic-study, locator: p. 2}]}\n      cost",
+        "sources: [{id: traffic-study, locator: p. 2}]}\n      costs",
+        "unknown criterion 'costs'",
+    ),
+    ("- {slug: mayor, name", "- {slug: shops, name", "duplicate slug 'shops'"),
+    ("date: 2024-05-20", "date: 2025-05-20", "after the dossier's as_of"),
+    (
+        "position: -1, summary: The mayor",
+        "position: -3, summary: The mayor",
+        "must be an integer -2..2 or unknown",
+    ),
+]
+
+
+def test_check_reports_every_problem_with_file_line_and_field(tmp_path: Path) -> None:
+    text = CYCLE.read_text()
+    for old, new, _ in BROKEN_EDITS:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text)
+    code, out = run("check", str(broken))
+    assert code == 1
+    lines = out.splitlines()
+    for _, _, fragment in BROKEN_EDITS:
+        assert any(fragment in line for line in lines), fragment
+    # Every problem line names file:line and a field path.
+    problems = [ln for ln in lines if ln.startswith("broken.yaml:")]
+    assert len(problems) >= len(BROKEN_EDITS)
+    assert all(re.match(r"broken\.yaml:\d+ \S+: ", ln) for ln in problems)
+    score = next(ln for ln in problems if "score: must be 1..5" in ln)
+    line_no = int(score.split(":")[1].split()[0])
+    assert "score: 7" in text.splitlines()[line_no - 1]
+
+
+def test_check_rejects_invalid_yaml(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("dossier: {slug: x\n  title: [\n")
+    code, out = run("check", str(bad))
+    assert code == 1
+    assert re.search(r"bad\.yaml:\d+ \(file\): not valid YAML", out)
+
+
+def test_check_names_a_missing_file(tmp_path: Path) -> None:
+    code, out = run("check", str(tmp_path / "missing.yaml"))
+    assert code == 1
+    assert "missing.yaml" in out and "cannot read the file" in out
+
+
+def test_load_bumps_revision_only_when_content_changes(
+    engine: Engine, migrated: Settings, tmp_path: Path
+) -> None:
+    code, out = run("load", str(CYCLE))
+    assert code == 0 and "revision 1" in out
+    code, out = run("load", str(CYCLE))
+    assert code == 0 and "unchanged; still revision 1" in out
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(CYCLE.read_text().replace("Paint costs little.", "Paint is cheap."))
+    code, out = run("load", str(changed))
+    assert code == 0 and "revision 2" in out
+    assert snapshot(engine)[0] == 2
+
+
+def test_invalid_file_changes_nothing(engine: Engine, migrated: Settings, tmp_path: Path) -> None:
+    assert run("load", str(CYCLE))[0] == 0
+    before = snapshot(engine)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(CYCLE.read_text().replace("{body: consultation,", "{body: nowhere,"))
+    code, out = run("load", str(broken))
+    assert code == 1
+    assert "unknown body 'nowhere'" in out and "the database is unchanged" in out
+    assert snapshot(engine) == before
+
+
+def test_load_if_empty_does_not_replace(engine: Engine, migrated: Settings) -> None:
+    assert run("load", str(CYCLE))[0] == 0
+    code, out = run("load", "--if-empty")
+    assert code == 0 and "already holds a dataset" in out
+    with Session(engine) as session:
+        assert session.exec(select(m.Dossier.slug)).one() == "riverton-cycle-lanes"
+
+
+def test_export_then_load_is_lossless(engine: Engine, migrated: Settings, tmp_path: Path) -> None:
+    assert run("load", str(CYCLE))[0] == 0
+    out_file = tmp_path / "out.yaml"
+    code, _ = run("export", "--out", str(out_file))
+    assert code == 0
+    assert load_dataset(out_file) == load_dataset(CYCLE)
+    code, out = run("load", str(out_file))
+    assert "unchanged; still revision 1" in out
+
+
+def test_export_writes_yaml_to_stdout(engine: Engine, migrated: Settings) -> None:
+    assert run("load", str(CYCLE))[0] == 0
+    code, out = run("export")
+    assert code == 0
+    assert out.startswith("dossier:\n  slug: riverton-cycle-lanes")
+    assert "position: -2" in out and "position: unknown" in out
+
+
+def test_export_without_data_says_so(engine: Engine, migrated: Settings) -> None:
+    code, out = run("export")
+    assert code == 1 and "no dataset is loaded" in out
+
+
+@pytest.mark.parametrize("cmd", ["migrate"])
+def test_migrate_reports_success(cmd: str, db_url: str) -> None:
+    code, out = run(cmd)
+    assert code == 0 and "latest schema" in out

@@ -1,0 +1,179 @@
+"""load -> export -> load is lossless, over generated datasets and the default dataset."""
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app.config import DEFAULT_DATASET
+from app.dataset.check import load_dataset, validate_text
+from app.dataset.export import export_dataset, to_yaml
+from app.dataset.load import import_dataset
+from app.dataset.schema import Dataset
+
+text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30
+).filter(lambda s: s.strip() == s and s != "")
+free = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40).map(
+    lambda s: s.replace("\r", "")
+)
+slug = st.from_regex(r"\A[a-z][a-z0-9]{0,5}(-[a-z0-9]{1,4})?\Z")
+AS_OF = dt.date(2025, 1, 1)
+day = st.dates(min_value=dt.date(1990, 1, 1), max_value=AS_OF)
+score = st.integers(1, 5)
+
+
+@st.composite
+def datasets(draw: st.DrawFn) -> Dataset:
+    crit = draw(st.lists(slug, min_size=1, max_size=3, unique=True))
+    people = draw(st.lists(slug, min_size=1, max_size=4, unique=True))
+    opts = draw(st.lists(slug, min_size=1, max_size=3, unique=True))
+    sources = draw(st.lists(slug, min_size=1, max_size=3, unique=True))
+    cite = st.builds(lambda i, loc: {"id": i, "locator": loc}, st.sampled_from(sources), free)
+    cites = st.lists(cite, min_size=1, max_size=2)
+
+    def assessment() -> dict[str, Any]:
+        s = draw(score)
+        return {
+            "score": s,
+            "low": draw(st.one_of(st.none(), st.integers(1, s))),
+            "high": draw(st.one_of(st.none(), st.integers(s, 5))),
+            "confidence": draw(st.sampled_from(["low", "medium", "high"])),
+            "rationale": draw(text),
+            "sources": draw(cites),
+        }
+
+    rule = draw(st.sampled_from(["unanimity", "veto-members", "majority", "coalition"]))
+    members = draw(st.lists(st.sampled_from(people), min_size=1, unique=True))
+    stances = []
+    for _ in range(draw(st.integers(0, 5))):
+        known = draw(st.booleans())
+        stances.append(
+            {
+                "stakeholder": draw(st.sampled_from(people)),
+                "option": draw(st.sampled_from(opts)),
+                "date": draw(day) if known else draw(st.one_of(st.none(), day)),
+                "position": draw(st.integers(-2, 2)) if known else "unknown",
+                "summary": draw(free),
+                "quote": None,
+                "sources": draw(cites) if known else [],
+            }
+        )
+    # One stance per (stakeholder, option, date): the checker rejects exact duplicates.
+    unique = {(s["stakeholder"], s["option"], s["date"]): s for s in stances}
+    data = {
+        "dossier": {
+            "slug": "gen",
+            "title": draw(text),
+            "question": draw(text),
+            "as_of": AS_OF,
+            "licence": "CC0",
+        },
+        "criteria": [
+            {
+                "slug": c,
+                "title": draw(text),
+                "direction": draw(st.sampled_from(["higher-is-better", "lower-is-better"])),
+                "default_weight": draw(st.integers(0, 5)),
+                "scale": {i: draw(text) for i in range(1, 6)},
+                "description": draw(free),
+            }
+            for c in crit
+        ],
+        "attributes": [
+            {"slug": "flag", "title": "Flag", "type": "bool"},
+            {"slug": "size", "title": "Size", "type": "number"},
+            {"slug": "kind", "title": "Kind", "type": "enum", "values": ["a", "b"]},
+        ],
+        "stakeholders": [
+            {
+                "slug": p,
+                "name": draw(text),
+                "kind": draw(st.sampled_from(["state", "organisation", "person"])),
+            }
+            for p in people
+        ],
+        "bodies": [
+            {
+                "slug": "body",
+                "title": draw(text),
+                "rule": rule,
+                "members": members,
+                "veto": members[:1] if rule == "veto-members" else [],
+            }
+        ],
+        "sources": [
+            {
+                "id": s,
+                "title": draw(text),
+                "publisher": draw(text),
+                "date": draw(day),
+                "url": draw(st.one_of(st.none(), st.just(f"https://example.org/{s}"))),
+                "kind": draw(st.sampled_from(["primary", "secondary"])),
+            }
+            for s in sources
+        ],
+        "options": [
+            {
+                "slug": o,
+                "title": draw(text),
+                "category": draw(slug),
+                "status": draw(st.sampled_from(["proposed", "in-force", "rejected"])),
+                "proposed_by": draw(st.one_of(st.none(), st.sampled_from(people))),
+                "proposed_on": draw(st.one_of(st.none(), day)),
+                "summary": draw(text),
+                "description": draw(free),
+                "attributes": draw(
+                    st.fixed_dictionaries(
+                        {},
+                        optional={
+                            "flag": st.booleans(),
+                            "size": st.integers(-5, 500),
+                            "kind": st.sampled_from(["a", "b"]),
+                        },
+                    )
+                ),
+                "assessments": {c: assessment() for c in crit if draw(st.booleans())},
+                "hurdles": [
+                    {
+                        "instrument": draw(text),
+                        "requires": draw(text),
+                        "severity": draw(score),
+                        "sources": draw(cites),
+                    }
+                    for _ in range(draw(st.integers(0, 2)))
+                ],
+                "steps": [{"body": "body", "action": draw(text)}] if draw(st.booleans()) else [],
+            }
+            for o in opts
+        ],
+        "stances": list(unique.values()),
+    }
+    return Dataset.model_validate(data)
+
+
+def roundtrip(engine: Engine, ds: Dataset) -> Dataset:
+    with Session(engine) as session:
+        import_dataset(session, ds)
+        exported = export_dataset(session)
+    assert exported is not None
+    parsed, problems = validate_text(to_yaml(exported))
+    assert problems == []
+    assert parsed is not None
+    return parsed
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ds=datasets())
+def test_generated_datasets_survive_load_export_load(engine: Engine, ds: Dataset) -> None:
+    assert roundtrip(engine, ds) == ds
+
+
+def test_default_dataset_survives_load_export_load(engine: Engine) -> None:
+    ds = load_dataset(DEFAULT_DATASET)
+    assert roundtrip(engine, ds) == ds
