@@ -79,3 +79,9 @@ def ukraine(engine: Engine, migrated: Settings) -> Iterator[TestClient]:
 def empty_client(migrated: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(migrated)) as c:
         yield c
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Browser tests last: fast feedback first, and Playwright's sync API keeps an event loop
+    # running for the session, which would stop asyncio.run() in the link-check tests.
+    items.sort(key=lambda item: "tests/browser/" in str(item.path).replace("\\", "/"))
