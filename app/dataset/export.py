@@ -138,6 +138,10 @@ class _Dumper(yaml.SafeDumper):
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     # Multi-line text (Markdown descriptions) reads best as a literal block.
     style = "|" if "\n" in value else None
+    # YAML reads NEL, LS and PS as line breaks; only double quotes keep them verbatim.
+    if any(ch in value for ch in "\x85\u2028\u2029\r") or (style and value != value.rstrip(" ")):
+        style = '"'
+
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
