@@ -1,0 +1,214 @@
+"""The browsing side: explore, option, stakeholder, matrix and source pages over real HTTP."""
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from tests.conftest import CYCLE, load
+
+HX = {"HX-Request": "true"}
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r'<h3><a href="/options/[^"]+">([^<]+)</a></h3>', html)
+
+
+def test_explore_lists_every_option_with_scores_and_veto(client: TestClient) -> None:
+    html = client.get("/").text
+    assert titles(html) == ["Leave Main Street as it is", "Painted lanes", "Protected lanes"]
+    assert "3 of 3 options" in html
+    card = html.split('id="option-protected-lanes"')[1].split("</li>\n  \n")[0]
+    assert "Kerb-separated lanes, removing parking on one side." in card
+    assert "kerbs" in card and "under negotiation" in card
+    assert 'class="bar s5"' in card and "5/5" in card and "Very large" in card
+    assert "Blocked" in card  # the mayor vetoes on the budget board
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("category=paint", ["Painted lanes"]),
+        ("status=rejected&status=proposed", ["Leave Main Street as it is", "Painted lanes"]),
+        ("attr.removes_parking=true", ["Protected lanes"]),
+        ("attr.build_time=weeks", ["Painted lanes"]),
+        ("min.safety=4", ["Protected lanes"]),
+        ("max_hurdle=2", ["Leave Main Street as it is", "Painted lanes"]),
+        ("stance.shops=oppose", ["Protected lanes"]),
+        ("stance.council=support", ["Painted lanes"]),
+        ("stance.council=unknown", ["Leave Main Street as it is", "Protected lanes"]),
+        ("stance.shops=not-oppose", ["Leave Main Street as it is", "Painted lanes"]),
+        ("q=drainage", ["Protected lanes"]),  # matches a rationale only
+        ("q=PAINT%20cheapest", ["Painted lanes"]),
+        ("veto=blocked", ["Protected lanes"]),
+        ("veto=uncertain", ["Painted lanes"]),  # a majority vote stances cannot settle
+        ("veto=clear", ["Leave Main Street as it is"]),
+        ("sort=-safety", ["Protected lanes", "Painted lanes", "Leave Main Street as it is"]),
+        ("sort=-title", ["Protected lanes", "Painted lanes", "Leave Main Street as it is"]),
+        ("sort=veto", ["Leave Main Street as it is", "Painted lanes", "Protected lanes"]),
+    ],
+)
+def test_filters_and_sorts(client: TestClient, query: str, expected: list[str]) -> None:
+    r = client.get(f"/?{query}", follow_redirects=True)
+    assert r.status_code == 200
+    assert titles(r.text) == expected
+    assert f"{len(expected)} of 3 options" in r.text
+
+
+def test_active_filters_are_removable_chips(client: TestClient) -> None:
+    html = client.get("/?category=kerbs&min.safety=4").text
+    assert 'href="/?min.safety=4"' in html  # removing the category chip
+    assert 'href="/?category=kerbs"' in html  # removing the score chip
+    assert "Safety gain ≥ 4" in html
+    assert re.search(r'<a class="chip clear" href="/">Clear all</a>', html)
+
+
+def test_empty_result_says_which_filter_to_loosen(client: TestClient) -> None:
+    html = client.get("/?category=paint&min.safety=4").text
+    assert "No option meets all these conditions." in html
+    assert "Remove “Safety gain ≥ 4”</a> (1 option)" in html
+    assert 'href="/?category=paint"' in html
+
+
+def test_htmx_gets_only_the_results_fragment_and_canonical_url(client: TestClient) -> None:
+    r = client.get("/?q=&min.safety=4&category=kerbs&max_hurdle=", headers=HX)
+    assert r.status_code == 200
+    assert r.text.lstrip().startswith('<section id="results"')
+    assert "<html" not in r.text
+    assert r.headers["HX-Push-Url"] == "/?category=kerbs&min.safety=4"
+    assert "HX-Request" in r.headers["Vary"]
+
+
+def test_boosted_and_history_restore_requests_get_the_full_page(client: TestClient) -> None:
+    for extra in ({"HX-Boosted": "true"}, {"HX-History-Restore-Request": "true"}):
+        assert "<html" in client.get("/", headers={**HX, **extra}).text
+
+
+def test_non_canonical_query_redirects_to_canonical(client: TestClient) -> None:
+    r = client.get("/?min.safety=4&q=&category=kerbs", follow_redirects=False)
+    assert r.status_code == 302
+    assert r.headers["location"] == "/?category=kerbs&min.safety=4"
+
+
+@pytest.mark.parametrize(
+    ("query", "named", "allowed"),
+    [
+        ("min.safety=9", "min.safety", "<code>5</code>"),
+        ("colour=red", "colour", "<code>category</code>"),
+        ("veto=maybe", "veto", "<code>uncertain</code>"),
+        ("stance.shops=love", "stance.shops", "<code>not-oppose</code>"),
+        ("category=pain", "did you mean paint", "<code>kerbs</code>"),
+    ],
+)
+def test_bad_parameters_get_a_400_page(
+    client: TestClient, query: str, named: str, allowed: str
+) -> None:
+    r = client.get(f"/?{query}")
+    assert r.status_code == 400
+    assert named in r.text and allowed in r.text
+    assert 'href="/"' in r.text
+
+
+def test_unknown_option_suggests_closest_slugs(client: TestClient) -> None:
+    r = client.get("/options/protectd-lanes")
+    assert r.status_code == 404
+    assert 'href="/options/protected-lanes">Protected lanes</a>' in r.text
+    r = client.get("/stakeholders/shop")
+    assert r.status_code == 404 and 'href="/stakeholders/shops"' in r.text
+    r = client.get("/sources/trafic-study")
+    assert r.status_code == 404 and 'href="/sources/traffic-study"' in r.text
+
+
+def test_option_page_shows_everything_known(client: TestClient) -> None:
+    html = client.get("/options/protected-lanes").text
+    assert "<title>Protected lanes · Riverton cycle-lane plan</title>" in html
+    assert "Kerbs separate cyclists from traffic." in html
+    assert "Removes parking</dt><dd>yes" in html and "2.5 km" in html
+    assert "5/5 · Very large" in html and "(range 4–5)" in html and "confidence medium" in html
+    assert "Separated lanes gave the largest gains in the study." in html
+    assert 'href="/sources/traffic-study"' in html and "p. 8" in html
+    assert "Parking bylaw, s. 3" in html and "Severity <strong>3/5</strong>" in html
+    assert "Budget board" in html and "Public consultation" in html
+    # The latest stance wins; the earlier one is kept as history.
+    row = html.split('href="/stakeholders/shops">Main Street traders</a>')[1].split("</tr>")[0]
+    assert "Strongly opposes" in row and "2024-05-12" in row
+    assert "History (1 earlier)" in row and "Traders worry about parking." in row
+    assert "“We will lose customers” <cite>A. Trader, chair</cite>" in row
+    assert 'action="/compare"' in html and "Add to comparison" in html
+    assert "Scores are this dataset's own judgements" in html
+
+
+def test_markdown_is_rendered_and_sanitised(
+    client: TestClient, engine: Engine, tmp_path: Path
+) -> None:
+    evil = CYCLE.read_text().replace(
+        "Kerbs separate cyclists from traffic.",
+        '"Kerbs <script>alert(1)</script> [x](javascript:alert(1)) <b onclick=x>b</b>"',
+    )
+    path = tmp_path / "evil.yaml"
+    path.write_text(evil)
+    load(engine, path)
+    html = client.get("/options/protected-lanes").text
+    assert "<script>alert" not in html and 'href="javascript:' not in html
+    assert "<b onclick" not in html
+    assert "&lt;script&gt;" in html
+    assert "<strong>Paint only</strong>" in client.get("/options/painted-lanes").text
+
+
+def test_stakeholder_pages(client: TestClient) -> None:
+    html = client.get("/stakeholders").text
+    assert 'href="/stakeholders/mayor">The mayor</a>' in html and "Budget board (veto)" in html
+    html = client.get("/stakeholders/mayor").text
+    assert "Budget board: <strong>holds a veto</strong>" in html
+    assert "The mayor doubts the budget." in html
+    assert "No stance recorded." in html  # painted lanes
+
+
+def test_matrix_is_a_real_table_with_words_and_filters(client: TestClient) -> None:
+    html = client.get("/matrix").text
+    assert '<th scope="row"><a href="/stakeholders/shops">' in html
+    assert '<th scope="col"><a href="/options/protected-lanes">' in html
+    assert (
+        'class="pos-cell pos--2"><span aria-hidden="true">−−</span> <span class="word">Strongly opposes'
+        in html
+    )
+    narrowed = client.get("/matrix?category=paint").text
+    assert "/options/protected-lanes" not in narrowed.split("<table")[1]
+    assert "4 stakeholders × 1 options" in narrowed
+
+
+def test_sources_list_every_claim_that_cites_them(client: TestClient) -> None:
+    html = client.get("/sources").text
+    assert 'href="/sources/traffic-study">Main Street traffic study</a>' in html
+    assert "Cyclist injuries on Main Street per year" in html and "about 20" in html
+    html = client.get("/sources/local-paper").text
+    assert "Protected lanes: Parking bylaw, s. 3" in html
+    assert "Main Street traders on Protected lanes (2024-05-12)" in html
+
+
+def _count_queries(client: TestClient, engine_of_app: Engine, path: str) -> int:
+    count = 0
+
+    def before(*_args: object) -> None:
+        nonlocal count
+        count += 1
+
+    event.listen(engine_of_app, "before_cursor_execute", before)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine_of_app, "before_cursor_execute", before)
+    return count
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/options/protected-lanes", "/matrix", "/stakeholders", "/sources"]
+)
+def test_sql_per_page_is_constant(client: TestClient, path: str) -> None:
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    client.get(path)  # warm the per-revision cache
+    warm = _count_queries(client, engine, path)
+    assert warm <= 2, warm
