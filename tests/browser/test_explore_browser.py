@@ -1,4 +1,4 @@
-"""The explore page in Chromium: htmx filtering, history, and the same filters without JavaScript."""
+"""The explore page in Chromium: htmx filtering, history, and the no-JavaScript form."""
 
 import re
 
