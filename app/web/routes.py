@@ -57,8 +57,18 @@ def explore_page(
     if redirect := not_canonical(request, canonical):
         return redirect
     assume = parse_assumptions(state.assume)
-    veto = {slug: v.status for slug, v in analyse_all(site.index.ds, assume=assume).items()}
+    analyses = analyse_all(site.index.ds, assume=assume)
+    veto = {slug: v.status for slug, v in analyses.items()}
     result = explore(site.index, state, veto, assume)
+    # "What if" links: each current blocker, assumed neutral on top of any earlier hypothesis.
+    blockers = dict.fromkeys(b.stakeholder for v in analyses.values() for b in v.blockers)
+    whatif = [
+        (
+            site.index.stakeholders[b].name,
+            ",".join(f"{k}:{v}" for k, v in sorted({**dict(state.assume), b: "0"}.items())),
+        )
+        for b in blockers
+    ]
     return render(
         request,
         "explore.html",
@@ -73,6 +83,7 @@ def explore_page(
             "alt": "/api/v1/options",
             "describe": lambda n, v: describe_pair(site.index, n, v),
             "stance_holders": {who for who, _ in site.index.history},
+            "whatif": whatif,
         },
         block="results",
         push_url=href("/", state.pairs()),

@@ -210,3 +210,14 @@ def test_sql_per_page_is_constant(client: TestClient, path: str) -> None:
     client.get(path)  # warm the per-revision cache
     warm = _count_queries(client, engine, path)
     assert warm <= 2, warm
+
+
+def test_what_if_a_blocker_stopped_opposing(client: TestClient) -> None:
+    html = client.get("/").text
+    assert '<a href="/?assume=mayor:0">What if The mayor stopped opposing?</a>' in html
+    html = client.get("/?assume=mayor:0&veto=blocked").text
+    # With the mayor neutral, the traders still decline in the consultation, which has no veto,
+    # so nothing is blocked any more; the page says the view is hypothetical.
+    assert "0 of 3 options" in html
+    assert "Hypothetical:" in html and "The mayor (neutral)" in html
+    assert titles(client.get("/?veto=blocked").text) == ["Protected lanes"]
