@@ -14,7 +14,7 @@ from app.db import make_engine
 from app.errors import AppError, BadRequest, NotFound
 from app.state import BadParam
 from app.web.middleware import BodyLimit, SecurityHeaders
-from app.web.render import render
+from app.web.render import PageCache, render
 
 
 def _is_api(request: Request) -> bool:
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.site = None
+    app.state.page_cache = PageCache(settings.page_cache_size)
 
     @app.exception_handler(AppError)
     async def app_error(request: Request, exc: AppError) -> Response:
@@ -78,9 +79,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return error_response(request, BadRequest(f"{field}: {first['msg']}", field=field))
 
     from app.api.routes import router as api_router
+    from app.web.compare import router as compare_router
     from app.web.routes import router as web_router
 
     app.include_router(api_router)
+    app.include_router(compare_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)

@@ -1,14 +1,15 @@
 """Templates, the full-page-or-fragment decision, and URL helpers. Templates never join URL
 strings by hand: they call these helpers."""
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
 import nh3
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2_fragments import render_block
 from markdown_it import MarkdownIt
@@ -113,3 +114,54 @@ def render(
         # htmx would push the raw form query; push the canonical URL instead.
         response.headers["HX-Push-Url"] = push_url
     return response
+
+
+class PageCache:
+    """Rendered pages by (dataset revision, URL, fragment or not). A new revision misses every
+    key, so stale pages are never served; least recently used entries go first."""
+
+    def __init__(self, size: int) -> None:
+        from collections import OrderedDict
+
+        self.size = size
+        self.entries: OrderedDict[
+            tuple[object, ...], tuple[bytes, int, list[tuple[bytes, bytes]]]
+        ] = OrderedDict()
+
+    def get_or_render(
+        self, request: Request, revision: int, build: Callable[[], Response]
+    ) -> Response:
+        if revision != getattr(self, "revision", revision):
+            self.entries.clear()  # a reload makes every entry stale
+        self.revision = revision
+        key = (revision, request.url.path, request.url.query, wants_fragment(request))
+        hit = self.entries.get(key)
+        if hit is None:
+            response = build()
+            if not self.size or response.status_code != 200:
+                return response
+            # Keep a copy: middleware (gzip) rewrites the headers of the response it sends.
+            hit = (response.body, response.status_code, list(response.raw_headers))
+            self.entries[key] = hit
+            if len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        else:
+            self.entries.move_to_end(key)
+        body, status, raw = hit
+        fresh = Response(body, status_code=status)
+        fresh.raw_headers = list(raw)
+        return fresh
+
+
+def cached_page(fn: Callable[..., Response]) -> Callable[..., Response]:
+    """Serve a page route from the PageCache; the route must take `request` and `site`."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        request: Request = kwargs["request"]
+        cache: PageCache = request.app.state.page_cache
+        return cache.get_or_render(
+            request, kwargs["site"].revision.number, lambda: fn(*args, **kwargs)
+        )
+
+    return wrapper

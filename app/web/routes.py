@@ -12,7 +12,7 @@ from app.db import SessionDep
 from app.errors import NotFound
 from app.state import ExploreState, parse_explore, suggest
 from app.web.labels import describe_pair
-from app.web.render import href, render
+from app.web.render import cached_page, href, render
 from app.web.site import Site, SiteDep
 
 router = APIRouter(include_in_schema=False)
@@ -50,6 +50,7 @@ def _option_or_404(site: Site, slug: str):  # type: ignore[no-untyped-def]
 
 
 @router.get("/")
+@cached_page
 def explore_page(
     request: Request, site: SiteDep, state: ExploreState = Depends(explore_state)
 ) -> Response:
@@ -91,6 +92,7 @@ def explore_page(
 
 
 @router.get("/options/{slug}")
+@cached_page
 def option_page(request: Request, slug: str, site: SiteDep) -> Response:
     option = _option_or_404(site, slug)
     state = parse_explore(request.query_params.multi_items(), site.vocab)
@@ -132,6 +134,7 @@ def option_sources(option, stances) -> list[str]:  # type: ignore[no-untyped-def
 
 
 @router.get("/stakeholders")
+@cached_page
 def stakeholders_page(request: Request, site: SiteDep) -> Response:
     counts = {s: 0 for s in site.index.stakeholders}
     for who, _ in site.index.current:
@@ -150,6 +153,7 @@ def stakeholders_page(request: Request, site: SiteDep) -> Response:
 
 
 @router.get("/stakeholders/{slug}")
+@cached_page
 def stakeholder_page(request: Request, slug: str, site: SiteDep) -> Response:
     who = site.index.stakeholders.get(slug)
     if who is None:
@@ -178,6 +182,7 @@ def stakeholder_page(request: Request, slug: str, site: SiteDep) -> Response:
 
 
 @router.get("/matrix")
+@cached_page
 def matrix_page(
     request: Request, site: SiteDep, state: ExploreState = Depends(explore_state)
 ) -> Response:

@@ -64,8 +64,11 @@ def test_nu_html_checker_reports_no_errors(server: str, tmp_path: Path) -> None:
         timeout=180,
     )
     messages = json.loads(proc.stderr or '{"messages": []}')["messages"]
-    errors = [f"{PAGES[files.index(m['url'].removeprefix('file:'))]}: {m['message']}"
-              for m in messages if m.get("type") == "error"]
+    errors = [
+        f"{PAGES[files.index(m['url'].removeprefix('file:'))]}: {m['message']}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
     assert errors == []
 
 

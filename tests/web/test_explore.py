@@ -221,3 +221,12 @@ def test_what_if_a_blocker_stopped_opposing(client: TestClient) -> None:
     assert "0 of 3 options" in html
     assert "Hypothetical:" in html and "The mayor (neutral)" in html
     assert titles(client.get("/?veto=blocked").text) == ["Protected lanes"]
+
+
+def test_cached_pages_follow_a_reload(client: TestClient, engine: Engine, tmp_path: Path) -> None:
+    assert "Kerbs and drainage are costly." in client.get("/options/protected-lanes").text
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(CYCLE.read_text().replace("Kerbs and drainage", "Kerbs and new drains"))
+    load(engine, changed)
+    html = client.get("/options/protected-lanes").text
+    assert "Kerbs and new drains are costly." in html and "dataset revision 2" in html

@@ -1,0 +1,506 @@
+"""The comparison as one JSON-able snapshot, and the diff between two snapshots.
+
+The compare page, the permalink page and the CSV/JSON exports all render from the dict built
+here, so a permalink (which stores it) looks the same forever, whatever the data becomes.
+
+Pure functions: no FastAPI, no database, no I/O.
+"""
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from app.analysis.index import Index
+from app.analysis.scores import (
+    FORMULA,
+    Sensitivity,
+    has_ranges,
+    rank_ranges,
+    sensitivity,
+    weighted_scores,
+)
+from app.analysis.veto import analyse_option, parse_assumptions
+from app.dataset.schema import Cite, Option
+from app.state import CompareState
+
+SNAPSHOT_VERSION = 1
+POSITION_LABELS = {
+    2: "Strongly supports",
+    1: "Supports",
+    0: "Neutral",
+    -1: "Opposes",
+    -2: "Strongly opposes",
+    None: "Unknown",
+}
+POSITION_SYMBOLS = {2: "++", 1: "+", 0: "0", -1: "−", -2: "−−", None: "?"}
+VETO_LABELS = {"clear": "Clear", "uncertain": "Uncertain", "blocked": "Blocked"}
+VETO_SYMBOLS = {"clear": "✓", "uncertain": "?", "blocked": "✕"}
+GROUPS = (
+    ("overview", "Overview"),
+    ("criteria", "Assessment"),
+    ("hurdles", "Legal hurdles"),
+    ("veto", "Decision path and veto"),
+    ("stances", "Stances"),
+)
+
+Snapshot = dict[str, Any]
+
+
+def _jsonable(data: Snapshot) -> Snapshot:
+    # A fresh snapshot and a stored one must be the same kind of data, or pages would differ.
+    return json.loads(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def _words(slug: str) -> str:
+    return slug.replace("-", " ")
+
+
+def _attr_text(value: object, unit: str | None) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return f"{value} {unit}" if unit else str(value)
+
+
+class _Sources:
+    """Collects the sources the snapshot cites, in first-cited order."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.seen: dict[str, None] = {}
+
+    def cites(self, cites: Sequence[Cite]) -> list[dict[str, str]]:
+        out = []
+        for c in cites:
+            self.seen.setdefault(c.id)
+            src = self.index.sources.get(c.id)
+            label = f"{src.publisher}, {src.date.year}" if src else c.id
+            if c.locator:
+                label += f", {c.locator}"
+            out.append({"id": c.id, "label": label, "href": f"/sources/{c.id}"})
+        return out
+
+    def bibliography(self) -> list[dict[str, Any]]:
+        out = []
+        for sid in self.seen:
+            s = self.index.sources.get(sid)
+            if s is not None:
+                out.append(
+                    {
+                        "id": s.id,
+                        "title": s.title,
+                        "publisher": s.publisher,
+                        "date": s.date.isoformat(),
+                        "url": s.url,
+                        "kind": s.kind,
+                    }
+                )
+        return out
+
+
+def _row(
+    key: str, group: str, label: str, kind: str, cells: list[dict[str, Any]], **extra: Any
+) -> dict[str, Any]:
+    same = len({c["value"] for c in cells}) <= 1
+    return {
+        "key": key,
+        "group": group,
+        "label": label,
+        "kind": kind,
+        "same": same,
+        "cells": cells,
+        **extra,
+    }
+
+
+def _overview_rows(index: Index, opts: Sequence[Option]) -> list[dict[str, Any]]:
+    rows = [
+        _row(
+            "category",
+            "overview",
+            "Category",
+            "text",
+            [{"value": _words(o.category)} for o in opts],
+        ),
+        _row("status", "overview", "Status", "text", [{"value": _words(o.status)} for o in opts]),
+    ]
+    for a in index.ds.attributes:
+        if any(a.slug in o.attributes for o in opts):
+            cells = [
+                {
+                    "value": _attr_text(o.attributes[a.slug], a.unit)
+                    if a.slug in o.attributes
+                    else "—"
+                }
+                for o in opts
+            ]
+            rows.append(_row(f"attr:{a.slug}", "overview", a.title, "text", cells))
+    return rows
+
+
+def _criterion_rows(index: Index, opts: Sequence[Option], src: _Sources) -> list[dict[str, Any]]:
+    rows = []
+    for c in index.ds.criteria:
+        cells = []
+        for o in opts:
+            a = o.assessments.get(c.slug)
+            if a is None:
+                cells.append({"value": "not assessed", "score": None})
+                continue
+            low = a.low if a.low is not None else a.score
+            high = a.high if a.high is not None else a.score
+            value = f"{a.score}/5 {c.scale[a.score]}"
+            if (low, high) != (a.score, a.score):
+                value += f" (range {low}–{high})"
+            cells.append(
+                {
+                    "value": value,
+                    "score": a.score,
+                    "label": c.scale[a.score],
+                    "low": low,
+                    "high": high,
+                    "ranged": (low, high) != (a.score, a.score),
+                    "confidence": a.confidence,
+                    "rationale": a.rationale,
+                    "sources": src.cites(a.sources),
+                }
+            )
+        rows.append(
+            _row(
+                f"score:{c.slug}",
+                "criteria",
+                c.title,
+                "score",
+                cells,
+                lower_is_better=c.direction == "lower-is-better",
+            )
+        )
+    return rows
+
+
+def _hurdle_rows(opts: Sequence[Option], src: _Sources) -> list[dict[str, Any]]:
+    cells = []
+    for o in opts:
+        hurdles = [
+            {
+                "instrument": h.instrument,
+                "requires": h.requires,
+                "severity": h.severity,
+                "sources": src.cites(h.sources),
+            }
+            for h in o.hurdles
+        ]
+        value = "; ".join(f"{h['instrument']} (severity {h['severity']}/5)" for h in hurdles)
+        cells.append({"value": value or "none recorded", "hurdles": hurdles})
+    return [_row("hurdles", "hurdles", "Legal hurdles", "hurdles", cells)]
+
+
+def _veto_rows(
+    index: Index, opts: Sequence[Option], assume: Mapping[str, int | None]
+) -> list[dict[str, Any]]:
+    def name(slug: str) -> str:
+        who = index.stakeholders.get(slug)
+        return who.name if who else slug
+
+    status_cells, path_cells = [], []
+    for o in opts:
+        v = analyse_option(index.ds, o.slug, current=index.current, assume=assume)
+        blockers = [name(b.stakeholder) for b in v.blockers]
+        uncertain = [name(u) for u in v.uncertain]
+        value = VETO_LABELS[v.status]
+        if blockers:
+            value += f" (blockers: {', '.join(blockers)})"
+        status_cells.append(
+            {
+                "value": value,
+                "status": v.status,
+                "label": VETO_LABELS[v.status],
+                "symbol": VETO_SYMBOLS[v.status],
+                "blockers": blockers,
+                "uncertain": uncertain,
+                "reason": v.reason,
+                "hypothetical": v.hypothetical,
+            }
+        )
+        steps = [
+            {"title": s.title, "rule": _words(s.rule), "status": s.status, "action": s.action}
+            for s in v.steps
+        ]
+        path_value = " → ".join(f"{s['title']}: {s['status']}" for s in steps)
+        path_cells.append({"value": path_value or "no decision step recorded", "steps": steps})
+    return [
+        _row("veto", "veto", "Veto status", "veto", status_cells),
+        _row("path", "veto", "Decision path", "path", path_cells),
+    ]
+
+
+def _stance_rows(
+    index: Index, opts: Sequence[Option], assume: Mapping[str, int | None], src: _Sources
+) -> list[dict[str, Any]]:
+    rows = []
+    for who in index.stakeholders.values():
+        if who.slug not in assume and not any((who.slug, o.slug) in index.history for o in opts):
+            continue
+        cells = []
+        for o in opts:
+            if who.slug in assume:
+                pos = assume[who.slug]
+                cells.append(
+                    {
+                        "value": f"{POSITION_SYMBOLS[pos]} {POSITION_LABELS[pos]} (hypothetical)",
+                        "recorded": True,
+                        "position": "unknown" if pos is None else pos,
+                        "symbol": POSITION_SYMBOLS[pos],
+                        "label": POSITION_LABELS[pos],
+                        "date": None,
+                        "summary": "Assumed for this comparison; not a recorded stance.",
+                        "sources": [],
+                        "hypothetical": True,
+                    }
+                )
+                continue
+            s = index.current.get((who.slug, o.slug))
+            if s is None:
+                cells.append({"value": "no stance recorded", "recorded": False})
+                continue
+            pos = None if s.position == "unknown" else int(s.position)
+            date = s.date.isoformat() if s.date else None
+            cells.append(
+                {
+                    "value": f"{POSITION_SYMBOLS[pos]} {POSITION_LABELS[pos]}"
+                    + (f" ({date})" if date else ""),
+                    "recorded": True,
+                    "position": "unknown" if pos is None else pos,
+                    "symbol": POSITION_SYMBOLS[pos],
+                    "label": POSITION_LABELS[pos],
+                    "date": date,
+                    "summary": s.summary,
+                    "sources": src.cites(s.sources),
+                    "hypothetical": False,
+                }
+            )
+        rows.append(_row(f"stance:{who.slug}", "stances", who.name, "stance", cells))
+    return rows
+
+
+def sensitivity_text(
+    sens: Sensitivity, titles: Mapping[str, str], criteria: Mapping[str, str]
+) -> str:
+    if not sens.leaders:
+        return "No option is ranked, so there is no leader to change."
+    if not sens.flips:
+        return "No single-weight change within 0–5 changes the leader."
+    parts = []
+    for i, f in enumerate(sens.flips):
+        verb = "lowering" if f.new < f.old else "raising"
+        verb = verb.capitalize() if i == 0 else verb
+        who = " and ".join(titles[s] for s in f.leaders)
+        lead = "share the lead" if len(f.leaders) > 1 else "take the lead"
+        parts.append(
+            f"{verb} the weight of {criteria[f.criterion]} from {f.old} to {f.new} "
+            f"would make {who} {lead}"
+        )
+    step = "step" if sens.delta == 1 else "steps"
+    return f"Smallest change ({sens.delta} {step}): " + "; or ".join(parts) + "."
+
+
+def _ranking(index: Index, opts: Sequence[Option], weights: Mapping[str, int]) -> dict[str, Any]:
+    crit = index.ds.criteria
+    titles = {o.slug: o.title for o in opts}
+    ranked = weighted_scores(opts, crit, weights)
+    out: dict[str, Any] = {
+        "formula": FORMULA,
+        "ranked": [
+            {
+                "slug": r.option,
+                "title": titles[r.option],
+                "score": None if r.score is None else round(float(r.score), 4),
+                "score_text": "—" if r.score is None else f"{float(r.score):.2f}",
+                "rank": r.rank,
+            }
+            for r in ranked
+        ],
+        "message": None,
+        "leaders": [],
+        "sensitivity": "",
+        "ranges": [],
+    }
+    if all(weights.get(c.slug, c.default_weight) == 0 for c in crit):
+        out["message"] = "All weights are 0, so there is no ranking. Give a criterion some weight."
+        out["ranked"] = []
+        return out
+    sens = sensitivity(opts, crit, weights)
+    out["leaders"] = [titles[s] for s in sens.leaders]
+    out["sensitivity"] = sensitivity_text(sens, titles, {c.slug: c.title for c in crit})
+    if has_ranges(opts):
+        out["ranges"] = [
+            {"slug": r.option, "title": titles[r.option], "best": r.best, "worst": r.worst}
+            for r in rank_ranges(opts, crit, weights)
+        ]
+    return out
+
+
+def comparison_snapshot(index: Index, state: CompareState, *, revision: int) -> Snapshot:
+    """Everything the comparison shows, as plain JSON data. Raises KeyError for an unknown
+    option (the parser has normally ruled that out)."""
+    opts = [index.options[s] for s in state.o]
+    assume = parse_assumptions(state.assume)
+    weights = state.weights()
+    src = _Sources(index)
+    rows = [
+        *_overview_rows(index, opts),
+        *_criterion_rows(index, opts, src),
+        *_hurdle_rows(opts, src),
+        *_veto_rows(index, opts, assume),
+        *_stance_rows(index, opts, assume, src),
+    ]
+    ds = index.ds
+    snapshot = {
+        "version": SNAPSHOT_VERSION,
+        "dossier": {
+            "slug": ds.dossier.slug,
+            "title": ds.dossier.title,
+            "question": ds.dossier.question,
+            "as_of": ds.dossier.as_of.isoformat(),
+            "licence": ds.dossier.licence,
+        },
+        "revision": revision,
+        "query": state.query(),
+        "options": [
+            {
+                "slug": o.slug,
+                "title": o.title,
+                "summary": o.summary,
+                "category": o.category,
+                "status": o.status,
+                "href": f"/options/{o.slug}",
+            }
+            for o in opts
+        ],
+        "weights": [
+            {
+                "slug": c.slug,
+                "title": c.title,
+                "weight": weights.get(c.slug, c.default_weight),
+                "default": c.default_weight,
+                "lower_is_better": c.direction == "lower-is-better",
+            }
+            for c in ds.criteria
+        ],
+        "assume": [
+            {
+                "stakeholder": who,
+                "name": index.stakeholders[who].name if who in index.stakeholders else who,
+                "position": "unknown" if pos is None else pos,
+                "label": POSITION_LABELS[pos],
+            }
+            for who, pos in assume.items()
+        ],
+        "groups": [{"key": k, "title": t} for k, t in GROUPS],
+        "rows": rows,
+        "ranking": _ranking(index, opts, weights),
+        "sources": src.bibliography(),
+    }
+    return _jsonable(snapshot)
+
+
+# --- diff ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellChange:
+    group: str
+    row: str  # the row's label, e.g. "Cost" or "The mayor"
+    option: str  # the option's title
+    old: str
+    new: str
+
+
+def diff_snapshots(old: Snapshot, new: Snapshot) -> list[CellChange]:
+    """Every cell whose value differs between two snapshots of the same state, in the old
+    table's order; rows that appeared or vanished count as changes from or to "—"."""
+    new_rows = {r["key"]: r for r in new.get("rows", [])}
+    old_keys = {r["key"] for r in old.get("rows", [])}
+    new_slugs = [o["slug"] for o in new.get("options", [])]
+    rows = [*old.get("rows", []), *(r for r in new.get("rows", []) if r["key"] not in old_keys)]
+    changes: list[CellChange] = []
+    for i, opt in enumerate(old.get("options", [])):
+        j = new_slugs.index(opt["slug"]) if opt["slug"] in new_slugs else None
+        for row in rows:
+            before = _cell_value(row if row["key"] in old_keys else None, i)
+            fresh = new_rows.get(row["key"])
+            after = _cell_value(fresh, j)
+            if before != after:
+                changes.append(CellChange(row["group"], row["label"], opt["title"], before, after))
+    return changes
+
+
+def _cell_value(row: Mapping[str, Any] | None, i: int | None) -> str:
+    if row is None or i is None or i >= len(row["cells"]):
+        return "—"
+    return str(row["cells"][i]["value"])
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def snapshot_table(snapshot: Snapshot) -> list[list[str]]:
+    """The snapshot as CSV rows: section, row, then one column per option."""
+    titles = [o["title"] for o in snapshot["options"]]
+    pad = [""] * (len(titles) - 1)
+    out = [["section", "row", *titles]]
+    d = snapshot["dossier"]
+    out.append(["dataset", "title", d["title"], *pad])
+    out.append(["dataset", "revision", str(snapshot["revision"]), *pad])
+    out.append(["dataset", "as of", d["as_of"], *pad])
+    out.append(["dataset", "comparison", snapshot["query"], *pad])
+    for a in snapshot["assume"]:
+        out.append(["hypothetical", a["name"], f"assumed: {a['label']}", *pad])
+    for w in snapshot["weights"]:
+        out.append(["weight", w["title"], str(w["weight"]), *pad])
+    for row in snapshot["rows"]:
+        out.append([row["group"], row["label"], *(str(c["value"]) for c in row["cells"])])
+        if row["kind"] == "score":
+            out.append(
+                [
+                    row["group"],
+                    f"{row['label']}: rationale",
+                    *(c.get("rationale", "") for c in row["cells"]),
+                ]
+            )
+        if row["kind"] in ("score", "stance"):
+            out.append(
+                [
+                    row["group"],
+                    f"{row['label']}: sources",
+                    *("; ".join(s["label"] for s in c.get("sources", [])) for c in row["cells"]),
+                ]
+            )
+        if row["kind"] == "hurdles":
+            out.append(
+                [
+                    row["group"],
+                    "Legal hurdles: sources",
+                    *(
+                        "; ".join(s["label"] for h in c["hurdles"] for s in h["sources"])
+                        for c in row["cells"]
+                    ),
+                ]
+            )
+    r = snapshot["ranking"]
+    by_slug = {x["slug"]: x for x in r["ranked"]}
+    slugs = [o["slug"] for o in snapshot["options"]]
+    if r["ranked"]:
+        out.append(["ranking", "weighted score", *(by_slug[s]["score_text"] for s in slugs)])
+        out.append(["ranking", "rank", *(str(by_slug[s]["rank"] or "") for s in slugs)])
+    else:
+        out.append(["ranking", "message", r["message"] or "", *pad])
+    if r["sensitivity"]:
+        out.append(["ranking", "sensitivity", r["sensitivity"], *pad])
+    out.append(["licence", "licence", d["licence"], *pad])
+    for s in snapshot["sources"]:
+        text = f"{s['title']}, {s['publisher']}, {s['date']} ({s['kind']})"
+        out.append(["sources", s["id"], text + (f" {s['url']}" if s["url"] else ""), *pad])
+    return out

@@ -1,0 +1,181 @@
+"""Weighted scores, ranks and their sensitivity to the weights.
+
+utility = score for a higher-is-better criterion and 6 - score for a lower-is-better one;
+weighted score = sum(weight * utility) / sum(weight), over the criteria the option is assessed
+on. Arithmetic is exact (Fraction), so ties are real ties rather than float accidents.
+
+Pure functions over `app.dataset.schema` models: no FastAPI, no database, no I/O.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from app.dataset.schema import Criterion, Option
+
+MIN_WEIGHT, MAX_WEIGHT = 0, 5
+FORMULA = (
+    "Each option's weighted score is the sum over criteria of weight × utility divided by the "
+    "sum of the weights, where utility is the score (1–5) for a criterion where higher is "
+    "better and 6 minus the score where lower is better."
+)
+
+Table = Mapping[str, Mapping[str, int]]  # option slug -> criterion slug -> score
+
+
+@dataclass(frozen=True)
+class Ranked:
+    option: str
+    score: Fraction | None  # None: no assessed criterion carries weight
+    rank: int | None  # competition ranking (1, 1, 3): ties share a rank
+
+    @property
+    def score_float(self) -> float | None:
+        return None if self.score is None else float(self.score)
+
+
+@dataclass(frozen=True)
+class Flip:
+    """One single-weight change that hands the lead to someone else."""
+
+    criterion: str
+    old: int
+    new: int
+    leaders: tuple[str, ...]  # who would lead afterwards (several on a tie)
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    leaders: tuple[str, ...]  # current leaders; empty when nothing is ranked
+    delta: int | None  # size of the smallest change that changes the leader
+    flips: tuple[Flip, ...]  # every change of that size, in criterion order, lowering first
+
+
+@dataclass(frozen=True)
+class RankRange:
+    option: str
+    best: int | None
+    worst: int | None
+
+
+def utility(score: int, direction: str) -> int:
+    return 6 - score if direction == "lower-is-better" else score
+
+
+def _table(options: Sequence[Option], pick: Callable[[Option, str], int | None]) -> Table:
+    out: dict[str, dict[str, int]] = {}
+    for o in options:
+        row: dict[str, int] = {}
+        for slug in o.assessments:
+            value = pick(o, slug)
+            if value is not None:
+                row[slug] = value
+        out[o.slug] = row
+    return out
+
+
+def _rank(
+    order: Sequence[str], table: Table, criteria: Sequence[Criterion], weights: Mapping[str, int]
+) -> list[Ranked]:
+    scored: list[tuple[str, Fraction | None]] = []
+    for slug in order:
+        num, den = 0, 0
+        for c in criteria:
+            w = weights.get(c.slug, c.default_weight)
+            score = table[slug].get(c.slug)
+            if w and score is not None:
+                num += w * utility(score, c.direction)
+                den += w
+        scored.append((slug, Fraction(num, den) if den else None))
+    # Stable sort: equal scores keep column order; unranked options go last.
+    ranked = sorted(scored, key=lambda p: (p[1] is None, -(p[1] or 0)))
+    out: list[Ranked] = []
+    for i, (slug, score) in enumerate(ranked):
+        if score is None:
+            rank = None
+        elif i and ranked[i - 1][1] == score:
+            rank = out[-1].rank
+        else:
+            rank = i + 1
+        out.append(Ranked(slug, score, rank))
+    return out
+
+
+def _leaders(ranked: Sequence[Ranked]) -> tuple[str, ...]:
+    return tuple(r.option for r in ranked if r.rank == 1)
+
+
+def weighted_scores(
+    options: Sequence[Option], criteria: Sequence[Criterion], weights: Mapping[str, int]
+) -> list[Ranked]:
+    """Options ranked by weighted score, best first; ties share a rank and keep input order.
+
+    A criterion missing from `weights` takes its default weight."""
+    table = _table(options, lambda o, c: o.assessments[c].score)
+    return _rank([o.slug for o in options], table, criteria, weights)
+
+
+def sensitivity(
+    options: Sequence[Option], criteria: Sequence[Criterion], weights: Mapping[str, int]
+) -> Sensitivity:
+    """The smallest change of one weight (whole steps within 0..5) after which none of the
+    current leaders leads any more, and who would lead instead."""
+    order = [o.slug for o in options]
+    table = _table(options, lambda o, c: o.assessments[c].score)
+    current = {c.slug: weights.get(c.slug, c.default_weight) for c in criteria}
+    leaders = _leaders(_rank(order, table, criteria, current))
+    if not leaders:
+        return Sensitivity((), None, ())
+    for delta in range(1, MAX_WEIGHT - MIN_WEIGHT + 1):
+        flips: list[Flip] = []
+        for c in criteria:
+            old = current[c.slug]
+            for new in (old - delta, old + delta):
+                if not MIN_WEIGHT <= new <= MAX_WEIGHT:
+                    continue
+                after = _leaders(_rank(order, table, criteria, {**current, c.slug: new}))
+                if after and not set(after) & set(leaders):
+                    flips.append(Flip(c.slug, old, new, after))
+        if flips:
+            return Sensitivity(leaders, delta, tuple(flips))
+    return Sensitivity(leaders, None, ())
+
+
+def _ends(o: Option, slug: str, direction: str, *, best: bool) -> int:
+    """The end of an assessment's low..high range that is best (or worst) for the option."""
+    a = o.assessments[slug]
+    low = a.low if a.low is not None else a.score
+    high = a.high if a.high is not None else a.score
+    high_is_good = direction != "lower-is-better"
+    return high if best == high_is_good else low
+
+
+def has_ranges(options: Sequence[Option]) -> bool:
+    return any(
+        (a.low is not None and a.low != a.score) or (a.high is not None and a.high != a.score)
+        for o in options
+        for a in o.assessments.values()
+    )
+
+
+def rank_ranges(
+    options: Sequence[Option], criteria: Sequence[Criterion], weights: Mapping[str, int]
+) -> list[RankRange]:
+    """Each option's best rank (its scores at the good end of their ranges, everyone else's at
+    the bad end) and worst rank (the other way round), in input order."""
+    order = [o.slug for o in options]
+    directions = {c.slug: c.direction for c in criteria}
+
+    def table(favoured: str, best: bool) -> Table:
+        return _table(
+            options,
+            lambda o, c: _ends(
+                o, c, directions.get(c, "higher-is-better"), best=best == (o.slug == favoured)
+            ),
+        )
+
+    def rank_of(slug: str, best: bool) -> int | None:
+        ranked = _rank(order, table(slug, best), criteria, weights)
+        return next(r.rank for r in ranked if r.option == slug)
+
+    return [RankRange(s, rank_of(s, True), rank_of(s, False)) for s in order]

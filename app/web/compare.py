@@ -1,0 +1,217 @@
+"""Compare pages, permanent links and their exports. Each route: parse -> analysis -> render.
+
+Every view of a comparison renders from one snapshot dict (app.analysis.compare), so the live
+page, a permalink and the CSV/JSON exports cannot disagree."""
+
+import base64
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from app import models as m
+from app import queries
+from app.analysis.compare import Snapshot, comparison_snapshot, diff_snapshots, snapshot_table
+from app.db import SessionDep
+from app.errors import NotFound
+from app.state import MAX_COMPARE, MIN_COMPARE, BadParam, CompareState, parse_compare
+from app.web.render import href, render
+from app.web.routes import not_canonical
+from app.web.site import Site, SiteDep
+
+router = APIRouter(include_in_schema=False)
+CODE_RE = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
+
+
+def permalink_code(revision: int, query: str) -> str:
+    """Content-addressed: the same state on the same revision always gets the same code."""
+    digest = hashlib.sha256(f"{revision}\n{query}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:12]
+
+
+def _state(request: Request, site: Site) -> CompareState:
+    return parse_compare(request.query_params.multi_items(), site.vocab)
+
+
+def _controls(state: CompareState, site: Site) -> dict[str, Any]:
+    """Links and choices that edit the comparison, each built from the canonical state so that
+    weights and hypotheses follow and the URL stays canonical."""
+
+    def link(order: list[str]) -> str:
+        return href("/compare", state.with_options(order).pairs())
+
+    o = list(state.o)
+    columns = {}
+    for i, slug in enumerate(o):
+        left, right = o[:], o[:]
+        if i > 0:
+            left[i - 1], left[i] = left[i], left[i - 1]
+        if i < len(o) - 1:
+            right[i + 1], right[i] = right[i], right[i + 1]
+        rest = [s for s in o if s != slug]
+        columns[slug] = {
+            # Removing a column below the minimum would only lead to an error page.
+            "remove": link(rest) if len(rest) >= MIN_COMPARE else None,
+            "left": link(left) if i > 0 else None,
+            "right": link(right) if i < len(o) - 1 else None,
+        }
+    addable = [
+        (",".join([*o, opt.slug]), opt.title)
+        for opt in site.index.options.values()
+        if opt.slug not in o
+    ]
+    return {
+        "columns": columns,
+        "addable": addable if len(o) < MAX_COMPARE else [],
+        "fields": dict(state.pairs()),
+    }
+
+
+def _og(snapshot: Snapshot) -> dict[str, str]:
+    titles = [o["title"] for o in snapshot["options"]]
+    leaders = snapshot["ranking"]["leaders"]
+    desc = (
+        f"Leader by weighted score: {' and '.join(leaders)}."
+        if leaders
+        else "No option is ranked under these weights."
+    )
+    if snapshot["assume"]:
+        desc += " Includes hypothetical stances."
+    return {"title": "Compare: " + " vs ".join(titles), "description": desc}
+
+
+@router.get("/compare")
+def compare_page(request: Request, site: SiteDep) -> Response:
+    state = _state(request, site)
+    if redirect := not_canonical(request, state.query()):
+        return redirect
+    snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
+    return render(
+        request,
+        "compare.html",
+        {
+            "site": site,
+            "snap": snapshot,
+            "controls": _controls(state, site),
+            "page_title": _og(snapshot)["title"],
+            "exports": {
+                "csv": href("/compare.csv", state.pairs()),
+                "json": href("/compare.json", state.pairs()),
+            },
+        },
+        block="ranking",
+        push_url=href("/compare", state.pairs()),
+    )
+
+
+def _csv(snapshot: Snapshot, name: str) -> Response:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(snapshot_table(snapshot))
+    return Response(
+        buf.getvalue().encode(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+def _json(snapshot: Snapshot, name: str) -> Response:
+    return JSONResponse(
+        snapshot, headers={"Content-Disposition": f'inline; filename="{name}.json"'}
+    )
+
+
+@router.get("/compare.csv")
+def compare_csv(request: Request, site: SiteDep) -> Response:
+    state = _state(request, site)
+    snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
+    return _csv(snapshot, "comparison-" + "-".join(state.o))
+
+
+@router.get("/compare.json")
+def compare_json(request: Request, site: SiteDep) -> Response:
+    state = _state(request, site)
+    snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
+    return _json(snapshot, "comparison-" + "-".join(state.o))
+
+
+@router.post("/c")
+async def create_permalink(request: Request, site: SiteDep, session: SessionDep) -> Response:
+    form = await request.form()
+    items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    state = parse_compare(items, site.vocab)
+    query = state.query()
+    code = permalink_code(site.revision.number, query)
+    queries.save_permalink(
+        session,
+        link=m.Permalink(
+            code=code,
+            state=query,
+            revision=site.revision.number,
+            snapshot=comparison_snapshot(site.index, state, revision=site.revision.number),
+            created_at=dt.datetime.now(dt.UTC),
+        ),
+    )
+    return RedirectResponse(f"/c/{code}", status_code=303)
+
+
+def _link_or_404(session: SessionDep, code: str) -> m.Permalink:
+    link = queries.permalink(session, code=code) if CODE_RE.match(code) else None
+    if link is None:
+        raise NotFound(
+            f"There is no permanent link with the code “{code}”. Check that it was copied whole.",
+            field="code",
+            back=("Start a new comparison from all options", "/"),
+        )
+    return link
+
+
+@router.get("/c/{code}.csv")
+def permalink_csv(code: str, session: SessionDep) -> Response:
+    return _csv(_link_or_404(session, code).snapshot, f"comparison-{code}")
+
+
+@router.get("/c/{code}.json")
+def permalink_json(code: str, session: SessionDep) -> Response:
+    link = _link_or_404(session, code)
+    return _json({**link.snapshot, "permalink": f"/c/{code}"}, f"comparison-{code}")
+
+
+@router.get("/c/{code}")
+def permalink_page(request: Request, code: str, site: SiteDep, session: SessionDep) -> Response:
+    link = _link_or_404(session, code)
+    frozen: Snapshot = link.snapshot
+    # The same state on today's data; it may no longer parse if options or criteria went away.
+    missing: str | None = None
+    changes = []
+    try:
+        live = parse_compare(parse_qsl(link.state, keep_blank_values=True), site.vocab)
+    except BadParam as exc:
+        missing = f"The current data cannot show this comparison any more: {exc.message}."
+    else:
+        if site.revision.number != link.revision:
+            fresh = comparison_snapshot(site.index, live, revision=site.revision.number)
+            changes = diff_snapshots(frozen, fresh)
+    return render(
+        request,
+        "permalink.html",
+        {
+            "site": site,
+            "snap": frozen,
+            "controls": None,
+            "link": link,
+            "code": code,
+            "url": str(request.url.replace(query="")),
+            "live": None if missing else href("/compare", parse_qsl(link.state)),
+            "missing": missing,
+            "changes": changes,
+            "og": _og(frozen),
+            "page_title": _og(frozen)["title"],
+            "exports": {"csv": f"/c/{code}.csv", "json": f"/c/{code}.json"},
+        },
+    )

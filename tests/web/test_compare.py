@@ -1,0 +1,377 @@
+"""The compare page, permanent links and exports, over real HTTP on the cycle-lane dataset."""
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from app.models import Permalink
+from tests.conftest import CYCLE, load
+
+HX = {"HX-Request": "true"}
+PAIR = "o=protected-lanes,painted-lanes"
+
+
+def columns(html: str) -> list[str]:
+    head = html.split('<table class="comparison"')[1].split("</thead>")[0]
+    return re.findall(
+        r'<th scope="col" class="col-head"><a href="/options/[^"]+">([^<]+)</a>', head
+    )
+
+
+def ranking(html: str) -> list[tuple[str, str, str]]:
+    table = html.split('<table class="ranking">')[1].split("</table>")[0]
+    return re.findall(
+        r'<td class="rank">([^<]+)</td><th scope="row">([^<]+)</th><td class="score-num">([^<]+)',
+        table,
+    )
+
+
+def row(html: str, key: str) -> str:
+    return (
+        html.split(f'data-row="{key}"')[0].rsplit("<tr", 1)[1]
+        + html.split(f'data-row="{key}"')[1].split("</tr>")[0]
+    )
+
+
+def permalinks(engine: Engine) -> int:
+    with Session(engine) as s:
+        return s.exec(select(func.count()).select_from(Permalink)).one()
+
+
+def create(client: TestClient, **fields: str) -> str:
+    r = client.post("/c", data=fields, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    assert re.fullmatch(r"/c/[A-Za-z0-9_-]{12}", r.headers["location"])
+    return r.headers["location"]
+
+
+def test_compare_shows_columns_in_order_with_every_row_group(client: TestClient) -> None:
+    r = client.get("/compare?o=no-change,protected-lanes,painted-lanes")
+    assert r.status_code == 200
+    html = r.text
+    assert columns(html) == ["Leave Main Street as it is", "Protected lanes", "Painted lanes"]
+    for group in ("Overview", "Assessment", "Legal hurdles", "Decision path and veto", "Stances"):
+        assert f'colspan="4">{group}</th>' in html
+    cost = row(html, "score:cost")
+    assert "1/5</span> Trivial" in cost and "4/5</span> High" in cost
+    assert "Kerbs and drainage are costly." in cost and "<details>" in cost  # rationale on demand
+    assert "Blockers: The mayor" in row(html, "veto")
+    shops = row(html, "stance:shops")
+    assert "Strongly opposes" in shops and "2024-05-12" in shops
+    assert "Parking bylaw, s. 3 · severity 3/5" in row(html, "hurdles")
+    assert "A4 landscape" in html  # the print hint; the stylesheet does the rest
+
+
+def test_column_links_remove_move_and_add(client: TestClient) -> None:
+    html = client.get("/compare?o=painted-lanes,protected-lanes&w=cost:5").text
+    assert 'href="/compare?o=protected-lanes,painted-lanes&amp;w=cost:5">Move right →' in html
+    assert 'href="/compare?o=protected-lanes,painted-lanes&amp;w=cost:5">← Move left' in html
+    # Two options is the minimum, so neither column offers to be removed.
+    assert ">Remove<" not in html
+    assert '<option value="painted-lanes,protected-lanes,no-change">' in html
+    three = client.get("/compare?o=painted-lanes,protected-lanes,no-change").text
+    assert 'href="/compare?o=protected-lanes,no-change">Remove' in three
+
+
+def test_weights_change_the_ranking_and_lower_is_better_is_inverted(client: TestClient) -> None:
+    base = "/compare?o=painted-lanes,protected-lanes,no-change"
+    # Defaults safety 4, cost 2: protected (20+4)/6 = 4, painted (8+10)/6 = 3, no-change 14/6.
+    assert ranking(client.get(base).text) == [
+        ("1", "Protected lanes", "4.00"),
+        ("2", "Painted lanes", "3.00"),
+        ("3", "Leave Main Street as it is", "2.33"),
+    ]
+    # safety 1, cost 5: cheap is good, so painted (2+25)/6 = 4.5, no-change (1+25)/6 = 4.33,
+    # protected (5+10)/6 = 2.5.
+    html = client.get(base + "&w=cost:5,safety:1").text
+    assert ranking(html) == [
+        ("1", "Painted lanes", "4.50"),
+        ("2", "Leave Main Street as it is", "4.33"),
+        ("3", "Protected lanes", "2.50"),
+    ]
+    assert '<option value="cost:5" selected>5</option>' in html
+    # All weights zero: nothing to rank, and the page says so.
+    html = client.get(base + "&w=cost:0,safety:0").text
+    assert "All weights are 0, so there is no ranking." in html
+    assert "weight × utility" in html  # the formula is explained
+
+
+def test_sensitivity_is_shown(client: TestClient) -> None:
+    html = client.get(f"/compare?{PAIR}").text
+    assert (
+        "Lowering the weight of Safety gain from 4 to 1 would make Painted lanes take the lead"
+        in html
+    )
+    html = client.get("/compare?o=protected-lanes,no-change&w=cost:0").text
+    assert "No single-weight change within 0–5 changes the leader." in html
+
+
+def test_weights_form_asks_htmx_for_the_ranking_fragment(client: TestClient) -> None:
+    html = client.get(f"/compare?{PAIR}").text
+    assert 'hx-get="/compare" hx-target="#ranking"' in html
+    assert 'hx-trigger="input changed delay:250ms, submit" hx-push-url="true"' in html
+    r = client.get("/compare?o=protected-lanes,painted-lanes&w=safety:4&w=cost:5", headers=HX)
+    assert r.status_code == 200
+    assert r.text.lstrip().startswith('<section id="ranking"')
+    assert "<html" not in r.text
+    assert r.headers["HX-Push-Url"] == "/compare?o=protected-lanes,painted-lanes&w=cost:5"
+
+
+@pytest.mark.parametrize(
+    ("query", "canonical"),
+    [
+        ("o=painted-lanes&o=protected-lanes", "o=painted-lanes,protected-lanes"),
+        ("o=painted-lanes,protected-lanes&w=safety:4,cost:2", "o=painted-lanes,protected-lanes"),
+        (
+            "o=painted-lanes,protected-lanes&w=safety:1&w=cost:3&assume=",
+            "o=painted-lanes,protected-lanes&w=cost:3,safety:1",
+        ),
+    ],
+)
+def test_non_canonical_query_redirects(client: TestClient, query: str, canonical: str) -> None:
+    r = client.get(f"/compare?{query}", follow_redirects=False)
+    assert r.status_code == 302
+    assert r.headers["location"] == f"/compare?{canonical}"
+
+
+def test_only_differences_marks_rows_where_all_options_agree(client: TestClient) -> None:
+    html = client.get(f"/compare?{PAIR}").text
+    assert '<input type="checkbox" id="only-diff"' in html
+    assert 'class="row-text same" data-row="attr:length_km"' in html  # 2.5 km both
+    assert 'class="row-text" data-row="category"' in html
+    assert 'class="row-score" data-row="score:safety"' in html
+    css = client.get("/static/site.css").text
+    assert "#only-diff:checked ~ .table-wrap tr.same { display: none; }" in css
+    assert "size: A4 landscape" in css
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "words"),
+    [
+        ("o=painted-lanes", "o", "choose 2 to 6 options"),
+        ("o=painted-lanes,painted-lanes", "o", "more than once"),
+        ("o=painted-lanes,protected-lane", "o", "did you mean protected-lanes"),
+        ("o=painted-lanes,protected-lanes&w=safety:9", "w", "from 0 to 5"),
+        ("o=painted-lanes,protected-lanes&w=speed:3", "w", "unknown criterion"),
+        ("o=painted-lanes,protected-lanes&assume=mayor:7", "assume", "unknown position"),
+        ("o=painted-lanes,protected-lanes&x=1", "x", "not a parameter"),
+    ],
+)
+def test_bad_input_is_a_clear_400_and_creates_nothing(
+    client: TestClient, engine: Engine, query: str, param: str, words: str
+) -> None:
+    for path in ("/compare", "/compare.csv", "/compare.json"):
+        r = client.get(f"{path}?{query}")
+        assert r.status_code == 400, (path, r.text)
+        assert f"{param}: " in r.text and words in r.text
+    r = client.post(
+        "/c", content=query, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert r.status_code == 400
+    assert f"<code>{param}</code>" in r.text or f"{param}: " in r.text
+    assert 'href="/"' in r.text  # a way forward
+    assert permalinks(engine) == 0
+
+
+@pytest.mark.parametrize("code", ["doesnotexist", "short", "bad!code!here", "x" * 40])
+def test_unknown_or_malformed_code_is_404(client: TestClient, code: str) -> None:
+    for suffix in ("", ".csv", ".json"):
+        r = client.get(f"/c/{code}{suffix}")
+        assert r.status_code == 404, (code, suffix)
+        assert "Start a new comparison" in r.text or "There is no page" in r.text
+
+
+def test_oversized_post_is_413_and_creates_nothing(client: TestClient, engine: Engine) -> None:
+    r = client.post("/c", data={"o": "painted-lanes,protected-lanes", "pad": "x" * 20_000})
+    assert r.status_code == 413
+    assert permalinks(engine) == 0
+
+
+def test_permalink_is_content_addressed_and_idempotent(client: TestClient, engine: Engine) -> None:
+    html = client.get(f"/compare?{PAIR}&w=cost:5").text
+    assert '<form class="permalink-form" method="post" action="/c">' in html
+    assert '<input type="hidden" name="w" value="cost:5">' in html
+    first = create(client, o="protected-lanes,painted-lanes", w="cost:5", assume="")
+    # The same state written differently is the same state: same code, no new row.
+    again = create(client, o="protected-lanes,painted-lanes", w="safety:4,cost:5")
+    assert first == again
+    assert permalinks(engine) == 1
+    other = create(client, o="painted-lanes,protected-lanes", w="cost:5")
+    assert other != first
+    assert permalinks(engine) == 2
+    page = client.get(first)
+    assert page.status_code == 200
+    assert columns(page.text) == ["Protected lanes", "Painted lanes"]
+    assert 'href="/compare?o=protected-lanes,painted-lanes&amp;w=cost:5"' in page.text
+    assert '<button type="button" data-copy="permalink-url">' in page.text
+    assert f'<input id="permalink-url" type="url" value="http://testserver{first}" readonly>' in (
+        page.text
+    )
+    assert "Nothing shown here has changed." in page.text
+
+
+def test_permalink_has_open_graph_and_twitter_tags(client: TestClient) -> None:
+    html = client.get(create(client, o=PAIR.removeprefix("o="))).text
+    og_title = 'content="Compare: Protected lanes vs Painted lanes"'
+    assert f'<meta property="og:title" {og_title}>' in html
+    assert f'<meta name="twitter:title" {og_title}>' in html
+    assert (
+        '<meta property="og:description" content="Leader by weighted score: Protected lanes.">'
+        in html
+    )
+    assert '<meta name="twitter:card" content="summary">' in html
+
+
+def changed_copy(tmp_path: Path) -> Path:
+    text = CYCLE.read_text()
+    old_cost = "cost: {score: 4, confidence: medium, rationale: Kerbs and drainage are costly."
+    old_mayor = "date: 2024-05-20, position: -1, summary: The mayor doubts the budget."
+    assert old_cost in text and old_mayor in text
+    text = text.replace(old_cost, old_cost.replace("score: 4", "score: 5"))
+    text = text.replace(
+        old_mayor, "date: 2024-05-20, position: 1, summary: The mayor now backs it."
+    )
+    path = tmp_path / "cycle-lanes-changed.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_permalink_survives_a_reload_and_lists_what_changed(
+    client: TestClient, engine: Engine, tmp_path: Path
+) -> None:
+    link = create(client, o="protected-lanes,painted-lanes")
+    before = client.get(link).text
+    load(engine, changed_copy(tmp_path))
+
+    after = client.get(link)
+    assert after.status_code == 200
+    html = after.text
+    # The frozen table still shows the old values.
+    assert "4/5</span> High" in row(html, "score:cost")
+    assert "Opposes" in row(html, "stance:mayor")
+    assert "Blockers: The mayor" in row(html, "veto")
+
+    def frozen(page: str) -> str:
+        return page.split('<section class="ranking-box"')[1].split("</main>")[0]
+
+    assert frozen(html) == frozen(before)
+    # ... and lists what changed since, old -> new.
+    since = html.split('id="since"')[1].split("</section>")[0]
+    assert "Since this link was created" in since
+    assert (
+        "<strong>Protected lanes · Cost:</strong> <del>4/5 High</del> → <ins>5/5 Very high</ins>"
+        in since
+    )
+    assert (
+        "<strong>Protected lanes · The mayor:</strong> <del>− Opposes (2024-05-20)</del>"
+        " → <ins>+ Supports (2024-05-20)</ins>" in since
+    )
+    # The live comparison shows the new values.
+    live = client.get("/compare?o=protected-lanes,painted-lanes").text
+    assert "5/5</span> Very high" in row(live, "score:cost")
+    assert "Supports" in row(live, "stance:mayor")
+    # A second load keeps the link's row and code.
+    assert client.get(link + ".json").json()["revision"] == 1
+
+
+def test_permalink_whose_options_vanished_says_so(
+    client: TestClient, engine: Engine, tmp_path: Path
+) -> None:
+    link = create(client, o="protected-lanes,no-change")
+    text = CYCLE.read_text()
+    start = text.index("  - slug: no-change")
+    end = text.index("stances:")
+    path = tmp_path / "fewer.yaml"
+    path.write_text(text[:start] + text[end:])
+    load(engine, path)
+    r = client.get(link)
+    assert r.status_code == 200
+    assert "cannot show this comparison any more" in r.text
+    assert "unknown option" in r.text and "no-change" in r.text
+    assert columns(r.text) == ["Protected lanes", "Leave Main Street as it is"]
+
+
+def parse_csv(body: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(body)))
+
+
+def test_csv_and_json_exports_carry_sources_and_licence(client: TestClient) -> None:
+    r = client.get(f"/compare.csv?{PAIR}")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "text/csv; charset=utf-8"
+    assert (
+        'filename="comparison-protected-lanes-painted-lanes.csv"'
+        in r.headers["content-disposition"]
+    )
+    rows = parse_csv(r.text)
+    assert rows[0] == ["section", "row", "Protected lanes", "Painted lanes"]
+    assert ["criteria", "Cost", "4/5 High", "1/5 Trivial"] in rows
+    assert ["ranking", "rank", "1", "2"] in rows
+    assert ["licence", "licence", "CC0 1.0", ""] in rows
+    sources = [r for r in rows if r[0] == "sources"]
+    assert [s[1] for s in sources] == ["traffic-study", "local-paper"]
+    assert "https://example.org/riverton/traffic-study" in sources[0][2]
+    assert rows[-1][0] == "sources"
+
+    data = client.get(f"/compare.json?{PAIR}").json()
+    assert data["dossier"]["licence"] == "CC0 1.0"
+    assert [s["id"] for s in data["sources"]] == ["traffic-study", "local-paper"]
+    assert [o["slug"] for o in data["options"]] == ["protected-lanes", "painted-lanes"]
+    assert data["ranking"]["ranked"][0]["title"] == "Protected lanes"
+
+    link = create(client, o="protected-lanes,painted-lanes")
+    assert parse_csv(client.get(link + ".csv").text) == rows
+    frozen = client.get(link + ".json").json()
+    assert frozen["permalink"] == link
+    assert frozen["rows"] == data["rows"]
+
+
+def test_hypotheses_are_marked_on_page_permalink_and_exports(client: TestClient) -> None:
+    query = f"{PAIR}&assume=mayor:1"
+    html = client.get(f"/compare?{query}").text
+    assert "<strong>Hypothetical:</strong> The mayor assumed: supports" in html
+    # With the mayor assumed to support, the budget board no longer blocks protected lanes.
+    assert "Blockers: The mayor" not in html
+    assert '<input type="hidden" name="assume" value="mayor:1">' in html
+    link = create(client, o="protected-lanes,painted-lanes", assume="mayor:1")
+    page = client.get(link).text
+    assert "<strong>Hypothetical:</strong> The mayor assumed: supports" in page
+    assert "hypothetical-tag" in row(page, "stance:mayor")
+    assert "Includes hypothetical stances." in page  # og:description
+    rows = parse_csv(client.get(link + ".csv").text)
+    assert ["hypothetical", "The mayor", "assumed: Supports", ""] in rows
+    data = client.get(link + ".json").json()
+    assert data["assume"] == [
+        {"stakeholder": "mayor", "name": "The mayor", "position": 1, "label": "Supports"}
+    ]
+    assert json.dumps(data)  # plain JSON throughout
+
+
+UKRAINE_OPTIONS = [
+    "article-5-extension",
+    "nato-membership",
+    "reassurance-force",
+    "un-peacekeeping",
+    "budapest-assurances",
+    "bilateral-agreements",
+    "steel-porcupine",
+]
+
+
+def test_default_dataset_compares_up_to_six_options(ukraine: TestClient) -> None:
+    six = ",".join(UKRAINE_OPTIONS[:6])
+    r = ukraine.get(f"/compare?o={six}&assume=hu:0")
+    assert r.status_code == 200
+    assert len(columns(r.text)) == 6
+    assert "Six options is the most a comparison shows" in r.text
+    assert ukraine.post("/c", data={"o": six, "assume": "hu:0"}).status_code == 200
+    r = ukraine.get(f"/compare?o={','.join(UKRAINE_OPTIONS)}")
+    assert r.status_code == 400
+    assert "o: choose 2 to 6 options to compare; 7 given" in r.text
