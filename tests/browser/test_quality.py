@@ -25,6 +25,7 @@ PAGES = [
     "/sources",
     "/sources/north-atlantic-treaty",
     "/options/no-such-option",
+    "/compare?o=article-5-extension,nato-membership,reassurance-force&w=feasibility:5",
 ]
 
 

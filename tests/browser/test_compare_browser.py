@@ -1,0 +1,41 @@
+"""Pick options, compare, weigh, share, and open the permalink in a fresh browser context."""
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+
+def table_text(page: Page) -> str:
+    # The data rows; the live page adds column controls in the header that a permalink omits.
+    return "\n".join(page.locator("table.comparison tbody").all_inner_texts())
+
+
+def test_compare_weigh_share_and_reopen(server: str, page: Page, browser: Browser) -> None:
+    page.goto(server + "/")
+    page.check("#option-nato-membership input[name=o]")
+    page.check("#option-reassurance-force input[name=o]")
+    page.check("#option-article-5-extension input[name=o]")
+    page.get_by_role("button", name="Compare selected").click()
+    expect(page).to_have_url(
+        re.compile(r"/compare\?o=article-5-extension,nato-membership,reassurance-force$")
+    )
+    expect(page).to_have_title(re.compile("Compare"))
+    ranking_before = page.locator("table.ranking").inner_text()
+
+    # A weight change updates the ranking in place and pushes w= into the URL.
+    page.select_option("#w-feasibility", "0")
+    expect(page).to_have_url(re.compile(r"w=feasibility:0"))
+    expect(page.locator("table.ranking")).not_to_have_text(ranking_before)
+    ranking = page.locator("table.ranking").inner_text()
+    table = table_text(page)
+
+    page.get_by_role("button", name="Create permanent link").click()
+    expect(page).to_have_url(re.compile(r"/c/[A-Za-z0-9_-]{8,}$"))
+    link = page.url
+
+    fresh = browser.new_context()
+    other = fresh.new_page()
+    other.goto(link)
+    assert other.locator("table.ranking").inner_text() == ranking
+    assert table_text(other) == table
+    fresh.close()
