@@ -115,8 +115,8 @@ def test_sensitivity_is_shown(client: TestClient) -> None:
 
 def test_weights_form_asks_htmx_for_the_ranking_fragment(client: TestClient) -> None:
     html = client.get(f"/compare?{PAIR}").text
-    assert 'hx-get="/compare" hx-target="#ranking"' in html
-    assert 'hx-trigger="input changed delay:250ms, submit" hx-push-url="true"' in html
+    assert 'data-hx-get="/compare" data-hx-target="#ranking"' in html
+    assert 'data-hx-trigger="input changed delay:250ms, submit" data-hx-push-url="true"' in html
     r = client.get("/compare?o=protected-lanes,painted-lanes&w=safety:4&w=cost:5", headers=HX)
     assert r.status_code == 200
     assert r.text.lstrip().startswith('<section id="ranking"')
