@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app import models as m
@@ -19,15 +20,20 @@ class RevisionInfo:
     number: int
     content_hash: str
     loaded_at: dt.datetime
+    # When `explorer check-sources` last wrote: link status is metadata outside the revision,
+    # so pages that show it are keyed on this too.
+    links_checked_at: dt.datetime | None = None
 
 
 def current_revision(session: Session) -> RevisionInfo | None:
+    """One query for both the revision and the link-check stamp."""
+    last_check = select(func.max(m.LinkCheck.checked_at)).scalar_subquery()
     row = session.exec(
-        select(m.Revision.id, m.Revision.content_hash, m.Revision.loaded_at)
+        select(m.Revision.id, m.Revision.content_hash, m.Revision.loaded_at, last_check)
         .order_by(col(m.Revision.id).desc())
         .limit(1)
     ).first()
-    return RevisionInfo(row[0], row[1], row[2]) if row else None
+    return RevisionInfo(row[0], row[1], row[2], row[3]) if row else None
 
 
 def dataset(session: Session) -> Dataset | None:
@@ -39,8 +45,21 @@ def revision_content(session: Session, *, number: int) -> Dataset | None:
     return Dataset.model_validate(row.content) if row else None
 
 
-def link_checks(session: Session) -> dict[str, m.LinkCheck]:
-    return {lc.url: lc for lc in session.exec(select(m.LinkCheck)).all()}
+@dataclass(frozen=True)
+class LinkStatus:
+    ok: bool
+    status: int | None
+    error: str | None
+    final_url: str | None
+    archive_url: str | None
+    checked_at: dt.datetime
+
+
+def link_checks(session: Session) -> dict[str, LinkStatus]:
+    return {
+        lc.url: LinkStatus(lc.ok, lc.status, lc.error, lc.final_url, lc.archive_url, lc.checked_at)
+        for lc in session.exec(select(m.LinkCheck)).all()
+    }
 
 
 def permalink(session: Session, *, code: str) -> m.Permalink | None:

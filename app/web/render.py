@@ -129,7 +129,7 @@ class PageCache:
         ] = OrderedDict()
 
     def get_or_render(
-        self, request: Request, revision: int, build: Callable[[], Response]
+        self, request: Request, revision: object, build: Callable[[], Response]
     ) -> Response:
         if revision != getattr(self, "revision", revision):
             self.entries.clear()  # a reload makes every entry stale
@@ -160,8 +160,6 @@ def cached_page(fn: Callable[..., Response]) -> Callable[..., Response]:
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         request: Request = kwargs["request"]
         cache: PageCache = request.app.state.page_cache
-        return cache.get_or_render(
-            request, kwargs["site"].revision.number, lambda: fn(*args, **kwargs)
-        )
+        return cache.get_or_render(request, kwargs["site"].version, lambda: fn(*args, **kwargs))
 
     return wrapper

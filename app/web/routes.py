@@ -5,10 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app import queries
 from app.analysis.explore import explore, position, stance_matches
 from app.analysis.veto import analyse_all, analyse_option, parse_assumptions
-from app.db import SessionDep
 from app.errors import NotFound
 from app.state import ExploreState, parse_explore, suggest
 from app.web.labels import describe_pair
@@ -224,13 +222,14 @@ def matrix_page(
 
 
 @router.get("/sources")
-def sources_page(request: Request, site: SiteDep, session: SessionDep) -> Response:
+@cached_page
+def sources_page(request: Request, site: SiteDep) -> Response:
     return render(
         request,
         "sources.html",
         {
             "site": site,
-            "links": queries.link_checks(session),
+            "links": site.links,
             "page_title": "Sources",
             "alt": "/api/v1/sources",
         },
@@ -238,7 +237,8 @@ def sources_page(request: Request, site: SiteDep, session: SessionDep) -> Respon
 
 
 @router.get("/sources/{source_id}")
-def source_page(request: Request, source_id: str, site: SiteDep, session: SessionDep) -> Response:
+@cached_page
+def source_page(request: Request, source_id: str, site: SiteDep) -> Response:
     source = site.index.sources.get(source_id)
     if source is None:
         raise NotFound(
@@ -257,7 +257,7 @@ def source_page(request: Request, source_id: str, site: SiteDep, session: Sessio
             "site": site,
             "source": source,
             "claims": site.index.cited_by.get(source_id, []),
-            "links": queries.link_checks(session),
+            "links": site.links,
             "page_title": source.title,
             "alt": f"/api/v1/sources/{source_id}",
         },

@@ -1,7 +1,7 @@
 """The current dataset, read once per revision and shared by every request until the next load."""
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -21,6 +21,12 @@ class Site:
     revision: queries.RevisionInfo
     index: Index
     vocab: Vocab
+    links: dict[str, queries.LinkStatus] = field(default_factory=dict)
+
+    @property
+    def version(self) -> tuple[int, object]:
+        """What a rendered page depends on: the dataset revision and the last link check."""
+        return (self.revision.number, self.revision.links_checked_at)
 
 
 def build_site(revision: queries.RevisionInfo, index: Index) -> Site:
@@ -50,7 +56,7 @@ def get_site(request: Request, session: SessionDep) -> Site:
     if revision is None:
         raise NoDataset("No dataset is loaded yet. Run `explorer load` (or `make run`).")
     cached: Site | None = getattr(request.app.state, "site", None)
-    if cached is not None and cached.revision.number == revision.number:
+    if cached is not None and cached.revision == revision:
         return cached
     with _lock:
         cached = getattr(request.app.state, "site", None)
@@ -59,7 +65,9 @@ def get_site(request: Request, session: SessionDep) -> Site:
             if ds is None:
                 raise NoDataset("The dataset tables are empty. Run `explorer load`.")
             cached = build_site(revision, build_index(ds))
-            request.app.state.site = cached
+        # Link status changes without a new revision: refresh just that part.
+        cached = replace(cached, revision=revision, links=queries.link_checks(session))
+        request.app.state.site = cached
     return cached
 
 
