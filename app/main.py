@@ -13,7 +13,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import AppError, BadRequest, NotFound
 from app.state import BadParam
-from app.web.middleware import BodyLimit, SecurityHeaders
+from app.web.middleware import BodyLimit, RateLimit, SecurityHeaders
 from app.web.render import PageCache, render
 
 
@@ -88,6 +88,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RateLimit,
+        paths=("/c",),
+        limit=settings.permalink_rate_limit,
+        window=settings.permalink_rate_window,
+    )
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -1,6 +1,8 @@
 """Pure ASGI middleware (cheaper than BaseHTTPMiddleware on every request)."""
 
 import json
+import math
+import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -90,3 +92,62 @@ class BodyLimit:
             return chunks.pop(0) if chunks else await receive()
 
         await self.app(scope, replay, send)
+
+
+class RateLimit:
+    """Per-client sliding-window limit on the POST paths that write (creating permalinks).
+    Reading is never limited."""
+
+    def __init__(self, app: ASGIApp, *, paths: tuple[str, ...], limit: int, window: float) -> None:
+        self.app = app
+        self.paths = paths
+        self.limit = limit
+        self.window = window
+        self.hits: dict[str, list[float]] = {}
+
+    def _retry_after(self, client: str, now: float) -> int | None:
+        recent = [t for t in self.hits.get(client, []) if now - t < self.window]
+        if len(recent) >= self.limit:
+            self.hits[client] = recent
+            return max(1, math.ceil(self.window - (now - recent[0])))
+        recent.append(now)
+        self.hits[client] = recent
+        if len(self.hits) > 10_000:  # bound memory: forget clients with no recent hits
+            self.hits = {k: v for k, v in self.hits.items() if v and now - v[-1] < self.window}
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in self.paths:
+            await self.app(scope, receive, send)
+            return
+        client = (scope.get("client") or ("unknown", 0))[0]
+        retry = self._retry_after(client, time.monotonic())
+        if retry is None:
+            await self.app(scope, receive, send)
+            return
+        msg = (
+            f"Too many permanent links created from your address: at most {self.limit} per "
+            f"{int(self.window)} seconds. Try again in {retry} seconds."
+        )
+        if scope["path"].startswith("/api/"):
+            body = json.dumps({"error": {"code": "rate_limited", "message": msg, "field": None}})
+            ctype = b"application/json"
+        else:
+            body = (
+                "<!doctype html><html lang=en><meta charset=utf-8><title>Too many requests"
+                f"</title><h1>Too many requests</h1><p>{msg}</p><p><a href=/>Back to all options"
+                "</a></p></html>"
+            )
+            ctype = b"text/html; charset=utf-8"
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 429,
+                "headers": [
+                    (b"content-type", ctype),
+                    (b"retry-after", str(retry).encode()),
+                    (b"content-length", str(len(body.encode())).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body.encode()})
