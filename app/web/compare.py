@@ -103,6 +103,7 @@ def compare_page(request: Request, site: SiteDep) -> Response:
             "exports": {
                 "csv": href("/compare.csv", state.pairs()),
                 "json": href("/compare.json", state.pairs()),
+                "in_page": True,  # the ranking block carries its own, weight-aware links
             },
         },
         block="ranking",
@@ -212,6 +213,6 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
             "changes": changes,
             "og": _og(frozen),
             "page_title": _og(frozen)["title"],
-            "exports": {"csv": f"/c/{code}.csv", "json": f"/c/{code}.json"},
+            "exports": {"csv": f"/c/{code}.csv", "json": f"/c/{code}.json", "in_page": True},
         },
     )

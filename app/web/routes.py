@@ -79,7 +79,7 @@ def explore_page(
             "assume": assume,
             "pairs": state.pairs(),
             "page_title": None,
-            "alt": "/api/v1/options",
+            "exports": {**alternates("/api/v1/options", state.pairs()), "in_page": True},
             "describe": lambda n, v: describe_pair(site.index, n, v),
             "stance_holders": {who for who, _ in site.index.history},
             "whatif": whatif,
@@ -113,9 +113,14 @@ def option_page(request: Request, slug: str, site: SiteDep) -> Response:
             "option_sources": option_sources(option, stances),
             "state": state,
             "page_title": option.title,
-            "alt": f"/api/v1/options/{slug}",
+            "exports": alternates(f"/api/v1/options/{slug}"),
         },
     )
+
+
+def alternates(path: str, pairs: list[tuple[str, str]] | None = None) -> dict[str, str]:
+    """The JSON and CSV twins of a page, served by the API with the same query."""
+    return {"json": href(path, pairs or []), "csv": href(path + ".csv", pairs or [])}
 
 
 def option_sources(option, stances) -> list[str]:  # type: ignore[no-untyped-def]
@@ -145,7 +150,7 @@ def stakeholders_page(request: Request, site: SiteDep) -> Response:
             "site": site,
             "counts": counts,
             "page_title": "Stakeholders",
-            "alt": "/api/v1/stakeholders",
+            "exports": alternates("/api/v1/stakeholders"),
         },
     )
 
@@ -174,7 +179,7 @@ def stakeholder_page(request: Request, slug: str, site: SiteDep) -> Response:
             "rows": rows,
             "seats": site.index.seats.get(slug, []),
             "page_title": who.name,
-            "alt": f"/api/v1/stakeholders/{slug}",
+            "exports": alternates(f"/api/v1/stakeholders/{slug}"),
         },
     )
 
@@ -214,7 +219,7 @@ def matrix_page(
             "veto": veto,
             "page_title": "Stance matrix",
             "describe": lambda n, v: describe_pair(site.index, n, v),
-            "alt": "/api/v1/stances",
+            "exports": {**alternates("/api/v1/matrix", state.pairs()), "in_page": True},
         },
         block="results",
         push_url=href("/matrix", state.pairs()),
@@ -231,7 +236,7 @@ def sources_page(request: Request, site: SiteDep) -> Response:
             "site": site,
             "links": site.links,
             "page_title": "Sources",
-            "alt": "/api/v1/sources",
+            "exports": alternates("/api/v1/sources"),
         },
     )
 
@@ -259,7 +264,7 @@ def source_page(request: Request, source_id: str, site: SiteDep) -> Response:
             "claims": site.index.cited_by.get(source_id, []),
             "links": site.links,
             "page_title": source.title,
-            "alt": f"/api/v1/sources/{source_id}",
+            "exports": alternates(f"/api/v1/sources/{source_id}"),
         },
     )
 
