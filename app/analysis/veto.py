@@ -183,6 +183,16 @@ def _resolver(
 # --- wording -------------------------------------------------------------------------------
 
 
+Label = Callable[[str], str]
+MAX_NAMED = 6  # name at most this many stakeholders in one sentence
+
+
+def _labeller(ds: Dataset) -> Label:
+    """Reasons are read by people: name stakeholders, falling back to the slug."""
+    names = {s.slug: s.name for s in ds.stakeholders}
+    return lambda slug: names.get(slug, slug)
+
+
 def _join(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -197,6 +207,9 @@ def _the(title: str, *, cap: bool = True) -> str:
 
 def _unknown_clause(names: Sequence[str], *, also: bool = False) -> str:
     more = "also " if also else ""
+    if len(names) > MAX_NAMED:
+        # Long lists read badly in a sentence; pages list every name beside the reason.
+        return f"the positions of {len(names)} of them are {more}unknown"
     if len(names) == 1:
         return f"the position of {names[0]} is {more}unknown"
     return f"the positions of {_join(names)} are {more}unknown"
@@ -246,7 +259,7 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def _veto_outcome(body: Body, resolve: Resolver) -> _Outcome:
+def _veto_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
     members = tuple(body.members)
     holders = members if body.rule == "unanimity" else _unique(body.veto)
     everyone = _unique((*members, *holders))
@@ -268,16 +281,19 @@ def _veto_outcome(body: Body, resolve: Resolver) -> _Outcome:
     if body.rule == "unanimity":
         lead, nobody = f"{who} decides by unanimity, so every member holds a veto", "no member"
     else:
-        lead, nobody = f"{who} gives a veto to {_join(holders)}", "none of them"
+        lead, nobody = f"{who} gives a veto to {_join([label(h) for h in holders])}", "none of them"
     if blockers:
         status: Verdict = "blocked"
-        reason = f"{lead}; {_opposes_clause(blockers)}"
+        reason = f"{lead}; {_opposes_clause([label(b) for b in blockers])}"
         if uncertain:
-            reason += f"; {_unknown_clause(uncertain, also=True)}"
+            reason += f"; {_unknown_clause([label(u) for u in uncertain], also=True)}"
         reason += "."
     elif uncertain:
         status = "uncertain"
-        reason = f"{lead}; {_unknown_clause(uncertain)}, so a veto cannot be ruled out."
+        reason = (
+            f"{lead}; {_unknown_clause([label(u) for u in uncertain])}, "
+            "so a veto cannot be ruled out."
+        )
     else:
         status = "clear"
         reason = f"{lead}; {nobody} opposes."
@@ -294,7 +310,7 @@ def _veto_outcome(body: Body, resolve: Resolver) -> _Outcome:
     )
 
 
-def _majority_outcome(body: Body, resolve: Resolver) -> _Outcome:
+def _majority_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
     members = _unique(body.members)
     refs = tuple(resolve(s) for s in members)
     pos = {r.stakeholder: r.position for r in refs}
@@ -307,7 +323,7 @@ def _majority_outcome(body: Body, resolve: Resolver) -> _Outcome:
         if not members:
             lead = f"{who} decides by {rule_text} of its members, who are not stakeholders here"
         else:
-            lead = f"{who} decides by {rule_text}; {_unknown_clause(unknown)}"
+            lead = f"{who} decides by {rule_text}; {_unknown_clause([label(u) for u in unknown])}"
         reason = f"{lead}; stakeholder stances cannot settle that vote."
         return _Outcome((), (), (), supporters, opposers, "uncertain", reason, refs, ())
     n = len(members)
@@ -331,7 +347,9 @@ def _majority_outcome(body: Body, resolve: Resolver) -> _Outcome:
     return _Outcome((), (), (), supporters, opposers, status, reason, refs, members)
 
 
-def _coalition_outcome(body: Body, resolve: Resolver, stakeholders: Sequence[str]) -> _Outcome:
+def _coalition_outcome(
+    body: Body, resolve: Resolver, stakeholders: Sequence[str], label: Label
+) -> _Outcome:
     # An open coalition (no listed members) is open to every stakeholder.
     candidates = _unique(body.members) if body.members else tuple(stakeholders)
     refs = tuple(resolve(s) for s in candidates)
@@ -339,9 +357,9 @@ def _coalition_outcome(body: Body, resolve: Resolver, stakeholders: Sequence[str
     opposers = tuple(r.stakeholder for r in refs if (r.position or 0) < 0)
     parts = ["No veto: each participant decides for itself."]
     if supporters:
-        parts.append(f"Committed: {', '.join(supporters)}.")
+        parts.append(f"Committed: {', '.join(label(s) for s in supporters)}.")
     if opposers:
-        parts.append(f"Declined: {', '.join(opposers)}.")
+        parts.append(f"Declined: {', '.join(label(s) for s in opposers)}.")
     if not supporters and not opposers:
         parts.append("Nobody has committed or declined yet.")
     stances = tuple(r for r in refs if r.recorded or r.hypothetical)
@@ -350,12 +368,12 @@ def _coalition_outcome(body: Body, resolve: Resolver, stakeholders: Sequence[str
     )
 
 
-def _outcome(body: Body, resolve: Resolver, stakeholders: Sequence[str]) -> _Outcome:
+def _outcome(body: Body, resolve: Resolver, stakeholders: Sequence[str], label: Label) -> _Outcome:
     if body.rule in ("unanimity", "veto-members"):
-        return _veto_outcome(body, resolve)
+        return _veto_outcome(body, resolve, label)
     if body.rule in _MAJORITY_TEXT:
-        return _majority_outcome(body, resolve)
-    return _coalition_outcome(body, resolve, stakeholders)
+        return _majority_outcome(body, resolve, label)
+    return _coalition_outcome(body, resolve, stakeholders, label)
 
 
 def _verdict_key(o: _Outcome) -> tuple[object, ...]:
@@ -369,6 +387,7 @@ def _step(
     resolve: Resolver,
     resolve_actual: Resolver | None,
     stakeholders: Sequence[str],
+    label: Label,
 ) -> StepVeto:
     if body is None:
         # The file check reports dangling references; here a missing body must not crash a page.
@@ -389,14 +408,14 @@ def _step(
             reason=f"The dataset names no decision body {step.body!r}, so this step cannot be "
             "checked.",
         )
-    out = _outcome(body, resolve, stakeholders)
+    out = _outcome(body, resolve, stakeholders, label)
     hypothetical = False
     if resolve_actual is not None:
         # An assumption affects a step when the verdict would differ without it, or when the
         # verdict names a stakeholder whose position was assumed.
         named = set(out.named)
         hypothetical = any(r.hypothetical and r.stakeholder in named for r in out.stances) or (
-            _verdict_key(out) != _verdict_key(_outcome(body, resolve_actual, stakeholders))
+            _verdict_key(out) != _verdict_key(_outcome(body, resolve_actual, stakeholders, label))
         )
     return StepVeto(
         ordinal=ordinal,
@@ -428,14 +447,16 @@ def _worst(statuses: Iterable[Verdict]) -> Verdict:
     return "uncertain" if "uncertain" in seen else "clear"
 
 
-def _option_reason(status: Verdict, steps: Sequence[StepVeto], blockers: Sequence[Blocker]) -> str:
+def _option_reason(
+    status: Verdict, steps: Sequence[StepVeto], blockers: Sequence[Blocker], label: Label
+) -> str:
     if not steps:
         return "Clear: the dataset lists no decision body that has to agree."
     if status == "clear":
         return "Clear: no step has a veto holder who opposes or whose position is unknown."
     first = next(s for s in steps if s.status == status)
     if status == "blocked" and blockers:
-        who = _join([b.stakeholder for b in blockers])
+        who = _join([label(b.stakeholder) for b in blockers])
         where = _join([_the(s.title, cap=False) for s in steps if s.blockers])
         return f"Blocked: {who} can veto it in {where}."
     word = "Blocked" if status == "blocked" else "Uncertain"
@@ -448,11 +469,12 @@ def _analyse(
     stakeholders: Sequence[str],
     current: Mapping[StanceKey, Stance],
     assume: Mapping[str, Position],
+    label: Label,
 ) -> VetoAnalysis:
     resolve = _resolver(option.slug, current, assume)
     resolve_actual = _resolver(option.slug, current, {}) if assume else None
     steps = tuple(
-        _step(i, st, bodies.get(st.body), resolve, resolve_actual, stakeholders)
+        _step(i, st, bodies.get(st.body), resolve, resolve_actual, stakeholders, label)
         for i, st in enumerate(option.steps, start=1)
     )
     # Blockers and uncertain holders are listed once, where they first appear; a blocker's
@@ -480,7 +502,7 @@ def _analyse(
         blockers=blockers,
         uncertain=uncertain,
         hypothetical=any(s.hypothetical for s in steps),
-        reason=_option_reason(status, steps, blockers),
+        reason=_option_reason(status, steps, blockers, label),
     )
 
 
@@ -504,7 +526,8 @@ def analyse_option(
     if current is None:
         current = current_stances(ds.stances)
     bodies = {b.slug: b for b in ds.bodies}
-    return _analyse(opt, bodies, [s.slug for s in ds.stakeholders], current, assume)
+    stakeholders = [s.slug for s in ds.stakeholders]
+    return _analyse(opt, bodies, stakeholders, current, assume, _labeller(ds))
 
 
 def analyse_all(
@@ -516,4 +539,5 @@ def analyse_all(
     current = current_stances(ds.stances)
     bodies = {b.slug: b for b in ds.bodies}
     stakeholders = [s.slug for s in ds.stakeholders]
-    return {o.slug: _analyse(o, bodies, stakeholders, current, assume) for o in ds.options}
+    label = _labeller(ds)
+    return {o.slug: _analyse(o, bodies, stakeholders, current, assume, label) for o in ds.options}

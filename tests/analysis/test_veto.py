@@ -99,7 +99,7 @@ CASES = [
     pytest.param(
         Case(["nac"], [*support("fr", "gb", "pl"), stance("hu", -2)], "blocked", ("hu",),
              reason="The NATO North Atlantic Council decides by unanimity, so every member holds "
-                    "a veto; hu opposes and can block it."),
+                    "a veto; HU opposes and can block it."),
         id="unanimity-one-opponent-blocks",
     ),
     pytest.param(
@@ -112,7 +112,7 @@ CASES = [
     ),
     pytest.param(
         Case(["nac"], support("fr", "gb", "hu"), "uncertain", uncertain=("pl",),
-             reason="the position of pl is unknown, so a veto cannot be ruled out."),
+             reason="the position of PL is unknown, so a veto cannot be ruled out."),
         id="unanimity-no-stance-uncertain",
     ),
     pytest.param(
@@ -122,23 +122,23 @@ CASES = [
     ),
     pytest.param(
         Case(["nac"], [*support("fr", "gb"), stance("hu", -1)], "blocked", ("hu",), ("pl",),
-             reason="hu opposes and can block it; the position of pl is also unknown."),
+             reason="HU opposes and can block it; the position of PL is also unknown."),
         id="unanimity-blocked-beats-uncertain",
     ),
     pytest.param(
         Case(["nac"], [*support("fr", "pl"), stance("hu", -2), stance("gb", -1)], "blocked",
-             ("gb", "hu"), reason="gb and hu oppose, and each can block it."),
+             ("gb", "hu"), reason="GB and HU oppose, and each can block it."),
         id="unanimity-two-opponents-in-member-order",
     ),
     pytest.param(
         Case(["unsc"], [*support("cn", "fr", "gb", "ru", "us"), stance("de", -2)], "clear",
-             reason="The UN Security Council gives a veto to cn, fr, gb, ru and us; "
+             reason="The UN Security Council gives a veto to CN, FR, GB, RU and US; "
                     "none of them opposes."),
         id="p5-non-veto-member-opposition-does-not-block",
     ),
     pytest.param(
         Case(["unsc"], [*support("cn", "fr", "gb", "us", "de"), stance("ru", -2)], "blocked",
-             ("ru",), reason="ru opposes and can block it."),
+             ("ru",), reason="RU opposes and can block it."),
         id="p5-opposition-blocks",
     ),
     pytest.param(
@@ -148,8 +148,8 @@ CASES = [
     pytest.param(
         Case(["willing"], [stance("fr", 2), stance("gb", 1), stance("it", -1),
                            stance("pl", -2), stance("hu", 2)], "clear",
-             reason="No veto: each participant decides for itself. Committed: fr, gb. "
-                    "Declined: it, pl."),
+             reason="No veto: each participant decides for itself. Committed: FR, GB. "
+                    "Declined: IT, PL."),
         id="coalition-clear-names-committed-and-declined",
     ),
     pytest.param(
@@ -160,7 +160,7 @@ CASES = [
     ),
     pytest.param(
         Case(["open"], [stance("ua", 2), stance("hu", -1)], "clear",
-             reason="Committed: ua. Declined: hu."),
+             reason="Committed: UA. Declined: HU."),
         id="open-coalition-counts-every-stakeholder",
     ),
     pytest.param(
@@ -197,7 +197,7 @@ CASES = [
     ),
     pytest.param(
         Case(["trio"], support("fr", "gb"), "uncertain",
-             reason="the position of hu is unknown; stakeholder stances cannot settle that vote."),
+             reason="the position of HU is unknown; stakeholder stances cannot settle that vote."),
         id="majority-with-an-unknown-member-uncertain",
     ),
     pytest.param(
@@ -287,7 +287,7 @@ def test_blocker_gives_stated_reason_and_every_body() -> None:
     assert [(c.id, c.locator) for c in blocker.stance.sources] == [("src", "p. hu")]
     assert blocker.stance.hypothetical is False
     assert va.reason == (
-        "Blocked: hu can veto it in the NATO North Atlantic Council and the Council of the EU."
+        "Blocked: HU can veto it in the NATO North Atlantic Council and the Council of the EU."
     )
 
 
@@ -437,3 +437,43 @@ def test_parse_assumptions(pairs: list[tuple[str, str]], expected: dict[str, int
 def test_parse_assumptions_rejects(pairs: list[tuple[str, str]]) -> None:
     with pytest.raises(ValueError):
         parse_assumptions(pairs)
+
+
+def test_long_lists_of_unknown_positions_are_counted_not_listed() -> None:
+    members = [f"s{i}" for i in range(8)]
+    ds = Dataset.model_validate(
+        {
+            "dossier": {
+                "slug": "d",
+                "title": "T",
+                "question": "Q?",
+                "as_of": "2025-01-01",
+                "licence": "CC0",
+            },
+            "criteria": [
+                {
+                    "slug": "c",
+                    "title": "C",
+                    "direction": "higher-is-better",
+                    "default_weight": 1,
+                    "scale": {i: str(i) for i in range(1, 6)},
+                }
+            ],
+            "stakeholders": [{"slug": s, "name": s.upper(), "kind": "state"} for s in members],
+            "bodies": [{"slug": "b", "title": "Big body", "rule": "unanimity", "members": members}],
+            "options": [
+                {
+                    "slug": "o",
+                    "title": "O",
+                    "category": "x",
+                    "status": "proposed",
+                    "summary": "S",
+                    "steps": [{"body": "b", "action": "agree"}],
+                }
+            ],
+        }
+    )
+    step = analyse_option(ds, "o").steps[0]
+    assert step.uncertain == tuple(members)
+    assert "the positions of 8 of them are unknown" in step.reason
+    assert "S0" not in step.reason
