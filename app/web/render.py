@@ -2,6 +2,7 @@
 strings by hand: they call these helpers."""
 
 import functools
+import gzip
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -125,7 +126,7 @@ class PageCache:
 
         self.size = size
         self.entries: OrderedDict[
-            tuple[object, ...], tuple[bytes, int, list[tuple[bytes, bytes]]]
+            tuple[object, ...], tuple[bytes, bytes, int, list[tuple[bytes, bytes]]]
         ] = OrderedDict()
 
     def get_or_render(
@@ -140,16 +141,27 @@ class PageCache:
             response = build()
             if not self.size or response.status_code != 200:
                 return response
-            # Keep a copy: middleware (gzip) rewrites the headers of the response it sends.
-            hit = (response.body, response.status_code, list(response.raw_headers))
+            # Keep a copy (middleware rewrites the headers of the response it sends) and
+            # compress once here rather than on every hit.
+            hit = (
+                bytes(response.body),
+                gzip.compress(response.body, compresslevel=6),
+                response.status_code,
+                list(response.raw_headers),
+            )
             self.entries[key] = hit
             if len(self.entries) > self.size:
                 self.entries.popitem(last=False)
         else:
             self.entries.move_to_end(key)
-        body, status, raw = hit
+        body, zipped, status, raw = hit
+        headers = [(k, v) for k, v in raw if k not in (b"content-length", b"vary")]
+        headers.append((b"vary", b"HX-Request, Accept-Encoding"))
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            body = zipped
+            headers.append((b"content-encoding", b"gzip"))
         fresh = Response(body, status_code=status)
-        fresh.raw_headers = list(raw)
+        fresh.raw_headers = [*headers, (b"content-length", str(len(body)).encode())]
         return fresh
 
 

@@ -230,3 +230,14 @@ def test_cached_pages_follow_a_reload(client: TestClient, engine: Engine, tmp_pa
     load(engine, changed)
     html = client.get("/options/protected-lanes").text
     assert "Kerbs and new drains are costly." in html and "dataset revision 2" in html
+
+
+def test_cached_pages_are_served_compressed_or_plain(client: TestClient) -> None:
+    for _ in range(2):  # the second request is a cache hit
+        r = client.get("/", headers={"Accept-Encoding": "gzip"})
+        assert r.headers["content-encoding"] == "gzip"
+        assert "Accept-Encoding" in r.headers["vary"] and "HX-Request" in r.headers["vary"]
+        assert "3 of 3 options" in r.text
+        plain = client.get("/", headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers
+        assert "3 of 3 options" in plain.text
