@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.analysis.index import Index
+from app.analysis.labels import POSITION_LABELS, POSITION_SYMBOLS, VETO_LABELS, VETO_SYMBOLS
 from app.analysis.scores import (
     FORMULA,
     Sensitivity,
@@ -25,17 +26,6 @@ from app.dataset.schema import Cite, Option
 from app.state import CompareState
 
 SNAPSHOT_VERSION = 1
-POSITION_LABELS = {
-    2: "Strongly supports",
-    1: "Supports",
-    0: "Neutral",
-    -1: "Opposes",
-    -2: "Strongly opposes",
-    None: "Unknown",
-}
-POSITION_SYMBOLS = {2: "++", 1: "+", 0: "0", -1: "−", -2: "−−", None: "?"}
-VETO_LABELS = {"clear": "Clear", "uncertain": "Uncertain", "blocked": "Blocked"}
-VETO_SYMBOLS = {"clear": "✓", "uncertain": "?", "blocked": "✕"}
 GROUPS = (
     ("overview", "Overview"),
     ("criteria", "Assessment"),

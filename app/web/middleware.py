@@ -1,5 +1,6 @@
 """Pure ASGI middleware (cheaper than BaseHTTPMiddleware on every request)."""
 
+import html
 import json
 import math
 import time
@@ -17,6 +18,40 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
+
+
+async def send_error(
+    scope: Scope,
+    send: Send,
+    status: int,
+    code: str,
+    title: str,
+    message: str,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    """An error answered before the app runs: the shared JSON shape under /api/, else a page."""
+    if scope["path"].startswith("/api/"):
+        body = json.dumps({"error": {"code": code, "message": message, "field": None}}).encode()
+        ctype = b"application/json"
+    else:
+        body = (
+            f"<!doctype html><html lang=en><meta charset=utf-8><title>{title}</title>"
+            f"<h1>{title}</h1><p>{html.escape(message)}</p>"
+            "<p><a href=/>Back to all options</a></p></html>"
+        ).encode()
+        ctype = b"text/html; charset=utf-8"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", ctype),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 class SecurityHeaders:
@@ -44,26 +79,8 @@ class BodyLimit:
         self.max_bytes = max_bytes
 
     async def _reject(self, scope: Scope, send: Send) -> None:
-        is_api = scope["path"].startswith("/api/")
         msg = f"The request body is larger than {self.max_bytes} bytes."
-        if is_api:
-            body = json.dumps({"error": {"code": "too_large", "message": msg, "field": None}})
-            ctype = b"application/json"
-        else:
-            body = (
-                "<!doctype html><html lang=en><meta charset=utf-8><title>Request too large"
-                f"</title><h1>Request too large</h1><p>{msg}</p><p><a href=/>Back to all options"
-                "</a></p></html>"
-            )
-            ctype = b"text/html; charset=utf-8"
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode())],
-            }
-        )
-        await send({"type": "http.response.body", "body": body.encode()})
+        await send_error(scope, send, 413, "too_large", "Request too large", msg)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD"):
@@ -129,25 +146,12 @@ class RateLimit:
             f"Too many permanent links created from your address: at most {self.limit} per "
             f"{int(self.window)} seconds. Try again in {retry} seconds."
         )
-        if scope["path"].startswith("/api/"):
-            body = json.dumps({"error": {"code": "rate_limited", "message": msg, "field": None}})
-            ctype = b"application/json"
-        else:
-            body = (
-                "<!doctype html><html lang=en><meta charset=utf-8><title>Too many requests"
-                f"</title><h1>Too many requests</h1><p>{msg}</p><p><a href=/>Back to all options"
-                "</a></p></html>"
-            )
-            ctype = b"text/html; charset=utf-8"
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", ctype),
-                    (b"retry-after", str(retry).encode()),
-                    (b"content-length", str(len(body.encode())).encode()),
-                ],
-            }
+        await send_error(
+            scope,
+            send,
+            429,
+            "rate_limited",
+            "Too many requests",
+            msg,
+            [(b"retry-after", str(retry).encode())],
         )
-        await send({"type": "http.response.body", "body": body.encode()})

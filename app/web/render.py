@@ -16,19 +16,8 @@ from jinja2_fragments import render_block
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from app.analysis.labels import POSITION_LABELS, POSITION_SYMBOLS, VETO_LABELS, VETO_SYMBOLS
 from app.config import Settings
-
-POSITION_LABELS = {
-    2: "Strongly supports",
-    1: "Supports",
-    0: "Neutral",
-    -1: "Opposes",
-    -2: "Strongly opposes",
-    None: "Unknown",
-}
-POSITION_SYMBOLS = {2: "++", 1: "+", 0: "0", -1: "−", -2: "−−", None: "?"}
-VETO_LABELS = {"clear": "Clear", "uncertain": "Uncertain", "blocked": "Blocked"}
-VETO_SYMBOLS = {"clear": "✓", "uncertain": "?", "blocked": "✕"}
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
