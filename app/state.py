@@ -3,7 +3,9 @@
 Canonical form: parameters in a fixed order, defaults left out, lists sorted where order carries
 no meaning. Equal states therefore serialise to equal URLs."""
 
+import datetime as dt
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -290,4 +292,64 @@ def parse_compare(items: Iterable[tuple[str, str]], vocab: Vocab) -> CompareStat
         w=parse_weights(",".join(p.all("w")) or None, vocab),
         assume=_assume(p.one("assume"), vocab),
         defaults=dict(vocab.criteria),
+    )
+
+
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class StanceQuery:
+    """Filters of the stances API: who, on what, and between which dates (inclusive)."""
+
+    stakeholder: tuple[str, ...] = ()
+    option: tuple[str, ...] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def pairs(self) -> list[tuple[str, str]]:
+        out = [("stakeholder", s) for s in self.stakeholder]
+        out += [("option", o) for o in self.option]
+        if self.since:
+            out.append(("since", self.since.isoformat()))
+        if self.until:
+            out.append(("until", self.until.isoformat()))
+        return out
+
+    def query(self) -> str:
+        return urlencode(self.pairs(), safe=",:")
+
+
+def _date(param: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        # fromisoformat alone would also take forms like 20240101; the API promises YYYY-MM-DD.
+        if not DATE_RE.match(value):
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadParam(param, f"must be a date written YYYY-MM-DD, not {value!r}") from None
+
+
+def parse_stances(items: Iterable[tuple[str, str]], vocab: Vocab) -> StanceQuery:
+    p = _Params(items)
+    p.check_known({"stakeholder", "option", "since", "until"}, ())
+    since, until = _date("since", p.one("since")), _date("until", p.one("until"))
+    if since and until and since > until:
+        raise BadParam("since", f"{since} is after until ({until})")
+    return StanceQuery(
+        stakeholder=tuple(
+            sorted(
+                {
+                    _choice("stakeholder", s, vocab.stakeholders, "stakeholder")
+                    for s in p.all("stakeholder")
+                }
+            )
+        ),
+        option=tuple(
+            sorted({_choice("option", o, vocab.options, "option") for o in p.all("option")})
+        ),
+        since=since,
+        until=until,
     )

@@ -4,10 +4,8 @@ Every view of a comparison renders from one snapshot dict (app.analysis.compare)
 page, a permalink and the CSV/JSON exports cannot disagree."""
 
 import base64
-import csv
 import datetime as dt
 import hashlib
-import io
 import re
 from typing import Any
 from urllib.parse import parse_qsl
@@ -18,6 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from app import models as m
 from app import queries
 from app.analysis.compare import Snapshot, comparison_snapshot, diff_snapshots, snapshot_table
+from app.api.csvout import csv_response
 from app.db import SessionDep
 from app.errors import NotFound
 from app.state import MAX_COMPARE, MIN_COMPARE, BadParam, CompareState, parse_compare
@@ -112,13 +111,8 @@ def compare_page(request: Request, site: SiteDep) -> Response:
 
 
 def _csv(snapshot: Snapshot, name: str) -> Response:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(snapshot_table(snapshot))
-    return Response(
-        buf.getvalue().encode(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-    )
+    table = snapshot_table(snapshot)
+    return csv_response(table[0], table[1:], name)
 
 
 def _json(snapshot: Snapshot, name: str) -> Response:
