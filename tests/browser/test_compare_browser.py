@@ -22,10 +22,19 @@ def test_compare_weigh_share_and_reopen(server: str, page: Page, browser: Browse
     expect(page).to_have_title(re.compile("Compare"))
     ranking_before = page.locator("table.ranking").inner_text()
 
+    # "Only differences" hides rows where all options agree, and survives a weight change.
+    same_rows = page.locator("table.comparison tr.same")
+    assert same_rows.count() > 0
+    page.check("#only-diff")
+    expect(same_rows.first).to_be_hidden()
+
     # A weight change updates the ranking in place and pushes w= into the URL.
     page.select_option("#w-feasibility", "0")
     expect(page).to_have_url(re.compile(r"w=feasibility:0"))
     expect(page.locator("table.ranking")).not_to_have_text(ranking_before)
+    expect(page.locator("#only-diff")).to_be_checked()
+    expect(page.locator("table.comparison tr.same").first).to_be_hidden()
+    page.uncheck("#only-diff")
     ranking = page.locator("table.ranking").inner_text()
     table = table_text(page)
 
