@@ -59,7 +59,13 @@ def main() -> int:
                     break
                 except httpx.TransportError:
                     time.sleep(0.1)
-            pages = ["/", "/options/article-5-extension", "/matrix", "/sources"]
+            pages = [
+                "/",
+                "/options/article-5-extension",
+                "/matrix",
+                "/sources",
+                "/compare?o=article-5-extension,nato-membership,reassurance-force",
+            ]
             for p in pages:
                 client.get(p)  # warm caches
             trivial = rate(client, "/healthz")

@@ -20,7 +20,7 @@ from app.api.csvout import csv_response
 from app.db import SessionDep
 from app.errors import NotFound
 from app.state import MAX_COMPARE, MIN_COMPARE, BadParam, CompareState, parse_compare
-from app.web.render import href, render
+from app.web.render import cached_page, href, render
 from app.web.routes import not_canonical
 from app.web.site import Site, SiteDep
 
@@ -86,6 +86,7 @@ def _og(snapshot: Snapshot) -> dict[str, str]:
 
 
 @router.get("/compare")
+@cached_page
 def compare_page(request: Request, site: SiteDep) -> Response:
     state = _state(request, site)
     if redirect := not_canonical(request, state.query()):
@@ -178,6 +179,7 @@ def permalink_json(code: str, session: SessionDep) -> Response:
 
 
 @router.get("/c/{code}")
+@cached_page
 def permalink_page(request: Request, code: str, site: SiteDep, session: SessionDep) -> Response:
     link = _link_or_404(session, code)
     frozen: Snapshot = link.snapshot
