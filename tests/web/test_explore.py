@@ -203,7 +203,15 @@ def _count_queries(client: TestClient, engine_of_app: Engine, path: str) -> int:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/options/protected-lanes", "/matrix", "/stakeholders", "/sources"]
+    "path",
+    [
+        "/",
+        "/options/protected-lanes",
+        "/matrix",
+        "/stakeholders",
+        "/sources",
+        "/compare?o=painted-lanes,protected-lanes",
+    ],
 )
 def test_sql_per_page_is_constant(client: TestClient, path: str) -> None:
     engine = client.app.state.engine  # type: ignore[attr-defined]
@@ -241,3 +249,18 @@ def test_cached_pages_are_served_compressed_or_plain(client: TestClient) -> None
         plain = client.get("/", headers={"Accept-Encoding": "identity"})
         assert "content-encoding" not in plain.headers
         assert "3 of 3 options" in plain.text
+
+
+def test_first_request_after_a_load_costs_the_same_queries_for_any_dataset(
+    engine: Engine, migrated: object, tmp_path: Path
+) -> None:
+    """Reading a revision into memory is a fixed set of queries, not one per row."""
+    from app.config import DEFAULT_DATASET
+    from app.main import create_app
+
+    counts = []
+    for path in (CYCLE, DEFAULT_DATASET):
+        load(engine, path)
+        with TestClient(create_app(migrated)) as c:  # type: ignore[arg-type]
+            counts.append(_count_queries(c, c.app.state.engine, "/"))  # type: ignore[attr-defined]
+    assert counts[0] == counts[1]
