@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app.config import ROOT, Settings, get_settings
@@ -29,7 +30,23 @@ def migrate(settings: Settings) -> None:
     command.upgrade(alembic_config(settings.database_url), "head")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ExplorerGroup(click.Group):
+    """Turns a database that was never migrated into one clear sentence instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OperationalError as exc:
+            if "no such table" not in str(exc):
+                raise
+            url = get_settings().database_url
+            click.echo(
+                f"the database {url} has no schema yet: run `explorer migrate` first", err=True
+            )
+            sys.exit(1)
+
+
+@click.group(cls=ExplorerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Policy Option Explorer: compare policy options side by side."""
 

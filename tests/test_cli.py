@@ -168,3 +168,10 @@ def test_export_without_data_says_so(engine: Engine, migrated: Settings) -> None
 def test_migrate_reports_success(cmd: str, db_url: str) -> None:
     code, out = run(cmd)
     assert code == 0 and "latest schema" in out
+
+
+def test_commands_on_an_unmigrated_database_say_what_to_do(db_url: str) -> None:
+    for args in (("load", str(CYCLE)), ("export",)):
+        code, out = run(*args)
+        assert code == 1
+        assert "has no schema yet: run `explorer migrate` first" in out
