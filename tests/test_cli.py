@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pytest_httpx import HTTPXMock
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -175,3 +176,32 @@ def test_commands_on_an_unmigrated_database_say_what_to_do(db_url: str) -> None:
         code, out = run(*args)
         assert code == 1
         assert "has no schema yet: run `explorer migrate` first" in out
+
+
+def test_check_sources_command_records_dead_link_and_archive(
+    engine: Engine, migrated: Settings, httpx_mock: HTTPXMock
+) -> None:
+    url = "https://example.org/riverton/traffic-study"
+    assert run("load", str(CYCLE))[0] == 0
+    httpx_mock.add_response(method="HEAD", url=url, status_code=404)
+    httpx_mock.add_response(
+        url=re.compile(r"https://archive\.org/wayback/available.*"),
+        json={
+            "archived_snapshots": {
+                "closest": {
+                    "available": True,
+                    "status": "200",
+                    "url": "http://web.archive.org/web/2024/" + url,
+                }
+            }
+        },
+    )
+    code, out = run("check-sources")
+    assert code == 0
+    assert f"dead: {url}: 404 (archived copy: https://web.archive.org/web/2024/{url})" in out
+    assert "1 checked: 0 ok, 1 dead (1 archived copy found)" in out
+    with Session(engine) as session:
+        check = session.get(m.LinkCheck, url)
+        assert check is not None and check.status == 404
+        assert check.archive_url == "https://web.archive.org/web/2024/" + url
+        assert len(session.exec(select(m.Revision)).all()) == 1
