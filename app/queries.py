@@ -4,7 +4,6 @@ The dataset is small and changes only on `explorer load`, so pages read it whole
 revision, and keep it in memory; a page then costs one query (the current revision)."""
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -40,11 +39,6 @@ def dataset(session: Session) -> Dataset | None:
     return export_dataset(session)
 
 
-def revision_content(session: Session, *, number: int) -> Dataset | None:
-    row = session.get(m.Revision, number)
-    return Dataset.model_validate(row.content) if row else None
-
-
 @dataclass(frozen=True)
 class LinkStatus:
     ok: bool
@@ -74,7 +68,3 @@ def save_permalink(session: Session, *, link: m.Permalink) -> m.Permalink:
     session.add(link)
     session.commit()
     return link
-
-
-def snapshot_json(snapshot: dict[str, object]) -> str:
-    return json.dumps(snapshot, sort_keys=True, ensure_ascii=False, default=str)

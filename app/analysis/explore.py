@@ -4,6 +4,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from app.analysis.index import Index
+from app.analysis.veto import VetoAnalysis, analyse_all, parse_assumptions
 from app.dataset.schema import Option
 from app.state import ExploreState
 
@@ -128,3 +129,21 @@ def explore(
             if n:
                 loosen.append(Loosen(pair, n))
     return ExploreResult(sort_options(shown, state.sort, index, veto), len(every), loosen)
+
+
+@dataclass(frozen=True)
+class Explored:
+    """The explore pipeline shared by `/`, `/matrix` and the options API: hypotheses applied,
+    every option's veto analysis, then filters and sort."""
+
+    result: ExploreResult
+    analyses: dict[str, VetoAnalysis]
+    veto: dict[str, str]
+    assume: dict[str, int | None]
+
+
+def explore_with_vetoes(index: Index, state: ExploreState) -> Explored:
+    assume = parse_assumptions(state.assume)
+    analyses = analyse_all(index.ds, assume=assume)
+    veto = {slug: v.status for slug, v in analyses.items()}
+    return Explored(explore(index, state, veto, assume), analyses, veto, assume)

@@ -6,9 +6,9 @@ same URL, so the two twins cannot disagree."""
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from app.analysis.explore import explore
+from app.analysis.explore import explore_with_vetoes
 from app.analysis.index import Index
-from app.analysis.veto import Position, VetoAnalysis, analyse_all, parse_assumptions
+from app.analysis.veto import Position, VetoAnalysis, parse_assumptions
 from app.api import models as api
 from app.dataset.schema import Cite, Option, Stance
 from app.queries import LinkStatus
@@ -25,10 +25,8 @@ def _cites(cites: Sequence[Cite]) -> str:
 
 
 def _explored(index: Index, state: ExploreState) -> tuple[list[Option], int, dict[str, str]]:
-    assume = parse_assumptions(state.assume)
-    veto = {slug: v.status for slug, v in analyse_all(index.ds, assume=assume).items()}
-    result = explore(index, state, veto, assume)
-    return result.options, result.total, veto
+    explored = explore_with_vetoes(index, state)
+    return explored.result.options, explored.result.total, explored.veto
 
 
 def option_list(index: Index, state: ExploreState) -> api.OptionList:

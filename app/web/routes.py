@@ -1,19 +1,21 @@
 """Pages. Each route: parse state (dependency) -> analysis -> render. No SQL here."""
 
-from typing import Annotated
+from collections.abc import Callable, Mapping
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.analysis.explore import explore, position, stance_matches
-from app.analysis.veto import analyse_all, analyse_option, parse_assumptions
+from app.analysis.explore import explore_with_vetoes, position
+from app.analysis.veto import analyse_option, parse_assumptions
 from app.errors import NotFound
 from app.state import ExploreState, parse_explore, suggest
 from app.web.labels import describe_pair
 from app.web.render import cached_page, href, render
-from app.web.site import Site, SiteDep
+from app.web.site import SiteDep
 
 router = APIRouter(include_in_schema=False)
+T = TypeVar("T")
 
 
 def explore_state(request: Request, site: SiteDep) -> ExploreState:
@@ -32,35 +34,36 @@ def not_canonical(request: Request, query: str) -> Response | None:
     return None
 
 
-def _option_or_404(site: Site, slug: str):  # type: ignore[no-untyped-def]
-    option = site.index.options.get(slug)
-    if option is None:
+def lookup(
+    items: Mapping[str, T],
+    key: str,
+    *,
+    what: str,
+    field: str,
+    label: Callable[[T], str],
+    path: str,
+    back: tuple[str, str],
+) -> T:
+    """The item at `key`, or a 404 page suggesting the closest keys."""
+    item = items.get(key)
+    if item is None:
         raise NotFound(
-            f"There is no option called “{slug}”.",
-            field="slug",
-            suggestions=[
-                (site.index.options[s].title, f"/options/{s}")
-                for s in suggest(slug, site.index.options)
-            ],
-            back=("See all options", "/"),
+            f"There is no {what} “{key}”.",
+            field=field,
+            suggestions=[(label(items[s]), f"{path}/{s}") for s in suggest(key, items)],
+            back=back,
         )
-    return option
+    return item
 
 
 @router.get("/")
 @cached_page
-def explore_page(
-    request: Request, site: SiteDep, state: ExploreState = Depends(explore_state)
-) -> Response:
-    canonical = state.query()
-    if redirect := not_canonical(request, canonical):
+def explore_page(request: Request, site: SiteDep, state: ExploreDep) -> Response:
+    if redirect := not_canonical(request, state.query()):
         return redirect
-    assume = parse_assumptions(state.assume)
-    analyses = analyse_all(site.index.ds, assume=assume)
-    veto = {slug: v.status for slug, v in analyses.items()}
-    result = explore(site.index, state, veto, assume)
+    explored = explore_with_vetoes(site.index, state)
     # "What if" links: each current blocker, assumed neutral on top of any earlier hypothesis.
-    blockers = dict.fromkeys(b.stakeholder for v in analyses.values() for b in v.blockers)
+    blockers = dict.fromkeys(b.stakeholder for v in explored.analyses.values() for b in v.blockers)
     whatif = [
         (
             site.index.stakeholders[b].name,
@@ -74,9 +77,9 @@ def explore_page(
         {
             "site": site,
             "state": state,
-            "result": result,
-            "veto": veto,
-            "assume": assume,
+            "result": explored.result,
+            "veto": explored.veto,
+            "assume": explored.assume,
             "pairs": state.pairs(),
             "page_title": None,
             "exports": {**alternates("/api/v1/options", state.pairs()), "in_page": True},
@@ -92,7 +95,15 @@ def explore_page(
 @router.get("/options/{slug}")
 @cached_page
 def option_page(request: Request, slug: str, site: SiteDep) -> Response:
-    option = _option_or_404(site, slug)
+    option = lookup(
+        site.index.options,
+        slug,
+        what="option called",
+        field="slug",
+        label=lambda o: o.title,
+        path="/options",
+        back=("See all options", "/"),
+    )
     state = parse_explore(request.query_params.multi_items(), site.vocab)
     assume = parse_assumptions(state.assume)
     analysis = analyse_option(site.index.ds, slug, current=site.index.current, assume=assume)
@@ -158,17 +169,15 @@ def stakeholders_page(request: Request, site: SiteDep) -> Response:
 @router.get("/stakeholders/{slug}")
 @cached_page
 def stakeholder_page(request: Request, slug: str, site: SiteDep) -> Response:
-    who = site.index.stakeholders.get(slug)
-    if who is None:
-        raise NotFound(
-            f"There is no stakeholder called “{slug}”.",
-            field="slug",
-            suggestions=[
-                (site.index.stakeholders[s].name, f"/stakeholders/{s}")
-                for s in suggest(slug, site.index.stakeholders)
-            ],
-            back=("See all stakeholders", "/stakeholders"),
-        )
+    who = lookup(
+        site.index.stakeholders,
+        slug,
+        what="stakeholder called",
+        field="slug",
+        label=lambda s: s.name,
+        path="/stakeholders",
+        back=("See all stakeholders", "/stakeholders"),
+    )
     rows = [(o, site.index.history.get((slug, o.slug), [])) for o in site.index.options.values()]
     return render(
         request,
@@ -186,15 +195,11 @@ def stakeholder_page(request: Request, slug: str, site: SiteDep) -> Response:
 
 @router.get("/matrix")
 @cached_page
-def matrix_page(
-    request: Request, site: SiteDep, state: ExploreState = Depends(explore_state)
-) -> Response:
-    canonical = state.query()
-    if redirect := not_canonical(request, canonical):
+def matrix_page(request: Request, site: SiteDep, state: ExploreDep) -> Response:
+    if redirect := not_canonical(request, state.query()):
         return redirect
-    assume = parse_assumptions(state.assume)
-    veto = {slug: v.status for slug, v in analyse_all(site.index.ds, assume=assume).items()}
-    result = explore(site.index, state, veto, assume)
+    explored = explore_with_vetoes(site.index, state)
+    result, assume = explored.result, explored.assume
     people = [
         s
         for s in site.index.stakeholders.values()
@@ -216,7 +221,7 @@ def matrix_page(
             "cells": cells,
             "assume": assume,
             "pairs": state.pairs(),
-            "veto": veto,
+            "veto": explored.veto,
             "page_title": "Stance matrix",
             "describe": lambda n, v: describe_pair(site.index, n, v),
             "exports": {**alternates("/api/v1/matrix", state.pairs()), "in_page": True},
@@ -244,17 +249,15 @@ def sources_page(request: Request, site: SiteDep) -> Response:
 @router.get("/sources/{source_id}")
 @cached_page
 def source_page(request: Request, source_id: str, site: SiteDep) -> Response:
-    source = site.index.sources.get(source_id)
-    if source is None:
-        raise NotFound(
-            f"There is no source with the id “{source_id}”.",
-            field="source_id",
-            suggestions=[
-                (site.index.sources[s].title, f"/sources/{s}")
-                for s in suggest(source_id, site.index.sources)
-            ],
-            back=("See all sources", "/sources"),
-        )
+    source = lookup(
+        site.index.sources,
+        source_id,
+        what="source with the id",
+        field="source_id",
+        label=lambda s: s.title,
+        path="/sources",
+        back=("See all sources", "/sources"),
+    )
     return render(
         request,
         "source.html",
@@ -267,6 +270,3 @@ def source_page(request: Request, source_id: str, site: SiteDep) -> Response:
             "exports": alternates(f"/api/v1/sources/{source_id}"),
         },
     )
-
-
-__all__ = ["router", "stance_matches"]
