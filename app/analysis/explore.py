@@ -144,6 +144,6 @@ class Explored:
 
 def explore_with_vetoes(index: Index, state: ExploreState) -> Explored:
     assume = parse_assumptions(state.assume)
-    analyses = analyse_all(index.ds, assume=assume)
+    analyses = analyse_all(index.ds, current=index.current, assume=assume)
     veto = {slug: v.status for slug, v in analyses.items()}
     return Explored(explore(index, state, veto, assume), analyses, veto, assume)

@@ -531,12 +531,17 @@ def analyse_option(
 
 
 def analyse_all(
-    ds: Dataset, *, assume: Mapping[str, Position] | None = None
+    ds: Dataset,
+    *,
+    current: Mapping[StanceKey, Stance] | None = None,
+    assume: Mapping[str, Position] | None = None,
 ) -> dict[str, VetoAnalysis]:
-    """option slug -> veto analysis, in dataset order. Stances are indexed once for all options."""
+    """option slug -> veto analysis, in dataset order. Stances are indexed once for all options
+    (or not at all, when the caller already holds `current_stances(ds.stances)`)."""
     assume = dict(assume or {})
     _check_assume(assume)
-    current = current_stances(ds.stances)
+    if current is None:
+        current = current_stances(ds.stances)
     bodies = {b.slug: b for b in ds.bodies}
     stakeholders = [s.slug for s in ds.stakeholders]
     label = _labeller(ds)
