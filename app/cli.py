@@ -75,7 +75,8 @@ def check_cmd(file: Path) -> None:
 @main.command("load")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False), required=False)
 @click.option("--if-empty", is_flag=True, help="Load only when the database holds no dataset yet.")
-def load_cmd(file: Path | None, if_empty: bool) -> None:
+@click.option("--note", default="", help="What this load changes; shown on /changes and its feed.")
+def load_cmd(file: Path | None, if_empty: bool, note: str) -> None:
     """Import FILE (default: the bundled dataset) atomically. Invalid files change nothing."""
     settings = get_settings()
     path = file or settings.default_dataset
@@ -90,7 +91,7 @@ def load_cmd(file: Path | None, if_empty: bool) -> None:
             click.echo(exc.report(), err=True)
             click.echo(f"{path.name}: not loaded; the database is unchanged", err=True)
             sys.exit(1)
-        result = import_dataset(session, ds)
+        result = import_dataset(session, ds, note=note)
     engine.dispose()
     if result.changed:
         click.echo(f"loaded {path.name} as revision {result.revision}")

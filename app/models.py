@@ -217,7 +217,10 @@ class Revision(SQLModel, table=True):
     content_hash: str = Field(index=True)
     dossier_slug: str
     loaded_at: dt.datetime
-    # The dataset as loaded, so a permalink's revision can be reproduced and diffed.
+    note: str = ""  # what the load changed, in the words of whoever loaded it
+    # The dataset as loaded, so a permalink's revision can be reproduced and diffed. This is
+    # the canonical copy that pages and `explorer export` read; the tables above mirror it
+    # for SQL users (joint stances expanded, partial dates at their first day).
     content: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
 
 

@@ -12,9 +12,10 @@ from typing import Literal
 from urllib.parse import urlencode
 
 StanceFilter = Literal["support", "oppose", "not-oppose", "unknown"]
-VetoStatus = Literal["clear", "uncertain", "blocked"]
+VetoStatus = Literal["clear", "uncertain", "blocked", "barred"]
 STANCE_FILTERS: tuple[str, ...] = ("support", "oppose", "not-oppose", "unknown")
-VETO_STATUSES: tuple[str, ...] = ("clear", "uncertain", "blocked")
+VETO_STATUSES: tuple[str, ...] = ("clear", "uncertain", "blocked", "barred")
+LIFTED = "lifted"  # assume=<condition>:lifted switches a condition off
 POSITIONS: tuple[str, ...] = ("-2", "-1", "0", "1", "2", "unknown")
 MAX_Q = 200
 MAX_PARAMS = 200
@@ -41,6 +42,10 @@ class Vocab:
     criteria: Mapping[str, int]  # slug -> default weight
     stakeholders: tuple[str, ...]
     options: tuple[str, ...]
+    conditions: tuple[str, ...] = ()
+    # `at=` may go back to the first day on record and forward to today.
+    earliest: dt.date | None = None
+    today: dt.date | None = None
 
 
 def suggest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
@@ -63,6 +68,7 @@ class ExploreState:
     sort: str | None = None
     o: tuple[str, ...] = ()
     assume: Assume = ()
+    at: dt.date | None = None
 
     def pairs(self) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
@@ -83,6 +89,8 @@ class ExploreState:
             out.append(("o", ",".join(self.o)))
         if self.assume:
             out.append(("assume", ",".join(f"{k}:{v}" for k, v in self.assume)))
+        if self.at:
+            out.append(("at", self.at.isoformat()))
         return out
 
     def query(self) -> str:
@@ -102,7 +110,7 @@ class ExploreState:
 
     def cleared(self) -> "ExploreState":
         """The same view with every filter removed (sort, selection and hypotheses stay)."""
-        return ExploreState(sort=self.sort, o=self.o, assume=self.assume)
+        return ExploreState(sort=self.sort, o=self.o, assume=self.assume, at=self.at)
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,7 @@ class CompareState:
     o: tuple[str, ...]
     w: tuple[tuple[str, int], ...] = ()  # only weights that differ from the default
     assume: Assume = ()
+    at: dt.date | None = None
     defaults: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     def pairs(self) -> list[tuple[str, str]]:
@@ -118,6 +127,8 @@ class CompareState:
             out.append(("w", ",".join(f"{k}:{v}" for k, v in self.w)))
         if self.assume:
             out.append(("assume", ",".join(f"{k}:{v}" for k, v in self.assume)))
+        if self.at:
+            out.append(("at", self.at.isoformat()))
         return out
 
     def query(self) -> str:
@@ -202,9 +213,17 @@ def _assume(raw: str | None, vocab: Vocab) -> Assume:
     for part in raw.split(","):
         who, sep, pos = part.strip().partition(":")
         if not sep:
-            raise BadParam("assume", f"{part!r} must look like stakeholder:position, e.g. hu:0")
-        _choice("assume", who, vocab.stakeholders, "stakeholder")
-        _choice("assume", pos, POSITIONS, "position")
+            raise BadParam(
+                "assume",
+                f"{part!r} must look like stakeholder:position (e.g. hu:0) "
+                f"or condition:{LIFTED} (e.g. martial-law-ua:{LIFTED})",
+            )
+        if pos == LIFTED or (who in vocab.conditions and who not in vocab.stakeholders):
+            _choice("assume", who, vocab.conditions, "condition")
+            _choice("assume", pos, (LIFTED,), "value for a condition")
+        else:
+            _choice("assume", who, vocab.stakeholders, "stakeholder")
+            _choice("assume", pos, POSITIONS, "position")
         if who in out:
             raise BadParam("assume", f"gives {who} more than once")
         out[who] = pos
@@ -216,10 +235,27 @@ def _sort_fields(vocab: Vocab) -> list[str]:
     return fields + [f"-{f}" for f in fields]
 
 
+def parse_at(value: str | None, vocab: Vocab) -> dt.date | None:
+    """`at=YYYY-MM-DD`: the dossier as it stood that day, between the first record and today."""
+    day = _date("at", value)
+    if day is None:
+        return None
+    today = vocab.today or dt.date.today()
+    lo = vocab.earliest or today
+    if not lo <= day <= today:
+        raise BadParam(
+            "at",
+            f"must be a date from {lo.isoformat()} (the first record) to {today.isoformat()} "
+            f"(today), not {day.isoformat()}",
+        )
+    # Today is the default view: leave it out so that equal views share one URL.
+    return None if day == today else day
+
+
 def parse_explore(items: Iterable[tuple[str, str]], vocab: Vocab) -> ExploreState:
     p = _Params(items)
     p.check_known(
-        {"q", "category", "status", "max_hurdle", "veto", "sort", "o", "assume"},
+        {"q", "category", "status", "max_hurdle", "veto", "sort", "o", "assume", "at"},
         ("attr.", "min.", "stance."),
     )
     q = p.one("q") or ""
@@ -258,6 +294,7 @@ def parse_explore(items: Iterable[tuple[str, str]], vocab: Vocab) -> ExploreStat
         else None,
         o=_options(",".join(p.all("o")) or None, vocab),
         assume=_assume(p.one("assume"), vocab),
+        at=parse_at(p.one("at"), vocab),
     )
 
 
@@ -279,7 +316,7 @@ def parse_weights(raw: str | None, vocab: Vocab) -> tuple[tuple[str, int], ...]:
 
 def parse_compare(items: Iterable[tuple[str, str]], vocab: Vocab) -> CompareState:
     p = _Params(items)
-    p.check_known({"o", "w", "assume"}, ())
+    p.check_known({"o", "w", "assume", "at"}, ())
     o = _options(",".join(p.all("o")) or None, vocab)
     if not MIN_COMPARE <= len(o) <= MAX_COMPARE:
         raise BadParam(
@@ -291,6 +328,7 @@ def parse_compare(items: Iterable[tuple[str, str]], vocab: Vocab) -> CompareStat
         o=o,
         w=parse_weights(",".join(p.all("w")) or None, vocab),
         assume=_assume(p.one("assume"), vocab),
+        at=parse_at(p.one("at"), vocab),
         defaults=dict(vocab.criteria),
     )
 

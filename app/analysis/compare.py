@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.analysis.index import Index
+from app.analysis.index import Index, veto_for
 from app.analysis.labels import POSITION_LABELS, POSITION_SYMBOLS, VETO_LABELS, VETO_SYMBOLS
 from app.analysis.scores import (
     FORMULA,
@@ -21,7 +21,7 @@ from app.analysis.scores import (
     sensitivity,
     weighted_scores,
 )
-from app.analysis.veto import analyse_option, parse_assumptions
+from app.analysis.veto import parse_assumptions
 from app.dataset.schema import Cite, Option
 from app.state import CompareState
 
@@ -82,7 +82,7 @@ class _Sources:
                         "id": s.id,
                         "title": s.title,
                         "publisher": s.publisher,
-                        "date": s.date.isoformat(),
+                        "date": str(s.date),
                         "url": s.url,
                         "kind": s.kind,
                     }
@@ -188,7 +188,7 @@ def _hurdle_rows(opts: Sequence[Option], src: _Sources) -> list[dict[str, Any]]:
 
 
 def _veto_rows(
-    index: Index, opts: Sequence[Option], assume: Mapping[str, int | None]
+    index: Index, opts: Sequence[Option], pairs: Sequence[tuple[str, str]]
 ) -> list[dict[str, Any]]:
     def name(slug: str) -> str:
         who = index.stakeholders.get(slug)
@@ -196,7 +196,7 @@ def _veto_rows(
 
     status_cells, path_cells = [], []
     for o in opts:
-        v = analyse_option(index.ds, o.slug, current=index.current, assume=assume)
+        v = veto_for(index, o.slug, pairs)
         blockers = [name(b.stakeholder) for b in v.blockers]
         uncertain = [name(u) for u in v.uncertain]
         value = VETO_LABELS[v.status]
@@ -256,7 +256,7 @@ def _stance_rows(
                 cells.append({"value": "no stance recorded", "recorded": False})
                 continue
             pos = None if s.position == "unknown" else int(s.position)
-            date = s.date.isoformat() if s.date else None
+            date = str(s.date) if s.date else None
             cells.append(
                 {
                     "value": f"{POSITION_SYMBOLS[pos]} {POSITION_LABELS[pos]}"
@@ -343,7 +343,7 @@ def comparison_snapshot(index: Index, state: CompareState, *, revision: int) -> 
         *_overview_rows(index, opts),
         *_criterion_rows(index, opts, src),
         *_hurdle_rows(opts, src),
-        *_veto_rows(index, opts, assume),
+        *_veto_rows(index, opts, state.assume),
         *_stance_rows(index, opts, assume, src),
     ]
     ds = index.ds

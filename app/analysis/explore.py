@@ -3,13 +3,13 @@
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from app.analysis.index import Index
-from app.analysis.veto import VetoAnalysis, analyse_all, parse_assumptions
+from app.analysis.index import Index, vetoes
+from app.analysis.veto import STATUS_ORDER, VetoAnalysis, parse_assumptions
 from app.dataset.schema import Option
 from app.state import ExploreState
 
 Positions = Mapping[str, int | None]  # hypothetical positions by stakeholder
-VETO_ORDER = {"clear": 0, "uncertain": 1, "blocked": 2}
+VETO_ORDER = STATUS_ORDER
 
 
 def position(index: Index, stakeholder: str, option: str, assume: Positions) -> int | None:
@@ -144,6 +144,6 @@ class Explored:
 
 def explore_with_vetoes(index: Index, state: ExploreState) -> Explored:
     assume = parse_assumptions(state.assume)
-    analyses = analyse_all(index.ds, current=index.current, assume=assume)
+    analyses = vetoes(index, state.assume)
     veto = {slug: v.status for slug, v in analyses.items()}
     return Explored(explore(index, state, veto, assume), analyses, veto, assume)

@@ -1,13 +1,25 @@
 """Lookup tables over a Dataset, built once per revision so pages never rescan lists."""
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from app.analysis.veto import current_stances
+from app.analysis.veto import (
+    VetoAnalysis,
+    analyse_all,
+    analyse_option,
+    conditions_in_force,
+    current_stances,
+    expand_stances,
+    lifted_conditions,
+    parse_assumptions,
+)
 from app.dataset.schema import (
     AttributeDef,
     Body,
     Cite,
+    Condition,
     Criterion,
     Dataset,
     Option,
@@ -42,6 +54,10 @@ class Index:
     cited_by: dict[str, list[CitedClaim]]
     max_hurdle: dict[str, int]
     search_text: dict[str, str] = field(repr=False)
+    conditions: dict[str, Condition] = field(default_factory=dict)
+    in_force: dict[str, Condition] = field(default_factory=dict)  # on `at`, or today
+    at: dt.date | None = None  # the day the dossier is shown as it stood; None = today
+    earliest: dt.date | None = None  # the first day on record: `at` may not go before it
 
     def position(self, stakeholder: str, option: str) -> int | None:
         s = self.current.get((stakeholder, option))
@@ -52,19 +68,32 @@ def holds_veto(body: Body, stakeholder: str) -> bool:
     return body.rule == "unanimity" or stakeholder in body.veto
 
 
-def build_index(ds: Dataset) -> Index:
+def earliest_record(ds: Dataset) -> dt.date | None:
+    """The first day of any dated stance or condition: the dossier's history starts there."""
+    days = [s.date.first_day for s in ds.stances if s.date is not None]
+    days += [c.since.first_day for c in ds.conditions]
+    return min(days, default=None)
+
+
+def build_index(ds: Dataset, at: dt.date | None = None, today: dt.date | None = None) -> Index:
+    """Lookup tables for the dossier as it stands today, or as it stood on `at`."""
     options = {o.slug: o for o in ds.options}
     criteria = {c.slug: c for c in ds.criteria}
     stakeholders = {s.slug: s for s in ds.stakeholders}
+    expanded = expand_stances(ds, at)
     history: dict[tuple[str, str], list[Stance]] = defaultdict(list)
-    for s in ds.stances:
-        history[(s.stakeholder, s.option)].append(s)
+    for s in expanded:
+        history[(s.who, s.option)].append(s)
     for stances in history.values():
-        stances.sort(key=lambda s: (s.date is not None, s.date), reverse=True)
+        stances.sort(
+            key=lambda s: (s.date is not None, s.date._key() if s.date else None), reverse=True
+        )
     seats: dict[str, list[tuple[Body, bool]]] = defaultdict(list)
     for b in ds.bodies:
         for member in b.members:
             seats[member].append((b, holds_veto(b, member)))
+        for bloc in b.blocs:
+            seats[bloc.stakeholder].append((b, False))
 
     cited_by: dict[str, list[CitedClaim]] = defaultdict(list)
 
@@ -84,10 +113,15 @@ def build_index(ds: Dataset) -> Index:
             cite(h.sources, "hurdle", f"{o.title}: {h.instrument}", href)
             parts.append(h.instrument)
         search[o.slug] = " ".join(parts).casefold()
-    for s in ds.stances:
-        who = stakeholders[s.stakeholder].name if s.stakeholder in stakeholders else s.stakeholder
+    for s in expanded:
+        who = stakeholders[s.who].name if s.who in stakeholders else s.who
         title = options[s.option].title if s.option in options else s.option
-        cite(s.sources, "stance", f"{who} on {title} ({s.date})", f"/stakeholders/{s.stakeholder}")
+        when = s.date.human() if s.date else "undated"
+        cite(s.sources, "stance", f"{who} on {title} ({when})", f"/stakeholders/{s.who}")
+    for c in ds.conditions:
+        cite(c.sources, "condition", c.title, "/methodology#conditions")
+    for b in ds.bodies:
+        cite(b.sources, "body", b.title, "/stakeholders")
     for d in ds.disputes:
         for c in d.claims:
             cite(c.sources, "dispute", f"{d.topic}: {c.claim}", f"/sources#dispute-{d.slug}")
@@ -100,10 +134,41 @@ def build_index(ds: Dataset) -> Index:
         stakeholders=stakeholders,
         bodies={b.slug: b for b in ds.bodies},
         sources={s.id: s for s in ds.sources},
-        current=current_stances(ds.stances),
+        current=current_stances(expanded),
         history=dict(history),
         seats=dict(seats),
         cited_by=dict(cited_by),
         max_hurdle={o.slug: max((h.severity for h in o.hurdles), default=0) for o in ds.options},
         search_text=search,
+        conditions={c.slug: c for c in ds.conditions},
+        in_force=conditions_in_force(ds, at or today or dt.date.today()),
+        at=at,
+        earliest=earliest_record(ds),
+    )
+
+
+def _in_force(index: Index, pairs: Iterable[tuple[str, str]]) -> dict[str, Condition]:
+    lifted = lifted_conditions(pairs)
+    return {k: c for k, c in index.in_force.items() if k not in lifted}
+
+
+def vetoes(index: Index, pairs: Iterable[tuple[str, str]] = ()) -> dict[str, VetoAnalysis]:
+    """Every option's veto analysis under the hypotheses of `assume=` (stances and conditions)."""
+    pairs = tuple(pairs)
+    return analyse_all(
+        index.ds,
+        current=index.current,
+        assume=parse_assumptions(pairs),
+        in_force=_in_force(index, pairs),
+    )
+
+
+def veto_for(index: Index, option: str, pairs: Iterable[tuple[str, str]] = ()) -> VetoAnalysis:
+    pairs = tuple(pairs)
+    return analyse_option(
+        index.ds,
+        option,
+        current=index.current,
+        assume=parse_assumptions(pairs),
+        in_force=_in_force(index, pairs),
     )

@@ -10,15 +10,28 @@ Pure functions over `app.dataset.schema` models: no FastAPI, no database, no I/O
 """
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from app.dataset.schema import POSITIONS, Body, Cite, Dataset, Option, Stance, Step
+from app.dataset.dates import PartialDate
+from app.dataset.schema import (
+    POSITIONS,
+    SEAT_RULES,
+    Body,
+    Cite,
+    Condition,
+    Dataset,
+    Option,
+    Stance,
+    Step,
+)
 
 Position = int | None  # None = unknown
-Verdict = Literal["clear", "uncertain", "blocked"]
+Verdict = Literal["clear", "uncertain", "blocked", "barred"]
+LIFTED = "lifted"  # the assume= value that switches a condition off
 StanceKey = tuple[str, str]  # (stakeholder, option)
 
 POSITION_LABELS: dict[Position, str] = {
@@ -38,13 +51,41 @@ class StanceRef:
 
     stakeholder: str
     position: Position
-    date: dt.date | None
+    date: PartialDate | None
     summary: str
     sources: tuple[Cite, ...]
     hypothetical: bool  # True when it comes from an assumption, not from the dataset
     recorded: bool = True  # False when the dataset holds no stance at all (and none was assumed)
     quote: str | None = None
     quote_by: str | None = None
+    via: str | None = None  # the joint statement it comes from
+    signatories: int = 0
+
+
+@dataclass(frozen=True)
+class VoteCount:
+    """The arithmetic of a seat vote, for bodies that vote by seats."""
+
+    rule: str
+    seats: int
+    vacant: int
+    need: int
+    need_text: str  # e.g. "two thirds of those present"
+    in_favour: int
+    against: int
+    neutral: int
+    unknown: int
+    outcome: Literal["passes", "blocked", "uncertain"]
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A condition in law or fact that stops a step or hurdle while it holds."""
+
+    condition: str
+    title: str
+    since: PartialDate
+    where: str  # the step or hurdle it bars, in words
 
 
 @dataclass(frozen=True)
@@ -65,6 +106,8 @@ class StepVeto:
     reason: str  # plain English, for the reader
     hypothetical: bool = False  # this step's verdict rests on an assumption
     stances: tuple[StanceRef, ...] = ()  # every stance the step consulted, in member order
+    vote: VoteCount | None = None  # set for bodies that vote by seats
+    bars: tuple[Bar, ...] = ()  # conditions in force that bar this step
 
 
 @dataclass(frozen=True)
@@ -85,15 +128,53 @@ class VetoAnalysis:
     uncertain: tuple[str, ...]  # unique stakeholder slugs, in order of first appearance
     hypothetical: bool  # any verdict rested on an assumption
     reason: str = ""  # one sentence summarising the option's verdict
+    bars: tuple[Bar, ...] = ()  # every condition in force that bars a step or hurdle
 
 
 # --- stances -------------------------------------------------------------------------------
 
 
-def _stance_order(s: Stance) -> tuple[bool, dt.date]:
+def _stance_order(s: Stance) -> tuple[bool, dt.date, int]:
     # Undated stances (only "unknown" may lack a date) carry no claim about when they held,
-    # so any dated stance is taken as more recent than them.
-    return (s.date is not None, s.date or dt.date.min)
+    # so any dated stance is taken as more recent than them. A partial date sorts by its
+    # first day; on the same first day the more precise date is the later record.
+    if s.date is None:
+        return (False, dt.date.min, 0)
+    return (True, *s.date._key())
+
+
+def expand_stances(ds: Dataset, at: dt.date | None = None) -> list[Stance]:
+    """One stance per signatory: a joint statement becomes one dated, sourced stance for each
+    stakeholder it names (or each member of the body it names). With `at`, only stances made
+    at or before that day count (undated "unknown" entries always count)."""
+    bodies = {b.slug: b for b in ds.bodies}
+    titles = {s.id: s.title for s in ds.sources}
+    out: list[Stance] = []
+    for s in ds.stances:
+        if at is not None and s.date is not None and s.date.first_day > at:
+            continue
+        if s.stakeholder is not None:
+            out.append(s)
+            continue
+        if s.members_of is not None:
+            body = bodies.get(s.members_of)
+            who = [*body.members, *(b.stakeholder for b in body.blocs)] if body else []
+        else:
+            who = list(s.stakeholders or [])
+        via = s.via or (titles.get(s.sources[0].id) if s.sources else None) or "a joint statement"
+        for w in who:
+            out.append(
+                s.model_copy(
+                    update={
+                        "stakeholder": w,
+                        "stakeholders": None,
+                        "members_of": None,
+                        "via": via,
+                        "signatories": len(who),
+                    }
+                )
+            )
+    return out
 
 
 def current_stances(stances: Sequence[Stance]) -> dict[StanceKey, Stance]:
@@ -106,15 +187,21 @@ def current_stances(stances: Sequence[Stance]) -> dict[StanceKey, Stance]:
     """
     out: dict[StanceKey, Stance] = {}
     for s in stances:
-        key = (s.stakeholder, s.option)
+        key = (s.who, s.option)
         prev = out.get(key)
         if prev is None or _stance_order(s) >= _stance_order(prev):
             out[key] = s
     return out
 
 
+def lifted_conditions(pairs: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """("martial-law-ua", "lifted") -> {"martial-law-ua"}: conditions a hypothesis switches off."""
+    return frozenset(k.strip() for k, v in pairs if v.strip() == LIFTED)
+
+
 def parse_assumptions(pairs: Iterable[tuple[str, str]]) -> dict[str, Position]:
     """("hu", "0") -> {"hu": 0}; ("sk", "unknown") -> {"sk": None}. The last pair for a slug wins.
+    Pairs that lift a condition ("martial-law-ua", "lifted") are left to `lifted_conditions`.
 
     Raises ValueError with a message fit for the reader on a bad slug or position.
     """
@@ -123,6 +210,8 @@ def parse_assumptions(pairs: Iterable[tuple[str, str]]) -> dict[str, Position]:
         slug, value = raw_slug.strip(), raw_pos.strip()
         if not _SLUG_RE.match(slug):
             raise ValueError(f"assume: {raw_slug!r} is not a stakeholder slug")
+        if value == LIFTED:
+            continue
         if value.lower() == "unknown":
             out[slug] = None
             continue
@@ -175,6 +264,8 @@ def _resolver(
             hypothetical=False,
             quote=s.quote,
             quote_by=s.quote_by,
+            via=s.via if s.signatories else None,
+            signatories=s.signatories,
         )
 
     return resolve
@@ -253,6 +344,7 @@ class _Outcome:
     reason: str
     stances: tuple[StanceRef, ...]
     named: tuple[str, ...]  # stakeholders the verdict explicitly rests on
+    vote: VoteCount | None = None
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
@@ -368,7 +460,117 @@ def _coalition_outcome(
     )
 
 
+_SEAT_RULE_TEXT = {
+    "majority-members": "a majority of all seats",
+    "majority-present": "a majority of those present",
+    "two-thirds-present": "two thirds of those present",
+    "fixed": "a fixed number of votes",
+    "qualified-majority": "a qualified majority",
+}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def seat_threshold(body: Body) -> int:
+    """Votes needed, counting every seated member as present (vacancies are not present)."""
+    seats = body.seats or 0
+    filled = sum(b.seats for b in body.blocs)
+    if body.rule == "majority-members":
+        return seats // 2 + 1
+    if body.rule == "majority-present":
+        return filled // 2 + 1
+    if body.rule == "two-thirds-present":
+        return (2 * filled + 2) // 3
+    if body.rule == "fixed":
+        return body.threshold or 0
+    # qualified majority: the member count part; population is checked beside it
+    return math.ceil(round((body.member_share or 0) * len(body.blocs), 9))
+
+
+def _seat_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
+    blocs = tuple(body.blocs)
+    refs = tuple(resolve(b.stakeholder) for b in blocs)
+    pos = {r.stakeholder: r.position for r in refs}
+    who = _the(body.title)
+    supporters = tuple(b.stakeholder for b in blocs if (pos[b.stakeholder] or 0) > 0)
+    opposers = tuple(b.stakeholder for b in blocs if (pos[b.stakeholder] or 0) < 0)
+    qmv = body.rule == "qualified-majority"
+    # Under a qualified majority each bloc is one member (a state) and also weighs by population.
+    weight = {b.stakeholder: (1 if qmv else b.seats) for b in blocs}
+
+    def total(cond: Callable[[Position], bool]) -> int:
+        return sum(weight[b.stakeholder] for b in blocs if cond(pos[b.stakeholder]))
+
+    seats = len(blocs) if qmv else body.seats or 0
+    filled = sum(weight.values())
+    in_favour = total(lambda p: p is not None and p > 0)
+    against = total(lambda p: p is not None and p < 0)
+    neutral = total(lambda p: p == 0)
+    unknown = total(lambda p: p is None)
+    need = seat_threshold(body)
+    passes = in_favour >= need
+    reachable = filled - against >= need
+    population_text = ""
+    if qmv:
+        pop = {b.stakeholder: b.population or 0.0 for b in blocs}
+        all_pop = sum(pop.values())
+        need_pop = (body.population_share or 0) * all_pop
+        pop_for = sum(pop[s] for s in supporters)
+        pop_open = all_pop - sum(pop[s] for s in opposers)
+        passes = passes and pop_for >= need_pop
+        reachable = reachable and pop_open >= need_pop
+        population_text = (
+            f" and {round(100 * (body.population_share or 0))} % of the population"
+            f" ({round(100 * pop_for / all_pop) if all_pop else 0} % in favour)"
+        )
+    outcome: Literal["passes", "blocked", "uncertain"] = (
+        "passes" if passes else "uncertain" if reachable else "blocked"
+    )
+    unit = "members" if qmv else "votes"
+    parts = [f"{in_favour} on record in favour"]
+    if against:
+        parts.append(f"{against} against")
+    if neutral:
+        parts.append(f"{neutral} neither for nor against")
+    if unknown:
+        parts.append(f"{unknown} unknown")
+    vacant = seats - filled
+    if vacant and not qmv:
+        parts.append(f"{_plural(vacant, 'seat')} vacant")
+    rule_text = _SEAT_RULE_TEXT[body.rule]
+    arithmetic = (
+        f"{who} needs {need} of {seats} {unit} ({rule_text}{population_text}); {', '.join(parts)}"
+    )
+    if outcome == "passes":
+        status: Verdict = "clear"
+        reason = f"{arithmetic}, so it passes."
+    elif outcome == "blocked":
+        status = "blocked"
+        reason = f"{arithmetic}, so it cannot pass."
+    else:
+        status = "uncertain"
+        reason = f"{arithmetic}, so the outcome is open."
+    vote = VoteCount(
+        rule=body.rule,
+        seats=seats,
+        vacant=vacant,
+        need=need,
+        need_text=rule_text,
+        in_favour=in_favour,
+        against=against,
+        neutral=neutral,
+        unknown=unknown,
+        outcome=outcome,
+    )
+    named = opposers if outcome == "blocked" else supporters if passes else ()
+    return _Outcome((), (), (), supporters, opposers, status, reason, refs, named, vote)
+
+
 def _outcome(body: Body, resolve: Resolver, stakeholders: Sequence[str], label: Label) -> _Outcome:
+    if body.rule in SEAT_RULES:
+        return _seat_outcome(body, resolve, label)
     if body.rule in ("unanimity", "veto-members"):
         return _veto_outcome(body, resolve, label)
     if body.rule in _MAJORITY_TEXT:
@@ -381,6 +583,29 @@ def _verdict_key(o: _Outcome) -> tuple[object, ...]:
 
 
 def _step(
+    ordinal: int,
+    step: Step,
+    body: Body | None,
+    resolve: Resolver,
+    resolve_actual: Resolver | None,
+    stakeholders: Sequence[str],
+    label: Label,
+    bars: tuple[Bar, ...] = (),
+) -> StepVeto:
+    step_veto = _step_politics(ordinal, step, body, resolve, resolve_actual, stakeholders, label)
+    if not bars:
+        return step_veto
+    # Law comes before politics: whatever the stances, the step cannot happen while it holds.
+    names = _join([f"{b.title.lower()} (in force since {b.since.human()})" for b in bars])
+    return replace(
+        step_veto,
+        status="barred",
+        reason=f"Barred while {names} lasts. {step_veto.reason}",
+        bars=bars,
+    )
+
+
+def _step_politics(
     ordinal: int,
     step: Step,
     body: Body | None,
@@ -434,22 +659,32 @@ def _step(
         reason=out.reason,
         hypothetical=hypothetical,
         stances=out.stances,
+        vote=out.vote,
     )
 
 
 # --- one option ----------------------------------------------------------------------------
 
 
+STATUS_ORDER: dict[str, int] = {"clear": 0, "uncertain": 1, "blocked": 2, "barred": 3}
+
+
 def _worst(statuses: Iterable[Verdict]) -> Verdict:
-    seen = set(statuses)
-    if "blocked" in seen:
-        return "blocked"
-    return "uncertain" if "uncertain" in seen else "clear"
+    # Barred (law) outranks blocked (politics): no change of stance can open a barred option.
+    return max(statuses, key=STATUS_ORDER.__getitem__, default="clear")
 
 
 def _option_reason(
-    status: Verdict, steps: Sequence[StepVeto], blockers: Sequence[Blocker], label: Label
+    status: Verdict,
+    steps: Sequence[StepVeto],
+    blockers: Sequence[Blocker],
+    label: Label,
+    bars: Sequence[Bar] = (),
 ) -> str:
+    if status == "barred":
+        titles = _join(list(dict.fromkeys(b.title.lower() for b in bars)))
+        where = _join(list(dict.fromkeys(b.where for b in bars)))
+        return f"Barred while {titles} lasts: {where} cannot happen until it ends."
     if not steps:
         return "Clear: the dataset lists no decision body that has to agree."
     if status == "clear":
@@ -463,6 +698,14 @@ def _option_reason(
     return f"{word}: {first.reason}"
 
 
+def _bars(
+    barred_by: Sequence[str], where: str, in_force: Mapping[str, Condition]
+) -> tuple[Bar, ...]:
+    return tuple(
+        Bar(c, in_force[c].title, in_force[c].since, where) for c in barred_by if c in in_force
+    )
+
+
 def _analyse(
     option: Option,
     bodies: Mapping[str, Body],
@@ -470,13 +713,33 @@ def _analyse(
     current: Mapping[StanceKey, Stance],
     assume: Mapping[str, Position],
     label: Label,
+    in_force: Mapping[str, Condition],
 ) -> VetoAnalysis:
     resolve = _resolver(option.slug, current, assume)
     resolve_actual = _resolver(option.slug, current, {}) if assume else None
     steps = tuple(
-        _step(i, st, bodies.get(st.body), resolve, resolve_actual, stakeholders, label)
+        _step(
+            i,
+            st,
+            bodies.get(st.body),
+            resolve,
+            resolve_actual,
+            stakeholders,
+            label,
+            _bars(
+                st.barred_by,
+                f"{st.action} ({_the(bodies[st.body].title, cap=False)})"
+                if st.body in bodies
+                else st.action,
+                in_force,
+            ),
+        )
         for i, st in enumerate(option.steps, start=1)
     )
+    hurdle_bars = tuple(
+        b for h in option.hurdles for b in _bars(h.barred_by, h.instrument, in_force)
+    )
+    bars = (*(b for s in steps for b in s.bars), *hurdle_bars)
     # Blockers and uncertain holders are listed once, where they first appear; a blocker's
     # bodies gather every step at which it could veto.
     blocker_bodies: dict[str, list[str]] = {}
@@ -494,7 +757,7 @@ def _analyse(
     )
     uncertain = _unique(u for s in steps for u in s.uncertain)
     # Option without steps: no veto holder anywhere, so by the model it is clear.
-    status = _worst(s.status for s in steps)
+    status = _worst([*(s.status for s in steps), *(["barred"] if hurdle_bars else [])])
     return VetoAnalysis(
         option=option.slug,
         status=status,
@@ -502,8 +765,17 @@ def _analyse(
         blockers=blockers,
         uncertain=uncertain,
         hypothetical=any(s.hypothetical for s in steps),
-        reason=_option_reason(status, steps, blockers, label),
+        reason=_option_reason(status, steps, blockers, label, bars),
+        bars=bars,
     )
+
+
+def conditions_in_force(
+    ds: Dataset, day: dt.date, lifted: Iterable[str] = ()
+) -> dict[str, Condition]:
+    """Conditions holding on `day`, less those a hypothesis switches off."""
+    off = set(lifted)
+    return {c.slug: c for c in ds.conditions if c.holds_on(day) and c.slug not in off}
 
 
 def analyse_option(
@@ -512,6 +784,7 @@ def analyse_option(
     *,
     current: Mapping[StanceKey, Stance] | None = None,
     assume: Mapping[str, Position] | None = None,
+    in_force: Mapping[str, Condition] | None = None,
 ) -> VetoAnalysis:
     """The veto analysis of one option. Raises KeyError for an unknown option slug.
 
@@ -524,10 +797,12 @@ def analyse_option(
     assume = dict(assume or {})
     _check_assume(assume)
     if current is None:
-        current = current_stances(ds.stances)
+        current = current_stances(expand_stances(ds))
     bodies = {b.slug: b for b in ds.bodies}
     stakeholders = [s.slug for s in ds.stakeholders]
-    return _analyse(opt, bodies, stakeholders, current, assume, _labeller(ds))
+    if in_force is None:
+        in_force = conditions_in_force(ds, dt.date.today())
+    return _analyse(opt, bodies, stakeholders, current, assume, _labeller(ds), in_force)
 
 
 def analyse_all(
@@ -535,14 +810,20 @@ def analyse_all(
     *,
     current: Mapping[StanceKey, Stance] | None = None,
     assume: Mapping[str, Position] | None = None,
+    in_force: Mapping[str, Condition] | None = None,
 ) -> dict[str, VetoAnalysis]:
     """option slug -> veto analysis, in dataset order. Stances are indexed once for all options
     (or not at all, when the caller already holds `current_stances(ds.stances)`)."""
     assume = dict(assume or {})
     _check_assume(assume)
     if current is None:
-        current = current_stances(ds.stances)
+        current = current_stances(expand_stances(ds))
     bodies = {b.slug: b for b in ds.bodies}
     stakeholders = [s.slug for s in ds.stakeholders]
     label = _labeller(ds)
-    return {o.slug: _analyse(o, bodies, stakeholders, current, assume, label) for o in ds.options}
+    if in_force is None:
+        in_force = conditions_in_force(ds, dt.date.today())
+    return {
+        o.slug: _analyse(o, bodies, stakeholders, current, assume, label, in_force)
+        for o in ds.options
+    }

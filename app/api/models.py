@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from app.dataset.dates import PartialDate, Precision
 from app.dataset.schema import Cite, Dossier
 
 VetoStatus = Literal["clear", "uncertain", "blocked"]
@@ -120,13 +121,19 @@ class CriterionList(Out):
 class StanceOut(Out):
     stakeholder: str
     option: str
-    date: dt.date | None = Field(description="Only an unknown position may lack a date")
+    date: PartialDate | None = Field(
+        description="As the source gives it (YYYY, YYYY-MM or YYYY-MM-DD); only an unknown "
+        "position may lack a date"
+    )
+    date_precision: Precision | None
     position: Position
     summary: str
     quote: str | None
     quote_by: str | None
     sources: list[Cite]
     current: bool = Field(description="The latest stance of this stakeholder on this option")
+    via: str | None = Field(description="The joint statement this stance comes from, if any")
+    signatories: int = Field(description="How many signed that joint statement (0: none)")
 
 
 class StanceList(Out):
@@ -206,7 +213,8 @@ class SourceSummary(Out):
     id: str
     title: str
     publisher: str
-    date: dt.date
+    date: PartialDate
+    date_precision: Precision
     url: str | None
     kind: Literal["primary", "secondary"]
     author: str | None

@@ -155,16 +155,19 @@ def _position(raw: int | str) -> int | str:
 
 def stance(s: Stance, index: Index) -> api.StanceOut:
     return api.StanceOut(
-        stakeholder=s.stakeholder,
+        stakeholder=s.who,
         option=s.option,
         date=s.date,
+        date_precision=s.date.precision if s.date else None,
         position=_position(s.position),
         summary=s.summary,
         quote=s.quote,
         quote_by=s.quote_by,
         sources=list(s.sources),
         # History lists and the current map hold the same objects.
-        current=index.current.get((s.stakeholder, s.option)) is s,
+        current=index.current.get((s.who, s.option)) is s,
+        via=s.via if s.signatories else None,
+        signatories=s.signatories,
     )
 
 
@@ -182,8 +185,8 @@ def stances(index: Index, q: StanceQuery) -> api.StanceList:
         if not ranged
         or (
             s.date is not None
-            and (q.since is None or s.date >= q.since)
-            and (q.until is None or s.date <= q.until)
+            and (q.since is None or s.date.first_day >= q.since)
+            and (q.until is None or s.date.first_day <= q.until)
         )
     ]
     return api.StanceList(query=q.query(), count=len(out), stances=out)
@@ -341,6 +344,7 @@ def _source_fields(index: Index, links: Mapping[str, LinkStatus], sid: str) -> d
         "title": s.title,
         "publisher": s.publisher,
         "date": s.date,
+        "date_precision": s.date.precision,
         "url": s.url,
         "kind": s.kind,
         "author": s.author,

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from app import queries
 from app.analysis.compare import comparison_snapshot
-from app.analysis.veto import analyse_option, parse_assumptions
+from app.analysis.index import veto_for
 from app.api import apidocs, present
 from app.api import models as api
 from app.api.csvout import CSV_CONTENT, CSVResponse, csv_response
@@ -290,10 +290,7 @@ def option(option: OptionDep) -> Option:
 )
 def option_veto(option: OptionDep, site: SiteDep, state: ExploreDep) -> api.VetoOut:
     """Who could block the option, at which decision body, given current (or assumed) stances."""
-    assume = parse_assumptions(state.assume)
-    return present.veto(
-        analyse_option(site.index.ds, option.slug, current=site.index.current, assume=assume)
-    )
+    return present.veto(veto_for(site.index, option.slug, state.assume))
 
 
 # --- criteria, stakeholders, stances, matrix ----------------------------------------------------

@@ -9,6 +9,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from app import models as m
+from app.analysis.veto import expand_stances
 from app.dataset.schema import Cite, Dataset
 
 # Children before parents, so foreign keys hold at every step of the wipe.
@@ -48,7 +49,7 @@ def latest_revision(session: Session) -> m.Revision | None:
     return session.exec(select(m.Revision).order_by(m.Revision.id.desc())).first()  # type: ignore[union-attr]
 
 
-def import_dataset(session: Session, ds: Dataset) -> ImportResult:
+def import_dataset(session: Session, ds: Dataset, note: str = "") -> ImportResult:
     digest = content_hash(ds)
     latest = latest_revision(session)
     if latest is not None and latest.content_hash == digest:
@@ -61,6 +62,7 @@ def import_dataset(session: Session, ds: Dataset) -> ImportResult:
             content_hash=digest,
             dossier_slug=ds.dossier.slug,
             loaded_at=dt.datetime.now(dt.UTC),
+            note=note.strip(),
             content=ds.model_dump(mode="json"),
         )
         session.add(rev)
@@ -96,7 +98,20 @@ def _insert(session: Session, ds: Dataset) -> None:
         for i, b in enumerate(ds.bodies)
     }
     session.add_all([*crit.values(), *attrs.values(), *people.values(), *bodies.values()])
-    session.add_all(m.Source(position=i, **s.model_dump()) for i, s in enumerate(ds.sources))
+    session.add_all(
+        m.Source(
+            id=s.id,
+            position=i,
+            title=s.title,
+            publisher=s.publisher,
+            date=s.date.first_day,
+            url=s.url,
+            kind=s.kind,
+            author=s.author,
+            notes=s.notes,
+        )
+        for i, s in enumerate(ds.sources)
+    )
     options = {
         o.slug: m.Option(
             slug=o.slug,
@@ -104,7 +119,7 @@ def _insert(session: Session, ds: Dataset) -> None:
             title=o.title,
             category=o.category,
             status=o.status,
-            proposed_on=o.proposed_on,
+            proposed_on=o.proposed_on.first_day if o.proposed_on else None,
             summary=o.summary,
             description=o.description,
         )
@@ -117,7 +132,8 @@ def _insert(session: Session, ds: Dataset) -> None:
     session.flush()  # ids for the rows below
 
     for b in ds.bodies:
-        for i, slug in enumerate(b.members):
+        # Blocs of a seat vote sit in the body too; none holds a veto alone.
+        for i, slug in enumerate([*b.members, *(bl.stakeholder for bl in b.blocs)]):
             veto = b.rule == "unanimity" or slug in b.veto
             session.add(
                 m.BodyMember(
@@ -168,12 +184,12 @@ def _insert(session: Session, ds: Dataset) -> None:
                     why=s.why,
                 )
             )
-    for i, s in enumerate(ds.stances):
+    for i, s in enumerate(expand_stances(ds)):
         row = m.Stance(
-            stakeholder_id=people[s.stakeholder].id,
+            stakeholder_id=people[s.who].id,
             option_id=options[s.option].id,
             seq=i,
-            date=s.date,
+            date=s.date.first_day if s.date else None,
             position=None if s.position == "unknown" else int(s.position),
             summary=s.summary,
             quote=s.quote,

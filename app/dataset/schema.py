@@ -12,6 +12,8 @@ from pydantic import (
     model_validator,
 )
 
+from app.dataset.dates import PartialDate
+
 SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ATTR_SLUG_RE = r"^[a-z0-9]+([-_][a-z0-9]+)*$"
 
@@ -33,7 +35,26 @@ Weight = Annotated[int, _range(0, 5)]
 Direction = Literal["higher-is-better", "lower-is-better"]
 Confidence = Literal["low", "medium", "high"]
 Status = Literal["proposed", "under-negotiation", "in-force", "lapsed", "rejected"]
-Rule = Literal["unanimity", "veto-members", "majority", "two-thirds", "coalition"]
+Rule = Literal[
+    "unanimity",
+    "veto-members",
+    "majority",
+    "two-thirds",
+    "coalition",
+    # Seat votes (bodies with `seats` and `blocs`):
+    "majority-members",
+    "majority-present",
+    "two-thirds-present",
+    "fixed",
+    "qualified-majority",
+]
+SEAT_RULES = (
+    "majority-members",
+    "majority-present",
+    "two-thirds-present",
+    "fixed",
+    "qualified-majority",
+)
 POSITIONS = (-2, -1, 0, 1, 2)
 
 
@@ -95,6 +116,14 @@ class Stakeholder(Model):
     notes: str = ""
 
 
+class Bloc(Model):
+    """A party group or faction of a body that votes by seats; its stances are its votes."""
+
+    stakeholder: Slug
+    seats: Annotated[int, Field(ge=0)]
+    population: Annotated[float, Field(ge=0)] | None = None  # for qualified majorities
+
+
 class Body(Model):
     slug: Slug
     title: Text
@@ -102,6 +131,12 @@ class Body(Model):
     members: list[Slug] = Field(default_factory=list)
     veto: list[Slug] = Field(default_factory=list)
     notes: str = ""
+    seats: Annotated[int, Field(gt=0)] | None = None  # total seats, vacancies included
+    blocs: list[Bloc] = Field(default_factory=list)
+    threshold: Annotated[int, Field(gt=0)] | None = None  # for rule "fixed"
+    member_share: Annotated[float, Field(gt=0, le=1)] | None = None  # qualified majority
+    population_share: Annotated[float, Field(gt=0, le=1)] | None = None
+    sources: list[Cite] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _veto_rule(self) -> "Body":
@@ -109,6 +144,22 @@ class Body(Model):
             raise ValueError("veto lists belong to bodies whose rule is veto-members")
         if self.rule == "veto-members" and not self.veto:
             raise ValueError("rule veto-members needs a veto list")
+        if self.rule in SEAT_RULES:
+            if self.seats is None or not self.blocs:
+                raise ValueError(f"rule {self.rule} needs seats and blocs")
+            if sum(b.seats for b in self.blocs) > self.seats:
+                raise ValueError("the blocs hold more seats than the body has")
+        elif self.blocs or self.seats is not None:
+            raise ValueError(f"seats and blocs belong to bodies that vote by seats {SEAT_RULES}")
+        if (self.rule == "fixed") != (self.threshold is not None):
+            raise ValueError("rule fixed needs a threshold, and only it takes one")
+        if self.threshold is not None and self.seats is not None and self.threshold > self.seats:
+            raise ValueError("the threshold is larger than the number of seats")
+        if self.rule == "qualified-majority":
+            if self.member_share is None or self.population_share is None:
+                raise ValueError("rule qualified-majority needs member_share and population_share")
+            if any(b.population is None for b in self.blocs):
+                raise ValueError("under qualified-majority every bloc needs its population")
         return self
 
 
@@ -116,11 +167,27 @@ class Source(Model):
     id: Slug
     title: Text
     publisher: Text
-    date: dt.date
+    date: PartialDate
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    # Required when url is empty: why a reader cannot check the source online.
+    url_missing: str | None = None
     kind: Literal["primary", "secondary"]
     author: str | None = None
     notes: str = ""
+
+
+class Condition(Model):
+    """A state of law or fact, e.g. martial law, that can bar decision steps while it holds."""
+
+    slug: Slug
+    title: Text
+    since: PartialDate
+    until: PartialDate | None = None
+    description: str = ""
+    sources: Annotated[list[Cite], Field(min_length=1)]
+
+    def holds_on(self, day: dt.date) -> bool:
+        return self.since.first_day <= day and (self.until is None or day < self.until.first_day)
 
 
 class DisputeClaim(Model):
@@ -156,12 +223,14 @@ class Hurdle(Model):
     requires: Text
     severity: Score
     sources: Annotated[list[Cite], Field(min_length=1)]
+    barred_by: list[Slug] = Field(default_factory=list)  # conditions under which it cannot be met
 
 
 class Step(Model):
     body: Slug
     action: Text
     why: str = ""
+    barred_by: list[Slug] = Field(default_factory=list)  # conditions under which it cannot happen
 
 
 AttrValue = bool | int | float | str
@@ -173,7 +242,7 @@ class Option(Model):
     category: Slug
     status: Status
     proposed_by: Slug | None = None
-    proposed_on: dt.date | None = None
+    proposed_on: PartialDate | None = None
     summary: Text
     description: str = ""
     attributes: dict[AttrSlug, AttrValue] = Field(default_factory=dict)
@@ -189,17 +258,35 @@ def _position(v: int | str) -> int | str:
 
 
 class Stance(Model):
-    stakeholder: Slug
+    """One dated position. A joint statement names several signatories (`stakeholders`) or
+    every member of a body (`members_of`); it expands to one stance per signatory."""
+
+    stakeholder: Slug | None = None
+    stakeholders: list[Slug] | None = None
+    members_of: Slug | None = None
+    via: str | None = None  # the joint text, e.g. "the Washington Summit Declaration"
     option: Slug
-    date: dt.date | None = None
+    date: PartialDate | None = None
     position: Annotated[int | str, AfterValidator(_position)]
     summary: str = ""
     quote: str | None = None
     quote_by: str | None = None
     sources: list[Cite] = Field(default_factory=list)
+    # Set when a joint stance is expanded: how many signed it. Never part of the file.
+    signatories: int = Field(default=0, exclude=True)
+
+    @property
+    def who(self) -> str:
+        """The signatory of an expanded stance (always set after expansion)."""
+        return self.stakeholder or ""
 
     @model_validator(mode="after")
     def _known_needs_evidence(self) -> "Stance":
+        given = [self.stakeholder is not None, bool(self.stakeholders), self.members_of is not None]
+        if sum(given) != 1:
+            raise ValueError("give exactly one of stakeholder, stakeholders or members_of")
+        if self.stakeholders is not None and len(set(self.stakeholders)) != len(self.stakeholders):
+            raise ValueError("stakeholders lists a signatory more than once")
         if self.position != "unknown":
             if self.date is None:
                 raise ValueError("a known position needs a date")
@@ -218,5 +305,6 @@ class Dataset(Model):
     bodies: list[Body] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
     disputes: list[Dispute] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list)
     options: Annotated[list[Option], Field(min_length=1)]
     stances: list[Stance] = Field(default_factory=list)

@@ -16,8 +16,15 @@ from jinja2_fragments import render_block
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from app.analysis.labels import POSITION_LABELS, POSITION_SYMBOLS, VETO_LABELS, VETO_SYMBOLS
+from app.analysis.labels import (
+    POSITION_LABELS,
+    POSITION_SYMBOLS,
+    VETO_LABELS,
+    VETO_MEANINGS,
+    VETO_SYMBOLS,
+)
 from app.config import Settings
+from app.dataset.dates import human as human_date
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
@@ -59,6 +66,7 @@ def environment(templates_dir: str) -> Environment:
         auto_reload=False,
     )
     env.filters["markdown"] = markdown
+    env.filters["human_date"] = human_date
     env.globals.update(
         href=href,
         without=without,
@@ -67,6 +75,7 @@ def environment(templates_dir: str) -> Environment:
         POSITION_SYMBOLS=POSITION_SYMBOLS,
         VETO_LABELS=VETO_LABELS,
         VETO_SYMBOLS=VETO_SYMBOLS,
+        VETO_MEANINGS=VETO_MEANINGS,
         position_key=position_key,
     )
     return env

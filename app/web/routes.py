@@ -7,7 +7,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.analysis.explore import explore_with_vetoes, position
-from app.analysis.veto import analyse_option, parse_assumptions
+from app.analysis.index import veto_for
+from app.analysis.veto import parse_assumptions
 from app.errors import NotFound
 from app.state import ExploreState, parse_explore, suggest
 from app.web.labels import describe_pair
@@ -106,7 +107,7 @@ def option_page(request: Request, slug: str, site: SiteDep) -> Response:
     )
     state = parse_explore(request.query_params.multi_items(), site.vocab)
     assume = parse_assumptions(state.assume)
-    analysis = analyse_option(site.index.ds, slug, current=site.index.current, assume=assume)
+    analysis = veto_for(site.index, slug, state.assume)
     stances = [
         (site.index.stakeholders[s], site.index.history.get((s, slug), []))
         for s in site.index.stakeholders

@@ -1,6 +1,8 @@
 """The current dataset, read once per revision and shared by every request until the next load."""
 
+import datetime as dt
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Annotated
 
@@ -10,9 +12,10 @@ from app import queries
 from app.analysis.index import Index, build_index
 from app.db import SessionDep
 from app.errors import NoDataset
-from app.state import Vocab
+from app.state import BadParam, Vocab, parse_at
 
 STATUSES = ("proposed", "under-negotiation", "in-force", "lapsed", "rejected")
+PAST_INDEXES = 32
 _lock = threading.Lock()
 
 
@@ -22,11 +25,30 @@ class Site:
     index: Index
     vocab: Vocab
     links: dict[str, queries.LinkStatus] = field(default_factory=dict)
+    # Indexes of the dossier as it stood on past days (`at=`), built on demand, few kept.
+    past: "OrderedDict[dt.date, Index]" = field(
+        default_factory=OrderedDict, compare=False, repr=False
+    )
 
     @property
     def version(self) -> tuple[int, object]:
         """What a rendered page depends on: the dataset revision and the last link check."""
         return (self.revision.number, self.revision.links_checked_at)
+
+    def at(self, day: dt.date | None) -> "Site":
+        """This site as the dossier stood on `day` (None: today)."""
+        if day is None:
+            return self
+        with _lock:
+            index = self.past.get(day)
+            if index is None:
+                index = build_index(self.index.ds, at=day)
+                self.past[day] = index
+                if len(self.past) > PAST_INDEXES:
+                    self.past.popitem(last=False)
+            else:
+                self.past.move_to_end(day)
+        return replace(self, index=index)
 
 
 def build_site(revision: queries.RevisionInfo, index: Index) -> Site:
@@ -47,6 +69,8 @@ def build_site(revision: queries.RevisionInfo, index: Index) -> Site:
         criteria={c.slug: c.default_weight for c in ds.criteria},
         stakeholders=tuple(s.slug for s in ds.stakeholders),
         options=tuple(o.slug for o in ds.options),
+        conditions=tuple(c.slug for c in ds.conditions),
+        earliest=index.earliest,
     )
     return Site(revision, index, vocab)
 
@@ -57,7 +81,7 @@ def get_site(request: Request, session: SessionDep) -> Site:
         raise NoDataset("No dataset is loaded yet. Run `explorer load` (or `make run`).")
     cached: Site | None = getattr(request.app.state, "site", None)
     if cached is not None and cached.revision == revision:
-        return cached
+        return _at(request, cached)
     with _lock:
         cached = getattr(request.app.state, "site", None)
         if cached is None or cached.revision.number != revision.number:
@@ -68,7 +92,15 @@ def get_site(request: Request, session: SessionDep) -> Site:
         # Link status changes without a new revision: refresh just that part.
         cached = replace(cached, revision=revision, links=queries.link_checks(session))
         request.app.state.site = cached
-    return cached
+    return _at(request, cached)
+
+
+def _at(request: Request, site: Site) -> Site:
+    # `at=` is valid on every page and API route, so it is resolved here, once.
+    raw = request.query_params.getlist("at")
+    if len(raw) > 1:
+        raise BadParam("at", "may be given only once")
+    return site.at(parse_at(raw[0].strip(), site.vocab)) if raw and raw[0].strip() else site
 
 
 SiteDep = Annotated[Site, Depends(get_site)]

@@ -184,7 +184,7 @@ def test_sources_list_every_claim_that_cites_them(client: TestClient) -> None:
     assert "Cyclist injuries on Main Street per year" in html and "about 20" in html
     html = client.get("/sources/local-paper").text
     assert "Protected lanes: Parking bylaw, s. 3" in html
-    assert "Main Street traders on Protected lanes (2024-05-12)" in html
+    assert "Main Street traders on Protected lanes (12 May 2024)" in html
 
 
 def _count_queries(client: TestClient, engine_of_app: Engine, path: str) -> int:
