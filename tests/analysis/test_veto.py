@@ -1,6 +1,5 @@
 """Veto analysis: who can block an option, where, and why. Small in-memory datasets only."""
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
