@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.site = None
     app.state.page_cache = PageCache(settings.page_cache_size)
+    app.state.history = {}  # revision history for /changes, per app (one database each)
 
     @app.exception_handler(AppError)
     async def app_error(request: Request, exc: AppError) -> Response:

@@ -68,3 +68,17 @@ def save_permalink(session: Session, *, link: m.Permalink) -> m.Permalink:
     session.add(link)
     session.commit()
     return link
+
+
+@dataclass(frozen=True)
+class RevisionRow:
+    number: int
+    loaded_at: dt.datetime
+    note: str
+    content: dict[str, object]
+
+
+def revisions(session: Session) -> list[RevisionRow]:
+    """Every loaded revision with its stored dataset, oldest first: one query."""
+    rows = session.exec(select(m.Revision).order_by(col(m.Revision.id))).all()
+    return [RevisionRow(r.id or 0, r.loaded_at, r.note, r.content) for r in rows]

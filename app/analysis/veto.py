@@ -513,6 +513,7 @@ def _seat_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
     passes = in_favour >= need
     reachable = filled - against >= need
     population_text = ""
+    pop_for = all_pop = 0.0
     if qmv:
         pop = {b.stakeholder: b.population or 0.0 for b in blocs}
         all_pop = sum(pop.values())
@@ -522,14 +523,16 @@ def _seat_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
         passes = passes and pop_for >= need_pop
         reachable = reachable and pop_open >= need_pop
         population_text = (
-            f" and {round(100 * (body.population_share or 0))} % of the population"
-            f" ({round(100 * pop_for / all_pop) if all_pop else 0} % in favour)"
+            f" holding {round(100 * (body.population_share or 0))} % of the population"
         )
     outcome: Literal["passes", "blocked", "uncertain"] = (
         "passes" if passes else "uncertain" if reachable else "blocked"
     )
     unit = "members" if qmv else "votes"
     parts = [f"{in_favour} on record in favour"]
+    if qmv:
+        share = round(100 * pop_for / all_pop) if all_pop else 0
+        parts[0] += f" ({share} % of the population)"
     if against:
         parts.append(f"{against} against")
     if neutral:
@@ -541,7 +544,7 @@ def _seat_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
         parts.append(f"{_plural(vacant, 'seat')} vacant")
     rule_text = _SEAT_RULE_TEXT[body.rule]
     arithmetic = (
-        f"{who} needs {need} of {seats} {unit} ({rule_text}{population_text}); {', '.join(parts)}"
+        f"{who} needs {need} of {seats} {unit}{population_text} ({rule_text}); {', '.join(parts)}"
     )
     if outcome == "passes":
         status: Verdict = "clear"

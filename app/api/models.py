@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from app.dataset.dates import PartialDate, Precision
 from app.dataset.schema import Cite, Dossier
 
-VetoStatus = Literal["clear", "uncertain", "blocked"]
+VetoStatus = Literal["clear", "uncertain", "blocked", "barred"]
 # A recorded position: -2 (strongly oppose) .. +2 (strongly support), or "unknown".
 Position = Annotated[int, Field(ge=-2, le=2)] | Literal["unknown"]
 
@@ -79,6 +79,28 @@ class OptionList(Out):
     options: list[OptionSummary]
 
 
+class VoteOut(Out):
+    """The arithmetic of a body that votes by seats."""
+
+    rule: str
+    seats: int
+    vacant: int = Field(description="Seats held by nobody")
+    need: int = Field(description="Votes (or members) needed to pass")
+    need_text: str
+    in_favour: int
+    against: int
+    neutral: int
+    unknown: int
+    outcome: Literal["passes", "blocked", "uncertain"]
+
+
+class BarOut(Out):
+    condition: str = Field(description="Slug of the condition in force")
+    title: str
+    since: PartialDate
+    where: str = Field(description="The step or hurdle it bars")
+
+
 class VetoStep(Out):
     body: str
     title: str
@@ -90,6 +112,8 @@ class VetoStep(Out):
     blockers: list[str]
     uncertain: list[str]
     supporters: list[str]
+    vote: VoteOut | None = Field(description="Seat arithmetic, for bodies that vote by seats")
+    bars: list[BarOut] = Field(description="Conditions in force that bar this step")
 
 
 class VetoOut(Out):
@@ -100,6 +124,62 @@ class VetoOut(Out):
     steps: list[VetoStep]
     blockers: list[str] = Field(description="Stakeholder slugs that can veto and oppose")
     uncertain: list[str] = Field(description="Veto holders whose position is unknown")
+    bars: list[BarOut] = Field(description="Conditions in force that bar a step or hurdle")
+    at: dt.date | None = Field(description="The day the analysis is as of (`at=`); null: today")
+
+
+class TimelinePointOut(Out):
+    date: dt.date
+    status: VetoStatus
+    reason: str
+    blockers: list[str]
+    uncertain: list[str]
+    events: list[str] = Field(description="What changed that day")
+
+
+class StancePointOut(Out):
+    date: PartialDate
+    date_precision: Precision
+    position: Position
+
+
+class HolderSeriesOut(Out):
+    stakeholder: str
+    name: str
+    stances: list[StancePointOut]
+
+
+class TimelineOut(Out):
+    option: str
+    points: list[TimelinePointOut] = Field(
+        description="The veto status on each date on which a relevant stance or condition changed"
+    )
+    holders: list[HolderSeriesOut] = Field(
+        description="Each stakeholder on the decision path with dated stances on this option"
+    )
+
+
+class CellChangeOut(Out):
+    group: str
+    row: str
+    option: str
+    old: str
+    new: str
+
+
+class RevisionChangesOut(Out):
+    revision: int
+    loaded_at: UtcDatetime
+    note: str
+    as_of: dt.date
+    first: bool = Field(description="The first load: everything in it is new")
+    added: list[str] = Field(description="Titles of options added")
+    removed: list[str] = Field(description="Titles of options removed")
+    changes: list[CellChangeOut]
+
+
+class ChangesOut(Out):
+    revisions: list[RevisionChangesOut] = Field(description="Newest first")
 
 
 # --- criteria and stakeholders -----------------------------------------------------------------

@@ -3,12 +3,16 @@
 Pure functions: no FastAPI, no database. Each CSV table is derived from the JSON model of the
 same URL, so the two twins cannot disagree."""
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 
+from app.analysis.changes import RevisionChanges
 from app.analysis.explore import explore_with_vetoes
 from app.analysis.index import Index
-from app.analysis.veto import Position, VetoAnalysis, parse_assumptions
+from app.analysis.timeline import Timeline
+from app.analysis.veto import Bar, Position, VetoAnalysis, parse_assumptions
 from app.api import models as api
 from app.dataset.schema import Cite, Option, Stance
 from app.queries import LinkStatus
@@ -89,7 +93,7 @@ def option_table(option: Option, index: Index) -> Table:
     return header, rows
 
 
-def veto(v: VetoAnalysis) -> api.VetoOut:
+def veto(v: VetoAnalysis, at: dt.date | None = None) -> api.VetoOut:
     return api.VetoOut(
         option=v.option,
         status=v.status,
@@ -107,11 +111,69 @@ def veto(v: VetoAnalysis) -> api.VetoOut:
                 blockers=list(s.blockers),
                 uncertain=list(s.uncertain),
                 supporters=list(s.supporters),
+                vote=api.VoteOut(**asdict(s.vote)) if s.vote else None,
+                bars=[_bar(b) for b in s.bars],
             )
             for s in v.steps
         ],
         blockers=[b.stakeholder for b in v.blockers],
         uncertain=list(v.uncertain),
+        bars=[_bar(b) for b in v.bars],
+        at=at,
+    )
+
+
+def _bar(b: Bar) -> api.BarOut:
+    return api.BarOut(condition=b.condition, title=b.title, since=b.since, where=b.where)
+
+
+def timeline(t: Timeline) -> api.TimelineOut:
+    return api.TimelineOut(
+        option=t.option,
+        points=[
+            api.TimelinePointOut(
+                date=p.date,
+                status=p.status,
+                reason=p.reason,
+                blockers=list(p.blockers),
+                uncertain=list(p.uncertain),
+                events=list(p.events),
+            )
+            for p in t.points
+        ],
+        holders=[
+            api.HolderSeriesOut(
+                stakeholder=h.stakeholder,
+                name=h.name,
+                stances=[
+                    api.StancePointOut(
+                        date=p.date,
+                        date_precision=p.date.precision,
+                        position="unknown" if p.position is None else p.position,
+                    )
+                    for p in h.points
+                ],
+            )
+            for h in t.holders
+        ],
+    )
+
+
+def changes(revisions: Sequence[RevisionChanges]) -> api.ChangesOut:
+    return api.ChangesOut(
+        revisions=[
+            api.RevisionChangesOut(
+                revision=r.number,
+                loaded_at=r.loaded_at,
+                note=r.note,
+                as_of=r.as_of,
+                first=r.first,
+                added=list(r.added),
+                removed=list(r.removed),
+                changes=[api.CellChangeOut(**asdict(c)) for c in r.cells],
+            )
+            for r in revisions
+        ]
     )
 
 

@@ -8,9 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
-from app import queries
+from app import history, queries
 from app.analysis.compare import comparison_snapshot
 from app.analysis.index import veto_for
+from app.analysis.timeline import option_timeline as option_timeline_of
 from app.api import apidocs, present
 from app.api import models as api
 from app.api.csvout import CSV_CONTENT, CSVResponse, csv_response
@@ -70,8 +71,15 @@ def _param(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 ASSUME = _param(
     "assume",
     {"type": "string"},
-    "Hypothetical stances, `stakeholder:position,...` with position -2..2 or unknown, "
-    "e.g. `hu:0`. They override recorded stances in veto analysis and stance filters.",
+    "Hypotheses, comma-separated: `stakeholder:position` with position -2..2 or unknown "
+    "(e.g. `hu:0`) overrides a recorded stance; `condition:lifted` (e.g. "
+    "`martial-law-ua:lifted`) switches a condition off.",
+)
+AT = _param(
+    "at",
+    {"type": "string", "format": "date"},
+    "`YYYY-MM-DD`: the dossier as it stood that day (latest stance at or before it, conditions "
+    "then in force). From the first record to today.",
 )
 EXPLORE_PARAMS = [
     _param("q", {"type": "string", "maxLength": 200}, "Free text: every word must occur."),
@@ -88,9 +96,10 @@ EXPLORE_PARAMS = [
     ),
     _param(
         "veto",
-        {"type": "string", "enum": ["clear", "uncertain", "blocked"]},
+        {"type": "string", "enum": ["clear", "uncertain", "blocked", "barred"]},
         "Only options with this veto status.",
     ),
+    AT,
     _param(
         "sort",
         {"type": "string"},
@@ -122,6 +131,7 @@ COMPARE_PARAMS = [
     },
     _param("w", {"type": "string"}, "Weights `criterion:0..5,...`; defaults are left out."),
     ASSUME,
+    AT,
 ]
 
 # --- dependencies: parse once, resolve slugs once ------------------------------------------------
@@ -286,11 +296,37 @@ def option(option: OptionDep) -> Option:
     summary="Veto analysis of one option",
     response_model=api.VetoOut,
     responses=_errors(400, 404),
-    openapi_extra={"parameters": [ASSUME]},
+    openapi_extra={"parameters": [ASSUME, AT]},
 )
 def option_veto(option: OptionDep, site: SiteDep, state: ExploreDep) -> api.VetoOut:
     """Who could block the option, at which decision body, given current (or assumed) stances."""
-    return present.veto(veto_for(site.index, option.slug, state.assume))
+    return present.veto(veto_for(site.index, option.slug, state.assume), site.index.at)
+
+
+@router.get(
+    "/api/v1/options/{slug}/timeline",
+    tags=["veto"],
+    summary="Veto status of one option over time",
+    response_model=api.TimelineOut,
+    responses=_errors(404),
+)
+def option_timeline(option: OptionDep, site: SiteDep) -> api.TimelineOut:
+    """The option's veto status on each date on which a stance of someone on its decision path,
+    or a condition that bars one of its steps, changed; and each such stakeholder's stances."""
+    return present.timeline(option_timeline_of(site.index.ds, option.slug))
+
+
+@router.get(
+    "/api/v1/changes",
+    tags=["dataset"],
+    summary="What each dataset revision changed",
+    response_model=api.ChangesOut,
+    responses=_errors(),
+)
+def changes(request: Request, session: SessionDep, site: SiteDep) -> api.ChangesOut:
+    """Every revision, newest first: when it was loaded, its note, and every cell it changed."""
+    cache = request.app.state.history
+    return present.changes(history.changes(session, site.revision.number, cache))
 
 
 # --- criteria, stakeholders, stances, matrix ----------------------------------------------------

@@ -6,13 +6,15 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from app import history as revision_history
 from app.analysis.explore import explore_with_vetoes, position
 from app.analysis.index import veto_for
 from app.analysis.veto import parse_assumptions
+from app.db import SessionDep
 from app.errors import NotFound
 from app.state import ExploreState, parse_explore, suggest
 from app.web.labels import describe_pair
-from app.web.render import cached_page, href, render
+from app.web.render import cached_page, environment, href, render
 from app.web.site import SiteDep
 
 router = APIRouter(include_in_schema=False)
@@ -271,3 +273,35 @@ def source_page(request: Request, source_id: str, site: SiteDep) -> Response:
             "exports": alternates(f"/api/v1/sources/{source_id}"),
         },
     )
+
+
+@router.get("/changes")
+@cached_page
+def changes_page(request: Request, site: SiteDep, session: SessionDep) -> Response:
+    revisions = revision_history.changes(session, site.revision.number, request.app.state.history)
+    return render(
+        request,
+        "changes.html",
+        {
+            "site": site,
+            "revisions": revisions,
+            "page_title": "What changed",
+            "exports": alternates("/api/v1/changes"),
+        },
+    )
+
+
+@router.get("/changes.atom")
+@cached_page
+def changes_feed(request: Request, site: SiteDep, session: SessionDep) -> Response:
+    revisions = revision_history.changes(session, site.revision.number, request.app.state.history)
+    body = (
+        environment(str(request.app.state.settings.templates_dir))
+        .get_template("changes.atom")
+        .render(
+            site=site,
+            revisions=revisions,
+            feed_id=f"urn:policy-option-explorer:{site.index.ds.dossier.slug}:changes",
+        )
+    )
+    return Response(body, media_type="application/atom+xml; charset=utf-8")

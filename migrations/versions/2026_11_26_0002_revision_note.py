@@ -20,9 +20,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("revision", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column(
-                "note", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=""
-            )
+            sa.Column("note", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default="")
         )
 
 

@@ -441,7 +441,7 @@ def test_openapi_documents_every_response_and_the_shared_parameters(client: Test
         else:
             assert "$ref" in ok["application/json"]["schema"], path
     params = {p["name"]: p for p in paths["/api/v1/options"]["get"]["parameters"]}
-    assert set(params) == {"q", "category", "status", "max_hurdle", "veto", "sort", "assume"}
+    assert set(params) == {"q", "category", "status", "max_hurdle", "veto", "sort", "assume", "at"}
     assert params["category"]["schema"]["type"] == "array"
     assert "stance.<stakeholder>" in paths["/api/v1/options"]["get"]["description"]
     assert "/api/docs" not in paths

@@ -25,6 +25,8 @@ PAGES = [
     "/sources",
     "/sources/north-atlantic-treaty",
     "/options/no-such-option",
+    "/changes",
+    "/options/nato-membership?at=2025-06-12",
     "/compare?o=article-5-extension,nato-membership,reassurance-force&w=feasibility:5",
 ]
 

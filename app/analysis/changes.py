@@ -1,0 +1,85 @@
+"""What each dataset revision changed: options added or removed, then every cell of the
+comparison table (scores, hurdles, veto status, stances) that differs from the revision
+before, using the same diff as permanent links. Pure: datasets in, plain data out."""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.analysis.compare import CellChange, Snapshot, comparison_snapshot, diff_snapshots
+from app.analysis.index import build_index
+from app.dataset.schema import Dataset
+from app.state import CompareState
+
+
+@dataclass(frozen=True)
+class StoredRevision:
+    number: int
+    loaded_at: dt.datetime
+    note: str
+    dataset: Dataset
+
+
+@dataclass(frozen=True)
+class RevisionChanges:
+    number: int
+    loaded_at: dt.datetime
+    note: str
+    as_of: dt.date
+    first: bool  # the first load: everything is new, nothing is listed cell by cell
+    added: tuple[str, ...]  # option titles
+    removed: tuple[str, ...]
+    cells: tuple[CellChange, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.added) + len(self.removed) + len(self.cells)
+
+
+def _snapshot(ds: Dataset, slugs: Sequence[str], number: int) -> Snapshot:
+    index = build_index(ds)
+    state = CompareState(o=tuple(slugs), defaults={c.slug: c.default_weight for c in ds.criteria})
+    return comparison_snapshot(index, state, revision=number)
+
+
+def revision_changes(revisions: Sequence[StoredRevision]) -> list[RevisionChanges]:
+    """Newest first. `revisions` may come in any order."""
+    ordered = sorted(revisions, key=lambda r: r.number)
+    out: list[RevisionChanges] = []
+    for prev, cur in zip([None, *ordered], ordered, strict=False):
+        new_titles = {o.slug: o.title for o in cur.dataset.options}
+        if prev is None:
+            out.append(
+                RevisionChanges(
+                    cur.number,
+                    cur.loaded_at,
+                    cur.note,
+                    cur.dataset.dossier.as_of,
+                    True,
+                    tuple(new_titles.values()),
+                    (),
+                    (),
+                )
+            )
+            continue
+        old_titles = {o.slug: o.title for o in prev.dataset.options}
+        kept = [s for s in old_titles if s in new_titles]
+        cells: list[CellChange] = []
+        if kept:
+            cells = diff_snapshots(
+                _snapshot(prev.dataset, kept, prev.number),
+                _snapshot(cur.dataset, kept, cur.number),
+            )
+        out.append(
+            RevisionChanges(
+                cur.number,
+                cur.loaded_at,
+                cur.note,
+                cur.dataset.dossier.as_of,
+                False,
+                tuple(t for s, t in new_titles.items() if s not in old_titles),
+                tuple(t for s, t in old_titles.items() if s not in new_titles),
+                tuple(cells),
+            )
+        )
+    return list(reversed(out))

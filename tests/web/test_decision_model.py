@@ -1,0 +1,199 @@
+"""The second-round decision model through the real app: pages, JSON and CSV twins, `at=`,
+`/changes` and its Atom feed, and permalinks made before the change."""
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app import models as m
+from app.cli import main
+from app.config import Settings
+from app.dataset.check import load_dataset
+from app.dataset.load import import_dataset
+from app.main import create_app
+from tests.conftest import CYCLE, DATA, load
+
+FLOOD = DATA / "flood-defences.yaml"
+
+
+@pytest.fixture
+def flood(engine: Engine, migrated: Settings) -> Iterator[TestClient]:
+    load(engine, FLOOD)
+    with TestClient(create_app(migrated)) as c:
+        yield c
+
+
+def test_option_page_shows_barred_and_what_would_have_to_change(flood: TestClient) -> None:
+    html = flood.get("/options/river-diversion").text
+    assert "Barred" in html and "veto-barred" in html
+    assert "Flood emergency would have to end (in force since" in html
+    assert "2 March 2023" in html
+    assert 'href="/options/river-diversion?assume=flood-emergency:lifted"' in html
+    lifted = flood.get("/options/river-diversion?assume=flood-emergency:lifted").text
+    assert "veto-barred" not in lifted
+
+
+def test_seat_vote_arithmetic_and_joint_statements_show(flood: TestClient) -> None:
+    html = flood.get("/options/sea-wall").text
+    assert "needs 31 of 60 votes (a majority of all seats); 43 on record in favour" in html
+    assert "<strong>passes</strong>" in html
+    assert "Via the Harbour Compact (4 signatories)." in html
+    html = flood.get("/options/tidal-barrier").text
+    assert "Via a joint letter (2 signatories)." in html
+    assert "so it cannot pass." in html
+    who = flood.get("/stakeholders/liberals").text
+    assert "Via the Harbour Compact (4 signatories)." in who and "2023" in who
+
+
+def test_dates_show_at_their_precision(flood: TestClient) -> None:
+    html = flood.get("/stakeholders/conservatives").text
+    assert '<time datetime="2024-01">January 2024</time>' in html
+    assert ">2023</time>" not in html or '<time datetime="2023">2023</time>' in html
+    src = flood.get("/sources/council-roll").text
+    assert '<time datetime="2024-01">January 2024</time>' in src
+    stances = flood.get("/api/v1/stances?stakeholder=conservatives").json()["stances"]
+    by_option = {(s["option"], s["date"]): s for s in stances}
+    assert by_option[("sea-wall", "2024-01")]["date_precision"] == "month"
+    joint = by_option[("sea-wall", "2023")]
+    assert (joint["date_precision"], joint["via"], joint["signatories"]) == (
+        "year",
+        "the Harbour Compact",
+        4,
+    )
+    assert flood.get("/api/v1/sources/compact").json()["date"] == "2023"
+
+
+def test_barred_is_a_filter_and_sorts_last(flood: TestClient) -> None:
+    html = flood.get("/?veto=barred").text
+    assert "Divert the river" in html and "Raise the sea wall" not in html
+    data = flood.get("/api/v1/options?sort=veto").json()
+    assert [o["veto"] for o in data["options"]] == ["clear", "uncertain", "blocked", "barred"]
+    assert '<option value="barred"' in flood.get("/").text
+    veto = flood.get("/api/v1/options/river-diversion/veto").json()
+    assert veto["status"] == "barred"
+    assert veto["bars"][0]["condition"] == "flood-emergency"
+    assert veto["steps"][1]["vote"]["need"] == 40
+
+
+def test_at_shows_the_dossier_as_it_stood(flood: TestClient) -> None:
+    html = flood.get("/options/river-diversion?at=2022-06-01").text
+    assert 'As it stood on <time datetime="2022-06-01">1 June 2022</time>' in html
+    assert "veto-barred" not in html
+    assert 'href="/options/river-diversion">Back to today</a>' in html
+    listed = flood.get("/api/v1/options?at=2022-06-01").json()
+    assert {o["slug"]: o["veto"] for o in listed["options"]}["river-diversion"] == "clear"
+    assert listed["query"] == "at=2022-06-01"
+    for path in ("/", "/matrix", "/stakeholders", "/sources", "/compare?o=sea-wall,tidal-barrier"):
+        r = flood.get(f"{path}{'&' if '?' in path else '?'}at=2023-06-01")
+        assert r.status_code == 200 and "As it stood on" in r.text, path
+
+
+@pytest.mark.parametrize(
+    ("at", "message"),
+    [
+        ("2021-12-31", "must be a date from 2022-01-01 (the first record) to"),
+        ((dt.date.today() + dt.timedelta(days=1)).isoformat(), "(today), not"),
+        ("2023-02-30", "must be a date written YYYY-MM-DD"),
+        ("yesterday", "must be a date written YYYY-MM-DD"),
+    ],
+)
+def test_at_outside_the_record_is_a_400_naming_the_range(
+    flood: TestClient, at: str, message: str
+) -> None:
+    for path in ("/", "/options/sea-wall", "/api/v1/options", "/stakeholders"):
+        r = flood.get(path, params={"at": at})
+        assert r.status_code == 400, path
+        assert message in r.text, path
+
+
+def test_timeline_api(flood: TestClient) -> None:
+    t = flood.get("/api/v1/options/river-diversion/timeline").json()
+    assert [(p["date"], p["status"]) for p in t["points"]] == [
+        ("2022-01-01", "clear"),
+        ("2023-03-02", "barred"),
+    ]
+    assert flood.get("/api/v1/options/nope/timeline").status_code == 404
+    holders = flood.get("/api/v1/options/sea-wall/timeline").json()["holders"]
+    cons = next(h for h in holders if h["stakeholder"] == "conservatives")
+    assert [(s["date"], s["position"]) for s in cons["stances"]] == [("2023", 1), ("2024-01", -1)]
+
+
+def test_changes_page_and_atom_feed(engine: Engine, migrated: Settings, tmp_path: Path) -> None:
+    load(engine, FLOOD)
+    edited = FLOOD.read_text().replace(
+        "{stakeholder: greens, option: tidal-barrier, date: 2024-02-10, position: 2,",
+        "{stakeholder: greens, option: tidal-barrier, date: 2024-02-10, position: 1,",
+    )
+    path = tmp_path / "flood.yaml"
+    path.write_text(edited)
+    with Session(engine) as session:
+        result = import_dataset(session, load_dataset(path), note="Greens softened their support.")
+    assert result.changed
+    with TestClient(create_app(migrated)) as c:
+        html = c.get("/changes").text
+        assert "Revision 2" in html and "Greens softened their support." in html
+        assert "Green group" in html and "Strongly supports (2024-02-10)" in html
+        assert html.index("Revision 2") < html.index("Revision 1")
+        assert 'href="/changes.atom"' in c.get("/").text  # every page links the feed
+        r = c.get("/changes.atom")
+        assert r.headers["content-type"].startswith("application/atom+xml")
+        feed = feedparser.parse(r.content)
+        assert not feed.bozo, feed.bozo_exception
+        assert feed.feed.title == "Westmoor flood defences: what changed"
+        assert [e.title for e in feed.entries] == ["Revision 2: 1 change", "Revision 1: first load"]
+        assert "Supports (2024-02-10)" in feed.entries[0].content[0].value
+        api = c.get("/api/v1/changes").json()["revisions"]
+        assert api[0]["note"] == "Greens softened their support."
+        assert api[0]["changes"][0]["row"] == "Green group"
+
+
+def test_load_note_from_the_command_line(migrated: Settings) -> None:
+    # The db_url fixture points the CLI's settings at this test's database.
+    result = CliRunner().invoke(main, ["load", str(CYCLE), "--note", "First cut."])
+    assert result.exit_code == 0, result.output
+    with TestClient(create_app(migrated)) as c:
+        assert "First cut." in c.get("/changes").text
+
+
+def test_a_permalink_made_before_the_change_still_renders(
+    engine: Engine, migrated: Settings
+) -> None:
+    load(engine, FLOOD)
+    with TestClient(create_app(migrated)) as c:
+        r = c.post("/c", data={"o": "sea-wall,tidal-barrier"}, follow_redirects=False)
+        code = r.headers["location"].rsplit("/", 1)[1]
+    with Session(engine) as session:
+        link = session.get(m.Permalink, code)
+        assert link is not None
+        # Snapshots stored before partial dates held full ISO dates only: write one back.
+        snap = json.loads(
+            json.dumps(link.snapshot).replace('"date": "2023"', '"date": "2023-01-01"')
+        )
+        link.snapshot = snap
+        session.add(link)
+        session.commit()
+    edited = FLOOD.read_text().replace(
+        "position: -1, summary: The Conservatives", "position: -2, summary: The Conservatives"
+    )
+    with Session(engine) as session:
+        import_dataset(session, load_dataset_text(edited))
+    with TestClient(create_app(migrated)) as c:
+        html = c.get(f"/c/{code}").text
+        assert "Since this link was created" in html
+        assert "Opposes (2024-01)" in html and "Strongly opposes (2024-01)" in html
+
+
+def load_dataset_text(text: str):  # type: ignore[no-untyped-def]
+    from app.dataset.check import validate_text
+
+    ds, problems = validate_text(text)
+    assert not problems, problems
+    return ds
