@@ -40,7 +40,7 @@ chromium:
 run: install
 	mkdir -p data
 	$(BIN)/explorer migrate
-	$(BIN)/explorer load --if-empty
+	$(BIN)/explorer load
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/explorer serve
 
 lint: install

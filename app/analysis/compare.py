@@ -357,6 +357,7 @@ def comparison_snapshot(index: Index, state: CompareState, *, revision: int) -> 
             "licence": ds.dossier.licence,
         },
         "revision": revision,
+        "at": index.at.isoformat() if index.at else None,  # the dossier as it stood that day
         "query": state.query(),
         "options": [
             {

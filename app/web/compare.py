@@ -141,6 +141,7 @@ async def create_permalink(request: Request, site: SiteDep, session: SessionDep)
     form = await request.form()
     items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     state = parse_compare(items, site.vocab)
+    site = site.at(state.at)  # the form, not the URL, carries `at` here
     query = state.query()
     code = permalink_code(site.revision.number, query)
     queries.save_permalink(
@@ -192,7 +193,7 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
         missing = f"The current data cannot show this comparison any more: {exc.message}."
     else:
         if site.revision.number != link.revision:
-            fresh = comparison_snapshot(site.index, live, revision=site.revision.number)
+            fresh = comparison_snapshot(site.at(live.at).index, live, revision=site.revision.number)
             changes = diff_snapshots(frozen, fresh)
     return render(
         request,

@@ -197,3 +197,20 @@ def load_dataset_text(text: str):  # type: ignore[no-untyped-def]
     ds, problems = validate_text(text)
     assert not problems, problems
     return ds
+
+
+def test_a_permalink_keeps_the_day_it_was_made_for(flood: TestClient) -> None:
+    r = flood.post(
+        "/c", data={"o": "sea-wall,river-diversion", "at": "2022-06-01"}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    html = flood.get(r.headers["location"]).text
+    assert 'shown as it stood on <time datetime="2022-06-01">1 June 2022</time>' in html
+    snap = flood.get(r.headers["location"] + ".json").json()
+    assert snap["at"] == "2022-06-01" and "at=2022-06-01" in snap["query"]
+    veto = next(row for row in snap["rows"] if row["key"] == "veto")
+    assert [c["status"] for c in veto["cells"]] == ["uncertain", "clear"]  # not barred in 2022
+    assert (
+        flood.post("/c", data={"o": "sea-wall,river-diversion", "at": "1999-01-01"}).status_code
+        == 400
+    )
