@@ -1,10 +1,14 @@
-"""`make bench`: throughput against a trivial route, SQL per page, page weight and memory.
+"""`make bench`: throughput and latency of pages against a minimal FastAPI app, measured with
+wrk in the same run; page weight and server memory.
 
-Runs a real uvicorn process on the default dataset in a temporary database and prints numbers;
-budgets from DESIGN.md are reported as PASS/FAIL lines (a benchmark, not a timed test)."""
+A real uvicorn process serves the default dataset from a temporary database; a second one
+serves tests/bench_trivial.py under the same settings. Budgets from DESIGN.md are printed as
+PASS/FAIL lines (a benchmark, not a timed test)."""
 
 import gzip
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -16,21 +20,47 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+CONNECTIONS = 16
+SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+COMPARE = "/compare?o=article-5-extension,nato-membership,reassurance-force"
+# Weights nobody asked for before: each request walks to the next weighting (6^7 of them),
+# each wrk thread from its own start, so the page cache cannot answer.
+# The URLs are canonical (criteria sorted, default weights left out), so none is redirected.
+FRESH_WEIGHTS_LUA = """
+local n = 0
+bad = 0
+local crit = {"deterrence","durability","escalation-risk","feasibility","guarantor-burden",
+              "legal-hurdles","speed"}
+local default = {3, 2, 2, 3, 1, 2, 2}
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("offset", #threads * 100003)
+end
+function init(args) n = offset end
+function request()
+  n = n + 1
+  local k, parts = n, {}
+  for i = 1, #crit do
+    local w = k % 6; k = math.floor(k / 6)
+    if w ~= default[i] then parts[#parts + 1] = crit[i] .. ":" .. w end
+  end
+  return wrk.format("GET", "/compare?o=article-5-extension,nato-membership,reassurance-force&w="
+                    .. table.concat(parts, ","))
+end
+function response(status, headers, body) if status ~= 200 then bad = bad + 1 end end
+function done(summary, latency, requests)
+  local total = 0
+  for _, t in ipairs(threads) do total = total + t:get("bad") end
+  io.write("Not 200: " .. total .. "\\n")
+end
+"""
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def rate(client: httpx.Client, url: str, seconds: float = 3.0) -> float:
-    n, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        r = client.get(url)
-        assert r.status_code == 200, (url, r.status_code)
-        n += 1
-    return n / (time.perf_counter() - start)
 
 
 def rss_mb(pid: int) -> float:
@@ -40,61 +70,115 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Installing wrk with apt-get...")
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True)
+        if not shutil.which("wrk"):
+            subprocess.run(["apt-get", "update", "-qq"], check=True, capture_output=True)
+            subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+        return shutil.which("wrk") or "wrk"
+    sys.exit("wrk is missing: install the Debian package 'wrk'")
+
+
+def serve(args: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+            return proc
+        except httpx.TransportError:
+            time.sleep(0.05)
+    proc.kill()
+    sys.exit(f"server on port {port} did not start: {args}")
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def wrk(binary: str, url: str, script: Path | None = None) -> dict[str, float]:
+    args = [binary, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url]
+    if script:
+        args[1:1] = ["-s", str(script)]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    lat = {}
+    for pct in ("50", "99"):
+        m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        lat[pct] = float(m.group(1)) * UNITS[m.group(2)] if m else float("nan")
+    # A redirect would be a cheap answer, not the page: count 3xx as errors too.
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p50": lat["50"],
+        "p99": lat["99"],
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
 def main() -> int:
-    tmp = tempfile.mkdtemp()
+    binary = ensure_wrk()
+    tmp = Path(tempfile.mkdtemp())
     env = {**os.environ, "APP_DATABASE_URL": f"sqlite:///{tmp}/bench.db"}
     subprocess.run([BIN / "explorer", "migrate"], env=env, check=True, capture_output=True)
     subprocess.run([BIN / "explorer", "load"], env=env, check=True, capture_output=True)
-    port = free_port()
-    proc = subprocess.Popen(
-        [BIN / "explorer", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL
-    )
+    uvicorn_args = ["--host", "127.0.0.1", "--log-level", "warning", "--no-access-log"]
+    port, trivial_port = free_port(), free_port()
+    app = serve([str(BIN / "explorer"), "serve", "--port", str(port)], env, port)
+    trivial = serve(
+        [str(BIN / "uvicorn"), "tests.bench_trivial:app", "--port", str(trivial_port),
+         *uvicorn_args],
+        {**env, "PYTHONPATH": str(ROOT)},
+        trivial_port,
+    )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     failures = 0
     try:
         with httpx.Client(base_url=base, timeout=10) as client:
-            for _ in range(100):
-                try:
-                    client.get("/healthz")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            pages = [
-                "/",
-                "/options/article-5-extension",
-                "/matrix",
-                "/sources",
-                "/compare?o=article-5-extension,nato-membership,reassurance-force",
-            ]
+            r = client.post("/c", data={"o": "article-5-extension,nato-membership"})
+            permalink = r.headers.get("location", "/c/missing") if r.status_code == 303 else None
+            pages = ["/", "/options/article-5-extension", "/matrix", COMPARE]
+            if permalink:
+                pages.append(permalink)
             for p in pages:
-                client.get(p)  # warm caches
-            trivial = rate(client, "/healthz")
-            print(f"trivial route /healthz: {trivial:.0f} req/s")
-            for p in pages:
-                r = rate(client, p)
-                ok = r >= trivial / 2
+                client.get(p)  # warm the page cache
+            floor = wrk(binary, f"http://127.0.0.1:{trivial_port}/")
+            print(
+                f"minimal FastAPI app: {floor['rps']:.0f} req/s, p50 {floor['p50']:.1f} ms, "
+                f"p99 {floor['p99']:.1f} ms ({CONNECTIONS} connections, {SECONDS} s)"
+            )
+            rows = [(p, 0.6, None) for p in pages]
+            script = tmp / "fresh.lua"
+            script.write_text(FRESH_WEIGHTS_LUA)
+            rows.append(("/compare with weights never asked before", 0.3, script))
+            for p, goal, lua in rows:
+                res = wrk(binary, base + (COMPARE if lua else p), lua)
+                ratio = res["rps"] / floor["rps"]
+                ok = ratio >= goal and res["errors"] == 0
                 failures += not ok
                 print(
-                    f"{'PASS' if ok else 'FAIL'} {p}: {r:.0f} req/s ({r / trivial:.0%} of trivial)"
+                    f"{'PASS' if ok else 'FAIL'} {p}: {res['rps']:.0f} req/s = {ratio:.2f} of the "
+                    f"minimal app (goal {goal}); p50 {res['p50']:.1f} ms, p99 {res['p99']:.1f} ms"
+                    + (f"; {res['errors']} errors" if res["errors"] else "")
                 )
-            compare = "/compare?o=article-5-extension,nato-membership,reassurance-force"
-            r = client.get(compare)
-            if r.status_code == 200:
-                total = len(gzip.compress(r.content))
-                for asset in ("/static/site.css", "/static/htmx-2.0.11.min.js", "/static/app.js"):
-                    total += len(gzip.compress(client.get(asset).content))
-                ok = total < 60_000
-                failures += not ok
-                print(f"{'PASS' if ok else 'FAIL'} compare first load: {total / 1000:.1f} KB gzip")
-            else:
-                print(f"compare page not available ({r.status_code}); weight not measured")
-        mem = rss_mb(proc.pid)
+            r = client.get(COMPARE)
+            total = len(gzip.compress(r.content))
+            for asset in ("/static/site.css", "/static/htmx-2.0.11.min.js", "/static/app.js"):
+                total += len(gzip.compress(client.get(asset).content))
+            ok = total < 60_000
+            failures += not ok
+            print(f"{'PASS' if ok else 'FAIL'} compare first load: {total / 1000:.1f} KB gzip")
+        mem = rss_mb(app.pid)
         ok = mem < 150
         failures += not ok
-        print(f"{'PASS' if ok else 'FAIL'} server RSS after benchmark: {mem:.0f} MB")
+        print(f"{'PASS' if ok else 'FAIL'} server RSS after the benchmark: {mem:.0f} MB")
     finally:
-        proc.terminate()
-        proc.wait(10)
+        for proc in (app, trivial):
+            proc.terminate()
+            proc.wait(10)
     return 1 if failures else 0
 
 
