@@ -203,7 +203,7 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
             "controls": None,
             "link": link,
             "code": code,
-            "url": str(request.url.replace(query="")),
+            "url": f"{request.app.state.settings.public_url.rstrip('/')}/c/{code}",
             "live": None if missing else href("/compare", parse_qsl(link.state)),
             "missing": missing,
             "changes": changes,

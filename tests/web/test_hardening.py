@@ -5,8 +5,13 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 
+from app.config import Settings
+from app.main import create_app
 from app.state import BadParam, parse_explore, strict_int
+from app.web.middleware import same_site
+from tests.conftest import CYCLE, load
 
 PAIR = "painted-lanes,protected-lanes"
 # Each passed str.isdigit() (or lstrip("-") of it) and then crashed int() with a 500.
@@ -84,3 +89,94 @@ def test_oversized_parameters_are_a_clear_400(client: TestClient, url: str) -> N
     r = client.get(url, follow_redirects=False)
     assert r.status_code == 400
     assert "more than 100 items" in r.text or "longer than" in r.text
+
+
+# --- F16: method handling -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/matrix", "/options/painted-lanes", f"/compare?o={PAIR}", "/api/v1/options"]
+)
+def test_head_answers_like_get_without_a_body(client: TestClient, path: str) -> None:
+    get = client.get(path, headers={"accept-encoding": "identity"})
+    head = client.head(path, headers={"accept-encoding": "identity"})
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers["content-length"] == str(len(get.content))
+    assert head.headers["content-security-policy"] == get.headers["content-security-policy"]
+
+
+def test_405_names_the_allowed_methods(client: TestClient) -> None:
+    r = client.post("/matrix")
+    assert r.status_code == 405
+    assert r.headers["allow"] == "GET, HEAD"
+    assert client.delete("/api/v1/options").headers["allow"] == "GET, HEAD"
+    assert client.get("/c").headers["allow"] == "POST"
+
+
+def test_500_carries_the_security_headers(
+    client: TestClient, engine: Engine, migrated: Settings
+) -> None:
+    headers = client.get("/").headers
+    with engine.begin() as conn:  # a broken database: the one way left to a 500
+        conn.exec_driver_sql("DROP TABLE permalink")
+    with TestClient(create_app(migrated), raise_server_exceptions=False) as broken:
+        for path, kind in (
+            ("/c/AAAAAAAAAAAA", "text/html"),
+            ("/api/v1/permalinks/AAAAAAAAAAAA", "json"),
+        ):
+            r = broken.get(path)
+            assert r.status_code == 500
+            assert kind in r.headers["content-type"]
+            assert "no such table" not in r.text  # internals stay in the log
+            for name in ("content-security-policy", "x-frame-options", "x-content-type-options"):
+                assert r.headers[name] == headers[name], name
+
+
+# --- F4: the Host header ----------------------------------------------------------------------
+
+
+def _permalink(client: TestClient) -> str:
+    r = client.post("/c", data={"o": PAIR}, follow_redirects=False)
+    assert r.status_code == 303
+    return r.headers["location"]
+
+
+def test_share_link_comes_from_public_url_not_host(client: TestClient) -> None:
+    path = _permalink(client)
+    poisoned = client.get(path, headers={"host": "evil.example"})
+    assert poisoned.status_code == 200
+    assert "evil.example" not in poisoned.text
+    normal = client.get(path).text  # from the page cache: it must not carry the forged host
+    assert "evil.example" not in normal
+    assert f'<meta property="og:url" content="http://127.0.0.1:8000{path}">' in normal
+    assert f'value="http://127.0.0.1:8000{path}"' in normal
+
+
+def test_public_url_setting_is_used_for_absolute_links(engine: Engine, migrated: Settings) -> None:
+    load(engine, CYCLE)
+    settings = migrated.model_copy(update={"public_url": "https://explorer.example.org/"})
+    with TestClient(create_app(settings)) as client:
+        path = _permalink(client)
+        assert f'content="https://explorer.example.org{path}"' in client.get(path).text
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8443", "127.0.0.1:8000"])
+def test_redirects_stay_on_this_site_whatever_the_host(client: TestClient, host: str) -> None:
+    for path, target in (
+        ("/matrix/", "/matrix"),
+        ("/stakeholders/", "/stakeholders"),
+        (f"/compare/?o={PAIR}", f"/compare?o={PAIR}"),
+        (f"/?o={PAIR.replace(',', '%2C')}", f"/?o={PAIR}"),
+    ):
+        r = client.get(path, headers={"host": host}, follow_redirects=False)
+        assert r.is_redirect, path
+        assert r.headers["location"] == target, path
+
+
+def test_same_site_folds_scheme_relative_paths() -> None:
+    assert same_site(b"http://evil.example//evil.example/x?a=1") == b"/evil.example/x?a=1"
+    assert same_site(b"/\\evil.example") == b"/evil.example"
+    assert same_site(b"https://evil.example") == b"/"
+    assert same_site(b"/c/abc") == b"/c/abc"
