@@ -6,12 +6,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.config import Settings, get_settings
 from app.db import make_engine
-from app.errors import AppError, BadRequest, NotFound
+from app.errors import AppError, BadRequest, Busy, NotFound
 from app.state import BadParam
 from app.web.middleware import (
     SECURITY_HEADERS,
@@ -88,6 +89,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if "GET" in headers.get("Allow", "").split(", "):
             headers["Allow"] += ", HEAD"
         response.headers.update(headers)
+        return response
+
+    @app.exception_handler(OperationalError)
+    async def database_error(request: Request, exc: OperationalError) -> Response:
+        # SQLite: another process (a load) holds the write lock beyond busy_timeout.
+        if "locked" not in str(exc.orig):
+            raise exc  # answered by server_error below
+        busy = Busy("The database is busy, probably with a dataset load. Try again shortly.")
+        response = error_response(request, busy)
+        response.headers["Retry-After"] = "5"
         return response
 
     @app.exception_handler(Exception)

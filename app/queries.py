@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app import models as m
@@ -61,10 +62,18 @@ def permalink(session: Session, *, code: str) -> m.Permalink | None:
 
 
 def save_permalink(session: Session, *, link: m.Permalink) -> m.Permalink:
-    """Insert unless the content-addressed code exists already; repeated clicks add no rows."""
+    """Insert unless the content-addressed code exists already; repeated clicks add no rows.
+    Identical concurrent requests race to insert the same code: the losers read the winner's."""
     existing = session.get(m.Permalink, link.code)
     if existing is not None:
         return existing
     session.add(link)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        existing = session.get(m.Permalink, link.code)
+        if existing is None:
+            raise
+        return existing
     return link
