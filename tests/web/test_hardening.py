@@ -1,12 +1,16 @@
 """Regression tests for the attack findings of issue 14 that the HTTP surface answers."""
 
+import csv
+import io
 import time
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from app.api.csvout import cell
 from app.config import Settings
 from app.main import create_app
 from app.state import BadParam, parse_explore, strict_int
@@ -180,3 +184,49 @@ def test_same_site_folds_scheme_relative_paths() -> None:
     assert same_site(b"/\\evil.example") == b"/evil.example"
     assert same_site(b"https://evil.example") == b"/"
     assert same_site(b"/c/abc") == b"/c/abc"
+
+
+# --- F10: CSV formula injection -------------------------------------------------------------
+
+
+def test_csv_exports_neutralise_formulas(
+    engine: Engine, migrated: Settings, tmp_path: Path
+) -> None:
+    text = (
+        CYCLE.read_text(encoding="utf-8")
+        .replace("title: Painted lanes", """title: '=HYPERLINK("http://evil.example","x")'""")
+        .replace("requires: Road markings approval.", 'requires: "@SUM(1+1)"')
+        .replace("summary: Traders worry about parking.", 'summary: "-2+3"')
+        .replace("quote: We will lose customers", 'quote: "+cmd|x"')
+        .replace("rationale: Paint costs little.", 'rationale: "-cheap"')
+    )
+    evil = tmp_path / "evil.yaml"
+    evil.write_text(text, encoding="utf-8")
+    load(engine, evil)
+    with TestClient(create_app(migrated)) as client:
+        code = _permalink(client)
+        urls = [
+            "/api/v1/options.csv",
+            "/api/v1/options/painted-lanes.csv",
+            "/api/v1/stances.csv",
+            "/api/v1/stakeholders/shops.csv",
+            "/api/v1/matrix.csv",
+            f"/compare.csv?o={PAIR}",
+            f"{code}.csv",
+        ]
+        cells: list[str] = []
+        for url in urls:
+            r = client.get(url)
+            assert r.status_code == 200, url
+            cells += [c for row in csv.reader(io.StringIO(r.text)) for c in row]
+    assert '\'=HYPERLINK("http://evil.example","x")' in cells
+    assert {"'@SUM(1+1)", "'-2+3", "'+cmd|x", "'-cheap"} <= set(cells)
+    for c in cells:
+        number = c.lstrip("-").replace(".", "", 1).isdigit()
+        assert number or not c.startswith(("=", "+", "-", "@", "\t", "\r")), c
+
+
+def test_csv_cell_neutralises_every_formula_start() -> None:
+    for start in ("=", "+", "-", "@", "\t", "\r"):
+        assert cell(start + "1+1") == "'" + start + "1+1"
+    assert [cell(-2), cell(2.5), cell("a=b"), cell(None)] == ["-2", "2.5", "a=b", ""]
