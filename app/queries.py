@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app import models as m
-from app.dataset.export import export_dataset
 from app.dataset.schema import Dataset
 
 
@@ -36,8 +35,11 @@ def current_revision(session: Session) -> RevisionInfo | None:
     return RevisionInfo(row[0], row[1], row[2], row[3]) if row else None
 
 
-def dataset(session: Session) -> Dataset | None:
-    return export_dataset(session)
+def dataset(session: Session, *, revision: int) -> Dataset | None:
+    """The dataset exactly as `revision` loaded it. One row: reading the content tables takes
+    several SELECTs, and a load committing between them mixed two datasets (F11)."""
+    row = session.get(m.Revision, revision)
+    return Dataset.model_validate(row.content) if row is not None else None
 
 
 @dataclass(frozen=True)
