@@ -139,12 +139,14 @@ def serve_cmd(host: str, port: int) -> None:
 @main.command("check-sources")
 @click.option("--concurrency", default=8, show_default=True, help="Requests in flight at once.")
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds per request.")
-def check_sources_cmd(concurrency: int, timeout: float) -> None:
-    """Check every source URL; record status, final URL and an archived copy for dead links."""
+@click.option("--deadline", default=300.0, show_default=True, help="Seconds for the whole run.")
+def check_sources_cmd(concurrency: int, timeout: float, deadline: float) -> None:
+    """Check every public source URL; record status, final URL and an archived copy for dead
+    links. Addresses that are not public (loopback, private, link-local...) are not fetched."""
     from app.linkcheck import check_sources, summary
 
     engine = make_engine(get_settings().database_url)
-    results = check_sources(engine, concurrency=concurrency, timeout=timeout)
+    results = check_sources(engine, concurrency=concurrency, timeout=timeout, deadline=deadline)
     engine.dispose()
     for r in results:
         if not r.ok:

@@ -15,6 +15,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="APP_", frozen=True)
 
     database_url: str = "sqlite:///data/explorer.db"
+    # Where readers reach the site: absolute links (share links, og:url) start with this,
+    # never with the request's Host header.
+    public_url: str = "http://127.0.0.1:8000"
     default_dataset: Path = DEFAULT_DATASET
     templates_dir: Path = ROOT / "templates"
     static_dir: Path = ROOT / "static"

@@ -39,6 +39,11 @@ class TooLarge(AppError):
     code = "too_large"
 
 
+class Busy(AppError):
+    status = 503
+    code = "busy"
+
+
 class NoDataset(AppError):
     status = 503
     code = "no_dataset"

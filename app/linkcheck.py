@@ -7,10 +7,17 @@ Internet Archive's availability API so readers can still reach a copy.
 
 Results are stored in `LinkCheck` (keyed by URL). Link status is metadata: checking never touches
 the `Revision` table or any dataset table, so it never changes the dataset revision.
+
+Only public addresses are fetched: every address the host resolves to, at every redirect hop,
+must be globally routable, so a source URL (or a redirect) cannot make the server probe its own
+network. Errors are recorded as a few fixed phrases, never the exception's text, because they
+are shown on /sources. The whole run has a deadline.
 """
 
 import asyncio
 import datetime as dt
+import ipaddress
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -29,6 +36,13 @@ ARCHIVE_API = "https://archive.org/wayback/available"
 # HEAD answers that often mean "this server does not do HEAD" rather than "this page is gone".
 _HEAD_FALLBACK_STATUSES = frozenset({403, 405, 501})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+NOT_PUBLIC = "not a public address"
+NOT_HTTP = "not an http or https URL"
+INVALID_URL = "invalid URL"
+# Results for URLs that were never fetched; they are not sent to the archive either.
+_REFUSED = frozenset({NOT_PUBLIC, NOT_HTTP, INVALID_URL})
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+OUT_OF_TIME = "not checked: the run's deadline passed"
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,40 @@ class _TooManyRedirects(Exception):
         self.url = url
 
 
+class _Refused(Exception):
+    """A URL this checker will not fetch; the message is safe to publish."""
+
+
+async def resolve(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to (numeric spellings such as 127.1 or 0x7f000001 too)."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+def is_public(address: str) -> bool:
+    """Globally routable: not loopback, private, link-local, shared, reserved or multicast,
+    also when an IPv4 address hides inside an IPv6 one."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if ip in _NAT64:
+            inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if inner is not None:
+            ip = inner
+    return ip.is_global and not ip.is_multicast
+
+
+async def _check_public(url: httpx.URL) -> None:
+    if url.scheme not in ("http", "https") or not url.host:
+        raise _Refused(NOT_HTTP)
+    try:
+        addresses = await resolve(url.host, url.port or (443 if url.scheme == "https" else 80))
+    except (OSError, UnicodeError):
+        raise _Refused("host not found") from None
+    if not addresses or not all(is_public(a) for a in addresses):
+        raise _Refused(NOT_PUBLIC)
+
+
 async def _fetch(
     client: httpx.AsyncClient, method: str, url: str, max_redirects: int
 ) -> tuple[int, str]:
@@ -63,6 +111,7 @@ async def _fetch(
     current = httpx.URL(url)
     redirects = 0
     while True:
+        await _check_public(current)  # at every hop: a public page may redirect inward
         request = client.build_request(method, current, headers={"User-Agent": USER_AGENT})
         response = await client.send(request, stream=True, follow_redirects=False)
         await response.aclose()
@@ -75,9 +124,13 @@ async def _fetch(
         current = response.url.join(location)
 
 
-def _describe(exc: Exception) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+def _describe(exc: httpx.HTTPError) -> str:
+    """A fixed phrase: exception texts can name internal hosts and addresses."""
+    if isinstance(exc, httpx.ConnectError):
+        return "connection failed"
+    if isinstance(exc, httpx.ProtocolError):
+        return "protocol error"
+    return "request failed"
 
 
 async def check_url(client: httpx.AsyncClient, url: str, *, max_redirects: int = 5) -> LinkResult:
@@ -94,10 +147,12 @@ async def check_url(client: httpx.AsyncClient, url: str, *, max_redirects: int =
             status, final_url = await _fetch(client, method, url, max_redirects)
         except _TooManyRedirects as exc:
             return result(exc.status, exc.url, "too many redirects")
+        except _Refused as exc:
+            return result(None, error=str(exc))
         except httpx.TimeoutException:
             return result(None, error="timeout")
-        except httpx.InvalidURL as exc:
-            return result(None, error=f"invalid URL: {exc}")
+        except httpx.InvalidURL:
+            return result(None, error=INVALID_URL)
         except httpx.HTTPError as exc:  # connection refused, DNS failure, protocol error...
             if method == "HEAD":
                 continue
@@ -127,7 +182,9 @@ async def archive_lookup(client: httpx.AsyncClient, url: str) -> str | None:
             return None
         if snapshot.startswith("http://"):
             snapshot = "https://" + snapshot.removeprefix("http://")
-        return snapshot
+        # It becomes a link on /sources: only a plain https address, never javascript: or data:.
+        parsed = httpx.URL(snapshot)
+        return snapshot if parsed.scheme == "https" and parsed.host else None
     except Exception:
         return None
 
@@ -137,22 +194,29 @@ async def check_urls(
     *,
     concurrency: int = 8,
     timeout: float = 10.0,
+    deadline: float = 300.0,
     client: httpx.AsyncClient | None = None,
 ) -> list[LinkResult]:
-    """Check each distinct URL (in first-seen order), at most `concurrency` at a time."""
+    """Check each distinct URL (in first-seen order), at most `concurrency` at a time. URLs not
+    done within `deadline` seconds of the start are reported as not checked."""
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
     unique = list(dict.fromkeys(u for u in urls if u))
     semaphore = asyncio.Semaphore(concurrency)
+    end = asyncio.get_running_loop().time() + deadline
 
     async def one(c: httpx.AsyncClient, url: str) -> LinkResult:
-        async with semaphore:
-            res = await check_url(c, url)
-            if not res.ok:
-                archived = await archive_lookup(c, url)
-                if archived:
-                    res = replace(res, archive_url=archived)
-            return res
+        res = LinkResult(url, None, False, None, OUT_OF_TIME, None, _now())
+        try:
+            async with asyncio.timeout_at(end), semaphore:
+                res = await check_url(c, url)
+                if not res.ok and res.error not in _REFUSED:
+                    archived = await archive_lookup(c, url)
+                    if archived:
+                        res = replace(res, archive_url=archived)
+        except TimeoutError:
+            pass
+        return res
 
     if client is not None:
         return list(await asyncio.gather(*(one(client, u) for u in unique)))
@@ -165,7 +229,7 @@ async def check_urls(
 
 
 def check_sources(
-    engine: Engine, *, concurrency: int = 8, timeout: float = 10.0
+    engine: Engine, *, concurrency: int = 8, timeout: float = 10.0, deadline: float = 300.0
 ) -> list[LinkResult]:
     """Check every source URL and upsert the results into `LinkCheck`, in one transaction.
 
@@ -177,7 +241,9 @@ def check_sources(
                 select(Source.url).where(Source.url.is_not(None)).distinct()  # type: ignore[union-attr]
             )
         )
-    results = asyncio.run(check_urls(urls, concurrency=concurrency, timeout=timeout))
+    results = asyncio.run(
+        check_urls(urls, concurrency=concurrency, timeout=timeout, deadline=deadline)
+    )
     with Session(engine) as session:
         for r in results:
             session.merge(

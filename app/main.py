@@ -6,14 +6,21 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.config import Settings, get_settings
 from app.db import make_engine
-from app.errors import AppError, BadRequest, NotFound
+from app.errors import AppError, BadRequest, Busy, NotFound
 from app.state import BadParam
-from app.web.middleware import BodyLimit, RateLimit, SecurityHeaders
+from app.web.middleware import (
+    SECURITY_HEADERS,
+    BodyLimit,
+    HeadAsGet,
+    RateLimit,
+    SecurityHeaders,
+)
 from app.web.render import PageCache, render
 
 
@@ -29,7 +36,13 @@ def error_response(request: Request, err: AppError) -> Response:
         if err.suggestions:
             body["suggestions"] = [label for label, _ in err.suggestions]
         return JSONResponse({"error": body}, status_code=err.status)
-    titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 413: "Too large"}
+    titles = {
+        400: "Bad request",
+        404: "Not found",
+        405: "Method not allowed",
+        413: "Too large",
+        500: "Server error",
+    }
     return render(
         request,
         "error.html",
@@ -71,7 +84,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             err = AppError(str(exc.detail))
             err.status = exc.status_code
             err.code = "method_not_allowed" if exc.status_code == 405 else "http_error"
-        return error_response(request, err)
+        response = error_response(request, err)
+        # 405 names the methods that work (Allow); GET routes answer HEAD too (HeadAsGet).
+        headers = dict(exc.headers or {})
+        if "GET" in headers.get("Allow", "").split(", "):
+            headers["Allow"] += ", HEAD"
+        response.headers.update(headers)
+        return response
+
+    @app.exception_handler(OperationalError)
+    async def database_error(request: Request, exc: OperationalError) -> Response:
+        # SQLite: another process (a load) holds the write lock beyond busy_timeout.
+        if "locked" not in str(exc.orig):
+            raise exc  # answered by server_error below
+        busy = Busy("The database is busy, probably with a dataset load. Try again shortly.")
+        response = error_response(request, busy)
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Runs outside every middleware, so the security headers are added here.
+        err = AppError("Something went wrong on our side. Please try again later.")
+        err.status, err.code = 500, "internal_error"
+        response = error_response(request, err)
+        response.raw_headers.extend(SECURITY_HEADERS)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -95,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         limit=settings.permalink_rate_limit,
         window=settings.permalink_rate_window,
     )
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     return app
 

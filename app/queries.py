@@ -7,10 +7,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app import models as m
-from app.dataset.export import export_dataset
 from app.dataset.schema import Dataset
 
 
@@ -35,8 +35,11 @@ def current_revision(session: Session) -> RevisionInfo | None:
     return RevisionInfo(row[0], row[1], row[2], row[3]) if row else None
 
 
-def dataset(session: Session) -> Dataset | None:
-    return export_dataset(session)
+def dataset(session: Session, *, revision: int) -> Dataset | None:
+    """The dataset exactly as `revision` loaded it. One row: reading the content tables takes
+    several SELECTs, and a load committing between them mixed two datasets (F11)."""
+    row = session.get(m.Revision, revision)
+    return Dataset.model_validate(row.content) if row is not None else None
 
 
 @dataclass(frozen=True)
@@ -61,12 +64,20 @@ def permalink(session: Session, *, code: str) -> m.Permalink | None:
 
 
 def save_permalink(session: Session, *, link: m.Permalink) -> m.Permalink:
-    """Insert unless the content-addressed code exists already; repeated clicks add no rows."""
+    """Insert unless the content-addressed code exists already; repeated clicks add no rows.
+    Identical concurrent requests race to insert the same code: the losers read the winner's."""
     existing = session.get(m.Permalink, link.code)
     if existing is not None:
         return existing
     session.add(link)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        existing = session.get(m.Permalink, link.code)
+        if existing is None:
+            raise
+        return existing
     return link
 
 

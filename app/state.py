@@ -19,6 +19,8 @@ LIFTED = "lifted"  # assume=<condition>:lifted switches a condition off
 POSITIONS: tuple[str, ...] = ("-2", "-1", "0", "1", "2", "unknown")
 MAX_Q = 200
 MAX_PARAMS = 200
+MAX_VALUE = 4_000  # characters in one parameter (name and value)
+MAX_LIST = 100  # items in one comma-separated list (o, w, assume)
 MIN_COMPARE, MAX_COMPARE = 2, 6
 
 
@@ -148,6 +150,9 @@ class _Params:
         self.items = [(k, v.strip()) for k, v in items]
         if len(self.items) > MAX_PARAMS:
             raise BadParam("(query)", f"too many parameters (more than {MAX_PARAMS})")
+        for k, v in self.items:
+            if len(k) + len(v) > MAX_VALUE:
+                raise BadParam(k[:40], f"is longer than {MAX_VALUE} characters")
 
     def all(self, name: str) -> list[str]:
         return [v for k, v in self.items if k == name and v != ""]
@@ -176,14 +181,24 @@ def _choice(param: str, value: str, allowed: Iterable[str], what: str = "value")
     return value
 
 
+INT_RE = re.compile(r"-?[0-9]{1,9}")
+
+
+def strict_int(value: str) -> int | None:
+    """An optional minus and 1-9 ASCII digits, else None: no `²`, `①`, `--1`, `+1`, spaces or
+    numbers long enough to be costly. The one integer parser for anything a client sends."""
+    return int(value) if INT_RE.fullmatch(value) else None
+
+
 def _int(param: str, value: str, lo: int, hi: int) -> int:
-    if not value.lstrip("-").isdigit() or not lo <= int(value) <= hi:
+    number = strict_int(value)
+    if number is None or not lo <= number <= hi:
         raise BadParam(
             param,
             f"must be a whole number from {lo} to {hi}, not {value!r}",
             [str(i) for i in range(lo, hi + 1)],
         )
-    return int(value)
+    return number
 
 
 def _unique_keys(param: str, pairs: list[tuple[str, str]]) -> None:
@@ -194,15 +209,26 @@ def _unique_keys(param: str, pairs: list[tuple[str, str]]) -> None:
         seen.add(k)
 
 
+def _split(param: str, raw: str) -> list[str]:
+    """A comma-separated list, refused before splitting when it is longer than any valid one."""
+    if raw.count(",") >= MAX_LIST:
+        raise BadParam(param, f"lists more than {MAX_LIST} items")
+    return raw.split(",")
+
+
 def _options(raw: str | None, vocab: Vocab) -> tuple[str, ...]:
     if raw is None:
         return ()
-    slugs = tuple(s.strip() for s in raw.split(",") if s.strip())
+    slugs = tuple(s.strip() for s in _split("o", raw) if s.strip())
+    allowed = set(vocab.options)
+    seen: set[str] = set()
+    dupes: set[str] = set()
     for s in slugs:
-        _choice("o", s, vocab.options, "option")
-    dupes = sorted({s for s in slugs if slugs.count(s) > 1})
+        if s not in allowed:
+            _choice("o", s, vocab.options, "option")
+        (dupes if s in seen else seen).add(s)
     if dupes:
-        raise BadParam("o", f"lists {', '.join(dupes)} more than once")
+        raise BadParam("o", f"lists {', '.join(sorted(dupes))} more than once")
     return slugs
 
 
@@ -210,7 +236,7 @@ def _assume(raw: str | None, vocab: Vocab) -> Assume:
     if raw is None:
         return ()
     out: dict[str, str] = {}
-    for part in raw.split(","):
+    for part in _split("assume", raw):
         who, sep, pos = part.strip().partition(":")
         if not sep:
             raise BadParam(
@@ -302,7 +328,7 @@ def parse_weights(raw: str | None, vocab: Vocab) -> tuple[tuple[str, int], ...]:
     if raw is None:
         return ()
     out: dict[str, int] = {}
-    for part in raw.split(","):
+    for part in _split("w", raw):
         crit, sep, val = part.strip().partition(":")
         if not sep:
             raise BadParam("w", f"{part!r} must look like criterion:weight, e.g. feasibility:3")

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app import linkcheck
 from app.cli import migrate
 from app.config import DEFAULT_DATASET, Settings, get_settings
 from app.dataset.check import load_dataset
@@ -18,6 +19,7 @@ from app.main import create_app
 DATA = Path(__file__).parent / "data"
 CYCLE = DATA / "cycle-lanes.yaml"
 _template_db: dict[str, bytes] = {}
+PUBLIC_ADDRESS = "93.184.215.14"  # example.org's: globally routable
 
 
 @pytest.fixture
@@ -79,6 +81,21 @@ def ukraine(engine: Engine, migrated: Settings) -> Iterator[TestClient]:
 def empty_client(migrated: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(migrated)) as c:
         yield c
+
+
+@pytest.fixture(autouse=True)
+def offline_dns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DNS is outside the test machine (and unreachable here): hosts under example.org resolve
+    to a public address; anything else goes to the system resolver, which still knows
+    localhost and numeric spellings such as 127.1. HTTP itself is mocked with pytest-httpx."""
+    system = linkcheck.resolve
+
+    async def resolve(host: str, port: int) -> list[str]:
+        if host == "example.org" or host.endswith(".example.org"):
+            return [PUBLIC_ADDRESS]
+        return await system(host, port)
+
+    monkeypatch.setattr(linkcheck, "resolve", resolve)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

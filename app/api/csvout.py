@@ -16,24 +16,31 @@ CSV_CONTENT = {
 }
 
 
+# A spreadsheet runs a cell that starts like this as a formula (OWASP: CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 class CSVResponse(Response):
     # Starlette appends "; charset=utf-8" to text/* media types.
     media_type = CSV_MEDIA_TYPE
 
 
 def cell(value: object) -> str:
-    """One value as CSV text: empty for None, lowercase booleans like the query parameters."""
+    """One value as CSV text: empty for None, lowercase booleans like the query parameters.
+    Text that a spreadsheet would run as a formula gets a leading ' (numbers stay numbers)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
     return str(value)
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([cell(h) for h in header])
     writer.writerows([cell(v) for v in row] for row in rows)
     return buf.getvalue()
 

@@ -5,7 +5,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 from sqlmodel import Session, select
 
 from app import models as m
@@ -55,8 +55,15 @@ def import_dataset(session: Session, ds: Dataset, note: str = "") -> ImportResul
     if latest is not None and latest.content_hash == digest:
         return ImportResult(latest.id or 0, False, digest)
     try:
-        for table in CONTENT_TABLES:
+        if session.get_bind().dialect.name == "postgresql":
+            session.exec(text("LOCK TABLE revision IN EXCLUSIVE MODE"))  # type: ignore[call-overload]
+        for table in CONTENT_TABLES:  # on SQLite the first delete waits for the write lock
             session.exec(delete(table))  # type: ignore[call-overload]
+        # Holding the lock, look again: an identical load may have committed meanwhile.
+        latest = latest_revision(session)
+        if latest is not None and latest.content_hash == digest:
+            session.rollback()
+            return ImportResult(latest.id or 0, False, digest)
         _insert(session, ds)
         rev = m.Revision(
             content_hash=digest,

@@ -7,10 +7,10 @@ import base64
 import datetime as dt
 import hashlib
 import re
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from app import models as m
@@ -136,10 +136,19 @@ def compare_json(request: Request, site: SiteDep) -> Response:
     return _json(snapshot, "comparison-" + "-".join(state.o))
 
 
-@router.post("/c")
-async def create_permalink(request: Request, site: SiteDep, session: SessionDep) -> Response:
+async def form_items(request: Request) -> list[tuple[str, str]]:
     form = await request.form()
-    items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    return [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+
+
+@router.post("/c")
+def create_permalink(
+    site: SiteDep,
+    session: SessionDep,
+    items: Annotated[list[tuple[str, str]], Depends(form_items)],
+) -> Response:
+    # A plain def: FastAPI runs it in the threadpool, so a write waiting for SQLite's lock
+    # does not stall the event loop (and every other request with it).
     state = parse_compare(items, site.vocab)
     site = site.at(state.at)  # the form, not the URL, carries `at` here
     query = state.query()
@@ -204,7 +213,7 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
             "controls": None,
             "link": link,
             "code": code,
-            "url": str(request.url.replace(query="")),
+            "url": f"{request.app.state.settings.public_url.rstrip('/')}/c/{code}",
             "live": None if missing else href("/compare", parse_qsl(link.state)),
             "missing": missing,
             "changes": changes,

@@ -4,6 +4,7 @@ import html
 import json
 import math
 import time
+from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -65,10 +66,45 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+                # Redirects stay on this site, whatever Host the request named.
+                headers = [
+                    (k, same_site(v) if k.lower() == b"location" else v)
+                    for k, v in message.get("headers", [])
+                ]
+                message["headers"] = headers + SECURITY_HEADERS
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class HeadAsGet:
+    """HEAD is answered like GET, headers only: the page routes declare GET alone."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_without_body)
+
+
+def same_site(location: bytes) -> bytes:
+    """A Location as a path on this site. Starlette builds absolute redirects (/matrix/ ->
+    /matrix) from the Host header, which anyone can forge; browsers read // or /\\ as another
+    host, so those are folded to one slash."""
+    parts = urlsplit(location.decode("latin-1"))
+    path = "/" + parts.path.lstrip("/\\")
+    return (path + (f"?{parts.query}" if parts.query else "")).encode("latin-1")
 
 
 class BodyLimit:
@@ -87,7 +123,8 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+            # int() refuses thousands of digits; 15 are enough to tell (the body is counted too).
+            if name == b"content-length" and value.isdigit() and int(value[:15]) > self.max_bytes:
                 await self._reject(scope, send)
                 return
         # A body without (or lying about) its length is counted as it arrives.

@@ -3,6 +3,7 @@ strings by hand: they call these helpers."""
 
 import functools
 import gzip
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -115,26 +116,46 @@ def render(
     return response
 
 
+CacheKey = tuple[object, ...]
+CacheEntry = tuple[bytes, bytes, int, list[tuple[bytes, bytes]]]
+
+
 class PageCache:
     """Rendered pages by (dataset revision, URL, fragment or not). A new revision misses every
-    key, so stale pages are never served; least recently used entries go first."""
+    key, so stale pages are never served; least recently used entries go first.
+
+    Routes run in the threadpool: every use of the dict holds the lock (rendering does not)."""
 
     def __init__(self, size: int) -> None:
         from collections import OrderedDict
 
         self.size = size
-        self.entries: OrderedDict[
-            tuple[object, ...], tuple[bytes, bytes, int, list[tuple[bytes, bytes]]]
-        ] = OrderedDict()
+        self.lock = threading.Lock()
+        self.entries: OrderedDict[CacheKey, CacheEntry] = OrderedDict()
+
+    def _get(self, key: CacheKey, revision: object) -> CacheEntry | None:
+        with self.lock:
+            if revision != getattr(self, "revision", revision):
+                self.entries.clear()  # a reload makes every entry stale
+            self.revision = revision
+            hit = self.entries.get(key)
+            if hit is not None:
+                self.entries.move_to_end(key)
+            return hit
+
+    def _put(self, key: CacheKey, hit: CacheEntry) -> None:
+        with self.lock:
+            if key[0] != self.revision:
+                return  # built from a revision that a reload has since replaced
+            self.entries[key] = hit
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
 
     def get_or_render(
         self, request: Request, revision: object, build: Callable[[], Response]
     ) -> Response:
-        if revision != getattr(self, "revision", revision):
-            self.entries.clear()  # a reload makes every entry stale
-        self.revision = revision
         key = (revision, request.url.path, request.url.query, wants_fragment(request))
-        hit = self.entries.get(key)
+        hit = self._get(key, revision)
         if hit is None:
             response = build()
             if not self.size or response.status_code != 200:
@@ -147,11 +168,7 @@ class PageCache:
                 response.status_code,
                 list(response.raw_headers),
             )
-            self.entries[key] = hit
-            if len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        else:
-            self.entries.move_to_end(key)
+            self._put(key, hit)
         body, zipped, status, raw = hit
         headers = [(k, v) for k, v in raw if k not in (b"content-length", b"vary")]
         headers.append((b"vary", b"HX-Request, Accept-Encoding"))

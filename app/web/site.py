@@ -85,7 +85,7 @@ def get_site(request: Request, session: SessionDep) -> Site:
     with _lock:
         cached = getattr(request.app.state, "site", None)
         if cached is None or cached.revision.number != revision.number:
-            ds = queries.dataset(session)
+            ds = queries.dataset(session, revision=revision.number)
             if ds is None:
                 raise NoDataset("The dataset tables are empty. Run `explorer load`.")
             cached = build_site(revision, build_index(ds))

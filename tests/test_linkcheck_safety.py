@@ -1,0 +1,182 @@
+"""`explorer check-sources` fetches public addresses only, within a deadline, and publishes
+nothing internal (F9, F13). HTTP is mocked with pytest-httpx; nothing leaves the machine."""
+
+import asyncio
+import time
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from pytest_httpx import HTTPXMock
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app import linkcheck
+from app import models as m
+from app.cli import main
+from app.config import Settings
+from app.linkcheck import ARCHIVE_API, NOT_PUBLIC, OUT_OF_TIME, LinkResult, check_urls, is_public
+from app.main import create_app
+from tests.conftest import CYCLE, PUBLIC_ADDRESS, load
+
+INTERNAL = [
+    "http://127.0.0.1/admin",
+    "http://localhost:8000/",
+    "http://127.1/",
+    "http://0x7f000001/",
+    "http://2130706433/",
+    "http://017700000001/",
+    "http://0/",
+    "http://[::1]/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://[64:ff9b::7f00:1]/",
+    "http://[2002:7f00:1::]/",
+    "http://10.0.0.5/",
+    "http://172.16.3.4/",
+    "http://192.168.1.1/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://100.64.0.1/",
+    "http://[fe80::1]/",
+    "http://[fc00::1]/",
+    "http://240.0.0.1/",
+    "http://224.0.0.1/",
+]
+
+
+def check(*urls: str, **kwargs) -> list[LinkResult]:
+    return asyncio.run(check_urls(list(urls), **kwargs))
+
+
+def test_public_addresses_are_told_apart() -> None:
+    assert is_public(PUBLIC_ADDRESS)
+    assert is_public("2606:2800:21f:cb07:6820:80da:af6b:8b2c")
+    assert not any(is_public(a) for a in ("127.0.0.1", "::1", "10.1.1.1", "fe80::1%eth0", "::"))
+
+
+@pytest.mark.parametrize("url", INTERNAL)
+def test_internal_addresses_are_never_fetched_nor_sent_to_the_archive(
+    httpx_mock: HTTPXMock, url: str
+) -> None:
+    [result] = check(url)
+    assert (result.ok, result.status, result.final_url) == (False, None, None)
+    assert result.error == NOT_PUBLIC
+    assert result.archive_url is None
+    assert httpx_mock.get_requests() == []
+
+
+def test_every_address_of_a_host_must_be_public(
+    httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def split_horizon(host: str, port: int) -> list[str]:
+        return [PUBLIC_ADDRESS, "10.0.0.7"]
+
+    monkeypatch.setattr(linkcheck, "resolve", split_horizon)
+    [result] = check("https://mixed.example.net/")
+    assert result.error == NOT_PUBLIC
+    assert httpx_mock.get_requests() == []
+
+
+@pytest.mark.parametrize(
+    "target", ["http://127.0.0.1:8000/admin", "http://[::1]/", "http://169.254.169.254/"]
+)
+def test_redirects_into_internal_addresses_are_not_followed(
+    httpx_mock: HTTPXMock, target: str
+) -> None:
+    url = "https://example.org/moved"
+    httpx_mock.add_response(method="HEAD", url=url, status_code=302, headers={"Location": target})
+    [result] = check(url)
+    assert (result.ok, result.error, result.final_url) == (False, NOT_PUBLIC, None)
+    assert target not in repr(result)
+    assert [str(r.url) for r in httpx_mock.get_requests()] == [url]  # no archive lookup either
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/x", "file:///etc/passwd", "gopher://x/"])
+def test_only_http_and_https_are_fetched(httpx_mock: HTTPXMock, url: str) -> None:
+    [result] = check(url)
+    assert result.error == "not an http or https URL"
+    assert httpx_mock.get_requests() == []
+
+
+@pytest.mark.httpx_mock(assert_all_responses_were_requested=False)
+@pytest.mark.parametrize(
+    ("exc", "phrase"),
+    [
+        (httpx.ConnectError("[Errno 111] Connection refused: 10.9.8.7:8080"), "connection failed"),
+        (httpx.RemoteProtocolError("illegal header from internal-proxy.corp"), "protocol error"),
+        (httpx.ReadError("reset by db01.internal"), "request failed"),
+    ],
+)
+def test_errors_are_recorded_as_fixed_phrases(
+    httpx_mock: HTTPXMock, exc: Exception, phrase: str
+) -> None:
+    url = "https://example.org/flaky"
+    httpx_mock.add_exception(exc, url=url, is_reusable=True)
+    httpx_mock.add_response(url=ARCHIVE_API, match_params={"url": url}, json={})
+    [result] = check(url)
+    assert result.error == phrase
+
+
+@pytest.mark.parametrize(
+    "snapshot",
+    [
+        "javascript:alert(document.domain)",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://web.archive.org/x",
+        "//evil.example/x",
+    ],
+)
+def test_archive_answers_other_than_http_are_ignored(httpx_mock: HTTPXMock, snapshot: str) -> None:
+    url = "https://example.org/gone"
+    httpx_mock.add_response(method="HEAD", url=url, status_code=404)
+    closest = {"available": True, "status": "200", "url": snapshot}
+    httpx_mock.add_response(
+        url=ARCHIVE_API,
+        match_params={"url": url},
+        json={"archived_snapshots": {"closest": closest}},
+    )
+    [result] = check(url)
+    assert result.status == 404
+    assert result.archive_url is None
+
+
+@pytest.mark.httpx_mock(assert_all_requests_were_expected=False)
+def test_the_whole_run_has_a_deadline(httpx_mock: HTTPXMock) -> None:
+    async def never_answers(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(60)
+        return httpx.Response(200)
+
+    fast, slow = "https://example.org/fast", "https://slow.example.org/tarpit"
+    httpx_mock.add_response(method="HEAD", url=fast, status_code=200)
+    httpx_mock.add_callback(never_answers, url=slow, is_reusable=True)
+    start = time.monotonic()
+    results = check(fast, slow, deadline=0.5, timeout=30)
+    assert time.monotonic() - start < 5
+    assert [(r.url, r.ok, r.error) for r in results] == [
+        (fast, True, None),
+        (slow, False, OUT_OF_TIME),
+    ]
+
+
+def test_sources_page_shows_no_internal_detail(
+    engine: Engine, migrated: Settings, tmp_path, httpx_mock: HTTPXMock
+) -> None:
+    internal = "http://127.0.0.1:6379/"
+    dataset = tmp_path / "internal.yaml"
+    dataset.write_text(
+        CYCLE.read_text(encoding="utf-8").replace(
+            "https://example.org/riverton/traffic-study", internal
+        ),
+        encoding="utf-8",
+    )
+    load(engine, dataset)
+    out = CliRunner().invoke(main, ["check-sources", "--deadline", "30"]).output
+    assert f"dead: {internal}: {NOT_PUBLIC}" in out
+    assert httpx_mock.get_requests() == []
+    with Session(engine) as session:
+        row = session.get(m.LinkCheck, internal)
+        assert row is not None and (row.final_url, row.archive_url) == (None, None)
+    with TestClient(create_app(migrated)) as client:
+        html = client.get("/sources").text
+    assert f"({NOT_PUBLIC})" in html
+    assert "Errno" not in html and "Connect" not in html

@@ -1,0 +1,138 @@
+"""Reads during a reload: pages stay whole and the page cache holds up under many threads."""
+
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.responses import Response
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from starlette.requests import Request
+
+from app import queries
+from app.config import Settings
+from app.dataset.check import load_dataset
+from app.dataset.load import import_dataset
+from app.main import create_app
+from app.web.render import PageCache
+from tests.conftest import CYCLE, load
+
+
+@pytest.fixture
+def fast_switching() -> Iterator[None]:
+    """Switch threads far more often than the default 5 ms, so that races show quickly."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(before)
+
+
+def _request(path: str, query: str = "") -> Request:
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "query_string": query.encode(),
+        "headers": [(b"accept-encoding", b"gzip")],
+        "scheme": "http",
+        "server": ("testserver", 80),
+    }
+    return Request(scope)
+
+
+def test_page_cache_survives_many_threads(fast_switching: None) -> None:
+    cache = PageCache(size=4)
+    requests = [_request(f"/page/{i}", f"q={i}") for i in range(12)]
+    errors: list[BaseException] = []
+    served: Counter[int] = Counter()
+    start = threading.Barrier(16)
+
+    def hammer(n: int) -> None:
+        start.wait()
+        try:
+            for i in range(3_000):
+                # Readers on two revisions at once, as during a reload, over more keys than fit.
+                revision = (i // 500 + n % 2) % 3
+                request = requests[(i * 7 + n) % len(requests)]
+                body = f"{revision} {request.url.path}".encode()
+                r = cache.get_or_render(request, revision, lambda b=body: Response(b))
+                assert r.status_code == 200
+                served[n] += 1
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=hammer, args=(n,)) for n in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sum(served.values()) == 16 * 3_000
+    assert len(cache.entries) <= 4
+
+
+def test_the_site_is_read_from_one_revision_row(engine: Engine) -> None:
+    first = load(engine, CYCLE)
+    with Session(engine) as session:
+        before = queries.dataset(session, revision=first)
+    ds = load_dataset(CYCLE)
+    shifted = ds.model_copy(update={"dossier": ds.dossier.model_copy(update={"title": "Later"})})
+    with Session(engine) as session:
+        second = import_dataset(session, shifted).revision
+        # The older revision still reads as it was loaded, whatever the tables hold now.
+        assert queries.dataset(session, revision=first) == before
+        assert queries.dataset(session, revision=second).dossier.title == "Later"
+
+
+def test_pages_stay_whole_while_datasets_are_reloaded(
+    engine: Engine, migrated: Settings, tmp_path: Path
+) -> None:
+    # A variant whose stakeholder rows get other ids, so that mixing two loads shows.
+    variant = tmp_path / "variant.yaml"
+    variant.write_text(
+        CYCLE.read_text(encoding="utf-8")
+        .replace(
+            "stakeholders:\n",
+            "stakeholders:\n  - {slug: residents, name: Residents, kind: organisation}\n",
+        )
+        .replace("title: Riverton cycle-lane plan", "title: Riverton plan, variant"),
+        encoding="utf-8",
+    )
+    datasets = [load_dataset(CYCLE), load_dataset(variant)]
+    load(engine, CYCLE)
+    settings = migrated.model_copy(update={"page_cache_size": 8})
+    stop = threading.Event()
+    failures: Counter[str] = Counter()
+    paths = ["/", "/stakeholders", "/matrix", "/sources", "/api/v1/stakeholders", "/api/v1/matrix"]
+
+    def read(client: TestClient, n: int) -> None:
+        i = n
+        while not stop.is_set():
+            path = paths[i % len(paths)]
+            i += 1
+            try:
+                r = client.get(path)
+                if r.status_code >= 500:
+                    failures[f"{path}: {r.status_code}"] += 1
+            except Exception as exc:  # what the server raised (a 500 for a reader)
+                failures[f"{path}: {type(exc).__name__}: {str(exc)[:80]}"] += 1
+
+    with TestClient(create_app(settings)) as client:
+        readers = [threading.Thread(target=read, args=(client, n)) for n in range(6)]
+        for t in readers:
+            t.start()
+        deadline = time.monotonic() + 20
+        loads = 0
+        while loads < 60 and time.monotonic() < deadline:
+            with Session(engine) as session:
+                import_dataset(session, datasets[loads % 2])
+            loads += 1
+        stop.set()
+        for t in readers:
+            t.join()
+    assert not failures, failures
