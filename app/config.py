@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = 16_384
     # Rendered pages are cached per (URL, dataset revision); 0 disables the cache.
     page_cache_size: int = 512
+    # How often a process asks the database whether a new dataset was loaded. Pages the
+    # cache can answer do no other database work, and a load shows within this time.
+    revision_poll_seconds: float = 0.3
     # Creating permanent links: at most this many per client per window (seconds).
     permalink_rate_limit: int = 20
     permalink_rate_window: float = 60.0

@@ -13,6 +13,8 @@ from starlette.middleware.gzip import GZipMiddleware
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import AppError, BadRequest, Busy, NotFound
+from app.render import CachedPages, PageCache, render
+from app.site import RevisionPoller
 from app.state import BadParam
 from app.web.middleware import (
     SECURITY_HEADERS,
@@ -21,7 +23,6 @@ from app.web.middleware import (
     RateLimit,
     SecurityHeaders,
 )
-from app.web.render import PageCache, render
 
 
 def _is_api(request: Request) -> bool:
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.site = None
     app.state.page_cache = PageCache(settings.page_cache_size)
+    app.state.revision = RevisionPoller(app.state.engine, settings.revision_poll_seconds)
     app.state.history = {}  # revision history for /changes, per app (one database each)
 
     @app.exception_handler(AppError)
@@ -133,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         limit=settings.permalink_rate_limit,
         window=settings.permalink_rate_window,
     )
+    app.add_middleware(CachedPages)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     return app

@@ -12,16 +12,7 @@ from sqlmodel import Session, col, select
 
 from app import models as m
 from app.dataset.schema import Dataset
-
-
-@dataclass(frozen=True)
-class RevisionInfo:
-    number: int
-    content_hash: str
-    loaded_at: dt.datetime
-    # When `explorer check-sources` last wrote: link status is metadata outside the revision,
-    # so pages that show it are keyed on this too.
-    links_checked_at: dt.datetime | None = None
+from app.records import LinkStatus, RevisionInfo
 
 
 def current_revision(session: Session) -> RevisionInfo | None:
@@ -40,16 +31,6 @@ def dataset(session: Session, *, revision: int) -> Dataset | None:
     several SELECTs, and a load committing between them mixed two datasets (F11)."""
     row = session.get(m.Revision, revision)
     return Dataset.model_validate(row.content) if row is not None else None
-
-
-@dataclass(frozen=True)
-class LinkStatus:
-    ok: bool
-    status: int | None
-    error: str | None
-    final_url: str | None
-    archive_url: str | None
-    checked_at: dt.datetime
 
 
 def link_checks(session: Session) -> dict[str, LinkStatus]:

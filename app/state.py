@@ -22,6 +22,7 @@ MAX_PARAMS = 200
 MAX_VALUE = 4_000  # characters in one parameter (name and value)
 MAX_LIST = 100  # items in one comma-separated list (o, w, assume)
 MIN_COMPARE, MAX_COMPARE = 2, 6
+CODE_RE = re.compile(r"^[A-Za-z0-9_-]{8,32}$")  # a permanent link's code
 
 
 class BadParam(ValueError):

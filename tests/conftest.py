@@ -34,7 +34,8 @@ def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.fixture
 def settings(db_url: str) -> Settings:
-    return Settings(database_url=db_url)
+    # Tests change the database between requests: ask for the revision every time.
+    return Settings(database_url=db_url, revision_poll_seconds=0)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from app.web.site import Site
+from app.site import Site
 
 METHODS = ("get", "post", "put", "patch", "delete")
 

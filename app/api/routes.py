@@ -1,7 +1,7 @@
 """JSON API (and CSV twins) over the same state parser, index and analysis as the pages.
 
 Routes stay thin: a dependency parses the state or resolves the slug (raising NotFound once),
-app.api.present builds the answer, and the response model documents and checks it."""
+app.views.present builds the answer, and the response model documents and checks it."""
 
 from typing import Annotated, Any
 
@@ -12,13 +12,15 @@ from app import history, queries
 from app.analysis.compare import comparison_snapshot
 from app.analysis.index import veto_for
 from app.analysis.timeline import option_timeline as option_timeline_of
-from app.api import apidocs, present
-from app.api import models as api
-from app.api.csvout import CSV_CONTENT, CSVResponse, csv_response
+from app.api import apidocs
+from app.csvout import CSV_CONTENT, CSVResponse, csv_response
 from app.dataset.schema import Dataset, Option
 from app.db import SessionDep
 from app.errors import NoDataset, NotFound
+from app.render import render
+from app.site import STATUSES, Site, SiteDep, get_site
 from app.state import (
+    CODE_RE,
     CompareState,
     ExploreState,
     StanceQuery,
@@ -27,9 +29,8 @@ from app.state import (
     parse_stances,
     suggest,
 )
-from app.web.compare import CODE_RE
-from app.web.render import render
-from app.web.site import STATUSES, Site, SiteDep, get_site
+from app.views import models as api
+from app.views import present
 
 router = APIRouter()
 
@@ -178,9 +179,9 @@ def source_dep(source_id: Annotated[str, Path(description="Source id")], site: S
     return source_id
 
 
-def optional_site(request: Request, session: SessionDep) -> Site | None:
+def optional_site(request: Request) -> Site | None:
     try:
-        return get_site(request, session)
+        return get_site(request)
     except NoDataset:
         return None
 

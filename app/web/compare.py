@@ -6,7 +6,6 @@ page, a permalink and the CSV/JSON exports cannot disagree."""
 import base64
 import datetime as dt
 import hashlib
-import re
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
@@ -16,16 +15,22 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from app import models as m
 from app import queries
 from app.analysis.compare import Snapshot, comparison_snapshot, diff_snapshots, snapshot_table
-from app.api.csvout import csv_response
+from app.csvout import csv_response
 from app.db import SessionDep
 from app.errors import NotFound
-from app.state import MAX_COMPARE, MIN_COMPARE, BadParam, CompareState, parse_compare
-from app.web.render import cached_page, href, render
+from app.render import cached_page, href, render
+from app.site import Site, SiteDep
+from app.state import (
+    CODE_RE,
+    MAX_COMPARE,
+    MIN_COMPARE,
+    BadParam,
+    CompareState,
+    parse_compare,
+)
 from app.web.routes import not_canonical
-from app.web.site import Site, SiteDep
 
 router = APIRouter(include_in_schema=False)
-CODE_RE = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
 
 
 def permalink_code(revision: int, query: str) -> str:

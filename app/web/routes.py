@@ -12,10 +12,10 @@ from app.analysis.index import veto_for
 from app.analysis.veto import parse_assumptions
 from app.db import SessionDep
 from app.errors import NotFound
+from app.render import cached_page, environment, href, render
+from app.site import SiteDep
 from app.state import ExploreState, parse_explore, suggest
 from app.web.labels import describe_pair
-from app.web.render import cached_page, environment, href, render
-from app.web.site import SiteDep
 
 router = APIRouter(include_in_schema=False)
 T = TypeVar("T")

@@ -31,7 +31,7 @@ _stats = {"cases": 0, "real": 0, "operations": 0, "failed": 0}
 # fixture-based loader does not work with this pytest); the fixture below fills the database
 # before any case runs.
 DB = Path(tempfile.gettempdir()) / f"explorer-schemathesis-{os.getpid()}.db"
-APP = create_app(Settings(database_url=f"sqlite:///{DB}"))
+APP = create_app(Settings(database_url=f"sqlite:///{DB}", revision_poll_seconds=0))
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", APP)
 
 
@@ -40,6 +40,8 @@ def loaded(request: pytest.FixtureRequest) -> Iterator[None]:
     """The default dataset, migrated and loaded once for the module: conftest's per-test
     databases would be rebuilt for every generated case."""
     DB.unlink(missing_ok=True)
+    # Loading the spec at collection opened a pooled connection to the file just removed.
+    APP.state.engine.dispose()
     cfg: Settings = APP.state.settings
     migrate(cfg)
     engine = make_engine(cfg.database_url)

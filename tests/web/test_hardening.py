@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from app.api.csvout import cell
 from app.config import Settings
+from app.csvout import cell
 from app.main import create_app
 from app.state import BadParam, parse_explore, strict_int
 from app.web.middleware import same_site

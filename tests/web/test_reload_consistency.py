@@ -19,7 +19,7 @@ from app.config import Settings
 from app.dataset.check import load_dataset
 from app.dataset.load import import_dataset
 from app.main import create_app
-from app.web.render import PageCache
+from app.render import PageCache, cache_key
 from tests.conftest import CYCLE, load
 
 
@@ -60,8 +60,10 @@ def test_page_cache_survives_many_threads(fast_switching: None) -> None:
                 revision = (i // 500 + n % 2) % 3
                 request = requests[(i * 7 + n) % len(requests)]
                 body = f"{revision} {request.url.path}".encode()
-                r = cache.get_or_render(request, revision, lambda b=body: Response(b))
-                assert r.status_code == 200
+                key = cache_key(revision, request.url.path, request.url.query, False)
+                entry = cache.get(key) or cache.put(key, Response(body))
+                # Never another revision's or another URL's page.
+                assert entry.body == body and entry.status == 200
                 served[n] += 1
         except BaseException as exc:
             errors.append(exc)

@@ -2,16 +2,19 @@
 
 import datetime as dt
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from app import queries
 from app.analysis.index import Index, build_index
-from app.db import SessionDep
 from app.errors import NoDataset
+from app.records import LinkStatus, RevisionInfo
 from app.state import BadParam, Vocab, parse_at
 
 STATUSES = ("proposed", "under-negotiation", "in-force", "lapsed", "rejected")
@@ -21,10 +24,10 @@ _lock = threading.Lock()
 
 @dataclass(frozen=True)
 class Site:
-    revision: queries.RevisionInfo
+    revision: RevisionInfo
     index: Index
     vocab: Vocab
-    links: dict[str, queries.LinkStatus] = field(default_factory=dict)
+    links: dict[str, LinkStatus] = field(default_factory=dict)
     # Indexes of the dossier as it stood on past days (`at=`), built on demand, few kept.
     past: "OrderedDict[dt.date, Index]" = field(
         default_factory=OrderedDict, compare=False, repr=False
@@ -51,7 +54,7 @@ class Site:
         return replace(self, index=index)
 
 
-def build_site(revision: queries.RevisionInfo, index: Index) -> Site:
+def build_site(revision: RevisionInfo, index: Index) -> Site:
     ds = index.ds
     vocab = Vocab(
         categories=tuple(sorted({o.category for o in ds.options})),
@@ -75,8 +78,34 @@ def build_site(revision: queries.RevisionInfo, index: Index) -> Site:
     return Site(revision, index, vocab)
 
 
-def get_site(request: Request, session: SessionDep) -> Site:
-    revision = queries.current_revision(session)
+class RevisionPoller:
+    """The current revision, asked of the database at most once per interval and shared by
+    every request of this process: the signal that another process loaded a dataset."""
+
+    def __init__(self, engine: Engine, interval: float) -> None:
+        self.engine = engine
+        self.interval = interval
+        self.lock = threading.Lock()
+        self.value: RevisionInfo | None = None
+        self.checked = -float("inf")
+
+    def fresh(self) -> bool:
+        return time.monotonic() - self.checked < self.interval
+
+    def current(self) -> RevisionInfo | None:
+        if self.fresh():
+            return self.value
+        with self.lock:
+            if time.monotonic() - self.checked >= self.interval:
+                with Session(self.engine) as session:
+                    self.value = queries.current_revision(session)
+                self.checked = time.monotonic()
+            return self.value
+
+
+def get_site(request: Request) -> Site:
+    poller: RevisionPoller = request.app.state.revision
+    revision = poller.current()
     if revision is None:
         raise NoDataset("No dataset is loaded yet. Run `explorer load` (or `make run`).")
     cached: Site | None = getattr(request.app.state, "site", None)
@@ -84,14 +113,16 @@ def get_site(request: Request, session: SessionDep) -> Site:
         return _at(request, cached)
     with _lock:
         cached = getattr(request.app.state, "site", None)
-        if cached is None or cached.revision.number != revision.number:
-            ds = queries.dataset(session, revision=revision.number)
-            if ds is None:
-                raise NoDataset("The dataset tables are empty. Run `explorer load`.")
-            cached = build_site(revision, build_index(ds))
-        # Link status changes without a new revision: refresh just that part.
-        cached = replace(cached, revision=revision, links=queries.link_checks(session))
-        request.app.state.site = cached
+        if cached is None or cached.revision != revision:
+            with Session(poller.engine) as session:
+                if cached is None or cached.revision.number != revision.number:
+                    ds = queries.dataset(session, revision=revision.number)
+                    if ds is None:
+                        raise NoDataset("The dataset tables are empty. Run `explorer load`.")
+                    cached = build_site(revision, build_index(ds))
+                # Link status changes without a new revision: refresh just that part.
+                cached = replace(cached, revision=revision, links=queries.link_checks(session))
+            request.app.state.site = cached
     return _at(request, cached)
 
 

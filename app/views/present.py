@@ -13,10 +13,10 @@ from app.analysis.explore import explore_with_vetoes
 from app.analysis.index import Index
 from app.analysis.timeline import Timeline
 from app.analysis.veto import Bar, Position, VetoAnalysis, parse_assumptions
-from app.api import models as api
 from app.dataset.schema import Cite, Option, Stance
-from app.queries import LinkStatus
+from app.records import LinkStatus
 from app.state import ExploreState, StanceQuery
+from app.views import models as api
 
 Table = tuple[list[str], list[list[object]]]  # header, rows
 

@@ -1,0 +1,287 @@
+"""Templates, the full-page-or-fragment decision, and URL helpers. Templates never join URL
+strings by hand: they call these helpers."""
+
+import datetime as dt
+import functools
+import gzip
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+import nh3
+from anyio.to_thread import run_sync
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2_fragments import render_block
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.analysis.labels import (
+    POSITION_LABELS,
+    POSITION_SYMBOLS,
+    VETO_LABELS,
+    VETO_MEANINGS,
+    VETO_SYMBOLS,
+)
+from app.config import Settings
+from app.dataset.dates import human as human_date
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def markdown(text: str) -> Markup:
+    # Markdown is author input: render without raw HTML, then sanitise the result as well.
+    return Markup(nh3.clean(_md.render(text or ""), link_rel="noopener noreferrer"))
+
+
+def href(path: str, pairs: Iterable[tuple[str, str]] = ()) -> str:
+    query = urlencode(list(pairs), safe=",:")
+    return f"{path}?{query}" if query else path
+
+
+def without(
+    pairs: Iterable[tuple[str, str]], name: str, value: str | None = None
+) -> list[tuple[str, str]]:
+    """The query without one parameter (or one value of a repeatable one)."""
+    return [(k, v) for k, v in pairs if not (k == name and (value is None or v == value))]
+
+
+def with_param(pairs: Iterable[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:
+    """The query with one parameter set (replacing any value it had)."""
+    return [*without(pairs, name), (name, value)]
+
+
+def position_key(pos: int | str | None) -> int | None:
+    return None if pos in (None, "unknown") else int(pos)  # type: ignore[arg-type]
+
+
+@lru_cache
+def environment(templates_dir: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates_dir),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["markdown"] = markdown
+    env.filters["human_date"] = human_date
+    env.globals.update(
+        href=href,
+        without=without,
+        with_param=with_param,
+        POSITION_LABELS=POSITION_LABELS,
+        POSITION_SYMBOLS=POSITION_SYMBOLS,
+        VETO_LABELS=VETO_LABELS,
+        VETO_SYMBOLS=VETO_SYMBOLS,
+        VETO_MEANINGS=VETO_MEANINGS,
+        position_key=position_key,
+    )
+    return env
+
+
+def wants_fragment(request: Request) -> bool:
+    """htmx asks for a fragment, except for boosted links and history restores."""
+    return is_fragment(request.headers)
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    block: str | None = None,
+    status: int = 200,
+    push_url: str | None = None,
+) -> HTMLResponse:
+    settings: Settings = request.app.state.settings
+    env = environment(str(settings.templates_dir))
+    ctx = {"request": request, **context}
+    if block and wants_fragment(request):
+        html = render_block(env, template, block, ctx)
+    else:
+        html = env.get_template(template).render(ctx)
+    response = HTMLResponse(html, status_code=status)
+    response.headers["Vary"] = "HX-Request"
+    if push_url is not None and wants_fragment(request):
+        # htmx would push the raw form query; push the canonical URL instead.
+        response.headers["HX-Push-Url"] = push_url
+    return response
+
+
+CacheKey = tuple[object, ...]
+Headers = list[tuple[bytes, bytes]]
+CACHE_CONTROL = b"public, max-age=0, must-revalidate"  # keep, but ask again: ETag answers 304
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    body: bytes
+    zipped: bytes
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    etag: bytes  # strong, of the plain body; the gzip body's tag ends in -gz
+
+    def reply(
+        self, *, gzip_ok: bool, if_none_match: bytes
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """Status, headers and body for one request: 304 when the client holds this copy."""
+        tag = self.etag[:-1] + b'-gz"' if gzip_ok else self.etag
+        common = [
+            (b"etag", tag),
+            (b"cache-control", CACHE_CONTROL),
+            (b"vary", b"HX-Request, Accept-Encoding"),
+        ]
+        held = {t.strip() for t in if_none_match.split(b",")}
+        if tag in held or b"*" in held:
+            return 304, common, b""
+        body = self.zipped if gzip_ok else self.body
+        headers = [*self.headers, *common, (b"content-length", str(len(body)).encode())]
+        if gzip_ok:
+            headers.append((b"content-encoding", b"gzip"))
+        return self.status, headers, body
+
+
+def is_fragment(headers: Mapping[str, str]) -> bool:
+    return (
+        headers.get("hx-request") == "true"
+        and headers.get("hx-boosted") != "true"
+        and headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def cache_key(version: object, path: str, query: str, fragment: bool) -> CacheKey:
+    # Today's date is part of the key: pages say how old the data is.
+    return (version, path, query, fragment, dt.date.today())
+
+
+class PageCache:
+    """Rendered pages by (dataset version, URL, fragment or not, day). A new version misses
+    every key, so stale pages are never served; least recently used entries go first.
+
+    Routes run in the threadpool and the front middleware on the event loop: every use of the
+    dict holds the lock (rendering does not)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.lock = threading.Lock()
+        self.version: object = None
+        self.entries: OrderedDict[CacheKey, CacheEntry] = OrderedDict()
+        self.hits = 0
+
+    def get(self, key: CacheKey) -> CacheEntry | None:
+        with self.lock:
+            if key[0] != self.version:
+                return None
+            hit = self.entries.get(key)
+            if hit is not None:
+                self.entries.move_to_end(key)
+                self.hits += 1
+            return hit
+
+    def put(self, key: CacheKey, response: Response) -> CacheEntry:
+        # Keep a copy (middleware rewrites the headers of the response it sends) and compress
+        # once here rather than on every hit.
+        body = bytes(response.body)
+        entry = CacheEntry(
+            body=body,
+            zipped=gzip.compress(body, compresslevel=6),
+            status=response.status_code,
+            headers=[
+                (k, v)
+                for k, v in response.raw_headers
+                if k not in (b"content-length", b"vary", b"etag", b"cache-control")
+            ],
+            etag=b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"',
+        )
+        if not self.size or response.status_code != 200:
+            return entry
+        with self.lock:
+            if key[0] != self.version:
+                self.entries.clear()  # a reload makes every entry stale
+                self.version = key[0]
+            self.entries[key] = entry
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return entry
+
+
+def _reply(request: Request, entry: CacheEntry) -> Response:
+    status, headers, body = entry.reply(
+        gzip_ok="gzip" in request.headers.get("accept-encoding", ""),
+        if_none_match=request.headers.get("if-none-match", "").encode("latin-1"),
+    )
+    fresh = Response(body, status_code=status)
+    fresh.raw_headers = headers
+    return fresh
+
+
+def cached_page(fn: Callable[..., Response]) -> Callable[..., Response]:
+    """Serve a page route from the PageCache; the route must take `request` and `site`. Hits
+    are normally answered by CachedPages before routing; this stores what it renders."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        request: Request = kwargs["request"]
+        cache: PageCache = request.app.state.page_cache
+        key = cache_key(
+            kwargs["site"].version,
+            request.url.path,
+            request.url.query,
+            is_fragment(request.headers),
+        )
+        entry = cache.get(key)
+        if entry is None:
+            response = fn(*args, **kwargs)
+            if response.status_code != 200:
+                return response
+            entry = cache.put(key, response)
+        return _reply(request, entry)
+
+    return wrapper
+
+
+class CachedPages:
+    """Pure ASGI front for the page cache: a GET the cache can answer is answered here, before
+    routing, dependencies or any database work (the revision comes from the poller)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        state = scope["app"].state
+        poller = state.revision
+        try:
+            revision = poller.value if poller.fresh() else await run_sync(poller.current)
+        except Exception:  # e.g. no schema yet: the routes answer that with a clear page
+            revision = None
+        entry = None
+        if revision is not None:
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+            key = cache_key(
+                (revision.number, revision.links_checked_at),
+                scope["path"],
+                scope["query_string"].decode("latin-1"),
+                is_fragment(headers),
+            )
+            entry = state.page_cache.get(key)
+        if entry is None:
+            await self.app(scope, receive, send)
+            return
+        status, out, body = entry.reply(
+            gzip_ok="gzip" in headers.get("accept-encoding", ""),
+            if_none_match=headers.get("if-none-match", "").encode("latin-1"),
+        )
+        await send({"type": "http.response.start", "status": status, "headers": out})
+        await send({"type": "http.response.body", "body": body})
