@@ -69,13 +69,20 @@ class GuardedH11Protocol(H11Protocol):
             self.transport.close()
 
 
-def run(host: str, port: int, *, head_timeout: float = HEAD_TIMEOUT) -> None:
+def run(
+    host: str,
+    port: int,
+    *,
+    head_timeout: float = HEAD_TIMEOUT,
+    target: str = "app.main:app_from_env",  # `make bench` serves its yardstick app alike
+    factory: bool = True,
+) -> None:
     import uvicorn
 
     protocol = type("Protocol", (GuardedH11Protocol,), {"head_timeout": head_timeout})
     uvicorn.run(
-        "app.main:app_from_env",
-        factory=True,
+        target,
+        factory=factory,
         host=host,
         port=port,
         log_level="warning",

@@ -125,15 +125,18 @@ def main() -> int:
     env = {**os.environ, "APP_DATABASE_URL": f"sqlite:///{tmp}/bench.db"}
     subprocess.run([BIN / "explorer", "migrate"], env=env, check=True, capture_output=True)
     subprocess.run([BIN / "explorer", "load"], env=env, check=True, capture_output=True)
-    uvicorn_args = ["--host", "127.0.0.1", "--log-level", "warning", "--no-access-log"]
     port, trivial_port = free_port(), free_port()
     app = serve([str(BIN / "explorer"), "serve", "--port", str(port)], env, port)
+    # The yardstick runs under the very same server settings as `explorer serve`.
+    yardstick = (
+        "from app import server; server.run('127.0.0.1', {port}, "
+        "target='tests.bench_trivial:app', factory=False)"
+    )
     trivial = serve(
-        [str(BIN / "uvicorn"), "tests.bench_trivial:app", "--port", str(trivial_port),
-         *uvicorn_args],
+        [sys.executable, "-c", yardstick.format(port=trivial_port)],
         {**env, "PYTHONPATH": str(ROOT)},
         trivial_port,
-    )  # fmt: skip
+    )
     base = f"http://127.0.0.1:{port}"
     failures = 0
     try:
