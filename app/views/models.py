@@ -228,6 +228,8 @@ class StakeholderSummary(Out):
     kind: Literal["state", "organisation", "person"]
     notes: str
     stances: int = Field(description="Options on which a stance is recorded")
+    known: int = Field(description="Options on which its latest position is known")
+    seats: list["Seat"] = Field(description="Decision bodies it sits on")
     href: str
 
 
@@ -309,7 +311,7 @@ class SourceList(Out):
 
 
 class Claim(Out):
-    kind: Literal["assessment", "hurdle", "stance", "dispute"]
+    kind: Literal["assessment", "hurdle", "stance", "dispute", "condition", "body"]
     label: str
     href: str
     locator: str
@@ -398,3 +400,6 @@ class PermalinkOut(Out):
     revision: int = Field(description="The dataset revision the snapshot was taken from")
     created_at: UtcDatetime
     snapshot: CompareSnapshot
+
+
+StakeholderSummary.model_rebuild()  # it names Seat, defined after it

@@ -286,6 +286,7 @@ def stance_rows(items: Sequence[api.StanceOut]) -> list[list[object]]:
 
 def stakeholders(index: Index) -> api.StakeholderList:
     recorded = Counter(who for who, _ in index.history)
+    known = Counter(who for who, o in index.current if index.position(who, o) is not None)
     return api.StakeholderList(
         stakeholders=[
             api.StakeholderSummary(
@@ -294,6 +295,11 @@ def stakeholders(index: Index) -> api.StakeholderList:
                 kind=s.kind,
                 notes=s.notes,
                 stances=recorded[s.slug],
+                known=known[s.slug],
+                seats=[
+                    api.Seat(body=b.slug, title=b.title, rule=b.rule, veto=v)
+                    for b, v in index.seats.get(s.slug, [])
+                ],
                 href=f"/stakeholders/{s.slug}",
             )
             for s in index.stakeholders.values()
@@ -302,9 +308,9 @@ def stakeholders(index: Index) -> api.StakeholderList:
 
 
 def stakeholders_table(result: api.StakeholderList) -> Table:
-    header = ["slug", "name", "kind", "stances", "notes"]
+    header = ["slug", "name", "kind", "stances", "known", "notes"]
     rows: list[list[object]] = [
-        [s.slug, s.name, s.kind, s.stances, s.notes] for s in result.stakeholders
+        [s.slug, s.name, s.kind, s.stances, s.known, s.notes] for s in result.stakeholders
     ]
     return header, rows
 

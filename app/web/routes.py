@@ -15,6 +15,7 @@ from app.errors import NotFound
 from app.render import cached_page, environment, href, render
 from app.site import SiteDep
 from app.state import ExploreState, parse_explore, suggest
+from app.views import present
 from app.web.labels import describe_pair
 
 router = APIRouter(include_in_schema=False)
@@ -79,6 +80,7 @@ def explore_page(request: Request, site: SiteDep, state: ExploreDep) -> Response
         "explore.html",
         {
             "site": site,
+            "view": present.option_list(site.index, state),
             "state": state,
             "result": explored.result,
             "veto": explored.veto,
@@ -153,16 +155,12 @@ def option_sources(option, stances) -> list[str]:  # type: ignore[no-untyped-def
 @router.get("/stakeholders")
 @cached_page
 def stakeholders_page(request: Request, site: SiteDep) -> Response:
-    counts = {s: 0 for s in site.index.stakeholders}
-    for who, _ in site.index.current:
-        if site.index.position(who, _) is not None:
-            counts[who] += 1
     return render(
         request,
         "stakeholders.html",
         {
             "site": site,
-            "counts": counts,
+            "view": present.stakeholders(site.index),
             "page_title": "Stakeholders",
             "exports": alternates("/api/v1/stakeholders"),
         },
@@ -187,6 +185,7 @@ def stakeholder_page(request: Request, slug: str, site: SiteDep) -> Response:
         "stakeholder.html",
         {
             "site": site,
+            "view": present.stakeholder(site.index, slug),
             "who": who,
             "rows": rows,
             "seats": site.index.seats.get(slug, []),
@@ -218,6 +217,7 @@ def matrix_page(request: Request, site: SiteDep, state: ExploreDep) -> Response:
         "matrix.html",
         {
             "site": site,
+            "view": present.matrix(site.index, state),
             "state": state,
             "result": result,
             "people": people,
@@ -242,6 +242,7 @@ def sources_page(request: Request, site: SiteDep) -> Response:
         "sources.html",
         {
             "site": site,
+            "view": present.sources(site.index, site.links),
             "links": site.links,
             "page_title": "Sources",
             "exports": alternates("/api/v1/sources"),
@@ -266,6 +267,7 @@ def source_page(request: Request, source_id: str, site: SiteDep) -> Response:
         "source.html",
         {
             "site": site,
+            "view": present.source(site.index, site.links, source_id),
             "source": source,
             "claims": site.index.cited_by.get(source_id, []),
             "links": site.links,

@@ -356,7 +356,7 @@ def test_no_dataset_is_503_json(empty_client: TestClient) -> None:
             3,  # two assessments and one hurdle
         ),
         ("/api/v1/criteria.csv", None, 2),
-        ("/api/v1/stakeholders.csv", ["slug", "name", "kind", "stances", "notes"], 4),
+        ("/api/v1/stakeholders.csv", ["slug", "name", "kind", "stances", "known", "notes"], 4),
         ("/api/v1/stakeholders/shops.csv", None, 2),
         (
             "/api/v1/stances.csv",
