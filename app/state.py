@@ -11,10 +11,11 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import urlencode
 
+from app.dataset.schema import VetoStatus
+
 StanceFilter = Literal["support", "oppose", "not-oppose", "unknown"]
-VetoStatus = Literal["clear", "uncertain", "blocked", "barred"]
 STANCE_FILTERS: tuple[str, ...] = ("support", "oppose", "not-oppose", "unknown")
-VETO_STATUSES: tuple[str, ...] = ("clear", "uncertain", "blocked", "barred")
+VETO_STATUSES: tuple[str, ...] = tuple(s.value for s in VetoStatus)
 LIFTED = "lifted"  # assume=<condition>:lifted switches a condition off
 POSITIONS: tuple[str, ...] = ("-2", "-1", "0", "1", "2", "unknown")
 MAX_Q = 200

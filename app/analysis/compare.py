@@ -22,7 +22,7 @@ from app.analysis.scores import (
     weighted_scores,
 )
 from app.analysis.veto import parse_assumptions
-from app.dataset.schema import Cite, Option
+from app.dataset.schema import Cite, Option, position_json
 from app.state import CompareState
 
 SNAPSHOT_VERSION = 1
@@ -241,7 +241,7 @@ def _stance_rows(
                     {
                         "value": f"{POSITION_SYMBOLS[pos]} {POSITION_LABELS[pos]} (hypothetical)",
                         "recorded": True,
-                        "position": "unknown" if pos is None else pos,
+                        "position": position_json(pos),
                         "symbol": POSITION_SYMBOLS[pos],
                         "label": POSITION_LABELS[pos],
                         "date": None,
@@ -255,14 +255,14 @@ def _stance_rows(
             if s is None:
                 cells.append({"value": "no stance recorded", "recorded": False})
                 continue
-            pos = None if s.position == "unknown" else int(s.position)
+            pos = s.pos
             date = str(s.date) if s.date else None
             cells.append(
                 {
                     "value": f"{POSITION_SYMBOLS[pos]} {POSITION_LABELS[pos]}"
                     + (f" ({date})" if date else ""),
                     "recorded": True,
-                    "position": "unknown" if pos is None else pos,
+                    "position": position_json(pos),
                     "symbol": POSITION_SYMBOLS[pos],
                     "label": POSITION_LABELS[pos],
                     "date": date,
@@ -384,7 +384,7 @@ def comparison_snapshot(index: Index, state: CompareState, *, revision: int) -> 
             {
                 "stakeholder": who,
                 "name": index.stakeholders[who].name if who in index.stakeholders else who,
-                "position": "unknown" if pos is None else pos,
+                "position": position_json(pos),
                 "label": POSITION_LABELS[pos],
             }
             for who, pos in assume.items()

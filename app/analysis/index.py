@@ -61,7 +61,7 @@ class Index:
 
     def position(self, stakeholder: str, option: str) -> int | None:
         s = self.current.get((stakeholder, option))
-        return None if s is None or s.position == "unknown" else int(s.position)
+        return None if s is None else s.pos
 
 
 def holds_veto(body: Body, stakeholder: str) -> bool:

@@ -1,6 +1,9 @@
-"""Words and symbols for positions and veto statuses, shared by pages, exports and snapshots."""
+"""The one table of words and symbols for positions and veto statuses, shared by pages,
+exports, snapshots and reasons."""
 
-POSITION_LABELS: dict[int | None, str] = {
+from app.dataset.schema import Position, VetoStatus
+
+POSITION_LABELS: dict[Position, str] = {
     2: "Strongly supports",
     1: "Supports",
     0: "Neutral",
@@ -8,8 +11,13 @@ POSITION_LABELS: dict[int | None, str] = {
     -2: "Strongly opposes",
     None: "Unknown",
 }
-POSITION_SYMBOLS: dict[int | None, str] = {2: "++", 1: "+", 0: "0", -1: "−", -2: "−−", None: "?"}
-VETO_LABELS = {"clear": "Clear", "uncertain": "Uncertain", "blocked": "Blocked", "barred": "Barred"}
+POSITION_SYMBOLS: dict[Position, str] = {2: "++", 1: "+", 0: "0", -1: "−", -2: "−−", None: "?"}
+VETO_LABELS: dict[str, str] = {
+    VetoStatus.CLEAR: "Clear",
+    VetoStatus.UNCERTAIN: "Uncertain",
+    VetoStatus.BLOCKED: "Blocked",
+    VetoStatus.BARRED: "Barred",
+}
 # Each status has its own shape, so it reads without colour: tick, question mark, cross, bar.
 VETO_SYMBOLS = {"clear": "✓", "uncertain": "?", "blocked": "✕", "barred": "⊘"}
 VETO_MEANINGS = {

@@ -70,7 +70,7 @@ def option_timeline(ds: Dataset, option: str, today: dt.date | None = None) -> T
     for s in expand_stances(ds):
         if s.option != option or s.who not in people or s.date is None:
             continue
-        pos = None if s.position == "unknown" else int(s.position)
+        pos = s.pos
         series.setdefault(s.who, []).append(StancePoint(s.date, pos))
         if s.signatories:
             text = f"{s.via} ({s.signatories} signatories)"

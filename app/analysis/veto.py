@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from app.analysis.labels import POSITION_LABELS
 from app.dataset.dates import PartialDate
 from app.dataset.schema import (
     POSITIONS,
@@ -25,23 +26,16 @@ from app.dataset.schema import (
     Condition,
     Dataset,
     Option,
+    Position,
     Stance,
     Step,
+    VetoStatus,
 )
 
-Position = int | None  # None = unknown
-Verdict = Literal["clear", "uncertain", "blocked", "barred"]
+Verdict = VetoStatus
 LIFTED = "lifted"  # the assume= value that switches a condition off
 StanceKey = tuple[str, str]  # (stakeholder, option)
 
-POSITION_LABELS: dict[Position, str] = {
-    -2: "strongly opposes",
-    -1: "opposes",
-    0: "neither supports nor opposes",
-    1: "supports",
-    2: "strongly supports",
-    None: "position unknown",
-}
 _SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -248,7 +242,7 @@ def _resolver(
                 stakeholder=stakeholder,
                 position=pos,
                 date=None,
-                summary=f"Assumed for this analysis: {stakeholder} {POSITION_LABELS[pos]}.",
+                summary=f"Assumed for this analysis: {POSITION_LABELS[pos].lower()}.",
                 sources=(),
                 hypothetical=True,
             )
@@ -257,7 +251,7 @@ def _resolver(
             return StanceRef(stakeholder, None, None, "", (), hypothetical=False, recorded=False)
         return StanceRef(
             stakeholder=stakeholder,
-            position=None if s.position == "unknown" else int(s.position),
+            position=s.pos,
             date=s.date,
             summary=s.summary,
             sources=tuple(s.sources),
@@ -669,12 +663,12 @@ def _step_politics(
 # --- one option ----------------------------------------------------------------------------
 
 
-STATUS_ORDER: dict[str, int] = {"clear": 0, "uncertain": 1, "blocked": 2, "barred": 3}
+STATUS_ORDER: dict[str, int] = {s.value: s.rank for s in VetoStatus}
 
 
 def _worst(statuses: Iterable[Verdict]) -> Verdict:
     # Barred (law) outranks blocked (politics): no change of stance can open a barred option.
-    return max(statuses, key=STATUS_ORDER.__getitem__, default="clear")
+    return VetoStatus(max(statuses, key=STATUS_ORDER.__getitem__, default="clear"))
 
 
 def _option_reason(

@@ -197,7 +197,7 @@ def _insert(session: Session, ds: Dataset) -> None:
             option_id=options[s.option].id,
             seq=i,
             date=s.date.first_day if s.date else None,
-            position=None if s.position == "unknown" else int(s.position),
+            position=s.pos,
             summary=s.summary,
             quote=s.quote,
             quote_by=s.quote_by,

@@ -1,6 +1,7 @@
 """Pydantic models of the dataset file. The file is a public contract: names here are fixed."""
 
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -56,6 +57,28 @@ SEAT_RULES = (
     "qualified-majority",
 )
 POSITIONS = (-2, -1, 0, 1, 2)
+# The one Position type inside the app: -2..2, or None when unknown. The file and the JSON
+# API write unknown as the word "unknown"; `Stance.pos` and `position_json` convert at those
+# edges only.
+Position = int | None
+JsonPosition = int | Literal["unknown"]
+
+
+def position_json(pos: Position) -> JsonPosition:
+    return "unknown" if pos is None else pos
+
+
+class VetoStatus(StrEnum):
+    """Ordered from best to worst; `barred` (law) outranks `blocked` (politics)."""
+
+    CLEAR = "clear"
+    UNCERTAIN = "uncertain"
+    BLOCKED = "blocked"
+    BARRED = "barred"
+
+    @property
+    def rank(self) -> int:
+        return list(VetoStatus).index(self)
 
 
 class Model(BaseModel):
@@ -274,6 +297,10 @@ class Stance(Model):
     sources: list[Cite] = Field(default_factory=list)
     # Set when a joint stance is expanded: how many signed it. Never part of the file.
     signatories: int = Field(default=0, exclude=True)
+
+    @property
+    def pos(self) -> Position:
+        return None if self.position == "unknown" else int(self.position)
 
     @property
     def who(self) -> str:

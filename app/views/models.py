@@ -7,9 +7,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.dataset.dates import PartialDate, Precision
-from app.dataset.schema import Cite, Dossier
+from app.dataset.schema import Cite, Dossier, VetoStatus
 
-VetoStatus = Literal["clear", "uncertain", "blocked", "barred"]
 # A recorded position: -2 (strongly oppose) .. +2 (strongly support), or "unknown".
 Position = Annotated[int, Field(ge=-2, le=2)] | Literal["unknown"]
 

@@ -13,7 +13,7 @@ from app.analysis.explore import explore_with_vetoes
 from app.analysis.index import Index
 from app.analysis.timeline import Timeline
 from app.analysis.veto import Bar, Position, VetoAnalysis, parse_assumptions
-from app.dataset.schema import Cite, Option, Stance
+from app.dataset.schema import Cite, Option, Stance, position_json
 from app.records import LinkStatus
 from app.state import ExploreState, StanceQuery
 from app.views import models as api
@@ -149,7 +149,7 @@ def timeline(t: Timeline) -> api.TimelineOut:
                     api.StancePointOut(
                         date=p.date,
                         date_precision=p.date.precision,
-                        position="unknown" if p.position is None else p.position,
+                        position=position_json(p.position),
                     )
                     for p in h.points
                 ],
@@ -211,17 +211,13 @@ def criteria_table(result: api.CriterionList) -> Table:
 # --- stances and stakeholders -------------------------------------------------------------------
 
 
-def _position(raw: int | str) -> int | str:
-    return "unknown" if raw == "unknown" else int(raw)
-
-
 def stance(s: Stance, index: Index) -> api.StanceOut:
     return api.StanceOut(
         stakeholder=s.who,
         option=s.option,
         date=s.date,
         date_precision=s.date.precision if s.date else None,
-        position=_position(s.position),
+        position=position_json(s.pos),
         summary=s.summary,
         quote=s.quote,
         quote_by=s.quote_by,
@@ -351,9 +347,9 @@ def stakeholder(index: Index, slug: str) -> api.StakeholderOut:
 def _cell(index: Index, who: str, option: str, assume: Mapping[str, Position]) -> int | str | None:
     if who in assume:
         pos = assume[who]
-        return "unknown" if pos is None else pos
+        return position_json(pos)
     s = index.current.get((who, option))
-    return None if s is None else _position(s.position)
+    return None if s is None else position_json(s.pos)
 
 
 def matrix(index: Index, state: ExploreState) -> api.MatrixOut:
