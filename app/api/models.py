@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from app.dataset.dates import PartialDate, Precision
 from app.dataset.schema import Cite, Dossier
 
-VetoStatus = Literal["clear", "uncertain", "blocked"]
+VetoStatus = Literal["clear", "uncertain", "blocked", "barred"]
 # A recorded position: -2 (strongly oppose) .. +2 (strongly support), or "unknown".
 Position = Annotated[int, Field(ge=-2, le=2)] | Literal["unknown"]
 
@@ -229,7 +229,7 @@ class SourceList(Out):
 
 
 class Claim(Out):
-    kind: Literal["assessment", "hurdle", "stance", "dispute"]
+    kind: Literal["assessment", "hurdle", "stance", "dispute", "condition", "body"]
     label: str
     href: str
     locator: str

@@ -88,7 +88,7 @@ EXPLORE_PARAMS = [
     ),
     _param(
         "veto",
-        {"type": "string", "enum": ["clear", "uncertain", "blocked"]},
+        {"type": "string", "enum": ["clear", "uncertain", "blocked", "barred"]},
         "Only options with this veto status.",
     ),
     _param(
