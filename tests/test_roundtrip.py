@@ -111,7 +111,15 @@ def datasets(draw: st.DrawFn) -> Dataset:
                 "title": draw(text),
                 "publisher": draw(text),
                 "date": draw(day),
-                "url": draw(st.one_of(st.none(), st.just(f"https://example.org/{s}"))),
+                # A source has a url, or says why it has none (explorer check requires one).
+                **draw(
+                    st.sampled_from(
+                        [
+                            {"url": f"https://example.org/{s}"},
+                            {"url": None, "url_missing": "Printed only."},
+                        ]
+                    )
+                ),
                 "kind": draw(st.sampled_from(["primary", "secondary"])),
             }
             for s in sources

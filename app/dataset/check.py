@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from app.dataset.dates import PartialDate
 from app.dataset.schema import Dataset
 
 Loc = tuple[str | int, ...]
@@ -189,6 +190,7 @@ def _semantic(raw: dict[str, Any]) -> Iterator[Problem]:
         "bodies": "slug",
         "sources": "id",
         "disputes": "slug",
+        "conditions": "slug",
         "options": "slug",
     }
     known: dict[str, set[str]] = {}
@@ -204,8 +206,18 @@ def _semantic(raw: dict[str, Any]) -> Iterator[Problem]:
     as_of = _as_dict(raw.get("dossier")).get("as_of")
 
     def after_as_of(loc: Loc, value: Any) -> Iterator[Problem]:
-        if isinstance(as_of, dt.date) and isinstance(value, dt.date) and value > as_of:
+        try:
+            day = PartialDate.parse(value).first_day if value is not None else None
+        except ValueError:
+            return  # the field check reports the malformed date
+        if isinstance(as_of, dt.date) and day is not None and day > as_of:
             yield Problem(loc, f"date {value} is after the dossier's as_of {as_of}")
+
+    for clash in sorted(known["conditions"] & known["stakeholders"]):
+        yield Problem(
+            ("conditions",),
+            f"{clash!r} names both a condition and a stakeholder; assume= needs them apart",
+        )
 
     def ref(loc: Loc, value: Any, section: str, what: str) -> Iterator[Problem]:
         if isinstance(value, str) and value not in known[section]:
@@ -218,7 +230,22 @@ def _semantic(raw: dict[str, Any]) -> Iterator[Problem]:
     attr_defs = {_as_dict(a).get("slug"): _as_dict(a) for a in _as_list(raw.get("attributes"))}
 
     for i, src in enumerate(_as_list(raw.get("sources"))):
-        yield from after_as_of(("sources", i, "date"), _as_dict(src).get("date"))
+        s = _as_dict(src)
+        yield from after_as_of(("sources", i, "date"), s.get("date"))
+        # Every source must be checkable by a reader: a link, or the reason there is none.
+        if not s.get("url") and not str(s.get("url_missing") or "").strip():
+            yield Problem(
+                ("sources", i, "url"),
+                "a source needs a url, or url_missing saying why no online copy exists",
+            )
+        for field in ("title", "publisher"):
+            value = str(s.get(field) or "")
+            if _editor_note(value):
+                yield Problem(("sources", i, field), f"{_editor_note(value)}")
+    for i, cond in enumerate(_as_list(raw.get("conditions"))):
+        c = _as_dict(cond)
+        yield from cites(("conditions", i, "sources"), c.get("sources"))
+        yield from after_as_of(("conditions", i, "since"), c.get("since"))
     for i, body in enumerate(_as_list(raw.get("bodies"))):
         b = _as_dict(body)
         members = _as_list(b.get("members"))
@@ -228,6 +255,14 @@ def _semantic(raw: dict[str, Any]) -> Iterator[Problem]:
             yield from ref(("bodies", i, "veto", j), m, "stakeholders", "stakeholder")
             if m not in members:
                 yield Problem(("bodies", i, "veto", j), f"veto holder {m!r} is not a member")
+        for j, bloc in enumerate(_as_list(b.get("blocs"))):
+            yield from ref(
+                ("bodies", i, "blocs", j, "stakeholder"),
+                _as_dict(bloc).get("stakeholder"),
+                "stakeholders",
+                "stakeholder",
+            )
+        yield from cites(("bodies", i, "sources"), b.get("sources"))
     for i, dispute in enumerate(_as_list(raw.get("disputes"))):
         for j, claim in enumerate(_as_list(_as_dict(dispute).get("claims"))):
             yield from cites(
@@ -258,25 +293,64 @@ def _semantic(raw: dict[str, Any]) -> Iterator[Problem]:
             yield from cites((*loc, "sources"), _as_dict(a).get("sources"))
         for j, h in enumerate(_as_list(o.get("hurdles"))):
             yield from cites(("options", i, "hurdles", j, "sources"), _as_dict(h).get("sources"))
+            for k, c in enumerate(_as_list(_as_dict(h).get("barred_by"))):
+                loc = ("options", i, "hurdles", j, "barred_by", k)
+                yield from ref(loc, c, "conditions", "condition")
         for j, s in enumerate(_as_list(o.get("steps"))):
             yield from ref(
                 ("options", i, "steps", j, "body"), _as_dict(s).get("body"), "bodies", "body"
             )
+            for k, c in enumerate(_as_list(_as_dict(s).get("barred_by"))):
+                loc = ("options", i, "steps", j, "barred_by", k)
+                yield from ref(loc, c, "conditions", "condition")
     seen: dict[tuple[Any, Any, Any], int] = {}
     for i, stance in enumerate(_as_list(raw.get("stances"))):
         s = _as_dict(stance)
         yield from ref(
             ("stances", i, "stakeholder"), s.get("stakeholder"), "stakeholders", "stakeholder"
         )
+        for j, who in enumerate(_as_list(s.get("stakeholders"))):
+            yield from ref(("stances", i, "stakeholders", j), who, "stakeholders", "stakeholder")
+        yield from ref(("stances", i, "members_of"), s.get("members_of"), "bodies", "body")
         yield from ref(("stances", i, "option"), s.get("option"), "options", "option")
         yield from after_as_of(("stances", i, "date"), s.get("date"))
         yield from cites(("stances", i, "sources"), s.get("sources"))
         key = (s.get("stakeholder"), s.get("option"), s.get("date"))
-        if key in seen:
+        if s.get("stakeholder") is not None and key in seen:
             yield Problem(
                 ("stances", i), f"same stakeholder, option and date as stances[{seen[key]}]"
             )
         seen.setdefault(key, i)
+
+
+# Text readers see must not be an editor's working note.
+EDITOR_NOTES = ("reference sheet", "reference material", "seed article", "recorded as")
+
+
+def _editor_note(text: str) -> str | None:
+    low = text.casefold()
+    for phrase in EDITOR_NOTES:
+        if phrase in low:
+            return f"reads like an editor's note ({phrase!r}); write for the reader"
+    return None
+
+
+def _texts(node: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(node, str):
+        yield loc, node
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield from _texts(v, (*loc, str(k)))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _texts(v, (*loc, i))
+
+
+def _editor_notes(raw: dict[str, Any]) -> Iterator[Problem]:
+    for loc, text in _texts(raw, ()):
+        note = _editor_note(text)
+        if note and "sources" not in loc[:1]:
+            yield Problem(loc, note)
 
 
 def validate_text(text: str) -> tuple[Dataset | None, list[Problem]]:
@@ -290,6 +364,7 @@ def validate_text(text: str) -> tuple[Dataset | None, list[Problem]]:
             for err in exc.errors():
                 problems.append(Problem(_clean_loc(err["loc"]), _message(dict(err))))
         problems.extend(_semantic(parsed.raw))
+        problems.extend(_editor_notes(parsed.raw))
     located = [Problem(p.path, p.message, p.line or _line(parsed.lines, p.path)) for p in problems]
     located.sort(key=lambda p: (p.line or 0, p.field()))
     return (dataset if not located else None), located

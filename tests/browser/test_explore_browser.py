@@ -11,10 +11,10 @@ def card_titles(page: Page) -> list[str]:
 
 def test_filters_swap_results_with_htmx_and_push_canonical_url(server: str, page: Page) -> None:
     page.goto(server + "/")
-    expect(page.locator("#results-heading")).to_have_text("10 of 10 options")
+    expect(page.locator("#results-heading")).to_have_text("11 of 11 options")
     heading_before = page.locator("h1").element_handle()
     page.select_option("#veto-filter", "blocked")
-    expect(page.locator("#results-heading")).to_have_text("2 of 10 options")
+    expect(page.locator("#results-heading")).to_have_text("2 of 11 options")
     expect(page).to_have_url(server + "/?veto=blocked")
     # Only the results were swapped: the page itself (and its h1 element) stayed.
     assert heading_before is not None and heading_before.is_visible()
@@ -22,29 +22,29 @@ def test_filters_swap_results_with_htmx_and_push_canonical_url(server: str, page
         ["Budapest-style security assurances", "Full NATO membership"]
     )
     page.fill("#q", "Budapest")
-    expect(page.locator("#results-heading")).to_have_text("1 of 10 options")
+    expect(page.locator("#results-heading")).to_have_text("1 of 11 options")
     expect(page).to_have_url(server + "/?q=Budapest&veto=blocked")
 
     # Reload, back and forward restore the same state.
     page.reload()
-    expect(page.locator("#results-heading")).to_have_text("1 of 10 options")
+    expect(page.locator("#results-heading")).to_have_text("1 of 11 options")
     expect(page.locator("#q")).to_have_value("Budapest")
     page.go_back()
     expect(page).to_have_url(server + "/?veto=blocked")
-    expect(page.locator("#results-heading")).to_have_text("2 of 10 options")
+    expect(page.locator("#results-heading")).to_have_text("2 of 11 options")
     page.go_forward()
     expect(page).to_have_url(server + "/?q=Budapest&veto=blocked")
-    expect(page.locator("#results-heading")).to_have_text("1 of 10 options")
+    expect(page.locator("#results-heading")).to_have_text("1 of 11 options")
 
 
 def test_chip_removal_and_clear_all(server: str, page: Page) -> None:
     page.goto(server + "/?category=alliance&veto=blocked")
-    expect(page.locator("#results-heading")).to_have_text("1 of 10 options")
+    expect(page.locator("#results-heading")).to_have_text("1 of 11 options")
     page.get_by_role("link", name=re.compile("Remove filter Veto status")).click()
     expect(page).to_have_url(server + "/?category=alliance")
     page.locator("a.chip.clear").click()
     expect(page).to_have_url(server + "/")
-    expect(page.locator("#results-heading")).to_have_text("10 of 10 options")
+    expect(page.locator("#results-heading")).to_have_text("11 of 11 options")
 
 
 def test_filter_form_works_without_javascript(server: str, nojs_page: Page) -> None:
@@ -56,7 +56,7 @@ def test_filter_form_works_without_javascript(server: str, nojs_page: Page) -> N
     # The plain GET submits empty fields too; the server redirects to the canonical URL.
     expect(page).to_have_url(server + "/?category=alliance&veto=blocked")
     assert card_titles(page) == ["Full NATO membership"]
-    expect(page.locator("#results-heading")).to_have_text("1 of 10 options")
+    expect(page.locator("#results-heading")).to_have_text("1 of 11 options")
 
 
 def test_compare_checkboxes_lead_to_compare(server: str, nojs_page: Page) -> None:
