@@ -4,6 +4,7 @@ serifs a `system-ui` font stack falls back to, so a label measured here fits in 
 Pure: used to cut and wrap labels in SVG charts, where the browser picks the font."""
 
 import unicodedata
+from collections.abc import Callable
 
 # Advance widths in thousandths of an em for the printable ASCII characters 32..126.
 _REGULAR = (
@@ -233,12 +234,16 @@ def text_width(text: str, size: float, *, bold: bool = False) -> float:
     return sum(_advance(ch, bold) for ch in text) * size / 1000
 
 
-def fit(text: str, size: float, width: float, *, bold: bool = False) -> str:
-    """`text`, cut with an ellipsis (at a word boundary when one is near) to fit `width`."""
-    if text_width(text, size, bold=bold) <= width:
+Measure = Callable[[str], float]
+
+
+def fit_by(text: str, width: float, measure: Measure) -> str:
+    """`text`, cut with an ellipsis (at a word boundary when one is near) so that
+    `measure(result) <= width`."""
+    if measure(text) <= width:
         return text
     cut = text
-    while cut and text_width(cut + "…", size, bold=bold) > width:
+    while cut and measure(cut + "…") > width:
         cut = cut[:-1]
     space = cut.rfind(" ")
     if space >= 0.6 * len(cut):
@@ -246,17 +251,27 @@ def fit(text: str, size: float, width: float, *, bold: bool = False) -> str:
     return cut.rstrip(" ,;:–-") + "…"
 
 
-def wrap(text: str, size: float, width: float, lines: int, *, bold: bool = False) -> list[str]:
-    """`text` broken at spaces into at most `lines` lines of `width`; the last line that
-    cannot hold the rest ends with an ellipsis. A word too long for a line is cut."""
+def wrap_by(text: str, width: float, lines: int, measure: Measure) -> list[str]:
+    """`text` broken at spaces into at most `lines` lines no wider than `width`; the last
+    line that cannot hold the rest ends with an ellipsis. A word too long for a line is cut."""
     words = text.split()
     out: list[str] = []
     while words and len(out) < lines:
         line = words.pop(0)
-        while words and text_width(f"{line} {words[0]}", size, bold=bold) <= width:
+        while words and measure(f"{line} {words[0]}") <= width:
             line += " " + words.pop(0)
         if len(out) == lines - 1 and words:
-            line = fit(f"{line} {' '.join(words)}", size, width, bold=bold)
+            line = f"{line} {' '.join(words)}"
             words = []
-        out.append(fit(line, size, width, bold=bold))
+        out.append(fit_by(line, width, measure))
     return out
+
+
+def fit(text: str, size: float, width: float, *, bold: bool = False) -> str:
+    """`fit_by` with the estimated width of a system sans serif at `size`."""
+    return fit_by(text, width, lambda t: text_width(t, size, bold=bold))
+
+
+def wrap(text: str, size: float, width: float, lines: int, *, bold: bool = False) -> list[str]:
+    """`wrap_by` with the estimated width of a system sans serif at `size`."""
+    return wrap_by(text, width, lines, lambda t: text_width(t, size, bold=bold))
