@@ -1,22 +1,21 @@
 """Charts inlined in an HTML page, as pages will use them: the Nu Html Checker finds no
-error, and axe-core finds no accessibility violation."""
+error. (axe-core runs on the same page in tests/browser/test_charts_browser.py, beside the
+session's Chromium.)"""
 
 import html
 import json
-import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
 
 from app.charts.svg import Chart
-from tests.browser.test_quality import AXE, VNU
+from tests.browser.test_quality import VNU
 from tests.charts.samples import all_charts
 
 
-def page(charts: list[Chart]) -> str:
+def html_page(charts: list[Chart]) -> str:
     """A minimal page: each chart in a figure, followed by its tables."""
     parts = []
     for c in charts:
@@ -45,7 +44,7 @@ def test_nu_html_checker_accepts_inlined_charts(tmp_path: Path) -> None:
     if java is None:
         pytest.fail("Java is needed for the Nu Html Checker (Debian package default-jre-headless)")
     f = tmp_path / "charts.html"
-    f.write_text(page(all_charts()))
+    f.write_text(html_page(all_charts()))
     proc = subprocess.run(
         [java, "-jar", str(VNU), "--errors-only", "--format", "json", str(f)],
         capture_output=True,
@@ -54,20 +53,3 @@ def test_nu_html_checker_accepts_inlined_charts(tmp_path: Path) -> None:
     )
     messages = json.loads(proc.stderr or '{"messages": []}')["messages"]
     assert [m["message"] for m in messages if m.get("type") == "error"] == []
-
-
-@pytest.mark.browser
-def test_axe_finds_no_violations_in_inlined_charts(browser: Browser) -> None:
-    assert AXE.exists(), "run `make node` to install axe-core"
-    context = browser.new_context()
-    pg = context.new_page()
-    pg.set_content(page(all_charts()))
-    pg.add_script_tag(path=str(AXE))
-    result = pg.evaluate("async () => await axe.run(document)")
-    # Each scatter point is a link named by its full title, status and scores.
-    named = pg.get_by_role("link", name=re.compile(r"^Full NATO membership: Blocked; "))
-    assert named.count() == 1
-    assert pg.get_by_role("group", name=re.compile(r"against Political feasibility")).count() == 1
-    context.close()
-    violations = [f"{v['id']}: {v['nodes'][0]['target']}" for v in result["violations"]]
-    assert violations == []
