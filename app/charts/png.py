@@ -1,0 +1,338 @@
+"""Link preview images (Open Graph, 1200x630 PNG) drawn with Pillow on the server.
+
+Text uses the font that ships inside Pillow (`ImageFont.load_default(size=...)`, Aileron), so
+nothing depends on the system's fonts and the same input gives the same bytes. That font
+covers ASCII and a little punctuation only: other characters are written the nearest way it
+can (an accented e as e, an en dash as a hyphen), and what has no such form becomes "?".
+The page itself keeps the original text; the preview is a picture of it.
+
+`OptionCard(...).png()` and `ComparisonCard(...).png()` give the bytes. Each card is first
+laid out as a list of drawing operations (`.layout()`, a `Card`), then rendered, so tests
+and callers can inspect every text's position, size and wrapped lines. The cards are frozen
+and hashable: with the dataset revision in `footer`, a card is its own cache key.
+"""
+
+import io
+import unicodedata
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cache
+
+from PIL import Image, ImageDraw, ImageFont
+
+from app.charts.marks import (
+    ACCENT,
+    GRID,
+    INK,
+    MUTED,
+    PAPER,
+    STATUS_COLOURS,
+    Circle,
+    status_mark,
+    status_word,
+)
+from app.charts.metrics import Measure, wrap_by
+from app.charts.svg import BarRow
+
+WIDTH, HEIGHT = 1200, 630
+MARGIN = 64
+RIGHT = WIDTH - MARGIN
+
+_SPELLED = {
+    "–": "-",
+    "—": "-",
+    "−": "-",
+    "‐": "-",
+    "×": "x",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "ł": "l",
+    "Ł": "L",
+    "ø": "o",
+    "Ø": "O",
+    "ß": "ss",
+    "æ": "ae",
+    "Æ": "AE",
+    "œ": "oe",
+    "Œ": "OE",
+    "đ": "d",
+    "Đ": "D",
+    "ı": "i",
+    "→": "->",
+    "€": "EUR",
+}
+
+
+@dataclass(frozen=True)
+class RankedOption:
+    title: str
+    score: Fraction | float | None  # weighted score, 1..5; None when not ranked
+    status: str  # clear / uncertain / blocked / barred
+    rank: int | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    x: float
+    y: float  # top of the line box
+    text: str
+    size: int
+    fill: str = INK
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Box:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    fill: str
+
+
+@dataclass(frozen=True)
+class Mark:
+    status: str
+    cx: float
+    cy: float
+    r: float
+
+
+Op = Text | Box | Mark
+
+
+@dataclass(frozen=True)
+class Card:
+    ops: tuple[Op, ...]
+
+    @property
+    def texts(self) -> tuple[Text, ...]:
+        return tuple(op for op in self.ops if isinstance(op, Text))
+
+
+@cache
+def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
+@cache
+def _missing_glyph(size: int) -> bytes:
+    return bytes(font(size).getmask("\uffff"))
+
+
+@cache
+def _has_glyph(ch: str) -> bool:
+    return ch == " " or bytes(font(40).getmask(ch)) != _missing_glyph(40)
+
+
+def printable(text: str) -> str:
+    """`text` in the characters the bundled font can draw."""
+    out = []
+    for ch in text:
+        if _has_glyph(ch):
+            out.append(ch)
+        elif ch in _SPELLED:
+            out.append(_SPELLED[ch])
+        else:
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if _has_glyph(c))
+            out.append(base or "?")
+    return "".join(out)
+
+
+def text_length(text: str, size: int, *, bold: bool = False) -> float:
+    """How far right of its origin `text` inks, the stroke of bold text included."""
+    return float(font(size).getbbox(text, stroke_width=int(bold))[2]) if text else 0.0
+
+
+def _measure(size: int, bold: bool = False) -> Measure:
+    return lambda t: text_length(t, size, bold=bold)
+
+
+def _lines(
+    ops: list[Op],
+    x: float,
+    y: float,
+    text: str,
+    size: int,
+    width: float,
+    lines: int,
+    *,
+    fill: str = INK,
+    bold: bool = False,
+    leading: float = 1.2,
+) -> float:
+    """Wrapped text from (x, y); returns the y below it."""
+    for line in wrap_by(printable(text), width, lines, _measure(size, bold)):
+        ops.append(Text(x, y, line, size, fill, bold))
+        y += size * leading
+    return y
+
+
+def _header(ops: list[Op], colour: str, dossier_title: str) -> float:
+    ops.append(Box(0, 0, WIDTH, 14, colour))
+    _lines(ops, MARGIN, 40, dossier_title, 26, RIGHT - MARGIN, 1, fill=MUTED)
+    return 88
+
+
+def _footer(ops: list[Op], footer: str) -> None:
+    if footer:
+        ops.append(Box(MARGIN, HEIGHT - 62, RIGHT, HEIGHT - 61, GRID))
+        _lines(ops, MARGIN, HEIGHT - 48, footer, 22, RIGHT - MARGIN, 1, fill=MUTED)
+
+
+def _status(ops: list[Op], x: float, y: float, status: str, size: int) -> None:
+    """The status's mark and word from (x, y)."""
+    r = size * 0.42
+    ops.append(Mark(status, x + r, y + size * 0.55, r))
+    colour = STATUS_COLOURS.get(status, INK)
+    _lines(
+        ops, x + 2 * r + size * 0.4, y, status_word(status), size, 400, 1, fill=colour, bold=True
+    )
+
+
+def _score_bar(ops: list[Op], x: float, y: float, width: float, row: BarRow, size: int) -> None:
+    """A criterion's name, then a 1..5 track with the score and its range, then the figure."""
+    track_w, figure_w = 150, 28
+    label_w = width - track_w - figure_w - 24
+    name = f"{row.criterion} (lower is better)" if row.lower_is_better else row.criterion
+    _lines(ops, x, y, name, size, label_w, 1)
+    tx = x + label_w + 12
+    mid = y + size * 0.6
+    ops.append(Box(tx, mid - 6, tx + track_w, mid + 6, GRID))
+    if row.score is None:
+        _lines(ops, tx + track_w + 12, y, "-", size, figure_w, 1, fill=MUTED)
+        return
+    ops.append(Box(tx, mid - 6, tx + track_w * row.score / 5, mid + 6, ACCENT))
+    low = row.low if row.low is not None else row.score
+    high = row.high if row.high is not None else row.score
+    if low != high:
+        ops.append(Box(tx + track_w * low / 5, mid - 1.5, tx + track_w * high / 5, mid + 1.5, INK))
+        for end in (low, high):
+            ex = tx + track_w * end / 5
+            ops.append(Box(ex - 1.5, mid - 10, ex + 1.5, mid + 10, INK))
+    _lines(ops, tx + track_w + 12, y, str(row.score), size, figure_w, 1)
+
+
+class _Preview:
+    def layout(self) -> Card:
+        raise NotImplementedError
+
+    def png(self) -> bytes:
+        """1200x630 PNG bytes."""
+        return render(self.layout())
+
+
+@dataclass(frozen=True)
+class OptionCard(_Preview):
+    """One option's preview: dossier, option title (two lines at most), the status's shape
+    and word, the verdict under it (e.g. "Blocked: Hungary and Slovakia (NATO unanimity)",
+    two lines at most) and up to six scores as small bars. Hashable: a cache key as it is."""
+
+    dossier_title: str
+    option_title: str
+    status: str  # clear / uncertain / blocked / barred
+    verdict: str
+    scores: tuple[BarRow, ...] = ()
+    footer: str = ""  # e.g. "Policy Option Explorer · as of 8 January 2026 · revision 12"
+
+    def layout(self) -> Card:
+        ops: list[Op] = []
+        y = _header(ops, STATUS_COLOURS.get(self.status, ACCENT), self.dossier_title)
+        y = _lines(
+            ops, MARGIN, y, self.option_title, 54, RIGHT - MARGIN, 2, bold=True, leading=1.15
+        )
+        y += 18
+        _status(ops, MARGIN, y, self.status, 40)
+        y += 58
+        # The status word stands above, so "Blocked: Hungary ..." says "Hungary ..." under it.
+        verdict = self.verdict.removeprefix(f"{status_word(self.status)}:").strip()
+        y = _lines(ops, MARGIN, y, verdict, 30, RIGHT - MARGIN, 2)
+        scores = self.scores
+        if scores:
+            shown = list(scores[:6]) if len(scores) <= 6 else list(scores[:5])
+            top = max(y + 20, HEIGHT - 80 - 46 * ((len(shown) + 1) // 2) - 10)
+            col_w = (RIGHT - MARGIN - 40) / 2
+            for i, row in enumerate(shown):
+                cx = MARGIN + (i % 2) * (col_w + 40)
+                _score_bar(ops, cx, top + 46 * (i // 2), col_w, row, 22)
+            if len(scores) > len(shown):
+                i = len(shown)
+                cx = MARGIN + (i % 2) * (col_w + 40)
+                more = f"+ {len(scores) - len(shown)} more criteria"
+                _lines(ops, cx, top + 46 * (i // 2), more, 22, col_w, 1, fill=MUTED)
+        _footer(ops, self.footer)
+        return Card(tuple(ops))
+
+
+@dataclass(frozen=True)
+class ComparisonCard(_Preview):
+    """A comparison's preview: dossier, heading (two lines at most), then the ranking, best
+    first: rank, title, weighted score with a bar, and veto status as shape and word. Rows
+    that do not fit are counted in a last line. Hashable: a cache key as it is."""
+
+    dossier_title: str
+    heading: str
+    rows: tuple[RankedOption, ...]
+    footer: str = ""
+
+    def layout(self) -> Card:
+        ops: list[Op] = []
+        y = _header(ops, ACCENT, self.dossier_title)
+        y = (
+            _lines(ops, MARGIN, y, self.heading, 44, RIGHT - MARGIN, 2, bold=True, leading=1.15)
+            + 14
+        )
+        rows = self.rows
+        row_h, bottom = 56, HEIGHT - (80 if self.footer else 24)
+        fits = int((bottom - y) // row_h)
+        shown = list(rows) if len(rows) <= fits else list(rows[: max(fits - 1, 0)])
+        status_x, bar_w, score_w = RIGHT - 250, 150, 70
+        bar_x = status_x - 24 - bar_w
+        score_x = bar_x - 12 - score_w
+        title_x = MARGIN + 56
+        for row in shown:
+            ops.append(Box(MARGIN, y + row_h - 1, RIGHT, y + row_h, GRID))
+            rank = "-" if row.rank is None else str(row.rank)
+            _lines(ops, MARGIN, y + 10, rank, 32, 48, 1, bold=True)
+            _lines(ops, title_x, y + 12, row.title, 30, score_x - 16 - title_x, 1)
+            mid = y + 28
+            ops.append(Box(bar_x, mid - 7, bar_x + bar_w, mid + 7, GRID))
+            if row.score is not None:
+                score = float(row.score)
+                _lines(ops, score_x, y + 12, f"{score:.1f}", 30, score_w, 1)
+                ops.append(Box(bar_x, mid - 7, bar_x + bar_w * score / 5, mid + 7, ACCENT))
+            _status(ops, status_x, y + 14, row.status, 28)
+            y += row_h
+        if len(shown) < len(rows):
+            more = f"+ {len(rows) - len(shown)} more options"
+            _lines(ops, title_x, y + 12, more, 26, RIGHT - title_x, 1, fill=MUTED)
+        _footer(ops, self.footer)
+        return Card(tuple(ops))
+
+
+def render(card: Card) -> bytes:
+    """The card as PNG bytes, 1200x630."""
+    img = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
+    draw = ImageDraw.Draw(img)
+    for op in card.ops:
+        if isinstance(op, Box):
+            draw.rectangle((op.x0, op.y0, op.x1, op.y1), fill=op.fill)
+        elif isinstance(op, Mark):
+            for piece in status_mark(op.status, op.cx, op.cy, op.r):
+                s = piece.shape
+                if isinstance(s, Circle):
+                    draw.ellipse((s.cx - s.r, s.cy - s.r, s.cx + s.r, s.cy + s.r), fill=piece.fill)
+                else:
+                    draw.polygon(list(s.points), fill=piece.fill)
+        else:
+            draw.text(
+                (op.x, op.y),
+                op.text,
+                font=font(op.size),
+                fill=op.fill,
+                stroke_width=1 if op.bold else 0,
+                stroke_fill=op.fill,
+            )
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()

@@ -1,0 +1,761 @@
+"""Charts as SVG strings, drawn on the server for pages, downloads and embeds.
+
+Every chart is a `Chart`: the SVG (an `<svg>` with a `<title>` and `<desc>` it is labelled by,
+a viewBox, presentation attributes only: no `<script>`, `<style>`, event handlers, inline
+`style` or outside resources, so a strict CSP allows it inline) and the same data as tables
+for screen readers and for readers who prefer numbers. All text is escaped.
+
+Ids inside a chart derive from its content, so the same input gives the same bytes, and two
+different charts on one page do not share ids. Pass `chart_id` to set them.
+
+Sizes are in viewBox units; the SVG also carries `width` and `height` for a downloaded file,
+and `class="chart"` so page CSS can make it fluid (`max-width: 100%; height: auto`).
+"""
+
+import datetime as dt
+import hashlib
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from app.analysis.ranks import RankChances, percent
+from app.analysis.timeline import HolderSeries, TimelinePoint
+from app.charts.marks import (
+    ACCENT,
+    GRID,
+    INK,
+    MUTED,
+    PAPER,
+    POSITION_COLOURS,
+    STATUS_COLOURS,
+    STATUSES,
+    Circle,
+    position_symbol,
+    position_word,
+    status_mark,
+    status_word,
+)
+from app.charts.metrics import fit, text_width, wrap
+from app.dataset.dates import human
+
+SVG_NS = "http://www.w3.org/2000/svg"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class DataTable:
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    links: tuple[str | None, ...] = ()  # per row: where its first cell links to, if anywhere
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str  # the prefix of the ids inside; the title's id is f"{id}-title"
+    title: str
+    description: str
+    svg: str
+    tables: tuple[DataTable, ...]  # the same data, for screen readers and tables under charts
+
+    @property
+    def document(self) -> str:
+        """The chart as a standalone .svg file."""
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + self.svg + "\n"
+
+
+@dataclass(frozen=True)
+class ScatterPoint:
+    title: str
+    href: str  # the option's page
+    x: int | None  # score 1..5 on the criterion across; None when not assessed
+    y: int | None  # score 1..5 on the criterion up
+    status: str  # clear / uncertain / blocked / barred
+
+
+@dataclass(frozen=True)
+class BarRow:
+    criterion: str
+    score: int | None  # 1..5; None when not assessed
+    low: int | None = None
+    high: int | None = None
+    scale_label: str = ""  # the label of the score's level, e.g. "Likely"
+    lower_is_better: bool = False
+
+
+@dataclass(frozen=True)
+class RankRow:
+    title: str
+    chances: tuple[Fraction | float, ...]  # chances[r - 1]: chance of rank r; () if unranked
+    texts: tuple[str, ...] = ()  # how each chance reads ("62 %"); derived when empty
+    summary: str = ""  # e.g. "First in 62 % of cases"
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing SVG
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _num(v: float) -> str:
+    r = round(v, 1)
+    return str(int(r)) if r == int(r) else f"{r:.1f}"
+
+
+def _el(tag: str, content: str | None = None, **attrs: object) -> str:
+    """An element; `font_size` becomes `font-size`, `class_` becomes `class`, None is left out."""
+    parts = [tag]
+    for key, value in attrs.items():
+        if value is None:
+            continue
+        name = key.rstrip("_").replace("_", "-")
+        text = _num(value) if isinstance(value, int | float) else str(value)
+        parts.append(f'{name}="{_esc(text)}"')
+    head = " ".join(parts)
+    return f"<{head}/>" if content is None else f"<{head}>{content}</{tag}>"
+
+
+def _text(x: float, y: float, text: str, **attrs: object) -> str:
+    return _el("text", _esc(text), x=x, y=y, **attrs)
+
+
+def _points(pts: Sequence[tuple[float, float]]) -> str:
+    return " ".join(f"{_num(x)},{_num(y)}" for x, y in pts)
+
+
+def _mark(status: str, cx: float, cy: float, r: float) -> str:
+    out = []
+    for piece in status_mark(status, cx, cy, r):
+        s = piece.shape
+        if isinstance(s, Circle):
+            out.append(_el("circle", cx=s.cx, cy=s.cy, r=s.r, fill=piece.fill))
+        else:
+            out.append(_el("polygon", points=_points(s.points), fill=piece.fill))
+    return "".join(out)
+
+
+def _chart_id(kind: str, payload: object) -> str:
+    return f"chart-{kind}-{hashlib.sha256(repr(payload).encode()).hexdigest()[:10]}"
+
+
+def _svg(
+    cid: str, width: float, height: float, title: str, desc: str, body: str, *, role: str = "img"
+) -> str:
+    head = _el("title", _esc(title), id=f"{cid}-title") + _el("desc", _esc(desc), id=f"{cid}-desc")
+    paper = _el("rect", width=width, height=height, fill=PAPER)
+    return _el(
+        "svg",
+        head + paper + body,
+        xmlns=SVG_NS,
+        class_="chart",
+        id=cid,
+        viewBox=f"0 0 {_num(width)} {_num(height)}",
+        width=width,
+        height=height,
+        role=role,
+        aria_labelledby=f"{cid}-title {cid}-desc",
+        font_family=FONT,
+        font_size=13,
+        fill=INK,
+    )
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    svg: str
+    bottom: float  # the baseline of the last line drawn
+
+
+def _legend(entries: Sequence[tuple[str, str]], x0: float, y: float, right: float) -> _Drawn:
+    """Marks (drawn around (0, 0)) with their words in a row from x0, wrapping at `right`."""
+    out, x = [], x0
+    for mark, word in entries:
+        width = 20 + text_width(word, 12) + 14
+        if x + width > right and x > x0:
+            x, y = x0, y + 22
+        out.append(_el("g", mark, transform=f"translate({_num(x + 8)} {_num(y - 4)})"))
+        out.append(_text(x + 20, y, word, font_size=12))
+        x += width
+    return _Drawn("".join(out), y)
+
+
+def _status_legend(x0: float, y: float, right: float) -> _Drawn:
+    return _legend([(_mark(s, 0, 0, 6), status_word(s)) for s in STATUSES], x0, y, right)
+
+
+def _lines(x: float, top: float, lines: Sequence[str], size: float, **attrs: object) -> str:
+    """Lines of text, the first baseline one line below `top`."""
+    step = size * 1.2
+    return "".join(
+        _text(x, top + size + i * step, line, font_size=size, **attrs)
+        for i, line in enumerate(lines)
+    )
+
+
+def _scale_text(score: int | None, labels: Mapping[int, str]) -> str:
+    if score is None:
+        return "not assessed"
+    label = labels.get(score, "")
+    return f"{score} · {label}" if label else str(score)
+
+
+def _count_words(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{n} {status_word(s).lower()}" for s, n in counts.items() if n)
+
+
+# ---------------------------------------------------------------------------------------------
+# a. Options placed on two criteria
+
+
+def scatter(
+    points: Sequence[ScatterPoint],
+    x_label: str,
+    y_label: str,
+    x_scale_labels: Mapping[int, str],
+    y_scale_labels: Mapping[int, str],
+    *,
+    chart_id: str | None = None,
+) -> Chart:
+    """Options placed by their scores (1..5) on two criteria, each marked by its veto status
+    with a shape and a word, labelled with its title (on up to two lines) and linking to its
+    page. Options that share a cell are stacked inside it, and the rows grow to hold the
+    largest stack. Options without both scores are left out of the picture; the description
+    and the table name them.
+
+    The SVG's role is "group", not "img": its points are links, which an image would hide.
+    Each link is named by its `<title>`: the full option title, status and both scores."""
+    cid = chart_id or _chart_id(
+        "scatter", (points, x_label, y_label, sorted(x_scale_labels.items()))
+    )
+    title = f"{y_label} against {x_label}, by veto status"
+    cells: dict[tuple[int, int], list[ScatterPoint]] = {}
+    for p in points:
+        if p.x is not None and p.y is not None:
+            cells.setdefault((p.x, p.y), []).append(p)
+    size, line = 12.5, 15.0
+    block = 2 * line + 20  # two lines of title, the status word and a gap
+    width, left, right, top = 900, 156, 12, 64
+    cell_w = (width - left - right) / 5
+    label_w = cell_w - 34
+    row_h = max(84, block * max((len(c) for c in cells.values()), default=1) + 12)
+    plot_bottom = top + 5 * row_h
+    height = plot_bottom + 70
+
+    grid = []
+    for i in range(6):
+        gx, gy = left + i * cell_w, top + i * row_h
+        grid.append(_el("line", x1=gx, y1=top, x2=gx, y2=plot_bottom, stroke=GRID))
+        grid.append(_el("line", x1=left, y1=gy, x2=width - right, y2=gy, stroke=GRID))
+    for s in range(1, 6):
+        cx = left + (s - 0.5) * cell_w
+        text = fit(_scale_text(s, x_scale_labels), 12, cell_w - 8)
+        grid.append(_text(cx, plot_bottom + 20, text, font_size=12, text_anchor="middle"))
+        cy = top + (5 - s + 0.5) * row_h
+        text = fit(_scale_text(s, y_scale_labels), 12, left - 44)
+        grid.append(_text(left - 8, cy + 4, text, font_size=12, text_anchor="end"))
+    axis = dict(font_size=14, font_weight=600, text_anchor="middle")
+    grid.append(
+        _text(
+            left + 2.5 * cell_w,
+            plot_bottom + 50,
+            fit(f"{x_label} →", 14, 5 * cell_w, bold=True),
+            **axis,
+        )
+    )
+    grid.append(
+        _text(
+            -(top + 2.5 * row_h),
+            22,
+            fit(f"{y_label} →", 14, 5 * row_h, bold=True),
+            transform="rotate(-90)",
+            **axis,
+        )
+    )
+    grid.append(_text(left, 30, "Veto status:", font_size=12, font_weight=600))
+    grid.append(_status_legend(left + 90, 30, width - right).svg)
+
+    links = []
+    for (x, y), group in sorted(cells.items()):
+        cell_left = left + (x - 1) * cell_w
+        first = top + (5 - y) * row_h + (row_h - block * len(group)) / 2
+        for j, p in enumerate(group):
+            by = first + j * block
+            lines = wrap(p.title, size, label_w, 2)
+            name = (
+                f"{p.title}: {status_word(p.status)}; {x_label} "
+                f"{_scale_text(p.x, x_scale_labels)}, {y_label} {_scale_text(p.y, y_scale_labels)}"
+            )
+            body = _el("title", _esc(name))
+            body += _el(
+                "rect",
+                x=cell_left + 2,
+                y=by,
+                width=cell_w - 4,
+                height=block,
+                fill=PAPER,
+                fill_opacity=0,
+            )
+            body += _mark(p.status, cell_left + 15, by + 8.5, 7)
+            body += _lines(cell_left + 29, by, lines, size)
+            body += _text(
+                cell_left + 29,
+                by + size + line * len(lines) + 1,
+                status_word(p.status),
+                font_size=11,
+                fill=STATUS_COLOURS.get(p.status, INK),
+            )
+            links.append(_el("a", body, href=p.href))
+
+    placed = [p for p in points if p.x is not None and p.y is not None]
+    counts: dict[str, int] = {s: sum(1 for p in placed if p.status == s) for s in STATUSES}
+    desc = (
+        f"{len(placed)} options placed by {x_label} (across, 1 to 5) and {y_label} "
+        f"(up, 1 to 5), each marked by its veto status: {_count_words(counts)}."
+    )
+    missing = [p.title for p in points if p.x is None or p.y is None]
+    if missing:
+        desc += f" Not shown, for want of a score: {', '.join(missing)}."
+    decoration = _el("g", "".join(grid), aria_hidden="true")
+    svg = _svg(cid, width, height, title, desc, decoration + "".join(links), role="group")
+    table = DataTable(
+        caption=title,
+        columns=("Option", x_label, y_label, "Veto status"),
+        rows=tuple(
+            (
+                p.title,
+                _scale_text(p.x, x_scale_labels),
+                _scale_text(p.y, y_scale_labels),
+                status_word(p.status),
+            )
+            for p in points
+        ),
+        links=tuple(p.href for p in points),
+    )
+    return Chart(cid, title, desc, svg, (table,))
+
+
+# ---------------------------------------------------------------------------------------------
+# b. Veto status and stances over time
+
+
+def _year_step(px_per_year: float) -> int:
+    return next((s for s in (1, 2, 5, 10, 20, 25, 50) if px_per_year * s >= 48), 100)
+
+
+def _position_marker(position: int | None, cx: float, cy: float, r: float = 10) -> str:
+    colour = POSITION_COLOURS[position]
+    symbol = position_symbol(position)
+    circle = _el(
+        "circle",
+        cx=cx,
+        cy=cy,
+        r=r,
+        fill=PAPER,
+        stroke=colour,
+        stroke_width=2.5,
+        stroke_dasharray="3 2" if position is None else None,
+    )
+    size = r * (1.0 if len(symbol) > 1 else 1.2)
+    return circle + _text(
+        cx, cy + size * 0.36, symbol, font_size=size, font_weight=700, text_anchor="middle"
+    )
+
+
+def timeline(
+    points: Sequence[TimelinePoint],
+    holders: Sequence[HolderSeries],
+    today: dt.date,
+    *,
+    option_title: str,
+    chart_id: str | None = None,
+) -> Chart:
+    """An option's veto status as a band of dated intervals, and below it one row per
+    stakeholder with a marker for each stance (its symbol, e.g. ++ or ?) held until the next.
+    Takes `app.analysis.timeline.Timeline`'s points and holders; nothing after `today`.
+
+    The band joins neighbouring intervals of the same status; its table keeps every dated
+    change with its reason. Markers closer than their width are nudged apart to the right."""
+    cid = chart_id or _chart_id("timeline", (points, holders, today, option_title))
+    title = f"Veto status and stances over time: {option_title}"
+    kept = [p for p in points if p.date <= today]
+    series = [(h, [sp for sp in h.points if sp.date.first_day <= today]) for h in holders]
+    series = [(h, pts) for h, pts in series if pts]
+    dates = [p.date for p in kept] + [sp.date.first_day for _, pts in series for sp in pts]
+    start = dt.date(min(dates, default=today).year, 1, 1)
+    span = max((today - start).days, 1)
+    width, left, right = 900, 196, 24
+    plot_w = width - left - right
+    band_top, band_h, row_h = 46, 34, 32
+    rows_top = band_top + band_h + 18
+    axis_y = rows_top + row_h * len(series) + 8
+
+    def x(day: dt.date) -> float:
+        return left + plot_w * (day - start).days / span
+
+    grid = []
+    px_year = plot_w * 365.25 / span
+    step = _year_step(px_year)
+    for year in range(start.year, today.year + 1):
+        gx = x(dt.date(year, 1, 1))
+        if year % step == 0:
+            grid.append(_el("line", x1=gx, y1=band_top - 6, x2=gx, y2=axis_y, stroke=GRID))
+            grid.append(_text(gx, axis_y + 18, str(year), font_size=12, text_anchor="middle"))
+        elif px_year >= 6:
+            grid.append(_el("line", x1=gx, y1=axis_y - 4, x2=gx, y2=axis_y, stroke=MUTED))
+    grid.append(_el("line", x1=left, y1=axis_y, x2=left + plot_w, y2=axis_y, stroke=MUTED))
+    grid.append(
+        _el(
+            "line",
+            x1=x(today),
+            y1=band_top - 14,
+            x2=x(today),
+            y2=axis_y,
+            stroke=INK,
+            stroke_dasharray="4 3",
+        )
+    )
+    grid.append(
+        _text(x(today), band_top - 18, f"Today, {human(today)}", font_size=11, text_anchor="end")
+    )
+
+    band = [
+        _text(
+            left - 16,
+            band_top + band_h / 2 + 4,
+            "Veto status",
+            font_size=12.5,
+            font_weight=600,
+            text_anchor="end",
+        )
+    ]
+    intervals = [(p, kept[i + 1].date if i + 1 < len(kept) else None) for i, p in enumerate(kept)]
+    runs = [i for i, p in enumerate(kept) if i == 0 or kept[i - 1].status != p.status]
+    for k, i in enumerate(runs):
+        status = kept[i].status
+        until = kept[runs[k + 1]].date if k + 1 < len(runs) else today
+        x0, x1 = x(kept[i].date), max(x(until), x(kept[i].date) + 2)
+        colour = STATUS_COLOURS.get(status, INK)
+        band.append(
+            _el(
+                "rect",
+                x=x0,
+                y=band_top,
+                width=x1 - x0,
+                height=band_h,
+                fill=colour,
+                fill_opacity=0.14,
+                stroke=colour,
+            )
+        )
+        if x1 - x0 >= 20:
+            band.append(_mark(status, x0 + 11, band_top + band_h / 2, 6))
+        word = status_word(status)
+        if x1 - x0 >= 30 + text_width(word, 12):
+            band.append(_text(x0 + 22, band_top + band_h / 2 + 4, word, font_size=12, fill=colour))
+
+    rows = []
+    for i, (h, pts) in enumerate(series):
+        cy = rows_top + i * row_h + row_h / 2
+        rows.append(
+            _text(
+                left - 16, cy + 4, fit(h.name, 12.5, left - 28), font_size=12.5, text_anchor="end"
+            )
+        )
+        marks, last = [], -1e9
+        for j, sp in enumerate(pts):
+            x0 = x(sp.date.first_day)
+            x1 = x(pts[j + 1].date.first_day) if j + 1 < len(pts) else x(today)
+            colour = POSITION_COLOURS[sp.position]
+            rows.append(
+                _el(
+                    "line",
+                    x1=x0,
+                    y1=cy,
+                    x2=x1,
+                    y2=cy,
+                    stroke=colour,
+                    stroke_width=3,
+                    stroke_dasharray="3 3" if sp.position is None else None,
+                )
+            )
+            last = max(x0, last + 21)
+            marks.append(_position_marker(sp.position, last, cy))
+        rows.extend(marks)
+
+    legend_top = axis_y + 50
+    grid.append(
+        _text(left - 16, legend_top, "Status", font_size=12, font_weight=600, text_anchor="end")
+    )
+    status_key = _status_legend(left, legend_top, width - right)
+    stance_top = status_key.bottom + 28
+    grid.append(
+        _text(left - 16, stance_top, "Stance", font_size=12, font_weight=600, text_anchor="end")
+    )
+    stance_key = _legend(
+        [(_position_marker(p, 0, 0, 7.5), position_word(p)) for p in (2, 1, 0, -1, -2, None)],
+        left,
+        stance_top,
+        width - right,
+    )
+    height = stance_key.bottom + 16
+
+    if kept:
+        now = kept[-1]
+        desc = (
+            f"Veto status of {option_title} from {human(start)} to {human(today)}: "
+            f"{status_word(now.status).lower()} since {human(now.date)}"
+            f"{f', after {len(kept) - 1} earlier changes' if len(kept) > 1 else ''}."
+        )
+    else:
+        desc = f"No dated record of the veto status of {option_title} before {human(today)}."
+    if series:
+        desc += f" Stances of {len(series)} stakeholders on its decision path over time."
+    body = "".join(grid) + status_key.svg + stance_key.svg + "".join(band) + "".join(rows)
+    svg = _svg(cid, width, height, title, desc, body)
+    status_table = DataTable(
+        caption=f"Veto status over time: {option_title}",
+        columns=("From", "Until", "Status", "Why", "What changed"),
+        rows=tuple(
+            (
+                human(p.date),
+                human(until) if until else "today",
+                status_word(p.status),
+                p.reason,
+                "; ".join(p.events),
+            )
+            for p, until in intervals
+        ),
+    )
+    stance_table = DataTable(
+        caption=f"Stances over time: {option_title}",
+        columns=("Stakeholder", "Date", "Position"),
+        rows=tuple(
+            (h.name, sp.date.human(), position_word(sp.position)) for h, pts in series for sp in pts
+        ),
+    )
+    return Chart(cid, title, desc, svg, (status_table, stance_table))
+
+
+# ---------------------------------------------------------------------------------------------
+# c. One option's scores
+
+
+def _range_text(r: BarRow) -> str:
+    low = r.low if r.low is not None else r.score
+    high = r.high if r.high is not None else r.score
+    return "" if r.score is None or low == high else f"{low}–{high}"
+
+
+def bars(option_title: str, rows: Sequence[BarRow], *, chart_id: str | None = None) -> Chart:
+    """Horizontal bars of an option's scores (1..5) on each criterion, with a whisker over
+    the low..high range where the score has one. Criterion names wrap onto two lines; a
+    criterion where lower is better says so under its name."""
+    cid = chart_id or _chart_id("bars", (option_title, rows))
+    title = f"Scores of {option_title}"
+    width, left, unit, top, row_h = 600, 188, 52, 10, 50
+    height = top + row_h * len(rows) + 30
+
+    def x(v: float) -> float:
+        return left + unit * v
+
+    grid = []
+    for s in range(6):
+        grid.append(_el("line", x1=x(s), y1=top, x2=x(s), y2=top + row_h * len(rows), stroke=GRID))
+        grid.append(
+            _text(x(s), height - 10, str(s), font_size=11, fill=MUTED, text_anchor="middle")
+        )
+    out = []
+    for i, r in enumerate(rows):
+        cy = top + i * row_h + row_h / 2
+        names = wrap(r.criterion, 12.5, left - 22, 2)
+        note = ["lower is better"] if r.lower_is_better else []
+        label_h = 15 * len(names) + 13 * len(note)
+        out.append(_lines(left - 12, cy - label_h / 2 - 3, names, 12.5, text_anchor="end"))
+        if note:
+            out.append(
+                _text(
+                    left - 12,
+                    cy + label_h / 2 - 3,
+                    note[0],
+                    font_size=10.5,
+                    fill=MUTED,
+                    text_anchor="end",
+                )
+            )
+        if r.score is None:
+            out.append(_text(x(0) + 6, cy + 4, "not assessed", font_size=12, fill=MUTED))
+            continue
+        out.append(_el("rect", x=x(0), y=cy - 8, width=unit * r.score, height=16, fill=ACCENT))
+        low = r.low if r.low is not None else r.score
+        high = r.high if r.high is not None else r.score
+        if low != high:
+            out.append(_el("line", x1=x(low), y1=cy, x2=x(high), y2=cy, stroke=INK, stroke_width=2))
+            for end in (low, high):
+                out.append(
+                    _el(
+                        "line",
+                        x1=x(end),
+                        y1=cy - 7,
+                        x2=x(end),
+                        y2=cy + 7,
+                        stroke=INK,
+                        stroke_width=2,
+                    )
+                )
+        tx = x(max(r.score, high)) + 8
+        value = f"{r.score} · {r.scale_label}" if r.scale_label else str(r.score)
+        out.append(_text(tx, cy + 4, fit(value, 12, width - tx - 4), font_size=12))
+
+    parts = [
+        f"{r.criterion} {r.score if r.score is not None else 'not assessed'}"
+        + (f" (range {_range_text(r)})" if _range_text(r) else "")
+        for r in rows
+    ]
+    desc = f"Scores of {option_title}, 1 to 5: {'; '.join(parts)}."
+    svg = _svg(cid, width, height, title, desc, "".join(grid) + "".join(out))
+    table = DataTable(
+        caption=title,
+        columns=("Criterion", "Score", "Range", "Meaning"),
+        rows=tuple(
+            (
+                r.criterion + (" (lower is better)" if r.lower_is_better else ""),
+                "not assessed" if r.score is None else str(r.score),
+                _range_text(r),
+                r.scale_label,
+            )
+            for r in rows
+        ),
+    )
+    return Chart(cid, title, desc, svg, (table,))
+
+
+# ---------------------------------------------------------------------------------------------
+# d. The chance of each rank
+
+
+def short_ordinal(n: int) -> str:
+    """1 -> '1st', 2 -> '2nd', 11 -> '11th'."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_rows(result: RankChances, titles: Mapping[str, str]) -> list[RankRow]:
+    """Rows for `rank_chances` from `app.analysis.ranks.rank_chances`' result, in its order."""
+    return [
+        RankRow(
+            titles.get(rc.option, rc.option),
+            rc.chances,
+            tuple(rc.chance_text(r) for r in range(1, len(rc.chances) + 1)),
+            rc.summary,
+        )
+        for rc in result.options
+    ]
+
+
+def _palette(n: int) -> list[str]:
+    """n fills from dark blue (first) to light blue (last)."""
+    dark, light = (11, 61, 145), (198, 219, 247)
+    out = []
+    for i in range(n):
+        t = i / (n - 1) if n > 1 else 0
+        rgb = [round(a + (b - a) * t) for a, b in zip(dark, light, strict=True)]
+        out.append("#" + "".join(f"{c:02x}" for c in rgb))
+    return out
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _text_on(fill: str) -> str:
+    """White or ink, whichever contrasts more with `fill`."""
+    lum = _luminance(fill)
+    return PAPER if (1.05 / (lum + 0.05)) >= ((lum + 0.05) / (_luminance(INK) + 0.05)) else INK
+
+
+def rank_chances(
+    rows: Sequence[RankRow], *, method: str = "", chart_id: str | None = None
+) -> Chart:
+    """One stacked bar per option: the chance of each rank, first (darkest) on the left,
+    under the option's title and its one-line summary. `method` (e.g. "exact") is stated in
+    the description. A share too narrow for its label is left unlabelled; the table has it."""
+    cid = chart_id or _chart_id("ranks", (rows, method))
+    title = "Chance of each rank"
+    n = max((len(r.chances) for r in rows), default=0)
+    fills = _palette(n)
+    width, left, right, top, row_h = 900, 16, 16, 44, 64
+    bar_w = width - left - right
+    height = top + row_h * len(rows) + 4
+    texts = [r.texts or tuple(percent(p) for p in r.chances) for r in rows]
+
+    legend = _text(left, 26, "Rank:", font_size=12, font_weight=600)
+    lx = left + 46.0
+    for k in range(n):
+        legend += _el("rect", x=lx, y=15, width=14, height=14, fill=fills[k])
+        legend += _text(lx + 19, 26, short_ordinal(k + 1), font_size=12)
+        lx += 30 + text_width(short_ordinal(k + 1), 12)
+
+    out = []
+    for i, (r, row_texts) in enumerate(zip(rows, texts, strict=True)):
+        top_i = top + i * row_h
+        name = fit(r.title, 13, bar_w, bold=True)
+        out.append(_text(left, top_i + 14, name, font_size=13, font_weight=600))
+        if r.summary:
+            sx = left + text_width(name, 13, bold=True) + 10
+            out.append(
+                _text(
+                    sx, top_i + 14, fit(r.summary, 12, width - right - sx), font_size=12, fill=MUTED
+                )
+            )
+        bar_top = top_i + 22
+        if not r.chances:
+            out.append(_text(left + 6, bar_top + 18, "not ranked", font_size=12, fill=MUTED))
+            continue
+        x0 = float(left)
+        for k, (p, text) in enumerate(zip(r.chances, row_texts, strict=True)):
+            w = bar_w * float(p)
+            if w <= 0:
+                continue
+            out.append(_el("rect", x=x0, y=bar_top, width=w, height=28, fill=fills[k]))
+            label = f"{short_ordinal(k + 1)} {text}"
+            if w >= text_width(label, 11.5) + 10:
+                out.append(
+                    _text(
+                        x0 + w / 2,
+                        bar_top + 18,
+                        label,
+                        font_size=11.5,
+                        text_anchor="middle",
+                        fill=_text_on(fills[k]),
+                    )
+                )
+            x0 += w
+        out.append(
+            _el("rect", x=left, y=bar_top, width=bar_w, height=28, fill="none", stroke=MUTED)
+        )
+
+    summaries = " ".join(f"{r.title}: {r.summary}." for r in rows if r.summary)
+    how = f" Method: {method}." if method else ""
+    desc = (
+        f"For each of {len(rows)} options, the chance of each rank from first to "
+        f"{short_ordinal(n) if n else 'last'} when every score varies over its range.{how}"
+        + (f" {summaries}" if summaries else "")
+    )
+    svg = _svg(cid, width, height, title, desc, legend + "".join(out))
+    table = DataTable(
+        caption=title,
+        columns=("Option", *(short_ordinal(k + 1) for k in range(n)), "In short"),
+        rows=tuple(
+            (r.title, *(t[k] if k < len(t) else "" for k in range(n)), r.summary)
+            for r, t in zip(rows, texts, strict=True)
+        ),
+    )
+    return Chart(cid, title, desc, svg, (table,))
