@@ -85,6 +85,14 @@ def environment(templates_dir: str) -> Environment:
         VETO_MEANINGS=VETO_MEANINGS,
         position_key=position_key,
     )
+    # Shared macros as globals, so blocks rendered alone as htmx fragments see them too.
+    macros = env.get_template("_macros.html").module
+    env.globals.update(
+        {
+            n: getattr(macros, n)
+            for n in ("score_bar", "position_badge", "veto_badge", "filter_chips")
+        }
+    )
     return env
 
 

@@ -60,7 +60,10 @@ def test_compare_shows_columns_in_order_with_every_row_group(client: TestClient)
     for group in ("Overview", "Assessment", "Legal hurdles", "Decision path and veto", "Stances"):
         assert f'colspan="4">{group}</th>' in html
     cost = row(html, "score:cost")
-    assert "1/5</span> Trivial" in cost and "4/5</span> High" in cost
+    assert (
+        '1/5</span> <span class="score-label">Trivial</span>' in cost
+        and '4/5</span> <span class="score-label">High</span>' in cost
+    )
     assert "Kerbs and drainage are costly." in cost and "<details>" in cost  # rationale on demand
     assert "Blockers: The mayor" in row(html, "veto")
     shops = row(html, "stance:shops")
@@ -253,7 +256,7 @@ def test_permalink_survives_a_reload_and_lists_what_changed(
     assert after.status_code == 200
     html = after.text
     # The frozen table still shows the old values.
-    assert "4/5</span> High" in row(html, "score:cost")
+    assert '4/5</span> <span class="score-label">High</span>' in row(html, "score:cost")
     assert "Opposes" in row(html, "stance:mayor")
     assert "Blockers: The mayor" in row(html, "veto")
 
@@ -274,7 +277,7 @@ def test_permalink_survives_a_reload_and_lists_what_changed(
     )
     # The live comparison shows the new values.
     live = client.get("/compare?o=protected-lanes,painted-lanes").text
-    assert "5/5</span> Very high" in row(live, "score:cost")
+    assert '5/5</span> <span class="score-label">Very high</span>' in row(live, "score:cost")
     assert "Supports" in row(live, "stance:mayor")
     # A second load keeps the link's row and code.
     assert client.get(link + ".json").json()["revision"] == 1

@@ -127,7 +127,11 @@ def test_option_page_shows_everything_known(client: TestClient) -> None:
     assert "<title>Protected lanes · Riverton cycle-lane plan</title>" in html
     assert "Kerbs separate cyclists from traffic." in html
     assert "Removes parking</dt><dd>yes" in html and "2.5 km" in html
-    assert "5/5 · Very large" in html and "(range 4–5)" in html and "confidence medium" in html
+    assert (
+        '5/5</span> <span class="score-label">Very large</span>' in html
+        and "(range 4–5)" in html
+        and "confidence medium" in html
+    )
     assert "Separated lanes gave the largest gains in the study." in html
     assert 'href="/sources/traffic-study"' in html and "p. 8" in html
     assert "Parking bylaw, s. 3" in html and "Severity <strong>3/5</strong>" in html
