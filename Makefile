@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install lint format chromium node bench clean
+.PHONY: run test test-fast install lint format chromium node bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,8 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .
@@ -53,6 +55,10 @@ format: install
 
 test: install chromium node lint
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+
+# Everything but the browser tests (no Chromium needed): for quick feedback while editing.
+test-fast: install node lint
+	$(BIN)/pytest -m "not browser"
 
 bench: install
 	$(BIN)/python -m tests.bench

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import click
+from alembic.config import Config
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
@@ -15,8 +16,7 @@ from app.dataset.load import import_dataset, latest_revision
 from app.db import make_engine
 
 
-def alembic_config(url: str):  # type: ignore[no-untyped-def]
-    from alembic.config import Config
+def alembic_config(url: str) -> "Config":
 
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "migrations"))

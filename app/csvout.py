@@ -3,12 +3,13 @@
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from fastapi.responses import Response
 
 CSV_MEDIA_TYPE = "text/csv"
 # For `responses=` on CSV routes, so the OpenAPI spec names the media type and body.
-CSV_CONTENT = {
+CSV_CONTENT: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "RFC 4180 CSV with a header row, UTF-8",
         "content": {CSV_MEDIA_TYPE: {"schema": {"type": "string"}}},

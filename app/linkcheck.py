@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 import httpx
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.models import LinkCheck, Source
 
@@ -236,13 +236,11 @@ def check_sources(
     Only `Source` is read and only `LinkCheck` is written: the dataset revision is untouched.
     """
     with Session(engine) as session:
-        urls = list(
-            session.exec(
-                select(Source.url).where(Source.url.is_not(None)).distinct()  # type: ignore[union-attr]
-            )
-        )
+        urls = list(session.exec(select(Source.url).where(col(Source.url).is_not(None)).distinct()))
     results = asyncio.run(
-        check_urls(urls, concurrency=concurrency, timeout=timeout, deadline=deadline)
+        check_urls(
+            [u for u in urls if u], concurrency=concurrency, timeout=timeout, deadline=deadline
+        )
     )
     with Session(engine) as session:
         for r in results:

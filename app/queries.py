@@ -23,7 +23,7 @@ def current_revision(session: Session) -> RevisionInfo | None:
         .order_by(col(m.Revision.id).desc())
         .limit(1)
     ).first()
-    return RevisionInfo(row[0], row[1], row[2], row[3]) if row else None
+    return RevisionInfo(row[0] or 0, row[1], row[2], row[3]) if row else None
 
 
 def dataset(session: Session, *, revision: int) -> Dataset | None:

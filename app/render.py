@@ -59,7 +59,7 @@ def with_param(pairs: Iterable[tuple[str, str]], name: str, value: str) -> list[
 
 
 def position_key(pos: int | str | None) -> int | None:
-    return None if pos in (None, "unknown") else int(pos)  # type: ignore[arg-type]
+    return None if pos is None or pos == "unknown" else int(pos)
 
 
 @lru_cache

@@ -30,6 +30,7 @@ class GuardedH11Protocol(H11Protocol):
     head_timeout: float = HEAD_TIMEOUT
     _head_timer: asyncio.TimerHandle | None = None
 
+    # uvicorn annotates this parameter as asyncio.Transport where asyncio's base has BaseTransport.
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm()

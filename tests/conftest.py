@@ -103,3 +103,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Browser tests last: fast feedback first, and Playwright's sync API keeps an event loop
     # running for the session, which would stop asyncio.run() in the link-check tests.
     items.sort(key=lambda item: "tests/browser/" in str(item.path).replace("\\", "/"))
+    # Everything under tests/browser/ drives Chromium: `make test-fast` leaves it out.
+    for item in items:
+        if "tests/browser/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)

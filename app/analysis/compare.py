@@ -39,7 +39,8 @@ Snapshot = dict[str, Any]
 
 def _jsonable(data: Snapshot) -> Snapshot:
     # A fresh snapshot and a stored one must be the same kind of data, or pages would differ.
-    return json.loads(json.dumps(data, ensure_ascii=False, default=str))
+    plain: Snapshot = json.loads(json.dumps(data, ensure_ascii=False, default=str))
+    return plain
 
 
 def _words(slug: str) -> str:
@@ -133,7 +134,7 @@ def _overview_rows(index: Index, opts: Sequence[Option]) -> list[dict[str, Any]]
 def _criterion_rows(index: Index, opts: Sequence[Option], src: _Sources) -> list[dict[str, Any]]:
     rows = []
     for c in index.ds.criteria:
-        cells = []
+        cells: list[dict[str, object]] = []
         for o in opts:
             a = o.assessments.get(c.slug)
             if a is None:
@@ -144,19 +145,18 @@ def _criterion_rows(index: Index, opts: Sequence[Option], src: _Sources) -> list
             value = f"{a.score}/5 {c.scale[a.score]}"
             if (low, high) != (a.score, a.score):
                 value += f" (range {low}–{high})"
-            cells.append(
-                {
-                    "value": value,
-                    "score": a.score,
-                    "label": c.scale[a.score],
-                    "low": low,
-                    "high": high,
-                    "ranged": (low, high) != (a.score, a.score),
-                    "confidence": a.confidence,
-                    "rationale": a.rationale,
-                    "sources": src.cites(a.sources),
-                }
-            )
+            cell: dict[str, object] = {
+                "value": value,
+                "score": a.score,
+                "label": c.scale[a.score],
+                "low": low,
+                "high": high,
+                "ranged": (low, high) != (a.score, a.score),
+                "confidence": a.confidence,
+                "rationale": a.rationale,
+                "sources": src.cites(a.sources),
+            }
+            cells.append(cell)
         rows.append(
             _row(
                 f"score:{c.slug}",

@@ -5,10 +5,11 @@ from dataclasses import dataclass
 
 from app.analysis.index import Index, vetoes
 from app.analysis.veto import STATUS_ORDER, VetoAnalysis, parse_assumptions
-from app.dataset.schema import Option
+from app.dataset.schema import Option, VetoStatus
 from app.state import ExploreState
 
 Positions = Mapping[str, int | None]  # hypothetical positions by stakeholder
+Predicate = Callable[[Option], bool]
 VETO_ORDER = STATUS_ORDER
 
 
@@ -35,11 +36,24 @@ def _attr_matches(option: Option, slug: str, wanted: str) -> bool:
     return value is not None and str(value) == wanted
 
 
+# Each builder binds its own values, so predicates made in a loop do not share them.
+def _attr_predicate(slug: str, wanted: str) -> Predicate:
+    return lambda o: _attr_matches(o, slug, wanted)
+
+
+def _min_predicate(slug: str, lo: int) -> Predicate:
+    return lambda o: slug in o.assessments and o.assessments[slug].score >= lo
+
+
+def _stance_predicate(index: Index, who: str, wanted: str, assume: Positions) -> Predicate:
+    return lambda o: stance_matches(position(index, who, o.slug, assume), wanted)
+
+
 def _predicates(
     index: Index, state: ExploreState, veto: Mapping[str, str], assume: Positions
 ) -> list[tuple[tuple[str, str], Callable[[Option], bool]]]:
     """One predicate per active filter, keyed by the query pair it comes from."""
-    preds: list[tuple[tuple[str, str], Callable[[Option], bool]]] = []
+    preds: list[tuple[tuple[str, str], Predicate]] = []
     if state.q:
         words = state.q.casefold().split()
         preds.append((("q", state.q), lambda o: all(w in index.search_text[o.slug] for w in words)))
@@ -50,14 +64,9 @@ def _predicates(
     if state.status:
         preds.append((("status", ",".join(state.status)), lambda o: o.status in state.status))
     for slug, wanted in state.attrs:
-        preds.append(((f"attr.{slug}", wanted), lambda o, s=slug, w=wanted: _attr_matches(o, s, w)))
+        preds.append(((f"attr.{slug}", wanted), _attr_predicate(slug, wanted)))
     for slug, lo in state.mins:
-        preds.append(
-            (
-                (f"min.{slug}", str(lo)),
-                lambda o, s=slug, lo=lo: s in o.assessments and o.assessments[s].score >= lo,
-            )
-        )
+        preds.append(((f"min.{slug}", str(lo)), _min_predicate(slug, lo)))
     if state.max_hurdle is not None:
         preds.append(
             (
@@ -66,12 +75,7 @@ def _predicates(
             )
         )
     for who, wanted in state.stances:
-        preds.append(
-            (
-                (f"stance.{who}", wanted),
-                lambda o, w=who, x=wanted: stance_matches(position(index, w, o.slug, assume), x),
-            )
-        )
+        preds.append(((f"stance.{who}", wanted), _stance_predicate(index, who, wanted, assume)))
     if state.veto:
         preds.append((("veto", state.veto), lambda o: veto.get(o.slug) == state.veto))
     return preds
@@ -138,7 +142,7 @@ class Explored:
 
     result: ExploreResult
     analyses: dict[str, VetoAnalysis]
-    veto: dict[str, str]
+    veto: dict[str, VetoStatus]
     assume: dict[str, int | None]
 
 

@@ -118,8 +118,8 @@ def build_index(ds: Dataset, at: dt.date | None = None, today: dt.date | None = 
         title = options[s.option].title if s.option in options else s.option
         when = s.date.human() if s.date else "undated"
         cite(s.sources, "stance", f"{who} on {title} ({when})", f"/stakeholders/{s.who}")
-    for c in ds.conditions:
-        cite(c.sources, "condition", c.title, "/methodology#conditions")
+    for cond in ds.conditions:
+        cite(cond.sources, "condition", cond.title, "/methodology#conditions")
     for b in ds.bodies:
         cite(b.sources, "body", b.title, "/stakeholders")
     for d in ds.disputes:

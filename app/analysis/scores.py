@@ -82,9 +82,9 @@ def _rank(
         num, den = 0, 0
         for c in criteria:
             w = weights.get(c.slug, c.default_weight)
-            score = table[slug].get(c.slug)
-            if w and score is not None:
-                num += w * utility(score, c.direction)
+            value = table[slug].get(c.slug)
+            if w and value is not None:
+                num += w * utility(value, c.direction)
                 den += w
         scored.append((slug, Fraction(num, den) if den else None))
     # Stable sort: equal scores keep column order; unranked options go last.

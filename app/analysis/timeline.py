@@ -76,9 +76,9 @@ def option_timeline(ds: Dataset, option: str, today: dt.date | None = None) -> T
             text = f"{s.via} ({s.signatories} signatories)"
         else:
             text = f"{names.get(s.who, s.who)}: stance recorded"
-        day = events.setdefault(s.date.first_day, [])
-        if text not in day:
-            day.append(text)
+        that_day = events.setdefault(s.date.first_day, [])
+        if text not in that_day:
+            that_day.append(text)
     barring = {c for st in opt.steps for c in st.barred_by} | {
         c for h in opt.hurdles for c in h.barred_by
     }

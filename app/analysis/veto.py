@@ -361,27 +361,27 @@ def _veto_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
             f"{who} decides by unanimity, but the dataset lists no members, "
             "so stakeholder stances cannot settle that vote."
         )
-        return _Outcome((), (), (), supporters, opposers, "uncertain", reason, stances, ())
-    blockers = tuple(s for s in holders if pos[s] is not None and pos[s] < 0)
+        return _Outcome((), (), (), supporters, opposers, VetoStatus.UNCERTAIN, reason, stances, ())
+    blockers = tuple(s for s in holders if (pos[s] or 0) < 0)
     uncertain = tuple(s for s in holders if pos[s] is None)
     if body.rule == "unanimity":
         lead, nobody = f"{who} decides by unanimity, so every member holds a veto", "no member"
     else:
         lead, nobody = f"{who} gives a veto to {_join([label(h) for h in holders])}", "none of them"
     if blockers:
-        status: Verdict = "blocked"
+        status = VetoStatus.BLOCKED
         reason = f"{lead}; {_opposes_clause([label(b) for b in blockers])}"
         if uncertain:
             reason += f"; {_unknown_clause([label(u) for u in uncertain], also=True)}"
         reason += "."
     elif uncertain:
-        status = "uncertain"
+        status = VetoStatus.UNCERTAIN
         reason = (
             f"{lead}; {_unknown_clause([label(u) for u in uncertain])}, "
             "so a veto cannot be ruled out."
         )
     else:
-        status = "clear"
+        status = VetoStatus.CLEAR
         reason = f"{lead}; {nobody} opposes."
     return _Outcome(
         holders,
@@ -411,7 +411,7 @@ def _majority_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
         else:
             lead = f"{who} decides by {rule_text}; {_unknown_clause([label(u) for u in unknown])}"
         reason = f"{lead}; stakeholder stances cannot settle that vote."
-        return _Outcome((), (), (), supporters, opposers, "uncertain", reason, refs, ())
+        return _Outcome((), (), (), supporters, opposers, VetoStatus.UNCERTAIN, reason, refs, ())
     n = len(members)
     need = _needed(body.rule, n)
     neutral = n - len(supporters) - len(opposers)
@@ -422,13 +422,13 @@ def _majority_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
         f"and {_count(len(opposers), 'oppose')}"
     )
     if len(supporters) >= need:
-        status: Verdict = "clear"
+        status = VetoStatus.CLEAR
         reason = f"{counts}, so it passes."
     elif n - len(opposers) < need:
-        status = "blocked"
+        status = VetoStatus.BLOCKED
         reason = f"{counts}, so it cannot pass."
     else:
-        status = "uncertain"
+        status = VetoStatus.UNCERTAIN
         reason = f"{counts}, so the outcome turns on those who neither support nor oppose."
     return _Outcome((), (), (), supporters, opposers, status, reason, refs, members)
 
@@ -450,7 +450,15 @@ def _coalition_outcome(
         parts.append("Nobody has committed or declined yet.")
     stances = tuple(r for r in refs if r.recorded or r.hypothetical)
     return _Outcome(
-        (), (), (), supporters, opposers, "clear", " ".join(parts), stances, supporters + opposers
+        (),
+        (),
+        (),
+        supporters,
+        opposers,
+        VetoStatus.CLEAR,
+        " ".join(parts),
+        stances,
+        supporters + opposers,
     )
 
 
@@ -541,13 +549,13 @@ def _seat_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
         f"{who} needs {need} of {seats} {unit}{population_text} ({rule_text}); {', '.join(parts)}"
     )
     if outcome == "passes":
-        status: Verdict = "clear"
+        status = VetoStatus.CLEAR
         reason = f"{arithmetic}, so it passes."
     elif outcome == "blocked":
-        status = "blocked"
+        status = VetoStatus.BLOCKED
         reason = f"{arithmetic}, so it cannot pass."
     else:
-        status = "uncertain"
+        status = VetoStatus.UNCERTAIN
         reason = f"{arithmetic}, so the outcome is open."
     vote = VoteCount(
         rule=body.rule,
@@ -596,7 +604,7 @@ def _step(
     names = _join([f"{b.title.lower()} (in force since {b.since.human()})" for b in bars])
     return replace(
         step_veto,
-        status="barred",
+        status=VetoStatus.BARRED,
         reason=f"Barred while {names} lasts. {step_veto.reason}",
         bars=bars,
     )
@@ -626,7 +634,7 @@ def _step_politics(
             uncertain=(),
             supporters=(),
             opposers=(),
-            status="uncertain",
+            status=VetoStatus.UNCERTAIN,
             reason=f"The dataset names no decision body {step.body!r}, so this step cannot be "
             "checked.",
         )
@@ -666,7 +674,7 @@ def _step_politics(
 STATUS_ORDER: dict[str, int] = {s.value: s.rank for s in VetoStatus}
 
 
-def _worst(statuses: Iterable[Verdict]) -> Verdict:
+def _worst(statuses: Iterable[str]) -> VetoStatus:
     # Barred (law) outranks blocked (politics): no change of stance can open a barred option.
     return VetoStatus(max(statuses, key=STATUS_ORDER.__getitem__, default="clear"))
 
@@ -754,7 +762,7 @@ def _analyse(
     )
     uncertain = _unique(u for s in steps for u in s.uncertain)
     # Option without steps: no veto holder anywhere, so by the model it is clear.
-    status = _worst([*(s.status for s in steps), *(["barred"] if hurdle_bars else [])])
+    status = _worst([*(s.status for s in steps), *([VetoStatus.BARRED] if hurdle_bars else [])])
     return VetoAnalysis(
         option=option.slug,
         status=status,

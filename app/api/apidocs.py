@@ -50,7 +50,7 @@ class Operation:
 
 def _type(schema: dict[str, Any]) -> str:
     if "$ref" in schema:
-        return schema["$ref"].rsplit("/", 1)[-1]
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
     if "enum" in schema:
         return "one of " + ", ".join(str(v) for v in schema["enum"])
     if schema.get("type") == "array":

@@ -52,7 +52,7 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 def _csv_errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     # Errors stay JSON on CSV routes: name the media type, or FastAPI would document text/csv.
     ref = {"$ref": "#/components/schemas/ErrorResponse"}
-    errors = {
+    errors: dict[int | str, dict[str, Any]] = {
         code: {"description": r["description"], "content": {"application/json": {"schema": ref}}}
         for code, r in _errors(*codes).items()
     }

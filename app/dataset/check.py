@@ -315,12 +315,12 @@ def _semantic(raw: dict[str, Any]) -> Iterator[Problem]:
         yield from ref(("stances", i, "option"), s.get("option"), "options", "option")
         yield from after_as_of(("stances", i, "date"), s.get("date"))
         yield from cites(("stances", i, "sources"), s.get("sources"))
-        key = (s.get("stakeholder"), s.get("option"), s.get("date"))
-        if s.get("stakeholder") is not None and key in seen:
+        same = (s.get("stakeholder"), s.get("option"), s.get("date"))
+        if s.get("stakeholder") is not None and same in seen:
             yield Problem(
-                ("stances", i), f"same stakeholder, option and date as stances[{seen[key]}]"
+                ("stances", i), f"same stakeholder, option and date as stances[{seen[same]}]"
             )
-        seen.setdefault(key, i)
+        seen.setdefault(same, i)
 
 
 # Text readers see must not be an editor's working note.

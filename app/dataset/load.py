@@ -6,14 +6,14 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import delete, text
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, col, select
 
 from app import models as m
 from app.analysis.veto import expand_stances
 from app.dataset.schema import Cite, Dataset
 
 # Children before parents, so foreign keys hold at every step of the wipe.
-CONTENT_TABLES: tuple[type[m.SQLModel], ...] = (
+CONTENT_TABLES: tuple[type[SQLModel], ...] = (
     m.Citation,
     m.Stance,
     m.DecisionStep,
@@ -33,6 +33,16 @@ CONTENT_TABLES: tuple[type[m.SQLModel], ...] = (
 )
 
 
+Row = m.DisputeClaim | m.Assessment | m.LegalHurdle | m.Stance
+
+
+def _id(row: SQLModel) -> int:
+    """A flushed row's primary key (the rows below are only read after a flush)."""
+    value = getattr(row, "id", None)
+    assert isinstance(value, int), f"{type(row).__name__} was not flushed"
+    return value
+
+
 @dataclass(frozen=True)
 class ImportResult:
     revision: int
@@ -46,7 +56,7 @@ def content_hash(ds: Dataset) -> str:
 
 
 def latest_revision(session: Session) -> m.Revision | None:
-    return session.exec(select(m.Revision).order_by(m.Revision.id.desc())).first()  # type: ignore[union-attr]
+    return session.exec(select(m.Revision).order_by(col(m.Revision.id).desc())).first()
 
 
 def import_dataset(session: Session, ds: Dataset, note: str = "") -> ImportResult:
@@ -56,9 +66,9 @@ def import_dataset(session: Session, ds: Dataset, note: str = "") -> ImportResul
         return ImportResult(latest.id or 0, False, digest)
     try:
         if session.get_bind().dialect.name == "postgresql":
-            session.exec(text("LOCK TABLE revision IN EXCLUSIVE MODE"))  # type: ignore[call-overload]
+            session.execute(text("LOCK TABLE revision IN EXCLUSIVE MODE"))
         for table in CONTENT_TABLES:  # on SQLite the first delete waits for the write lock
-            session.exec(delete(table))  # type: ignore[call-overload]
+            session.execute(delete(table))
         # Holding the lock, look again: an identical load may have committed meanwhile.
         latest = latest_revision(session)
         if latest is not None and latest.content_hash == digest:
@@ -144,57 +154,60 @@ def _insert(session: Session, ds: Dataset) -> None:
             veto = b.rule == "unanimity" or slug in b.veto
             session.add(
                 m.BodyMember(
-                    body_id=bodies[b.slug].id, stakeholder_id=people[slug].id, position=i, veto=veto
+                    body_id=_id(bodies[b.slug]),
+                    stakeholder_id=_id(people[slug]),
+                    position=i,
+                    veto=veto,
                 )
             )
 
-    cited: list[tuple[m.SQLModel, str, list[Cite]]] = []
+    cited: list[tuple[Row, str, list[Cite]]] = []
     for d in ds.disputes:
         for i, c in enumerate(d.claims):
-            row = m.DisputeClaim(dispute_id=disputes[d.slug].id, position=i, claim=c.claim)
-            cited.append((row, "claim_id", c.sources))
+            claim = m.DisputeClaim(dispute_id=_id(disputes[d.slug]), position=i, claim=c.claim)
+            cited.append((claim, "claim_id", c.sources))
     for o in ds.options:
         row_o = options[o.slug]
         if o.proposed_by:
-            row_o.proposed_by_id = people[o.proposed_by].id
+            row_o.proposed_by_id = _id(people[o.proposed_by])
         for slug, value in o.attributes.items():
             session.add(
-                m.OptionAttribute(option_id=row_o.id, attribute_id=attrs[slug].id, value=value)
+                m.OptionAttribute(option_id=_id(row_o), attribute_id=_id(attrs[slug]), value=value)
             )
         for slug, a in o.assessments.items():
-            row = m.Assessment(
-                option_id=row_o.id,
-                criterion_id=crit[slug].id,
+            assessment = m.Assessment(
+                option_id=_id(row_o),
+                criterion_id=_id(crit[slug]),
                 score=a.score,
                 low=a.low,
                 high=a.high,
                 confidence=a.confidence,
                 rationale=a.rationale,
             )
-            cited.append((row, "assessment_id", a.sources))
+            cited.append((assessment, "assessment_id", a.sources))
         for i, h in enumerate(o.hurdles):
-            row = m.LegalHurdle(
-                option_id=row_o.id,
+            hurdle = m.LegalHurdle(
+                option_id=_id(row_o),
                 position=i,
                 instrument=h.instrument,
                 requires=h.requires,
                 severity=h.severity,
             )
-            cited.append((row, "hurdle_id", h.sources))
-        for i, s in enumerate(o.steps):
+            cited.append((hurdle, "hurdle_id", h.sources))
+        for i, step in enumerate(o.steps):
             session.add(
                 m.DecisionStep(
-                    option_id=row_o.id,
-                    body_id=bodies[s.body].id,
+                    option_id=_id(row_o),
+                    body_id=_id(bodies[step.body]),
                     ordinal=i,
-                    action=s.action,
-                    why=s.why,
+                    action=step.action,
+                    why=step.why,
                 )
             )
     for i, s in enumerate(expand_stances(ds)):
-        row = m.Stance(
-            stakeholder_id=people[s.who].id,
-            option_id=options[s.option].id,
+        stance = m.Stance(
+            stakeholder_id=_id(people[s.who]),
+            option_id=_id(options[s.option]),
             seq=i,
             date=s.date.first_day if s.date else None,
             position=s.pos,
@@ -202,12 +215,12 @@ def _insert(session: Session, ds: Dataset) -> None:
             quote=s.quote,
             quote_by=s.quote_by,
         )
-        cited.append((row, "stance_id", s.sources))
+        cited.append((stance, "stance_id", s.sources))
     session.add_all(row for row, _, _ in cited)
     session.flush()
     for row, column, cites in cited:
-        for i, c in enumerate(cites):
-            session.add(
-                m.Citation(source_id=c.id, position=i, locator=c.locator, **{column: row.id})
-            )  # type: ignore[attr-defined]
+        for i, cite in enumerate(cites):
+            link = m.Citation(source_id=cite.id, position=i, locator=cite.locator)
+            setattr(link, column, _id(row))
+            session.add(link)
     session.flush()

@@ -19,7 +19,7 @@ SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ATTR_SLUG_RE = r"^[a-z0-9]+([-_][a-z0-9]+)*$"
 
 
-def _range(lo: int, hi: int):  # type: ignore[no-untyped-def]
+def _range(lo: int, hi: int) -> AfterValidator:
     def check(v: int) -> int:
         if not lo <= v <= hi:
             raise ValueError(f"must be {lo}..{hi}")

@@ -12,8 +12,8 @@ from app.analysis.changes import RevisionChanges
 from app.analysis.explore import explore_with_vetoes
 from app.analysis.index import Index
 from app.analysis.timeline import Timeline
-from app.analysis.veto import Bar, Position, VetoAnalysis, parse_assumptions
-from app.dataset.schema import Cite, Option, Stance, position_json
+from app.analysis.veto import Bar, VetoAnalysis, parse_assumptions
+from app.dataset.schema import Cite, Option, Position, Stance, VetoStatus, position_json
 from app.records import LinkStatus
 from app.state import ExploreState, StanceQuery
 from app.views import models as api
@@ -28,7 +28,7 @@ def _cites(cites: Sequence[Cite]) -> str:
 # --- options ---------------------------------------------------------------------------------
 
 
-def _explored(index: Index, state: ExploreState) -> tuple[list[Option], int, dict[str, str]]:
+def _explored(index: Index, state: ExploreState) -> tuple[list[Option], int, dict[str, VetoStatus]]:
     explored = explore_with_vetoes(index, state)
     return explored.result.options, explored.result.total, explored.veto
 
@@ -48,7 +48,7 @@ def option_list(index: Index, state: ExploreState) -> api.OptionList:
                 summary=o.summary,
                 scores={k: a.score for k, a in o.assessments.items()},
                 max_hurdle=index.max_hurdle[o.slug],
-                veto=veto[o.slug],  # type: ignore[arg-type]
+                veto=veto[o.slug],
                 href=f"/options/{o.slug}",
             )
             for o in options
@@ -456,7 +456,7 @@ def sources_table(result: api.SourceList) -> Table:
 
 def source(index: Index, links: Mapping[str, LinkStatus], sid: str) -> api.SourceOut:
     claims = [
-        api.Claim(kind=c.kind, label=c.label, href=c.href, locator=c.locator)  # type: ignore[arg-type]
+        api.Claim(kind=c.kind, label=c.label, href=c.href, locator=c.locator)
         for c in index.cited_by.get(sid, [])
     ]
     return api.SourceOut.model_validate({**_source_fields(index, links, sid), "claims": claims})

@@ -1,6 +1,6 @@
 """Pages. Each route: parse state (dependency) -> analysis -> render. No SQL here."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Request
@@ -10,6 +10,7 @@ from app import history as revision_history
 from app.analysis.explore import explore_with_vetoes, position
 from app.analysis.index import veto_for
 from app.analysis.veto import parse_assumptions
+from app.dataset.schema import Option, Stakeholder, Stance
 from app.db import SessionDep
 from app.errors import NotFound
 from app.render import cached_page, environment, href, render
@@ -139,7 +140,9 @@ def alternates(path: str, pairs: list[tuple[str, str]] | None = None) -> dict[st
     return {"json": href(path, pairs or []), "csv": href(path + ".csv", pairs or [])}
 
 
-def option_sources(option, stances) -> list[str]:  # type: ignore[no-untyped-def]
+def option_sources(
+    option: Option, stances: Sequence[tuple[Stakeholder, list[Stance]]]
+) -> list[str]:
     """Every source the option page cites, in first-cited order."""
     ids: dict[str, None] = {}
     for a in option.assessments.values():
