@@ -91,7 +91,7 @@ def load_cmd(file: Path | None, if_empty: bool, note: str) -> None:
             click.echo(exc.report(), err=True)
             click.echo(f"{path.name}: not loaded; the database is unchanged", err=True)
             sys.exit(1)
-        result = import_dataset(session, ds, note=note)
+        result = import_dataset(session, ds, note=note or ds.dossier.revision_note)
     engine.dispose()
     if result.changed:
         click.echo(f"loaded {path.name} as revision {result.revision}")

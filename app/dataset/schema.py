@@ -97,6 +97,8 @@ class Dossier(Model):
     summary: str = ""
     as_of: dt.date
     licence: Text
+    # What this edition of the file changes; `explorer load` records it unless --note is given.
+    revision_note: str = ""
 
 
 class Criterion(Model):

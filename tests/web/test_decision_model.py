@@ -214,3 +214,12 @@ def test_a_permalink_keeps_the_day_it_was_made_for(flood: TestClient) -> None:
         flood.post("/c", data={"o": "sea-wall,river-diversion", "at": "1999-01-01"}).status_code
         == 400
     )
+
+
+def test_a_load_without_note_records_the_files_revision_note(migrated: Settings) -> None:
+    result = CliRunner().invoke(main, ["load"])  # the default dataset
+    assert result.exit_code == 0, result.output
+    with TestClient(create_app(migrated)) as c:
+        latest = c.get("/api/v1/changes").json()["revisions"][0]
+        assert latest["note"].startswith("Re-sourced and updated to 5 July 2026")
+        assert "Re-sourced and updated to 5 July 2026" in c.get("/changes").text
