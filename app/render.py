@@ -32,6 +32,7 @@ from app.analysis.labels import (
 )
 from app.config import Settings
 from app.dataset.dates import human as human_date
+from app.state import FILTERS, VETO_STATUSES
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
@@ -93,6 +94,10 @@ def environment(templates_dir: str) -> Environment:
             for n in ("score_bar", "position_badge", "veto_badge", "filter_chips")
         }
     )
+    # The filter panel renders each registry entry's control (templates/_filters.html); the
+    # module is built after every other global is set, since it keeps the globals it saw.
+    env.globals.update(FILTERS=FILTERS, VETO_STATUSES=VETO_STATUSES)
+    env.globals["filter_controls"] = env.get_template("_filters.html").module
     return env
 
 

@@ -15,9 +15,9 @@ from app import queries
 from app.analysis.index import Index, build_index
 from app.errors import NoDataset
 from app.records import LinkStatus, RevisionInfo
-from app.state import BadParam, Vocab, parse_at
+from app.state import OPTION_STATUSES, BadParam, Vocab, parse_at
 
-STATUSES = ("proposed", "under-negotiation", "in-force", "lapsed", "rejected")
+STATUSES = OPTION_STATUSES
 PAST_INDEXES = 32
 _lock = threading.Lock()
 

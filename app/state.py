@@ -6,16 +6,17 @@ no meaning. Equal states therefore serialise to equal URLs."""
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal, Protocol
 from urllib.parse import urlencode
 
-from app.dataset.schema import VetoStatus
+from app.dataset.schema import Option, VetoStatus
 
 StanceFilter = Literal["support", "oppose", "not-oppose", "unknown"]
 STANCE_FILTERS: tuple[str, ...] = ("support", "oppose", "not-oppose", "unknown")
 VETO_STATUSES: tuple[str, ...] = tuple(s.value for s in VetoStatus)
+OPTION_STATUSES = ("proposed", "under-negotiation", "in-force", "lapsed", "rejected")
 LIFTED = "lifted"  # assume=<condition>:lifted switches a condition off
 POSITIONS: tuple[str, ...] = ("-2", "-1", "0", "1", "2", "unknown")
 MAX_Q = 200
@@ -75,18 +76,8 @@ class ExploreState:
     at: dt.date | None = None
 
     def pairs(self) -> list[tuple[str, str]]:
-        out: list[tuple[str, str]] = []
-        if self.q:
-            out.append(("q", self.q))
-        out += [("category", c) for c in self.category]
-        out += [("status", s) for s in self.status]
-        out += [(f"attr.{k}", v) for k, v in self.attrs]
-        out += [(f"min.{k}", str(v)) for k, v in self.mins]
-        if self.max_hurdle is not None:
-            out.append(("max_hurdle", str(self.max_hurdle)))
-        out += [(f"stance.{k}", v) for k, v in self.stances]
-        if self.veto:
-            out.append(("veto", self.veto))
+        # Canonical order: the filters in registry order, then sort, selection, hypotheses.
+        out = [pair for f in FILTERS for pair in f.pairs(getattr(self, f.field))]
         if self.sort:
             out.append(("sort", self.sort))
         if self.o:
@@ -101,16 +92,7 @@ class ExploreState:
         return urlencode(self.pairs(), safe=",:")
 
     def is_filtered(self) -> bool:
-        return bool(
-            self.q
-            or self.category
-            or self.status
-            or self.attrs
-            or self.mins
-            or self.max_hurdle is not None
-            or self.stances
-            or self.veto
-        )
+        return any(f.pairs(getattr(self, f.field)) for f in FILTERS)
 
     def cleared(self) -> "ExploreState":
         """The same view with every filter removed (sort, selection and hypotheses stay)."""
@@ -283,40 +265,12 @@ def parse_at(value: str | None, vocab: Vocab) -> dt.date | None:
 def parse_explore(items: Iterable[tuple[str, str]], vocab: Vocab) -> ExploreState:
     p = _Params(items)
     p.check_known(
-        {"q", "category", "status", "max_hurdle", "veto", "sort", "o", "assume", "at"},
-        ("attr.", "min.", "stance."),
+        {f.param for f in FILTERS if not f.prefix} | {"sort", "o", "assume", "at"},
+        tuple(f.param for f in FILTERS if f.prefix),
     )
-    q = p.one("q") or ""
-    if len(q) > MAX_Q:
-        raise BadParam("q", f"is longer than {MAX_Q} characters")
-    attrs = p.prefixed("attr.")
-    _unique_keys("attr.", attrs)
-    for k, v in attrs:
-        _choice("attr." + k, k, vocab.attributes, "attribute")
-        _choice("attr." + k, v, vocab.attributes[k])
-    mins = [(k, _int("min." + k, v, 1, 5)) for k, v in p.prefixed("min.")]
-    _unique_keys("min.", [(k, "") for k, _ in mins])
-    for k, _ in mins:
-        _choice("min." + k, k, vocab.criteria, "criterion")
-    stances = p.prefixed("stance.")
-    _unique_keys("stance.", stances)
-    for k, v in stances:
-        _choice("stance." + k, k, vocab.stakeholders, "stakeholder")
-        _choice("stance." + k, v, STANCE_FILTERS)
-    max_hurdle = p.one("max_hurdle")
-    veto = p.one("veto")
     sort = p.one("sort")
     return ExploreState(
-        q=q,
-        category=tuple(
-            sorted({_choice("category", c, vocab.categories) for c in p.all("category")})
-        ),
-        status=tuple(sorted({_choice("status", s, vocab.statuses) for s in p.all("status")})),
-        attrs=tuple(sorted(attrs)),
-        mins=tuple(sorted(mins)),
-        max_hurdle=_int("max_hurdle", max_hurdle, 1, 5) if max_hurdle else None,
-        stances=tuple(sorted(stances)),
-        veto=_choice("veto", veto, VETO_STATUSES) if veto else None,
+        **{f.field: f.parse(p, vocab) for f in FILTERS},
         sort=_choice("sort", sort, _sort_fields(vocab), "sort field")
         if sort and sort != "title"
         else None,
@@ -419,3 +373,282 @@ def parse_stances(items: Iterable[tuple[str, str]], vocab: Vocab) -> StanceQuery
         since=since,
         until=until,
     )
+
+
+# --- the filter registry ---------------------------------------------------------------------
+# One entry per filter of the explore page, the matrix and the options API: how it parses, its
+# canonical query pairs, the predicate it applies, its chip label, its form control (a macro in
+# templates/_filters.html) and its API documentation. Adding a filter touches only this list
+# (and its macro). Modelled on Datasette's `Filters`.
+
+
+class FilterContext(Protocol):
+    """What predicates may ask of the dataset, given the page's hypotheses."""
+
+    def text(self, option: str) -> str: ...
+    def max_hurdle(self, option: str) -> int: ...
+    def position(self, stakeholder: str, option: str) -> int | None: ...
+    def veto(self, option: str) -> str: ...
+
+
+class FilterLabels(Protocol):
+    """Names for chips: titles of attributes and criteria, stakeholders' names."""
+
+    def attribute(self, slug: str) -> str: ...
+    def criterion(self, slug: str) -> str: ...
+    def stakeholder(self, slug: str) -> str: ...
+
+
+Predicate = Callable[[Option], bool]
+Pair = tuple[str, str]
+STANCE_WORDS = {
+    "support": "supports",
+    "oppose": "opposes",
+    "not-oppose": "does not oppose",
+    "unknown": "stance unknown",
+}
+
+
+def stance_matches(pos: int | None, wanted: str) -> bool:
+    if wanted == "support":
+        return pos is not None and pos > 0
+    if wanted == "oppose":
+        return pos is not None and pos < 0
+    if wanted == "not-oppose":
+        return pos is None or pos >= 0
+    return pos is None  # unknown
+
+
+def _attr_matches(option: Option, slug: str, wanted: str) -> bool:
+    value = option.attributes.get(slug)
+    if isinstance(value, bool):
+        return ("true" if value else "false") == wanted
+    return value is not None and str(value) == wanted
+
+
+@dataclass(frozen=True)
+class Filter:
+    field: str  # the ExploreState attribute it fills
+    param: str  # the query parameter, or its prefix when it ends with "."
+    parse: Callable[["_Params", Vocab], Any]
+    pairs: Callable[[Any], list[Pair]]
+    predicates: Callable[[Any, FilterContext], list[tuple[Pair, Predicate]]]
+    chip: Callable[[str, str, FilterLabels], str]
+    control: str  # macro name in templates/_filters.html
+    doc: dict[str, Any]  # OpenAPI parameter; for a prefix, its description goes in the text
+
+    @property
+    def prefix(self) -> bool:
+        return self.param.endswith(".")
+
+    def owns(self, name: str) -> bool:
+        return name.startswith(self.param) if self.prefix else name == self.param
+
+
+def _doc(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema,
+            "description": description}  # fmt: skip
+
+
+def _parse_q(p: "_Params", vocab: Vocab) -> str:
+    q = p.one("q") or ""
+    if len(q) > MAX_Q:
+        raise BadParam("q", f"is longer than {MAX_Q} characters")
+    return q
+
+
+def _q_predicates(q: str, ctx: FilterContext) -> list[tuple[Pair, Predicate]]:
+    if not q:
+        return []
+    words = q.casefold().split()
+    return [(("q", q), lambda o: all(w in ctx.text(o.slug) for w in words))]
+
+
+def _choices(param: str, allowed: Callable[[Vocab], Iterable[str]]) -> Callable[..., Any]:
+    def parse(p: "_Params", vocab: Vocab) -> tuple[str, ...]:
+        return tuple(sorted({_choice(param, v, allowed(vocab)) for v in p.all(param)}))
+
+    return parse
+
+
+def _set_predicates(param: str, attr: str) -> Callable[..., list[tuple[Pair, Predicate]]]:
+    def predicates(values: tuple[str, ...], ctx: FilterContext) -> list[tuple[Pair, Predicate]]:
+        if not values:
+            return []
+        return [((param, ",".join(values)), lambda o: getattr(o, attr) in values)]
+
+    return predicates
+
+
+def _parse_attrs(p: "_Params", vocab: Vocab) -> tuple[Pair, ...]:
+    attrs = p.prefixed("attr.")
+    _unique_keys("attr.", attrs)
+    for k, v in attrs:
+        _choice("attr." + k, k, vocab.attributes, "attribute")
+        _choice("attr." + k, v, vocab.attributes[k])
+    return tuple(sorted(attrs))
+
+
+def _attr_predicate(slug: str, wanted: str) -> Predicate:
+    return lambda o: _attr_matches(o, slug, wanted)
+
+
+def _parse_mins(p: "_Params", vocab: Vocab) -> tuple[tuple[str, int], ...]:
+    mins = [(k, _int("min." + k, v, 1, 5)) for k, v in p.prefixed("min.")]
+    _unique_keys("min.", [(k, "") for k, _ in mins])
+    for k, _ in mins:
+        _choice("min." + k, k, vocab.criteria, "criterion")
+    return tuple(sorted(mins))
+
+
+def _min_predicate(slug: str, lo: int) -> Predicate:
+    return lambda o: slug in o.assessments and o.assessments[slug].score >= lo
+
+
+def _parse_max_hurdle(p: "_Params", vocab: Vocab) -> int | None:
+    raw = p.one("max_hurdle")
+    return _int("max_hurdle", raw, 1, 5) if raw else None
+
+
+def _max_hurdle_predicates(most: int | None, ctx: FilterContext) -> list[tuple[Pair, Predicate]]:
+    if most is None:
+        return []
+    return [(("max_hurdle", str(most)), lambda o: ctx.max_hurdle(o.slug) <= most)]
+
+
+def _parse_stances(p: "_Params", vocab: Vocab) -> tuple[Pair, ...]:
+    stances = p.prefixed("stance.")
+    _unique_keys("stance.", stances)
+    for k, v in stances:
+        _choice("stance." + k, k, vocab.stakeholders, "stakeholder")
+        _choice("stance." + k, v, STANCE_FILTERS)
+    return tuple(sorted(stances))
+
+
+def _stance_predicate(ctx: FilterContext, who: str, wanted: str) -> Predicate:
+    return lambda o: stance_matches(ctx.position(who, o.slug), wanted)
+
+
+def _parse_veto(p: "_Params", vocab: Vocab) -> str | None:
+    raw = p.one("veto")
+    return _choice("veto", raw, VETO_STATUSES) if raw else None
+
+
+def _veto_predicates(veto: str | None, ctx: FilterContext) -> list[tuple[Pair, Predicate]]:
+    if not veto:
+        return []
+    return [(("veto", veto), lambda o: ctx.veto(o.slug) == veto)]
+
+
+def _words(value: str) -> str:
+    return value.replace(",", ", ").replace("-", " ")
+
+
+FILTERS: tuple[Filter, ...] = (
+    Filter(
+        field="q",
+        param="q",
+        parse=_parse_q,
+        pairs=lambda q: [("q", q)] if q else [],
+        predicates=_q_predicates,
+        chip=lambda n, v, lab: f"Text: “{v}”",
+        control="text_search",
+        doc=_doc("q", {"type": "string", "maxLength": MAX_Q}, "Free text: every word must occur."),
+    ),
+    Filter(
+        field="category",
+        param="category",
+        parse=_choices("category", lambda v: v.categories),
+        pairs=lambda values: [("category", c) for c in values],
+        predicates=_set_predicates("category", "category"),
+        chip=lambda n, v, lab: f"Category: {_words(v)}",
+        control="categories",
+        doc=_doc("category", {"type": "array", "items": {"type": "string"}}, "Repeatable."),
+    ),
+    Filter(
+        field="status",
+        param="status",
+        parse=_choices("status", lambda v: v.statuses),
+        pairs=lambda values: [("status", s) for s in values],
+        predicates=_set_predicates("status", "status"),
+        chip=lambda n, v, lab: f"Status: {_words(v)}",
+        control="statuses",
+        doc=_doc(
+            "status",
+            {"type": "array", "items": {"type": "string", "enum": list(OPTION_STATUSES)}},
+            "Repeatable.",
+        ),
+    ),
+    Filter(
+        field="attrs",
+        param="attr.",
+        parse=_parse_attrs,
+        pairs=lambda attrs: [(f"attr.{k}", v) for k, v in attrs],
+        predicates=lambda attrs, ctx: [((f"attr.{k}", v), _attr_predicate(k, v)) for k, v in attrs],
+        chip=lambda n, v, lab: (
+            f"{lab.attribute(n[5:])}: {({'true': 'yes', 'false': 'no'}).get(v, v)}"
+        ),
+        control="attributes",
+        doc=_doc("attr.<attribute>", {"type": "string"}, "`attr.<attribute>=<value>`"),
+    ),
+    Filter(
+        field="mins",
+        param="min.",
+        parse=_parse_mins,
+        pairs=lambda mins: [(f"min.{k}", str(v)) for k, v in mins],
+        predicates=lambda mins, ctx: [
+            ((f"min.{k}", str(v)), _min_predicate(k, v)) for k, v in mins
+        ],
+        chip=lambda n, v, lab: f"{lab.criterion(n[4:])} ≥ {v}",
+        control="minimum_scores",
+        doc=_doc("min.<criterion>", {"type": "integer"}, "`min.<criterion>=<1..5>`"),
+    ),
+    Filter(
+        field="max_hurdle",
+        param="max_hurdle",
+        parse=_parse_max_hurdle,
+        pairs=lambda most: [("max_hurdle", str(most))] if most is not None else [],
+        predicates=_max_hurdle_predicates,
+        chip=lambda n, v, lab: f"Legal hurdles ≤ severity {v}",
+        control="worst_hurdle",
+        doc=_doc(
+            "max_hurdle",
+            {"type": "integer", "minimum": 1, "maximum": 5},
+            "Only options whose legal hurdles are all at most this severe.",
+        ),
+    ),
+    Filter(
+        field="stances",
+        param="stance.",
+        parse=_parse_stances,
+        pairs=lambda stances: [(f"stance.{k}", v) for k, v in stances],
+        predicates=lambda stances, ctx: [
+            ((f"stance.{k}", v), _stance_predicate(ctx, k, v)) for k, v in stances
+        ],
+        chip=lambda n, v, lab: f"{lab.stakeholder(n[7:])} {STANCE_WORDS.get(v, v)}",
+        control="stakeholder_stances",
+        doc=_doc(
+            "stance.<stakeholder>",
+            {"type": "string"},
+            "`stance.<stakeholder>=support|oppose|not-oppose|unknown`",
+        ),
+    ),
+    Filter(
+        field="veto",
+        param="veto",
+        parse=_parse_veto,
+        pairs=lambda veto: [("veto", veto)] if veto else [],
+        predicates=_veto_predicates,
+        chip=lambda n, v, lab: f"Veto status: {v}",
+        control="veto_status",
+        doc=_doc(
+            "veto",
+            {"type": "string", "enum": list(VETO_STATUSES)},
+            "Only options with this veto status.",
+        ),
+    ),
+)
+
+
+def filter_for(name: str) -> Filter | None:
+    return next((f for f in FILTERS if f.owns(name)), None)

@@ -1,15 +1,14 @@
 """Filtering and sorting options for the explore page and the options API."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.analysis.index import Index, vetoes
 from app.analysis.veto import STATUS_ORDER, VetoAnalysis, parse_assumptions
 from app.dataset.schema import Option, VetoStatus
-from app.state import ExploreState
+from app.state import FILTERS, ExploreState, Predicate
 
 Positions = Mapping[str, int | None]  # hypothetical positions by stakeholder
-Predicate = Callable[[Option], bool]
 VETO_ORDER = STATUS_ORDER
 
 
@@ -19,66 +18,34 @@ def position(index: Index, stakeholder: str, option: str, assume: Positions) -> 
     return index.position(stakeholder, option)
 
 
-def stance_matches(pos: int | None, wanted: str) -> bool:
-    if wanted == "support":
-        return pos is not None and pos > 0
-    if wanted == "oppose":
-        return pos is not None and pos < 0
-    if wanted == "not-oppose":
-        return pos is None or pos >= 0
-    return pos is None  # unknown
+@dataclass(frozen=True)
+class _Context:
+    """What the registry's predicates may ask, answered from the index and this page's
+    hypotheses and veto statuses."""
 
+    index: Index
+    vetoes: Mapping[str, str]
+    assume: Positions
 
-def _attr_matches(option: Option, slug: str, wanted: str) -> bool:
-    value = option.attributes.get(slug)
-    if isinstance(value, bool):
-        return ("true" if value else "false") == wanted
-    return value is not None and str(value) == wanted
+    def text(self, option: str) -> str:
+        return self.index.search_text[option]
 
+    def max_hurdle(self, option: str) -> int:
+        return self.index.max_hurdle[option]
 
-# Each builder binds its own values, so predicates made in a loop do not share them.
-def _attr_predicate(slug: str, wanted: str) -> Predicate:
-    return lambda o: _attr_matches(o, slug, wanted)
+    def position(self, stakeholder: str, option: str) -> int | None:
+        return position(self.index, stakeholder, option, self.assume)
 
-
-def _min_predicate(slug: str, lo: int) -> Predicate:
-    return lambda o: slug in o.assessments and o.assessments[slug].score >= lo
-
-
-def _stance_predicate(index: Index, who: str, wanted: str, assume: Positions) -> Predicate:
-    return lambda o: stance_matches(position(index, who, o.slug, assume), wanted)
+    def veto(self, option: str) -> str:
+        return self.vetoes.get(option, "")
 
 
 def _predicates(
     index: Index, state: ExploreState, veto: Mapping[str, str], assume: Positions
-) -> list[tuple[tuple[str, str], Callable[[Option], bool]]]:
+) -> list[tuple[tuple[str, str], Predicate]]:
     """One predicate per active filter, keyed by the query pair it comes from."""
-    preds: list[tuple[tuple[str, str], Predicate]] = []
-    if state.q:
-        words = state.q.casefold().split()
-        preds.append((("q", state.q), lambda o: all(w in index.search_text[o.slug] for w in words)))
-    if state.category:
-        preds.append(
-            (("category", ",".join(state.category)), lambda o: o.category in state.category)
-        )
-    if state.status:
-        preds.append((("status", ",".join(state.status)), lambda o: o.status in state.status))
-    for slug, wanted in state.attrs:
-        preds.append(((f"attr.{slug}", wanted), _attr_predicate(slug, wanted)))
-    for slug, lo in state.mins:
-        preds.append(((f"min.{slug}", str(lo)), _min_predicate(slug, lo)))
-    if state.max_hurdle is not None:
-        preds.append(
-            (
-                ("max_hurdle", str(state.max_hurdle)),
-                lambda o: index.max_hurdle[o.slug] <= (state.max_hurdle or 0),
-            )
-        )
-    for who, wanted in state.stances:
-        preds.append(((f"stance.{who}", wanted), _stance_predicate(index, who, wanted, assume)))
-    if state.veto:
-        preds.append((("veto", state.veto), lambda o: veto.get(o.slug) == state.veto))
-    return preds
+    ctx = _Context(index, veto, assume)
+    return [pred for f in FILTERS for pred in f.predicates(getattr(state, f.field), ctx)]
 
 
 @dataclass(frozen=True)

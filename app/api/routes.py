@@ -18,9 +18,10 @@ from app.dataset.schema import Dataset, Option
 from app.db import SessionDep
 from app.errors import NoDataset, NotFound
 from app.render import render
-from app.site import STATUSES, Site, SiteDep, get_site
+from app.site import Site, SiteDep, get_site
 from app.state import (
     CODE_RE,
+    FILTERS,
     CompareState,
     ExploreState,
     StanceQuery,
@@ -82,24 +83,10 @@ AT = _param(
     "`YYYY-MM-DD`: the dossier as it stood that day (latest stance at or before it, conditions "
     "then in force). From the first record to today.",
 )
+# Each filter documents itself in the registry; prefixed ones (attr., min., stance.) are
+# described in the text, since OpenAPI has no parameter families.
 EXPLORE_PARAMS = [
-    _param("q", {"type": "string", "maxLength": 200}, "Free text: every word must occur."),
-    _param("category", {"type": "array", "items": {"type": "string"}}, "Repeatable."),
-    _param(
-        "status",
-        {"type": "array", "items": {"type": "string", "enum": list(STATUSES)}},
-        "Repeatable.",
-    ),
-    _param(
-        "max_hurdle",
-        {"type": "integer", "minimum": 1, "maximum": 5},
-        "Only options whose legal hurdles are all at most this severe.",
-    ),
-    _param(
-        "veto",
-        {"type": "string", "enum": ["clear", "uncertain", "blocked", "barred"]},
-        "Only options with this veto status.",
-    ),
+    *(f.doc for f in FILTERS if not f.prefix),
     AT,
     _param(
         "sort",
@@ -111,9 +98,8 @@ EXPLORE_PARAMS = [
 EXPLORE_DOC = (
     "Takes the same filters as the explore page `/`, parsed by the same parser, so equal "
     "filters give an equal canonical `query`. Besides the parameters listed: "
-    "`attr.<attribute>=<value>`, `min.<criterion>=<1..5>` and "
-    "`stance.<stakeholder>=support|oppose|not-oppose|unknown`. An unknown parameter or value "
-    "is answered 400, naming the parameter."
+    + ", ".join(f.doc["description"] for f in FILTERS if f.prefix)
+    + ". An unknown parameter or value is answered 400, naming the parameter."
 )
 STANCE_PARAMS = [
     _param("stakeholder", {"type": "array", "items": {"type": "string"}}, "Repeatable slug."),

@@ -1,35 +1,33 @@
-"""Human labels for query parameters, used by filter chips and empty-state hints."""
+"""Human labels for query parameters, used by filter chips and empty-state hints. Each filter's
+chip wording lives in its registry entry (app.state.FILTERS); this supplies the names."""
+
+from dataclasses import dataclass
 
 from app.analysis.index import Index
+from app.state import filter_for
 
-STANCE_WORDS = {
-    "support": "supports",
-    "oppose": "opposes",
-    "not-oppose": "does not oppose",
-    "unknown": "stance unknown",
-}
+
+@dataclass(frozen=True)
+class _Names:
+    index: Index
+
+    def attribute(self, slug: str) -> str:
+        a = self.index.attributes.get(slug)
+        return a.title if a else slug
+
+    def criterion(self, slug: str) -> str:
+        c = self.index.criteria.get(slug)
+        return c.title if c else slug
+
+    def stakeholder(self, slug: str) -> str:
+        s = self.index.stakeholders.get(slug)
+        return s.name if s else slug
 
 
 def describe_pair(index: Index, name: str, value: str) -> str:
-    if name == "q":
-        return f"Text: “{value}”"
-    if name in ("category", "status"):
-        return f"{name.capitalize()}: {value.replace(',', ', ').replace('-', ' ')}"
-    if name.startswith("attr."):
-        attr = index.attributes.get(name[5:])
-        title = attr.title if attr else name[5:]
-        word = {"true": "yes", "false": "no"}.get(value, value)
-        return f"{title}: {word}"
-    if name.startswith("min."):
-        crit = index.criteria.get(name[4:])
-        return f"{crit.title if crit else name[4:]} ≥ {value}"
-    if name == "max_hurdle":
-        return f"Legal hurdles ≤ severity {value}"
-    if name.startswith("stance."):
-        who = index.stakeholders.get(name[7:])
-        return f"{who.name if who else name[7:]} {STANCE_WORDS.get(value, value)}"
-    if name == "veto":
-        return f"Veto status: {value}"
+    f = filter_for(name)
+    if f is not None:
+        return f.chip(name, value, _Names(index))
     if name == "assume":
         return f"Hypothesis: {value}"
     return f"{name}: {value}"
