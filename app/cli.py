@@ -128,12 +128,19 @@ def export_cmd(out: Path | None) -> None:
     type=int,
     show_default="$PORT or 8000",
 )
-def serve_cmd(host: str, port: int) -> None:
-    """Serve the web app with uvicorn."""
-    import uvicorn
+@click.option(
+    "--header-timeout",
+    default=10.0,
+    show_default=True,
+    help="Seconds a client has to send a complete request head.",
+)
+def serve_cmd(host: str, port: int, header_timeout: float) -> None:
+    """Serve the web app with uvicorn, with limits on header size, slow clients and
+    concurrency (see app/server.py)."""
+    from app import server
 
     click.echo(f"serving on http://{host}:{port}")
-    uvicorn.run("app.main:app_from_env", factory=True, host=host, port=port, log_level="warning")
+    server.run(host, port, head_timeout=header_timeout)
 
 
 @main.command("check-sources")
