@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
 from app.config import ROOT, Settings, get_settings
@@ -36,8 +36,9 @@ class ExplorerGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except OperationalError as exc:
-            if "no such table" not in str(exc):
+        except (OperationalError, ProgrammingError) as exc:
+            # SQLite: "no such table"; PostgreSQL: undefined_table (SQLSTATE 42P01).
+            if "no such table" not in str(exc) and getattr(exc.orig, "sqlstate", "") != "42P01":
                 raise
             url = get_settings().database_url
             click.echo(

@@ -94,8 +94,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(OperationalError)
     async def database_error(request: Request, exc: OperationalError) -> Response:
-        # SQLite: another process (a load) holds the write lock beyond busy_timeout.
-        if "locked" not in str(exc.orig):
+        # Another process (a load) holds the lock beyond SQLite's busy_timeout, or beyond
+        # PostgreSQL's lock_timeout (SQLSTATE 55P03, lock_not_available).
+        if "locked" not in str(exc.orig) and getattr(exc.orig, "sqlstate", "") != "55P03":
             raise exc  # answered by server_error below
         busy = Busy("The database is busy, probably with a dataset load. Try again shortly.")
         response = error_response(request, busy)

@@ -188,9 +188,13 @@ class Citation(SQLModel, table=True):
     """A claim -> source link. Exactly one of the claim columns is set."""
 
     __table_args__ = (
+        # CASE, not a sum of booleans: PostgreSQL has no boolean + boolean.
         CheckConstraint(
-            "(assessment_id IS NOT NULL) + (hurdle_id IS NOT NULL) + (stance_id IS NOT NULL)"
-            " + (claim_id IS NOT NULL) = 1",
+            " + ".join(
+                f"(CASE WHEN {c} IS NULL THEN 0 ELSE 1 END)"
+                for c in ("assessment_id", "hurdle_id", "stance_id", "claim_id")
+            )
+            + " = 1",
             name="one_claim",
         ),
     )
