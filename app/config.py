@@ -25,9 +25,17 @@ class Settings(BaseSettings):
     max_body_bytes: int = 16_384
     # Rendered pages are cached per (URL, dataset revision); 0 disables the cache.
     page_cache_size: int = 512
-    # Creating permanent links: at most this many per client per window (seconds).
+    # Creating permanent links: at most this many per client per fixed window (seconds),
+    # counted in the database, so across every process and instance.
     permalink_rate_limit: int = 20
     permalink_rate_window: float = 60.0
+    # Reverse proxies whose X-Forwarded-For is believed: comma-separated addresses or networks
+    # (`10.0.0.0/8, 192.0.2.7`). Empty: the peer is the client (loopback is not trusted either).
+    trusted_proxies: str = ""
+    # One JSON line per request on the `explorer.access` logger (`explorer serve` prints them).
+    access_log: bool = True
+    # Prometheus metrics at /metrics (requests, latency, page cache, permalinks).
+    metrics: bool = False
     debug: bool = False
 
 

@@ -16,9 +16,12 @@ from app.errors import AppError, BadRequest, Busy, NotFound
 from app.state import BadParam
 from app.web.middleware import (
     SECURITY_HEADERS,
+    AccessLog,
     BodyLimit,
+    ClientAddress,
     HeadAsGet,
     RateLimit,
+    SameOrigin,
     SecurityHeaders,
 )
 from app.web.render import PageCache, render
@@ -110,6 +113,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         err.status, err.code = 500, "internal_error"
         response = error_response(request, err)
         response.raw_headers.extend(SECURITY_HEADERS)
+        if rid := getattr(request.state, "request_id", None):
+            response.headers["X-Request-ID"] = rid
         return response
 
     @app.exception_handler(RequestValidationError)
@@ -126,6 +131,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(compare_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    if settings.metrics:
+        from app import metrics
+
+        app.state.page_cache = metrics.counting_page_cache(settings.page_cache_size)
+
+        @app.get("/metrics", include_in_schema=False)
+        def prometheus() -> Response:
+            body, ctype = metrics.exposition()
+            return Response(body, media_type=ctype)
+
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(
@@ -134,8 +149,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         limit=settings.permalink_rate_limit,
         window=settings.permalink_rate_window,
     )
+    app.add_middleware(SameOrigin, public_url=settings.public_url)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
+    if settings.access_log or settings.metrics:
+        app.add_middleware(AccessLog, trusted=settings.trusted_proxies, metrics=settings.metrics)
+    app.add_middleware(ClientAddress, trusted=settings.trusted_proxies)  # outermost
     return app
 
 

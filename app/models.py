@@ -229,8 +229,26 @@ class Revision(SQLModel, table=True):
 
 
 class Permalink(SQLModel, table=True):
+    """A comparison as it was: its canonical state on a dataset revision, on a day. The
+    revision's dataset is stored once (Revision.content), so the comparison is rebuilt from it
+    (app.permalinks) rather than stored per link (F2: up to 140 KB each)."""
+
     code: str = Field(primary_key=True)
     state: str  # canonical query string
     revision: int = Field(foreign_key="revision.id")
-    snapshot: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    # Only where the rebuilt comparison would differ from what was shown (and in rows made
+    # before comparisons were rebuilt): then this is what the link shows.
+    snapshot: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
+    )
+    # app.analysis.compare.SNAPSHOT_VERSION when the link was made.
+    snapshot_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: dt.datetime
+
+
+class RateLimit(SQLModel, table=True):
+    """Requests per client in fixed windows, shared by every process on the database."""
+
+    key: str = Field(primary_key=True)  # what is limited and for whom: "permalink 203.0.113.9"
+    window: int = Field(primary_key=True)  # the window's start, in seconds since the epoch
+    hits: int

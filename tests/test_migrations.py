@@ -106,3 +106,64 @@ def test_a_citation_names_exactly_one_claim(settings: Settings, claims: tuple, o
     engine.dispose()
     assert inserted is ok
 
+
+def test_0003_keeps_stored_comparisons_and_its_downgrade_writes_them_back(
+    settings: Settings,
+) -> None:
+    """Links made before small permalinks keep their stored comparison; going back to the
+    schema before stores the rebuilt comparison in every row, so none is lost either way."""
+    import datetime as dt
+    import json
+
+    from sqlmodel import Session
+
+    from app import models as m
+    from app import queries
+    from app.dataset.check import load_dataset
+    from tests.conftest import CYCLE
+
+    cfg = alembic_config(settings.database_url)
+    command.upgrade(cfg, "0002")
+    engine = make_engine(settings.database_url)
+    content = load_dataset(CYCLE).model_dump(mode="json")
+    old = {"version": 1, "made": "before 0003"}
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO revision (id, content_hash, dossier_slug, loaded_at, note, content)"
+                " VALUES (1, 'h', 'cycle-lanes', :t, '', :c)"
+            ),
+            {"t": dt.datetime(2026, 1, 2), "c": json.dumps(content)},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO permalink (code, state, revision, snapshot, created_at)"
+                " VALUES ('oldlink00001', 'o=painted-lanes,protected-lanes', 1, :s, :t)"
+            ),
+            {"s": json.dumps(old), "t": dt.datetime(2026, 1, 2)},
+        )
+    command.upgrade(cfg, "head")
+    with Session(engine) as session:
+        link = queries.permalink(session, code="oldlink00001")
+        assert link is not None and link.snapshot == old and link.snapshot_version == 1
+        session.add(
+            m.Permalink(
+                code="newlink00001",
+                state="o=no-change,painted-lanes",
+                revision=1,
+                created_at=dt.datetime(2026, 1, 3, tzinfo=dt.UTC),
+            )
+        )
+        session.commit()
+        rebuilt = queries.permalink(session, code="newlink00001")
+        assert rebuilt is not None and rebuilt.snapshot is not None
+        expected = rebuilt.snapshot
+    engine.dispose()
+    command.downgrade(cfg, "0002")
+    engine = make_engine(settings.database_url)
+    with engine.connect() as conn:
+        rows = dict(conn.execute(text("SELECT code, snapshot FROM permalink")).all())
+    engine.dispose()
+    as_json = {k: v if isinstance(v, dict) else json.loads(v) for k, v in rows.items()}
+    assert as_json == {"oldlink00001": old, "newlink00001": json.loads(json.dumps(expected))}
+    command.upgrade(cfg, "head")
