@@ -75,5 +75,11 @@ test-postgresql: install postgresql
 bench: install
 	$(BIN)/python -m tests.bench
 
+# A mixed load (90 % reads, 10 % POST /c, 16 connections, 60 s, a dataset load half way) on
+# SQLite; LOADTEST_DB=postgresql runs it on a throwaway PostgreSQL cluster instead.
+LOADTEST_DB ?= sqlite
+loadtest: install
+	APP_TEST_DATABASE=$(LOADTEST_DB) $(BIN)/python -m tests.loadtest
+
 clean:
 	rm -rf $(VENV) node_modules data/*.db*

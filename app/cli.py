@@ -135,13 +135,28 @@ def export_cmd(out: Path | None) -> None:
     show_default=True,
     help="Seconds a client has to send a complete request head.",
 )
-def serve_cmd(host: str, port: int, header_timeout: float) -> None:
+@click.option(
+    "--workers",
+    default=lambda: int(os.environ.get("WEB_CONCURRENCY", "1")),
+    type=click.IntRange(1, 64),
+    show_default="$WEB_CONCURRENCY or 1",
+    help="Server processes sharing the socket (about one per core).",
+)
+def serve_cmd(host: str, port: int, header_timeout: float, workers: int) -> None:
     """Serve the web app with uvicorn, with limits on header size, slow clients and
     concurrency (see app/server.py)."""
     from app import server
 
-    click.echo(f"serving on http://{host}:{port}")
-    server.run(host, port, head_timeout=header_timeout)
+    settings = get_settings()
+    click.echo(f"serving on http://{host}:{port} with {workers} worker(s)")
+    server.run(
+        host,
+        port,
+        head_timeout=header_timeout,
+        workers=workers,
+        access_log=settings.access_log,
+        metrics=settings.metrics,
+    )
 
 
 @main.command("check-sources")

@@ -10,10 +10,10 @@ after compression), plus a row header.
 """
 
 import itertools
-import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -98,26 +98,15 @@ def main() -> None:
     from app.cli import migrate
     from app.db import make_engine
     from tests.conftest import load
+    from tests.pgcluster import scratch_database
 
-    with tempfile.TemporaryDirectory() as tmp:
-        cluster = None
-        if os.environ.get("APP_TEST_DATABASE", "sqlite").startswith("postgresql"):
-            from tests.pgcluster import Cluster
-
-            cluster = Cluster().start()
-            url = cluster.url
-        else:
-            url = f"sqlite:///{tmp}/bytes.db"
-        try:
-            settings = Settings(database_url=url)
-            migrate(settings)
-            engine = make_engine(url)
-            load(engine, DEFAULT_DATASET)
-            r = measure(engine, settings)
-            engine.dispose()
-        finally:
-            if cluster is not None:
-                cluster.stop()
+    with tempfile.TemporaryDirectory() as tmp, scratch_database(Path(tmp)) as url:
+        settings = Settings(database_url=url)
+        migrate(settings)
+        engine = make_engine(url)
+        load(engine, DEFAULT_DATASET)
+        r = measure(engine, settings)
+        engine.dispose()
     print(
         f"{engine.dialect.name}: {r.links} permalinks of six options each; bytes per permalink:"
         f" before {r.before:,.0f}, after {r.after:,.0f}"

@@ -12,6 +12,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 SERVER_USER = "postgres"
@@ -137,3 +139,14 @@ if __name__ == "__main__":
     with Cluster() as c:
         print(c.url, flush=True)
         input("Enter stops and removes the cluster. ")
+
+
+@contextmanager
+def scratch_database(directory: Path) -> Iterator[str]:
+    """For scripts (load test, measurements): a SQLite file in `directory`, or with
+    APP_TEST_DATABASE=postgresql a throwaway cluster's database, removed afterwards."""
+    if not os.environ.get("APP_TEST_DATABASE", "sqlite").startswith("postgresql"):
+        yield f"sqlite:///{directory}/scratch.db"
+        return
+    with Cluster() as cluster:
+        yield cluster.url
