@@ -1,4 +1,4 @@
-"""The `explorer` command: serve, migrate, load, export, check, check-sources."""
+"""The `explorer` command: serve, migrate, load, export, check, check-sources, backup, restore."""
 
 import os
 import sys
@@ -157,6 +157,38 @@ def serve_cmd(host: str, port: int, header_timeout: float, workers: int) -> None
         access_log=settings.access_log,
         metrics=settings.metrics,
     )
+
+
+@main.command("backup")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+def backup_cmd(file: Path) -> None:
+    """Copy the whole database to FILE while it is in use: SQLite's online backup API, or
+    pg_dump (custom format) for PostgreSQL."""
+    from app import backup
+
+    try:
+        backup.backup(get_settings().database_url, file)
+    except backup.BackupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"backed up to {file}")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def restore_cmd(file: Path) -> None:
+    """Replace the database's contents with backup FILE, then upgrade its schema. Restart the
+    servers afterwards: their caches know the data they had."""
+    from app import backup
+
+    settings = get_settings()
+    try:
+        backup.restore(settings.database_url, file)
+    except backup.BackupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    migrate(settings)
+    click.echo(f"restored {file}; the database is at the latest schema")
 
 
 @main.command("check-sources")
