@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-sqlite test-postgresql install lint format chromium node postgresql bench loadtest clean
+.PHONY: run test test-sqlite test-postgresql install lint format chromium node postgresql nginx bench loadtest clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ postgresql:
 	  || [ -x "$$PG_BINDIR/initdb" ]; then :; \
 	else $(call apt_install,PostgreSQL,postgresql,set PG_BINDIR=/path/to/postgresql/bin); fi
 
+# nginx runs deploy/nginx.conf in tests/test_deploy.py.
+nginx:
+	@if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then :; \
+	else $(call apt_install,nginx,nginx-light,put nginx on the PATH); fi
+
 run: install
 	mkdir -p data
 	$(BIN)/explorer migrate
@@ -64,12 +69,12 @@ format: install
 	$(BIN)/ruff check --fix .
 
 # The whole suite on SQLite, then everything but the browser tests on PostgreSQL.
-test: install chromium node postgresql lint test-sqlite test-postgresql
+test: install chromium node postgresql nginx lint test-sqlite test-postgresql
 
-test-sqlite: install
+test-sqlite: install nginx
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
-test-postgresql: install postgresql
+test-postgresql: install postgresql nginx
 	APP_TEST_DATABASE=postgresql $(BIN)/pytest --ignore=tests/browser
 
 bench: install

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # Reverse proxies whose X-Forwarded-For is believed: comma-separated addresses or networks
     # (`10.0.0.0/8, 192.0.2.7`). Empty: the peer is the client (loopback is not trusted either).
     trusted_proxies: str = ""
+    # Successful GETs say `Cache-Control: public, max-age=N` with an ETag: a reverse proxy
+    # serves them for N seconds, then revalidates (304). A new dataset shows within N seconds.
+    proxy_cache_seconds: int = 5
     # One JSON line per request on the `explorer.access` logger (`explorer serve` prints them).
     access_log: bool = True
     # Prometheus metrics at /metrics (requests, latency, page cache, permalinks).

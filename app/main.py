@@ -19,6 +19,7 @@ from app.web.middleware import (
     AccessLog,
     BodyLimit,
     ClientAddress,
+    ConditionalGet,
     HeadAsGet,
     RateLimit,
     SameOrigin,
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return Response(body, media_type=ctype)
 
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
+    app.add_middleware(ConditionalGet, max_age=settings.proxy_cache_seconds)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         RateLimit,
