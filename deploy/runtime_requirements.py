@@ -12,7 +12,8 @@ import sys
 import tomllib
 from pathlib import Path
 
-PROJECT = "policy-option-explorer"
+# "    # via fastapi" or, under "    # via", "    #   fastapi".
+VIA = re.compile(r"^    #\s+(?:via\s+)?([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 def normalise(name: str) -> str:
@@ -30,9 +31,8 @@ def parse_lock(text: str) -> dict[str, tuple[str, set[str]]]:
         elif name and line.startswith("    --hash"):
             lines, via = entries[name]
             entries[name] = (lines + line + "\n", via)
-        elif name and (match := re.match(r"^    #\s+(?:via\s+)?([A-Za-z0-9][A-Za-z0-9._-]*)", line)):
-            if match.group(1) != "via":
-                entries[name][1].add(normalise(match.group(1)))
+        elif name and (match := VIA.match(line)) and match.group(1) != "via":
+            entries[name][1].add(normalise(match.group(1)))
     return entries
 
 
