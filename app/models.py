@@ -4,7 +4,7 @@ LinkCheck survive loads because they are history and metadata, not content."""
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, MetaData, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names keep Alembic batch migrations on SQLite predictable.
@@ -250,5 +250,6 @@ class RateLimit(SQLModel, table=True):
     """Requests per client in fixed windows, shared by every process on the database."""
 
     key: str = Field(primary_key=True)  # what is limited and for whom: "permalink 203.0.113.9"
-    window: int = Field(primary_key=True)  # the window's start, in seconds since the epoch
+    # The window's start, in seconds since the epoch (64 bits: 2038 comes).
+    window: int = Field(sa_column=Column(BigInteger, primary_key=True))
     hits: int

@@ -22,7 +22,7 @@ def upgrade() -> None:
     op.create_table(
         "ratelimit",
         sa.Column("key", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("window", sa.Integer(), nullable=False),
+        sa.Column("window", sa.BigInteger(), nullable=False),
         sa.Column("hits", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("key", "window", name=op.f("pk_ratelimit")),
     )
