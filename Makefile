@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-fast install lint format chromium node bench clean
+.PHONY: run test test-fast test-sqlite test-postgresql install lint format chromium node postgresql nginx bench loadtest clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,15 +27,32 @@ node_modules/.installed: package.json package-lock.json
 
 node: node_modules/.installed
 
+# $(call apt_install,WHAT,PACKAGE,HINT): install a Debian package when root, else say how.
+define apt_install
+	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "Installing $(1) with apt-get..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+	else \
+	  echo "$(1) is missing and cannot be installed here (needs root and apt-get)."; \
+	  echo "Install the Debian package '$(2)' or $(3)."; exit 1; \
+	fi
+endef
+
 chromium:
 	@if [ -x "$(CHROMIUM)" ]; then :; \
-	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Chromium with apt-get..."; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else \
-	  echo "Chromium is missing at $(CHROMIUM) and cannot be installed here (needs root and apt-get)."; \
-	  echo "Install the Debian package 'chromium', or set CHROMIUM=/path/to/chromium."; exit 1; \
-	fi
+	else $(call apt_install,Chromium,chromium,set CHROMIUM=/path/to/chromium); fi
+
+# PostgreSQL for the second run of the suite (tests/pgcluster.py starts a throwaway cluster
+# as a non-root user and removes it afterwards). Debian installs it under /usr/lib/postgresql.
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null \
+	  || [ -x "$$PG_BINDIR/initdb" ]; then :; \
+	else $(call apt_install,PostgreSQL,postgresql,set PG_BINDIR=/path/to/postgresql/bin); fi
+
+# nginx runs deploy/nginx.conf in tests/test_deploy.py.
+nginx:
+	@if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then :; \
+	else $(call apt_install,nginx,nginx-light,put nginx on the PATH); fi
 
 run: install
 	mkdir -p data
@@ -53,15 +70,26 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install chromium node lint
+# The whole suite on SQLite, then everything but the browser tests on PostgreSQL.
+test: install chromium node postgresql nginx lint test-sqlite test-postgresql
+
+test-sqlite: install nginx
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
 # Everything but the browser tests (no Chromium needed): for quick feedback while editing.
 test-fast: install node lint
 	$(BIN)/pytest -m "not browser"
+test-postgresql: install postgresql nginx
+	APP_TEST_DATABASE=postgresql $(BIN)/pytest --ignore=tests/browser
 
 bench: install
 	$(BIN)/python -m tests.bench
+
+# A mixed load (90 % reads, 10 % POST /c, 16 connections, 60 s, a dataset load half way) on
+# SQLite; LOADTEST_DB=postgresql runs it on a throwaway PostgreSQL cluster instead.
+LOADTEST_DB ?= sqlite
+loadtest: install
+	APP_TEST_DATABASE=$(LOADTEST_DB) $(BIN)/python -m tests.loadtest
 
 clean:
 	rm -rf $(VENV) node_modules data/*.db*

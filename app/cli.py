@@ -1,4 +1,4 @@
-"""The `explorer` command: serve, migrate, load, export, check, check-sources."""
+"""The `explorer` command: serve, migrate, load, export, check, check-sources, backup, restore."""
 
 import os
 import sys
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from alembic.config import Config
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
 from app.config import ROOT, Settings, get_settings
@@ -36,8 +36,9 @@ class ExplorerGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except OperationalError as exc:
-            if "no such table" not in str(exc):
+        except (OperationalError, ProgrammingError) as exc:
+            # SQLite: "no such table"; PostgreSQL: undefined_table (SQLSTATE 42P01).
+            if "no such table" not in str(exc) and getattr(exc.orig, "sqlstate", "") != "42P01":
                 raise
             url = get_settings().database_url
             click.echo(
@@ -134,13 +135,60 @@ def export_cmd(out: Path | None) -> None:
     show_default=True,
     help="Seconds a client has to send a complete request head.",
 )
-def serve_cmd(host: str, port: int, header_timeout: float) -> None:
+@click.option(
+    "--workers",
+    default=lambda: int(os.environ.get("WEB_CONCURRENCY", "1")),
+    type=click.IntRange(1, 64),
+    show_default="$WEB_CONCURRENCY or 1",
+    help="Server processes sharing the socket (about one per core).",
+)
+def serve_cmd(host: str, port: int, header_timeout: float, workers: int) -> None:
     """Serve the web app with uvicorn, with limits on header size, slow clients and
     concurrency (see app/server.py)."""
     from app import server
 
-    click.echo(f"serving on http://{host}:{port}")
-    server.run(host, port, head_timeout=header_timeout)
+    settings = get_settings()
+    click.echo(f"serving on http://{host}:{port} with {workers} worker(s)")
+    server.run(
+        host,
+        port,
+        head_timeout=header_timeout,
+        workers=workers,
+        access_log=settings.access_log,
+        metrics=settings.metrics,
+    )
+
+
+@main.command("backup")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+def backup_cmd(file: Path) -> None:
+    """Copy the whole database to FILE while it is in use: SQLite's online backup API, or
+    pg_dump (custom format) for PostgreSQL."""
+    from app import backup
+
+    try:
+        backup.backup(get_settings().database_url, file)
+    except backup.BackupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"backed up to {file}")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def restore_cmd(file: Path) -> None:
+    """Replace the database's contents with backup FILE, then upgrade its schema. Restart the
+    servers afterwards: their caches know the data they had."""
+    from app import backup
+
+    settings = get_settings()
+    try:
+        backup.restore(settings.database_url, file)
+    except backup.BackupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    migrate(settings)
+    click.echo(f"restored {file}; the database is at the latest schema")
 
 
 @main.command("check-sources")

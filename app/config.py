@@ -28,9 +28,20 @@ class Settings(BaseSettings):
     # How often a process asks the database whether a new dataset was loaded. Pages the
     # cache can answer do no other database work, and a load shows within this time.
     revision_poll_seconds: float = 0.3
-    # Creating permanent links: at most this many per client per window (seconds).
+    # Creating permanent links: at most this many per client per fixed window (seconds),
+    # counted in the database, so across every process and instance.
     permalink_rate_limit: int = 20
     permalink_rate_window: float = 60.0
+    # Reverse proxies whose X-Forwarded-For is believed: comma-separated addresses or networks
+    # (`10.0.0.0/8, 192.0.2.7`). Empty: the peer is the client (loopback is not trusted either).
+    trusted_proxies: str = ""
+    # Successful GETs say `Cache-Control: public, max-age=N` with an ETag: a reverse proxy
+    # serves them for N seconds, then revalidates (304). A new dataset shows within N seconds.
+    proxy_cache_seconds: int = 5
+    # One JSON line per request on the `explorer.access` logger (`explorer serve` prints them).
+    access_log: bool = True
+    # Prometheus metrics at /metrics (requests, latency, page cache, permalinks).
+    metrics: bool = False
     debug: bool = False
 
 

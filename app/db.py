@@ -20,7 +20,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def normalise_url(url: str) -> str:
+    """PostgreSQL URLs name the driver the lock file pins (psycopg 3): `postgresql://` and
+    `postgres://` would otherwise ask SQLAlchemy for psycopg2, which is not installed."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
 def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":
@@ -28,7 +38,13 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # Timestamps are stored without a zone, in UTC, whatever the server's TimeZone; a statement
+    # waiting for a lock (a load holds one on `revision`) gives up like SQLite's busy_timeout.
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={"options": "-c timezone=UTC -c lock_timeout=5000"},
+    )
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -18,9 +18,13 @@ from app.site import RevisionPoller
 from app.state import BadParam
 from app.web.middleware import (
     SECURITY_HEADERS,
+    AccessLog,
     BodyLimit,
+    ClientAddress,
+    ConditionalGet,
     HeadAsGet,
     RateLimit,
+    SameOrigin,
     SecurityHeaders,
 )
 
@@ -64,7 +68,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.site = None
-    app.state.page_cache = PageCache(settings.page_cache_size)
+    # Pages say how long a proxy may keep them (then it revalidates with the ETag: 304).
+    app.state.page_cache = PageCache(
+        settings.page_cache_size, f"public, max-age={settings.proxy_cache_seconds}".encode()
+    )
     app.state.revision = RevisionPoller(app.state.engine, settings.revision_poll_seconds)
     app.state.history = {}  # revision history for /changes, per app (one database each)
 
@@ -96,8 +103,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(OperationalError)
     async def database_error(request: Request, exc: OperationalError) -> Response:
-        # SQLite: another process (a load) holds the write lock beyond busy_timeout.
-        if "locked" not in str(exc.orig):
+        # Another process (a load) holds the lock beyond SQLite's busy_timeout, or beyond
+        # PostgreSQL's lock_timeout (SQLSTATE 55P03, lock_not_available).
+        if "locked" not in str(exc.orig) and getattr(exc.orig, "sqlstate", "") != "55P03":
             raise exc  # answered by server_error below
         busy = Busy("The database is busy, probably with a dataset load. Try again shortly.")
         response = error_response(request, busy)
@@ -111,6 +119,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         err.status, err.code = 500, "internal_error"
         response = error_response(request, err)
         response.raw_headers.extend(SECURITY_HEADERS)
+        if rid := getattr(request.state, "request_id", None):
+            response.headers["X-Request-ID"] = rid
         return response
 
     @app.exception_handler(RequestValidationError)
@@ -127,7 +137,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(compare_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    if settings.metrics:
+        from app import metrics
+
+        app.state.page_cache = metrics.CountingPageCache(
+            settings.page_cache_size, app.state.page_cache.cache_control
+        )
+
+        @app.get("/metrics", include_in_schema=False)
+        def prometheus() -> Response:
+            body, ctype = metrics.exposition()
+            return Response(body, media_type=ctype)
+
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
+    app.add_middleware(ConditionalGet, max_age=settings.proxy_cache_seconds)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         RateLimit,
@@ -136,8 +159,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         window=settings.permalink_rate_window,
     )
     app.add_middleware(CachedPages)
+    app.add_middleware(SameOrigin, public_url=settings.public_url)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
+    if settings.access_log or settings.metrics:
+        app.add_middleware(AccessLog, trusted=settings.trusted_proxies, metrics=settings.metrics)
+    app.add_middleware(ClientAddress, trusted=settings.trusted_proxies)  # outermost
     return app
 
 

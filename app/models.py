@@ -4,7 +4,7 @@ LinkCheck survive loads because they are history and metadata, not content."""
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, MetaData, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names keep Alembic batch migrations on SQLite predictable.
@@ -188,9 +188,13 @@ class Citation(SQLModel, table=True):
     """A claim -> source link. Exactly one of the claim columns is set."""
 
     __table_args__ = (
+        # CASE, not a sum of booleans: PostgreSQL has no boolean + boolean.
         CheckConstraint(
-            "(assessment_id IS NOT NULL) + (hurdle_id IS NOT NULL) + (stance_id IS NOT NULL)"
-            " + (claim_id IS NOT NULL) = 1",
+            " + ".join(
+                f"(CASE WHEN {c} IS NULL THEN 0 ELSE 1 END)"
+                for c in ("assessment_id", "hurdle_id", "stance_id", "claim_id")
+            )
+            + " = 1",
             name="one_claim",
         ),
     )
@@ -225,8 +229,27 @@ class Revision(SQLModel, table=True):
 
 
 class Permalink(SQLModel, table=True):
+    """A comparison as it was: its canonical state on a dataset revision, on a day. The
+    revision's dataset is stored once (Revision.content), so the comparison is rebuilt from it
+    (app.permalinks) rather than stored per link (F2: up to 140 KB each)."""
+
     code: str = Field(primary_key=True)
     state: str  # canonical query string
     revision: int = Field(foreign_key="revision.id")
-    snapshot: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    # Only where the rebuilt comparison would differ from what was shown (and in rows made
+    # before comparisons were rebuilt): then this is what the link shows.
+    snapshot: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
+    )
+    # app.analysis.compare.SNAPSHOT_VERSION when the link was made.
+    snapshot_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: dt.datetime
+
+
+class RateLimit(SQLModel, table=True):
+    """Requests per client in fixed windows, shared by every process on the database."""
+
+    key: str = Field(primary_key=True)  # what is limited and for whom: "permalink 203.0.113.9"
+    # The window's start, in seconds since the epoch (64 bits: 2038 comes).
+    window: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    hits: int

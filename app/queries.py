@@ -6,10 +6,13 @@ revision, and keep it in memory; a page then costs one query (the current revisi
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app import metrics, permalinks
 from app import models as m
 from app.dataset.schema import Dataset
 from app.records import LinkStatus, RevisionInfo
@@ -41,16 +44,29 @@ def link_checks(session: Session) -> dict[str, LinkStatus]:
 
 
 def permalink(session: Session, *, code: str) -> m.Permalink | None:
-    return session.get(m.Permalink, code)
+    """The link with its comparison: stored in the row, or rebuilt from its revision (F2). A
+    rebuilt one is set on a copy outside the session, so it is never written back."""
+    link = session.get(m.Permalink, code)
+    if link is None or link.snapshot is not None:
+        return link
+    return m.Permalink(
+        code=link.code,
+        state=link.state,
+        revision=link.revision,
+        snapshot=permalinks.snapshot(session, link),
+        snapshot_version=link.snapshot_version,
+        created_at=link.created_at,
+    )
 
 
 def save_permalink(session: Session, *, link: m.Permalink) -> m.Permalink:
     """Insert unless the content-addressed code exists already; repeated clicks add no rows.
-    Identical concurrent requests race to insert the same code: the losers read the winner's."""
+    Identical concurrent requests race to insert the same code: the losers read the winner's.
+    The row keeps the comparison only if rebuilding it would not give the same (F2)."""
     existing = session.get(m.Permalink, link.code)
     if existing is not None:
         return existing
-    session.add(link)
+    session.add(permalinks.shrink(session, link))
     try:
         session.commit()
     except IntegrityError:
@@ -59,6 +75,7 @@ def save_permalink(session: Session, *, link: m.Permalink) -> m.Permalink:
         if existing is None:
             raise
         return existing
+    metrics.permalink_created()
     return link
 
 
@@ -74,3 +91,21 @@ def revisions(session: Session) -> list[RevisionRow]:
     """Every loaded revision with its stored dataset, oldest first: one query."""
     rows = session.exec(select(m.Revision).order_by(col(m.Revision.id))).all()
     return [RevisionRow(r.id or 0, r.loaded_at, r.note, r.content) for r in rows]
+
+
+def rate_limit_hit(session: Session, *, key: str, window: int, expired: int) -> int:
+    """Count one request of `key` in the fixed window starting at `window`; the count so far.
+    One atomic upsert, so concurrent processes never lose a hit. Starting a window also
+    deletes windows that ended by `expired`."""
+    dialect = session.get_bind().dialect.name
+    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = m.RateLimit.__table__  # type: ignore[attr-defined]
+    insert = upsert(table).values(key=key, window=window, hits=1)
+    stmt = insert.on_conflict_do_update(
+        index_elements=["key", "window"], set_={"hits": table.c.hits + 1}
+    ).returning(table.c.hits)
+    hits = int(session.execute(stmt).scalar_one())
+    if hits == 1:
+        session.execute(delete(table).where(table.c.window <= expired))
+    session.commit()
+    return hits

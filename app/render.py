@@ -142,6 +142,8 @@ class CacheEntry:
     status: int
     headers: list[tuple[bytes, bytes]]
     etag: bytes  # strong, of the plain body; the gzip body's tag ends in -gz
+    cache_control: bytes = CACHE_CONTROL
+    route: str = ""  # the route's path template, for the access log and metrics on a hit
 
     def reply(
         self, *, gzip_ok: bool, if_none_match: bytes
@@ -150,7 +152,7 @@ class CacheEntry:
         tag = self.etag[:-1] + b'-gz"' if gzip_ok else self.etag
         common = [
             (b"etag", tag),
-            (b"cache-control", CACHE_CONTROL),
+            (b"cache-control", self.cache_control),
             (b"vary", b"HX-Request, Accept-Encoding"),
         ]
         held = {t.strip() for t in if_none_match.split(b",")}
@@ -183,8 +185,9 @@ class PageCache:
     Routes run in the threadpool and the front middleware on the event loop: every use of the
     dict holds the lock (rendering does not)."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, cache_control: bytes = CACHE_CONTROL) -> None:
         self.size = size
+        self.cache_control = cache_control
         self.lock = threading.Lock()
         self.version: object = None
         self.entries: OrderedDict[CacheKey, CacheEntry] = OrderedDict()
@@ -200,7 +203,7 @@ class PageCache:
                 self.hits += 1
             return hit
 
-    def put(self, key: CacheKey, response: Response) -> CacheEntry:
+    def put(self, key: CacheKey, response: Response, route: str = "") -> CacheEntry:
         # Keep a copy (middleware rewrites the headers of the response it sends) and compress
         # once here rather than on every hit.
         body = bytes(response.body)
@@ -214,6 +217,8 @@ class PageCache:
                 if k not in (b"content-length", b"vary", b"etag", b"cache-control")
             ],
             etag=b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"',
+            cache_control=self.cache_control,
+            route=route,
         )
         if not self.size or response.status_code != 200:
             return entry
@@ -256,10 +261,16 @@ def cached_page(fn: Callable[..., Response]) -> Callable[..., Response]:
             response = fn(*args, **kwargs)
             if response.status_code != 200:
                 return response
-            entry = cache.put(key, response)
+            route = getattr(request.scope.get("route"), "path", "")
+            entry = cache.put(key, response, route)
         return _reply(request, entry)
 
     return wrapper
+
+
+@dataclass(frozen=True)
+class _Route:
+    path: str
 
 
 class CachedPages:
@@ -292,6 +303,7 @@ class CachedPages:
         if entry is None:
             await self.app(scope, receive, send)
             return
+        scope["route"] = _Route(entry.route)  # what routing would have matched
         status, out, body = entry.reply(
             gzip_ok="gzip" in headers.get("accept-encoding", ""),
             if_none_match=headers.get("if-none-match", "").encode("latin-1"),

@@ -8,9 +8,20 @@
   starts a request and stops sending, so thousands could be held open.
 - `limit_concurrency` bounds connections and tasks (503 beyond it), and idle keep-alive
   connections close after `timeout_keep_alive` seconds.
+- `--workers N` runs N processes on one socket. Whatever they must share lives in the database
+  (permalinks, rate-limit counters, the dataset revision); each keeps its own page cache, keyed
+  by revision.
+
+What uvicorn cannot do (a slow *body*, a client reading its answer slowly, many connections
+from one address) is the reverse proxy's job: deploy/nginx.conf.
 """
 
 import asyncio
+import atexit
+import os
+import shutil
+import tempfile
+from typing import Any
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -70,25 +81,86 @@ class GuardedH11Protocol(H11Protocol):
             self.transport.close()
 
 
+class ConfiguredH11Protocol(GuardedH11Protocol):
+    """The head timeout from APP_HEADER_TIMEOUT, read in each worker process: a class defined
+    at module level, because `--workers` sends the configuration to fresh processes."""
+
+    # uvicorn annotates this parameter as asyncio.Transport where asyncio's base has BaseTransport.
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        self.head_timeout = float(os.environ.get("APP_HEADER_TIMEOUT", HEAD_TIMEOUT))
+        super().connection_made(transport)
+
+
+def log_config(access_log: bool) -> dict[str, Any]:
+    """uvicorn's own messages at WARNING; the app's JSON access lines (explorer.access) bare
+    on stdout, one per line. uvicorn's access log is off: ours has the request id."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "plain": {"format": "%(message)s"},
+            "default": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        },
+        "handlers": {
+            "access": {
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "stream": "ext://sys.stdout",
+            },
+            "default": {
+                "class": "logging.StreamHandler",
+                "formatter": "default",
+                "stream": "ext://sys.stderr",
+            },
+        },
+        "loggers": {
+            "uvicorn": {"handlers": ["default"], "level": "WARNING", "propagate": False},
+            "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+            "explorer.access": {
+                "handlers": ["access"],
+                "level": "INFO" if access_log else "WARNING",
+                "propagate": False,
+            },
+        },
+    }
+
+
 def run(
     host: str,
     port: int,
     *,
     head_timeout: float = HEAD_TIMEOUT,
+    workers: int = 1,
+    access_log: bool = True,
+    metrics: bool = False,
     target: str = "app.main:app_from_env",  # `make bench` serves its yardstick app alike
     factory: bool = True,
 ) -> None:
+    """Production settings: see the module's docstring. X-Forwarded-For is read by the app,
+    from APP_TRUSTED_PROXIES only (app.web.middleware.ClientAddress), so uvicorn's proxy
+    handling, which believes any loopback peer, is off."""
     import uvicorn
 
-    protocol = type("Protocol", (GuardedH11Protocol,), {"head_timeout": head_timeout})
+    os.environ["APP_HEADER_TIMEOUT"] = str(head_timeout)
+    if metrics and workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Every worker writes its numbers here; /metrics adds them up (app.metrics).
+        path = tempfile.mkdtemp(prefix="explorer-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+        atexit.register(shutil.rmtree, path, ignore_errors=True)
     uvicorn.run(
         target,
         factory=factory,
         host=host,
         port=port,
+        workers=workers,
+        log_config=log_config(access_log),
         log_level="warning",
-        http=protocol,
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
+        http=ConfiguredH11Protocol,
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
         timeout_keep_alive=KEEP_ALIVE,
         limit_concurrency=LIMIT_CONCURRENCY,
+        timeout_graceful_shutdown=10,
     )

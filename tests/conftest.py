@@ -1,9 +1,20 @@
-"""Each test gets its own SQLite file, migrated with the real Alembic scripts, and a real app."""
+"""Each test gets its own database, migrated with the real Alembic scripts, and a real app.
 
+APP_TEST_DATABASE picks the database the suite runs on:
+- `sqlite` (the default): one SQLite file per test;
+- `postgresql`: a throwaway PostgreSQL cluster (tests/pgcluster.py), started for the session and
+  removed afterwards, with one database per test;
+- a PostgreSQL URL (`postgresql+psycopg://user@host:port/db`): an existing server whose user may
+  create databases; each test gets its own, dropped afterwards.
+"""
+
+import itertools
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -20,16 +31,94 @@ DATA = Path(__file__).parent / "data"
 CYCLE = DATA / "cycle-lanes.yaml"
 _template_db: dict[str, bytes] = {}
 PUBLIC_ADDRESS = "93.184.215.14"  # example.org's: globally routable
+TEST_DATABASE = os.environ.get("APP_TEST_DATABASE", "sqlite")
+ON_POSTGRESQL = TEST_DATABASE.startswith("postgresql")
+PG_TEMPLATE = "explorer_migrated"
+_databases = itertools.count()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: tests SQLite itself (pragmas, file locks)")
+
+
+def pytest_report_header() -> str:
+    return f"database: {TEST_DATABASE}"
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> Iterator[sa.Engine | None]:
+    """On PostgreSQL runs, an AUTOCOMMIT engine on the server's maintenance database."""
+    if not ON_POSTGRESQL:
+        yield None
+        return
+    cluster = None
+    url = TEST_DATABASE
+    if url == "postgresql":
+        from tests.pgcluster import Cluster
+
+        cluster = Cluster().start()
+        url = cluster.url
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)")
+    try:
+        yield admin
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)")
+        admin.dispose()
+        if cluster is not None:
+            cluster.stop()
+
+
+def pg_database(admin: sa.Engine, template: str | None = None) -> tuple[str, str]:
+    """Create a fresh database (a copy of `template` if given): its name and URL."""
+    name = f"test_{os.getpid()}_{next(_databases)}"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(
+            f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else "")
+        )
+    return name, admin.url.set(database=name).render_as_string(hide_password=False)
+
+
+def pg_drop(admin: sa.Engine, name: str) -> None:
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _pg_template_exists(admin: sa.Engine) -> bool:
+    with admin.connect() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (PG_TEMPLATE,)
+        ).first()
+    return found is not None
 
 
 @pytest.fixture
-def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path}/explorer.db"
+def db_url(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    pg_admin: sa.Engine | None,
+) -> Iterator[str]:
+    name = None
+    if pg_admin is None:
+        url = f"sqlite:///{tmp_path}/explorer.db"
+    else:
+        # A test that asks for a migrated database gets a copy of the migrated template at once.
+        wants_schema = "migrated" in request.fixturenames and _pg_template_exists(pg_admin)
+        name, url = pg_database(pg_admin, PG_TEMPLATE if wants_schema else None)
+        request.node.stash[_from_template] = wants_schema
     # The CLI reads settings from the environment; point it at this test's database.
     monkeypatch.setenv("APP_DATABASE_URL", url)
     get_settings.cache_clear()
     yield url
     get_settings.cache_clear()
+    if pg_admin is not None and name is not None:
+        pg_drop(pg_admin, name)
+
+
+_from_template = pytest.StashKey[bool]()
 
 
 @pytest.fixture
@@ -39,8 +128,20 @@ def settings(db_url: str) -> Settings:
 
 
 @pytest.fixture
-def migrated(settings: Settings, tmp_path: Path) -> Settings:
-    # Running Alembic once per session and copying the file keeps tests fast and still real.
+def migrated(
+    settings: Settings,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    pg_admin: sa.Engine | None,
+) -> Settings:
+    # Running Alembic once per session and copying the result keeps tests fast and still real.
+    if pg_admin is not None:
+        if not request.node.stash.get(_from_template, False):
+            migrate(settings)
+            source = sa.make_url(settings.database_url).database
+            with pg_admin.connect() as conn:
+                conn.exec_driver_sql(f"CREATE DATABASE {PG_TEMPLATE} TEMPLATE {source}")
+        return settings
     target = tmp_path / "explorer.db"
     if "db" not in _template_db:
         migrate(settings)
@@ -99,7 +200,12 @@ def offline_dns(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(linkcheck, "resolve", resolve)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if ON_POSTGRESQL:
+        skip = pytest.mark.skip(reason="tests SQLite itself; this run is on PostgreSQL")
+        for item in items:
+            if "sqlite_only" in item.keywords:
+                item.add_marker(skip)
     # Browser tests last: fast feedback first, and Playwright's sync API keeps an event loop
     # running for the session, which would stop asyncio.run() in the link-check tests.
     items.sort(key=lambda item: "tests/browser/" in str(item.path).replace("\\", "/"))

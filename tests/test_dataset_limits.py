@@ -71,3 +71,15 @@ def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
     code, out = check(big)
     assert code == 1
     assert "big.yaml (file): file is larger than 2000000 bytes" in out
+
+
+def test_a_nul_character_is_refused_with_field_and_line(tmp_path: Path) -> None:
+    """PostgreSQL text cannot hold NUL: the file is refused before any database sees it."""
+    text = CYCLE.read_text(encoding="utf-8")
+    bad = tmp_path / "nul.yaml"
+    question = "question: Which cycle-lane plan should Riverton adopt?"
+    assert question in text
+    bad.write_text(text.replace(question, 'question: "Which plan?\\0"'), encoding="utf-8")
+    code, out = check(bad)
+    assert code == 1
+    assert "nul.yaml:" in out and "dossier.question: contains a NUL character" in out

@@ -1,7 +1,9 @@
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 from app.cli import alembic_config
@@ -37,6 +39,7 @@ def test_downgrade_to_base_then_upgrade_again(settings: Settings) -> None:
     engine.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_pragmas(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     with engine.connect() as conn:
@@ -44,3 +47,123 @@ def test_sqlite_pragmas(settings: Settings) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
     engine.dispose()
+
+
+def test_connections_run_in_utc_with_a_lock_timeout(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL session settings")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW timezone").scalar() == "UTC"
+        assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "5s"
+    engine.dispose()
+
+
+def test_postgresql_urls_get_the_pinned_driver() -> None:
+    from app.db import normalise_url
+
+    assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+@pytest.mark.parametrize(
+    ("claims", "ok"),
+    [((), False), (("assessment_id",), True), (("assessment_id", "stance_id"), False)],
+)
+def test_a_citation_names_exactly_one_claim(settings: Settings, claims: tuple, ok: bool) -> None:
+    """The CHECK holds on both databases (PostgreSQL has no boolean + boolean)."""
+    command.upgrade(alembic_config(settings.database_url), "head")
+    engine = make_engine(settings.database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO source (id, position, title, publisher, date, kind, notes)"
+                " VALUES ('s', 0, 't', 'p', '2024-01-01', 'primary', '')"
+            )
+        )
+    values = ", ".join(["1"] * len(claims))
+    columns = "".join(f", {c}" for c in claims)
+    insert = text(
+        "INSERT INTO citation (source_id, position, locator"
+        f"{columns}) VALUES ('s', 0, ''{', ' + values if values else ''})"
+    )
+    with engine.connect() as conn:
+        # The claim rows do not exist: foreign key checks are off so that only the CHECK is
+        # under test (PostgreSQL checks foreign keys with triggers, which replicas skip).
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET session_replication_role = replica")
+        else:
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        try:
+            conn.execute(insert)
+            conn.commit()
+            inserted = True
+        except IntegrityError as exc:
+            assert "one_claim" in str(exc)
+            inserted = False
+    engine.dispose()
+    assert inserted is ok
+
+
+def test_0003_keeps_stored_comparisons_and_its_downgrade_writes_them_back(
+    settings: Settings,
+) -> None:
+    """Links made before small permalinks keep their stored comparison; going back to the
+    schema before stores the rebuilt comparison in every row, so none is lost either way."""
+    import datetime as dt
+    import json
+
+    from sqlmodel import Session
+
+    from app import models as m
+    from app import queries
+    from app.dataset.check import load_dataset
+    from tests.conftest import CYCLE
+
+    cfg = alembic_config(settings.database_url)
+    command.upgrade(cfg, "0002")
+    engine = make_engine(settings.database_url)
+    content = load_dataset(CYCLE).model_dump(mode="json")
+    old = {"version": 1, "made": "before 0003"}
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO revision (id, content_hash, dossier_slug, loaded_at, note, content)"
+                " VALUES (1, 'h', 'cycle-lanes', :t, '', :c)"
+            ),
+            {"t": dt.datetime(2026, 1, 2), "c": json.dumps(content)},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO permalink (code, state, revision, snapshot, created_at)"
+                " VALUES ('oldlink00001', 'o=painted-lanes,protected-lanes', 1, :s, :t)"
+            ),
+            {"s": json.dumps(old), "t": dt.datetime(2026, 1, 2)},
+        )
+    command.upgrade(cfg, "head")
+    with Session(engine) as session:
+        link = queries.permalink(session, code="oldlink00001")
+        assert link is not None and link.snapshot == old and link.snapshot_version == 1
+        session.add(
+            m.Permalink(
+                code="newlink00001",
+                state="o=no-change,painted-lanes",
+                revision=1,
+                created_at=dt.datetime(2026, 1, 3, tzinfo=dt.UTC),
+            )
+        )
+        session.commit()
+        rebuilt = queries.permalink(session, code="newlink00001")
+        assert rebuilt is not None and rebuilt.snapshot is not None
+        expected = rebuilt.snapshot
+    engine.dispose()
+    command.downgrade(cfg, "0002")
+    engine = make_engine(settings.database_url)
+    with engine.connect() as conn:
+        rows = dict(conn.execute(text("SELECT code, snapshot FROM permalink")).all())
+    engine.dispose()
+    as_json = {k: v if isinstance(v, dict) else json.loads(v) for k, v in rows.items()}
+    assert as_json == {"oldlink00001": old, "newlink00001": json.loads(json.dumps(expected))}
+    command.upgrade(cfg, "head")

@@ -71,6 +71,8 @@ def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[Probl
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _walk(item, (*loc, i), lines, problems)
+    elif "\x00" in node.value:  # YAML's "\0" escape; PostgreSQL text cannot hold it
+        problems.append(Problem(loc, "contains a NUL character (\\0)", node.start_mark.line + 1))
 
 
 def _expanded_size(root: yaml.Node) -> Problem | None:

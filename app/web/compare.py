@@ -182,22 +182,28 @@ def _link_or_404(session: SessionDep, code: str) -> m.Permalink:
     return link
 
 
+def _frozen(link: m.Permalink) -> Snapshot:
+    # queries.permalink always fills the snapshot, stored or rebuilt from its revision.
+    assert link.snapshot is not None
+    return link.snapshot
+
+
 @router.get("/c/{code}.csv")
 def permalink_csv(code: str, session: SessionDep) -> Response:
-    return _csv(_link_or_404(session, code).snapshot, f"comparison-{code}")
+    return _csv(_frozen(_link_or_404(session, code)), f"comparison-{code}")
 
 
 @router.get("/c/{code}.json")
 def permalink_json(code: str, session: SessionDep) -> Response:
     link = _link_or_404(session, code)
-    return _json({**link.snapshot, "permalink": f"/c/{code}"}, f"comparison-{code}")
+    return _json({**_frozen(link), "permalink": f"/c/{code}"}, f"comparison-{code}")
 
 
 @router.get("/c/{code}")
 @cached_page
 def permalink_page(request: Request, code: str, site: SiteDep, session: SessionDep) -> Response:
     link = _link_or_404(session, code)
-    frozen: Snapshot = link.snapshot
+    frozen = _frozen(link)
     # The same state on today's data; it may no longer parse if options or criteria went away.
     missing: str | None = None
     changes = []

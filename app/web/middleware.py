@@ -1,12 +1,24 @@
 """Pure ASGI middleware (cheaper than BaseHTTPMiddleware on every request)."""
 
+import datetime as dt
+import hashlib
 import html
 import json
+import logging
 import math
+import re
 import time
+import uuid
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from urllib.parse import urlsplit
 
+import anyio
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app import queries
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -148,40 +160,52 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
+def now() -> float:
+    """The clock of the rate limit's windows (tests move it)."""
+    return time.time()
+
+
 class RateLimit:
-    """Per-client sliding-window limit on the POST paths that write (creating permalinks).
-    Reading is never limited."""
+    """Per-client fixed-window limit on the POST paths that write (creating permalinks),
+    counted in the database so that every process and instance shares the counters (F7).
+    Reading is never limited. The client is scope["client"], set by ClientAddress."""
 
     def __init__(self, app: ASGIApp, *, paths: tuple[str, ...], limit: int, window: float) -> None:
         self.app = app
         self.paths = paths
         self.limit = limit
-        self.window = window
-        self.hits: dict[str, list[float]] = {}
+        self.window = max(1, int(window))
 
-    def _retry_after(self, client: str, now: float) -> int | None:
-        recent = [t for t in self.hits.get(client, []) if now - t < self.window]
-        if len(recent) >= self.limit:
-            self.hits[client] = recent
-            return max(1, math.ceil(self.window - (now - recent[0])))
-        recent.append(now)
-        self.hits[client] = recent
-        if len(self.hits) > 10_000:  # bound memory: forget clients with no recent hits
-            self.hits = {k: v for k, v in self.hits.items() if v and now - v[-1] < self.window}
-        return None
+    def _hit(self, engine: Engine, client: str) -> int | None:
+        """Count this request; seconds to wait when it is over the limit, else None."""
+        t = now()
+        start = int(t // self.window) * self.window
+        with Session(engine) as session:
+            hits = queries.rate_limit_hit(
+                session, key=f"permalink {client}", window=start, expired=start - self.window
+            )
+        if hits <= self.limit:
+            return None
+        return max(1, math.ceil(start + self.window - t))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in self.paths:
             await self.app(scope, receive, send)
             return
         client = (scope.get("client") or ("unknown", 0))[0]
-        retry = self._retry_after(client, time.monotonic())
+        try:
+            # A write: in the threadpool, so that waiting for SQLite's lock stalls nothing else.
+            retry = await anyio.to_thread.run_sync(self._hit, scope["app"].state.engine, client)
+        except OperationalError:
+            msg = "The database is busy, probably with a dataset load. Try again shortly."
+            await send_error(scope, send, 503, "busy", "Busy", msg, [(b"retry-after", b"5")])
+            return
         if retry is None:
             await self.app(scope, receive, send)
             return
         msg = (
             f"Too many permanent links created from your address: at most {self.limit} per "
-            f"{int(self.window)} seconds. Try again in {retry} seconds."
+            f"{self.window} seconds. Try again in {retry} seconds."
         )
         await send_error(
             scope,
@@ -192,3 +216,228 @@ class RateLimit:
             msg,
             [(b"retry-after", str(retry).encode())],
         )
+
+
+def parse_networks(spec: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """`10.0.0.0/8, 192.0.2.7, ::1` -> networks; an address alone is a network of one."""
+    return tuple(ip_network(part.strip(), strict=False) for part in spec.split(",") if part.strip())
+
+
+def _address(text: str) -> IPv4Address | IPv6Address | None:
+    try:
+        return ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+class ClientAddress:
+    """The client's address, for the rate limit and the access log. It is the peer's, unless
+    the peer is a trusted proxy (APP_TRUSTED_PROXIES): then X-Forwarded-For is read from the
+    right, past every trusted proxy, and the first address not trusted is the client. Nothing
+    is trusted by default, loopback included (F7); uvicorn's own proxy handling is off."""
+
+    def __init__(self, app: ASGIApp, trusted: str) -> None:
+        self.app = app
+        self.trusted = parse_networks(trusted)
+
+    def _is_trusted(self, addr: IPv4Address | IPv6Address | None) -> bool:
+        return addr is not None and any(addr in net for net in self.trusted)
+
+    def client(self, peer: str, forwarded: list[bytes]) -> str:
+        if not self.trusted or not self._is_trusted(_address(peer)) or not forwarded:
+            return peer
+        hops = [h for v in forwarded for h in v.decode("latin-1").split(",")]
+        client = peer
+        for hop in reversed(hops):
+            addr = _address(hop)
+            if addr is None:
+                break  # not an address: whoever wrote it is not to be believed further
+            client = str(addr)
+            if not self._is_trusted(addr):
+                break
+        return client
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        # The outermost middleware: the scope is this request's own, changed in place so that
+        # the access log and the rate limit see the client, and the peer stays known.
+        peer, port = scope.get("client") or ("unknown", 0)
+        scope.setdefault("state", {})["peer"] = peer
+        forwarded = [v for k, v in scope["headers"] if k == b"x-forwarded-for"]
+        scope["client"] = (self.client(peer, forwarded), port)
+        await self.app(scope, receive, send)
+
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class SameOrigin:
+    """Refuse (403) a request that changes something when a browser says it comes from another
+    site: a cross-site form POST to /c (F7). Sec-Fetch-Site decides where browsers send it;
+    else an Origin header must be this site's (its public URL, or the Host it was sent to).
+    Requests with neither (curl, scripts) are not from a browser page and pass."""
+
+    def __init__(self, app: ASGIApp, public_url: str) -> None:
+        self.app = app
+        parts = urlsplit(public_url)
+        self.public_origin = f"{parts.scheme}://{parts.netloc}".lower()
+
+    def allowed(self, headers: dict[bytes, bytes], scheme: str) -> bool:
+        site = headers.get(b"sec-fetch-site")
+        if site is not None:
+            return site in (b"same-origin", b"none")
+        origin = headers.get(b"origin")
+        if origin is None:
+            return True
+        origin_text = origin.decode("latin-1").lower()
+        host = headers.get(b"host", b"").decode("latin-1").lower()
+        return origin_text in (self.public_origin, f"{scheme}://{host}")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in UNSAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        if self.allowed(dict(scope["headers"]), scope.get("scheme", "http")):
+            await self.app(scope, receive, send)
+            return
+        msg = "This form can only be sent from a page of this site."
+        await send_error(scope, send, 403, "cross_site", "Forbidden", msg)
+
+
+REQUEST_ID_RE = re.compile(rb"^[A-Za-z0-9._-]{8,64}$")
+access_logger = logging.getLogger("explorer.access")
+
+
+class AccessLog:
+    """One JSON line per request on the `explorer.access` logger, with a request id that is
+    also sent as X-Request-ID (a well-formed X-Request-ID from a trusted proxy is kept), and the
+    Prometheus metrics when they are on (app.metrics)."""
+
+    def __init__(self, app: ASGIApp, trusted: str, metrics: bool) -> None:
+        self.app = app
+        self.trusted = parse_networks(trusted)
+        self.metrics = metrics
+
+    def _request_id(self, scope: Scope) -> bytes:
+        peer = _address(scope.get("state", {}).get("peer", ""))
+        if peer is not None and any(peer in net for net in self.trusted):
+            for k, v in scope["headers"]:
+                if k == b"x-request-id" and REQUEST_ID_RE.match(v):
+                    return bytes(v)
+        return uuid.uuid4().hex.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = self._request_id(scope)
+        scope.setdefault("state", {})["request_id"] = rid.decode()
+        start = time.perf_counter()
+        status, size = 500, 0
+
+        async def send_logged(message: Message) -> None:
+            nonlocal status, size
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", rid)]
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_logged)
+        finally:
+            elapsed = time.perf_counter() - start
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            if self.metrics:
+                from app import metrics
+
+                metrics.observe_request(scope["method"], template, status, elapsed)
+            if access_logger.isEnabledFor(logging.INFO):
+                access_logger.info(
+                    json.dumps(
+                        {
+                            "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+                            "request_id": rid.decode(),
+                            "client": (scope.get("client") or ("", 0))[0],
+                            "method": scope["method"],
+                            "path": scope["path"],
+                            "query": scope.get("query_string", b"").decode("latin-1")[:512],
+                            "route": template,
+                            "status": status,
+                            "bytes": size,
+                            "duration_ms": round(elapsed * 1000, 2),
+                        }
+                    )
+                )
+
+
+class ConditionalGet:
+    """An ETag (a hash of the body) and a short Cache-Control on successful GETs, and 304 to a
+    matching If-None-Match: a reverse proxy caches pages for `max_age` seconds and then
+    revalidates them cheaply (deploy/nginx.conf). A response that sets its own ETag or
+    Cache-Control, or streams its body (static files), is left alone."""
+
+    CACHEABLE = (b"text/html", b"application/json", b"text/csv")
+
+    def __init__(self, app: ASGIApp, max_age: int) -> None:
+        self.app = app
+        self.cache_control = f"public, max-age={max_age}".encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] == "/metrics":
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        passing = False
+
+        async def send_tagged(message: Message) -> None:
+            nonlocal start, passing
+            if passing:
+                await send(message)
+                return
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers", []))
+                ctype = headers.get(b"content-type", b"")
+                if (
+                    message["status"] != 200
+                    or b"etag" in headers
+                    or b"cache-control" in headers
+                    or not ctype.startswith(self.CACHEABLE)
+                ):
+                    passing = True
+                    await send(message)
+                else:
+                    start = message
+                return
+            assert start is not None
+            passing = True
+            if message.get("more_body"):
+                await send(start)
+                await send(message)
+                return
+            body = message.get("body", b"")
+            etag = b'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
+            tagged = [*start.get("headers", []), (b"etag", etag)]
+            tagged.append((b"cache-control", self.cache_control))
+            if etag in _if_none_match(scope):
+                kept = [(k, v) for k, v in tagged if k not in (b"content-length",)]
+                await send({"type": "http.response.start", "status": 304, "headers": kept})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            await send({**start, "headers": tagged})
+            await send(message)
+
+        await self.app(scope, receive, send_tagged)
+
+
+def _if_none_match(scope: Scope) -> list[bytes]:
+    tags: list[bytes] = []
+    for k, v in scope["headers"]:
+        if k == b"if-none-match":
+            tags.extend(t.strip() for t in v.split(b","))
+    # A weak comparison (RFC 9110): W/"x" matches "x".
+    return tags + [b"W/" + t for t in tags if not t.startswith(b"W/")]

@@ -334,8 +334,10 @@ def upgrade() -> None:
         sa.Column("hurdle_id", sa.Integer(), nullable=True),
         sa.Column("stance_id", sa.Integer(), nullable=True),
         sa.Column("claim_id", sa.Integer(), nullable=True),
+        # Counted with CASE: PostgreSQL has no boolean + boolean (SQLite databases made by the
+        # first version of this file hold the equivalent "(x IS NOT NULL) + ..." form).
         sa.CheckConstraint(
-            "(assessment_id IS NOT NULL) + (hurdle_id IS NOT NULL) + (stance_id IS NOT NULL) + (claim_id IS NOT NULL) = 1",
+            "(CASE WHEN assessment_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN hurdle_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN stance_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN claim_id IS NULL THEN 0 ELSE 1 END) = 1",
             name=op.f("ck_citation_one_claim"),
         ),
         sa.ForeignKeyConstraint(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -19,7 +20,9 @@ from app.dataset.check import load_dataset
 from app.dataset.load import import_dataset
 from app.db import make_engine
 from app.main import create_app
+from app.site import RevisionPoller
 from tests.api.conftest import SUMMARY
+from tests.conftest import pg_database, pg_drop
 
 CHECKS = [not_a_server_error, response_schema_conformance]
 # Bounded and derandomized: the same cases on every run, well under a minute in total.
@@ -36,12 +39,19 @@ schema = schemathesis.openapi.from_asgi("/api/openapi.json", APP)
 
 
 @pytest.fixture(scope="module", autouse=True)
-def loaded(request: pytest.FixtureRequest) -> Iterator[None]:
+def loaded(request: pytest.FixtureRequest, pg_admin: sa.Engine | None) -> Iterator[None]:
     """The default dataset, migrated and loaded once for the module: conftest's per-test
-    databases would be rebuilt for every generated case."""
+    databases would be rebuilt for every generated case. On PostgreSQL runs, a database of
+    its own on the test server."""
     DB.unlink(missing_ok=True)
     # Loading the spec at collection opened a pooled connection to the file just removed.
     APP.state.engine.dispose()
+    pg_name = None
+    if pg_admin is not None:
+        pg_name, url = pg_database(pg_admin)
+        APP.state.settings = Settings(database_url=url, revision_poll_seconds=0)
+        APP.state.engine = make_engine(url)
+    APP.state.revision = RevisionPoller(APP.state.engine, 0)
     cfg: Settings = APP.state.settings
     migrate(cfg)
     engine = make_engine(cfg.database_url)
@@ -50,6 +60,8 @@ def loaded(request: pytest.FixtureRequest) -> Iterator[None]:
     engine.dispose()
     yield
     APP.state.engine.dispose()
+    if pg_admin is not None and pg_name is not None:
+        pg_drop(pg_admin, pg_name)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{DB}{suffix}").unlink(missing_ok=True)
     request.config.stash[SUMMARY] = (

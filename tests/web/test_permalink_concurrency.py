@@ -14,6 +14,7 @@ from sqlmodel import Session, func, select
 
 from app import models as m
 from app.config import Settings
+from app.db import make_engine
 from app.main import create_app
 from tests.conftest import CYCLE, load
 
@@ -54,9 +55,14 @@ def test_post_waiting_for_a_locked_database_stalls_nothing_and_answers_503(
 ) -> None:
     client = workers[0]
     assert client.get("/healthz").status_code == 200
-    # What `explorer load` does for the length of its transaction: hold SQLite's write lock.
-    loader = sqlite3.connect(migrated.database_url.removeprefix("sqlite:///"), timeout=0)
-    loader.execute("BEGIN IMMEDIATE")
+    # What `explorer load` does for the length of its transaction: hold SQLite's write lock,
+    # or on PostgreSQL the lock on `revision` that a new permalink's foreign key waits for.
+    if migrated.database_url.startswith("sqlite"):
+        loader = sqlite3.connect(migrated.database_url.removeprefix("sqlite:///"), timeout=0)
+        loader.execute("BEGIN IMMEDIATE")
+    else:
+        loader = make_engine(migrated.database_url).raw_connection()
+        loader.cursor().execute("LOCK TABLE revision IN EXCLUSIVE MODE")
     try:
         with ThreadPoolExecutor(1) as pool:
             pending = pool.submit(
