@@ -1,9 +1,13 @@
 // Small progressive enhancements that htmx cannot do. The site works without this file.
+
+// "Copy" buttons: copy the value of the field they name (a link, an embed code).
 document.addEventListener("click", async (event) => {
   const button = event.target.closest("[data-copy]");
   if (!button) return;
   const target = document.getElementById(button.dataset.copy);
   if (!target) return;
+  const label = button.dataset.label || button.textContent;
+  button.dataset.label = label;
   try {
     await navigator.clipboard.writeText(target.value || target.textContent);
     button.textContent = "Copied";
@@ -11,4 +15,9 @@ document.addEventListener("click", async (event) => {
     target.select?.();
     button.textContent = "Press Ctrl+C to copy";
   }
+  setTimeout(() => { button.textContent = label; }, 2500);
 });
+
+// On a wide screen the filters are a sidebar: open them where CSS (::details-content) cannot.
+const panel = document.getElementById("filters-panel");
+if (panel && window.matchMedia("(min-width: 761px)").matches) panel.open = true;
