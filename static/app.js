@@ -18,6 +18,11 @@ document.addEventListener("click", async (event) => {
   setTimeout(() => { button.textContent = label; }, 2500);
 });
 
-// On a wide screen the filters are a sidebar: open them where CSS (::details-content) cannot.
-const panel = document.getElementById("filters-panel");
-if (panel && window.matchMedia("(min-width: 761px)").matches) panel.open = true;
+// On a wide screen the filter and weight panels stay open: open them where CSS
+// (::details-content) cannot. On a phone they stay folded under their summaries.
+if (window.matchMedia("(min-width: 761px)").matches) {
+  for (const id of ["filters-panel", "weights-panel"]) {
+    const panel = document.getElementById(id);
+    if (panel) panel.open = true;
+  }
+}

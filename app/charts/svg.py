@@ -484,6 +484,7 @@ def timeline(
     today: dt.date,
     *,
     option_title: str,
+    width: float = 900,
     chart_id: str | None = None,
 ) -> Chart:
     """An option's veto status as a band of dated intervals, and below it one row per
@@ -492,7 +493,7 @@ def timeline(
 
     The band joins neighbouring intervals of the same status; its table keeps every dated
     change with its reason. Markers closer than their width are nudged apart to the right."""
-    cid = chart_id or _chart_id("timeline", (points, holders, today, option_title))
+    cid = chart_id or _chart_id("timeline", (points, holders, today, option_title, width))
     title = f"Veto status and stances over time: {option_title}"
     kept = [p for p in points if p.date <= today]
     series = [(h, [sp for sp in h.points if sp.date.first_day <= today]) for h in holders]
@@ -500,7 +501,8 @@ def timeline(
     dates = [p.date for p in kept] + [sp.date.first_day for _, pts in series for sp in pts]
     start = dt.date(min(dates, default=today).year, 1, 1)
     span = max((today - start).days, 1)
-    width, left, right = 900, 196, 24
+    # Narrow (a phone): a narrower column of names.
+    left, right = (196, 24) if width >= 600 else (112, 12)
     plot_w = width - left - right
     band_top, band_h, row_h = 46, 34, 32
     rows_top = band_top + band_h + 18
@@ -663,13 +665,22 @@ def _range_text(r: BarRow) -> str:
     return "" if r.score is None or low == high else f"{low}–{high}"
 
 
-def bars(option_title: str, rows: Sequence[BarRow], *, chart_id: str | None = None) -> Chart:
+def bars(
+    option_title: str,
+    rows: Sequence[BarRow],
+    *,
+    width: float = 600,
+    chart_id: str | None = None,
+) -> Chart:
     """Horizontal bars of an option's scores (1..5) on each criterion, with a whisker over
     the low..high range where the score has one. Criterion names wrap onto two lines; a
-    criterion where lower is better says so under its name."""
-    cid = chart_id or _chart_id("bars", (option_title, rows))
+    criterion where lower is better says so under its name. Below 600 units wide (a phone,
+    small multiples) the names and the figures get narrower columns."""
+    cid = chart_id or _chart_id("bars", (option_title, rows, width))
     title = f"Scores of {option_title}"
-    width, left, unit, top, row_h = 600, 188, 52, 10, 50
+    narrow = width < 600
+    left, figures = (round(width * 0.36), 100) if narrow else (188, 152)
+    unit, top, row_h = (width - left - figures) / 5, 10, 50
     height = top + row_h * len(rows) + 30
 
     def x(v: float) -> float:
@@ -796,16 +807,22 @@ def _text_on(fill: str) -> str:
 
 
 def rank_chances(
-    rows: Sequence[RankRow], *, method: str = "", chart_id: str | None = None
+    rows: Sequence[RankRow],
+    *,
+    method: str = "",
+    width: float = 900,
+    chart_id: str | None = None,
 ) -> Chart:
     """One stacked bar per option: the chance of each rank, first (darkest) on the left,
     under the option's title and its one-line summary. `method` (e.g. "exact") is stated in
     the description. A share too narrow for its label is left unlabelled; the table has it."""
-    cid = chart_id or _chart_id("ranks", (rows, method))
+    cid = chart_id or _chart_id("ranks", (rows, method, width))
     title = "Chance of each rank"
     n = max((len(r.chances) for r in rows), default=0)
     fills = _palette(n)
-    width, left, right, top, row_h = 900, 16, 16, 44, 64
+    # Narrow (a phone): each summary gets its own line under the title.
+    narrow = width < 600
+    left, right, top, row_h = 16, 16, 44, 82 if narrow else 64
     bar_w = width - left - right
     height = top + row_h * len(rows) + 4
     texts = [r.texts or tuple(percent(p) for p in r.chances) for r in rows]
@@ -823,13 +840,12 @@ def rank_chances(
         name = fit(r.title, 13, bar_w, bold=True)
         out.append(_text(left, top_i + 14, name, font_size=13, font_weight=600))
         if r.summary:
-            sx = left + text_width(name, 13, bold=True) + 10
+            sx = left if narrow else left + text_width(name, 13, bold=True) + 10
+            sy = top_i + (32 if narrow else 14)
             out.append(
-                _text(
-                    sx, top_i + 14, fit(r.summary, 12, width - right - sx), font_size=12, fill=MUTED
-                )
+                _text(sx, sy, fit(r.summary, 12, width - right - sx), font_size=12, fill=MUTED)
             )
-        bar_top = top_i + 22
+        bar_top = top_i + (40 if narrow else 22)
         if not r.chances:
             out.append(_text(left + 6, bar_top + 18, "not ranked", font_size=12, fill=MUTED))
             continue

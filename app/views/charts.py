@@ -76,12 +76,24 @@ def bar_rows(index: Index, option: Option) -> tuple[BarRow, ...]:
     return tuple(rows)
 
 
+BARS_WIDTH = 440  # reads at a phone's width and as small multiples on a desktop
+NARROW = 380  # a phone's variant of the wide charts (900 units across)
+
+
 def option_bars(index: Index, option: Option) -> Chart:
-    return svg.bars(option.title, bar_rows(index, option), chart_id=f"chart-scores-{option.slug}")
+    return svg.bars(
+        option.title,
+        bar_rows(index, option),
+        width=BARS_WIDTH,
+        chart_id=f"chart-scores-{option.slug}",
+    )
 
 
-def option_timeline_chart(index: Index, slug: str, today: dt.date | None = None) -> Chart:
-    """The option's veto status and each veto holder's stance over time, up to `at=` or today."""
+def option_timeline_chart(
+    index: Index, slug: str, today: dt.date | None = None, *, narrow: bool = False
+) -> Chart:
+    """The option's veto status and each veto holder's stance over time, up to `at=` or today;
+    `narrow` draws the phone's variant."""
     day = index.at or today or dt.date.today()
     t = option_timeline(index.ds, slug, day)
     return svg.timeline(
@@ -89,7 +101,8 @@ def option_timeline_chart(index: Index, slug: str, today: dt.date | None = None)
         t.holders,
         day,
         option_title=index.options[slug].title,
-        chart_id=f"chart-timeline-{slug}",
+        width=NARROW if narrow else 900,
+        chart_id=f"chart-timeline-{slug}" + ("-narrow" if narrow else ""),
     )
 
 
@@ -118,6 +131,6 @@ def snapshot_bars(snapshot: Mapping[str, Any]) -> dict[str, Chart]:
     """One bar chart per compared option, from the snapshot (so a permalink's stay frozen)."""
     titles = {o["slug"]: o["title"] for o in snapshot["options"]}
     return {
-        slug: svg.bars(titles[slug], rows, chart_id=f"chart-scores-{slug}")
+        slug: svg.bars(titles[slug], rows, width=BARS_WIDTH, chart_id=f"chart-scores-{slug}")
         for slug, rows in snapshot_bar_rows(snapshot).items()
     }

@@ -16,7 +16,7 @@ from app.charts import svg
 from app.charts.png import ComparisonCard, RankedOption
 from app.charts.svg import Chart
 from app.dataset.schema import Assessment, Criterion, Option
-from app.views.charts import snapshot_bars
+from app.views.charts import NARROW, snapshot_bars
 from app.views.verdict import join
 
 Snapshot = Mapping[str, Any]
@@ -40,6 +40,7 @@ class CompareView:
     warning: str | None  # set when a leader is blocked or barred
     chances: RankChances | None  # None when nothing is ranked
     chances_chart: Chart | None
+    chances_chart_narrow: Chart | None  # the same for a phone's width
     bars: dict[str, Chart]  # option slug -> its scores
 
 
@@ -123,13 +124,17 @@ def compare_view(snapshot: Snapshot) -> CompareView:
         )
         for r in snapshot["ranking"]["ranked"]
     )
-    chart = None
+    charts: list[Chart | None] = [None, None]
     if chances is not None:
         titles = {o["slug"]: o["title"] for o in snapshot["options"]}
-        chart = svg.rank_chances(
-            svg.rank_rows(chances, titles), method=chances.method, chart_id="chart-ranks"
-        )
-    return CompareView(rows, _warning(rows), chances, chart, snapshot_bars(snapshot))
+        rank_rows = svg.rank_rows(chances, titles)
+        charts = [
+            svg.rank_chances(
+                rank_rows, method=chances.method, width=width, chart_id="chart-ranks" + suffix
+            )
+            for width, suffix in ((900, ""), (NARROW, "-narrow"))
+        ]
+    return CompareView(rows, _warning(rows), chances, *charts, snapshot_bars(snapshot))
 
 
 def ranks_chart(snapshot: Snapshot) -> Chart | None:

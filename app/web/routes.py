@@ -202,6 +202,7 @@ def option_page(request: Request, slug: str, site: SiteDep) -> Response:
             "page_title": option.title,
             "exports": alternates(f"/api/v1/options/{slug}"),
             "timeline": option_timeline_chart(site.index, slug),
+            "timeline_narrow": option_timeline_chart(site.index, slug, narrow=True),
             "bars": option_bars(site.index, option),
             "chart_links": {
                 "timeline": chart_links(f"/options/{slug}/timeline", at),
