@@ -130,11 +130,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return error_response(request, BadRequest(f"{field}: {first['msg']}", field=field))
 
     from app.api.routes import router as api_router
+    from app.web.charts import router as charts_router
     from app.web.compare import router as compare_router
     from app.web.routes import router as web_router
 
     app.include_router(api_router)
     app.include_router(compare_router)
+    app.include_router(charts_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     if settings.metrics:

@@ -91,7 +91,14 @@ def environment(templates_dir: str) -> Environment:
     env.globals.update(
         {
             n: getattr(macros, n)
-            for n in ("score_bar", "position_badge", "veto_badge", "filter_chips")
+            for n in (
+                "score_bar",
+                "position_badge",
+                "veto_badge",
+                "filter_chips",
+                "chart_figure",
+                "share_link",
+            )
         }
     )
     # The filter panel renders each registry entry's control (templates/_filters.html); the
@@ -117,8 +124,15 @@ def render(
 ) -> HTMLResponse:
     settings: Settings = request.app.state.settings
     env = environment(str(settings.templates_dir))
-    ctx = {"request": request, **context}
-    if block and wants_fragment(request):
+    fragment = bool(block) and wants_fragment(request)
+    ctx = {
+        "request": request,
+        "public_url": settings.public_url.rstrip("/"),
+        "today": dt.date.today(),
+        "fragment": fragment,
+        **context,
+    }
+    if block and fragment:
         html = render_block(env, template, block, ctx)
     else:
         html = env.get_template(template).render(ctx)

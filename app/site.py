@@ -4,6 +4,7 @@ import datetime as dt
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from sqlmodel import Session
 
 from app import queries
 from app.analysis.index import Index, build_index
+from app.dataset.schema import Criterion
 from app.errors import NoDataset
 from app.records import LinkStatus, RevisionInfo
 from app.state import OPTION_STATUSES, BadParam, Vocab, parse_at
@@ -74,8 +76,19 @@ def build_site(revision: RevisionInfo, index: Index) -> Site:
         options=tuple(o.slug for o in ds.options),
         conditions=tuple(c.slug for c in ds.conditions),
         earliest=index.earliest,
+        axes=overview_axes(ds.criteria),
     )
     return Site(revision, index, vocab)
+
+
+def overview_axes(criteria: Sequence[Criterion]) -> tuple[str, str] | None:
+    """The overview chart's default criteria: the first one across, and up the next one where
+    higher is better (for the Ukraine dossier: political feasibility x deterrence)."""
+    if len(criteria) < 2:
+        return None
+    x = criteria[0].slug
+    ups = [c.slug for c in criteria[1:] if c.direction == "higher-is-better"]
+    return x, (ups or [criteria[1].slug])[0]
 
 
 class RevisionPoller:

@@ -51,6 +51,8 @@ class Vocab:
     # `at=` may go back to the first day on record and forward to today.
     earliest: dt.date | None = None
     today: dt.date | None = None
+    # The overview chart's default criteria (across, up); `x=`/`y=` choose others.
+    axes: tuple[str, str] | None = None
 
 
 def suggest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
@@ -74,12 +76,15 @@ class ExploreState:
     o: tuple[str, ...] = ()
     assume: Assume = ()
     at: dt.date | None = None
+    x: str | None = None  # the overview chart's criteria, when not the default ones
+    y: str | None = None
 
     def pairs(self) -> list[tuple[str, str]]:
         # Canonical order: the filters in registry order, then sort, selection, hypotheses.
         out = [pair for f in FILTERS for pair in f.pairs(getattr(self, f.field))]
         if self.sort:
             out.append(("sort", self.sort))
+        out += [(k, v) for k, v in (("x", self.x), ("y", self.y)) if v]
         if self.o:
             out.append(("o", ",".join(self.o)))
         if self.assume:
@@ -91,12 +96,19 @@ class ExploreState:
     def query(self) -> str:
         return urlencode(self.pairs(), safe=",:")
 
+    def axes(self, vocab: Vocab) -> tuple[str, str]:
+        """The overview chart's criteria (across, up): the chosen ones, else the defaults."""
+        x, y = vocab.axes or _default_axes(vocab)
+        return self.x or x, self.y or y
+
     def is_filtered(self) -> bool:
         return any(f.pairs(getattr(self, f.field)) for f in FILTERS)
 
     def cleared(self) -> "ExploreState":
         """The same view with every filter removed (sort, selection and hypotheses stay)."""
-        return ExploreState(sort=self.sort, o=self.o, assume=self.assume, at=self.at)
+        return ExploreState(
+            sort=self.sort, o=self.o, assume=self.assume, at=self.at, x=self.x, y=self.y
+        )
 
 
 @dataclass(frozen=True)
@@ -245,6 +257,28 @@ def _sort_fields(vocab: Vocab) -> list[str]:
     return fields + [f"-{f}" for f in fields]
 
 
+def _default_axes(vocab: Vocab) -> tuple[str, str]:
+    crits = list(vocab.criteria) or [""]
+    return crits[0], crits[1] if len(crits) > 1 else crits[0]
+
+
+def _axes(p: "_Params", vocab: Vocab) -> tuple[str | None, str | None]:
+    """`x=`/`y=`: criterion slugs; a default is left out so that equal views share a URL."""
+    default = vocab.axes or _default_axes(vocab)
+    x, y = p.one("x"), p.one("y")
+    for name, value in (("x", x), ("y", y)):
+        if value is not None:
+            _choice(name, value, vocab.criteria, "criterion")
+    # Choosing for one axis the other's default criterion swaps the two.
+    if x is not None and y is None and x == default[1]:
+        y = default[0]
+    if y is not None and x is None and y == default[0]:
+        x = default[1]
+    if (x or default[0]) == (y or default[1]):
+        raise BadParam("y", f"must differ from x (both are {x or default[0]!r})", vocab.criteria)
+    return (None if x == default[0] else x), (None if y == default[1] else y)
+
+
 def parse_at(value: str | None, vocab: Vocab) -> dt.date | None:
     """`at=YYYY-MM-DD`: the dossier as it stood that day, between the first record and today."""
     day = _date("at", value)
@@ -265,18 +299,20 @@ def parse_at(value: str | None, vocab: Vocab) -> dt.date | None:
 def parse_explore(items: Iterable[tuple[str, str]], vocab: Vocab) -> ExploreState:
     p = _Params(items)
     p.check_known(
-        {f.param for f in FILTERS if not f.prefix} | {"sort", "o", "assume", "at"},
+        {f.param for f in FILTERS if not f.prefix} | {"sort", "o", "assume", "at", "x", "y"},
         tuple(f.param for f in FILTERS if f.prefix),
     )
     sort = p.one("sort")
+    x, y = _axes(p, vocab)
     return ExploreState(
         **{f.field: f.parse(p, vocab) for f in FILTERS},
-        sort=_choice("sort", sort, _sort_fields(vocab), "sort field")
-        if sort and sort != "title"
-        else None,
+        # No sort: the recommended order (veto status, then the first criterion, then title).
+        sort=_choice("sort", sort, _sort_fields(vocab), "sort field") if sort else None,
         o=_options(",".join(p.all("o")) or None, vocab),
         assume=_assume(p.one("assume"), vocab),
         at=parse_at(p.one("at"), vocab),
+        x=x,
+        y=y,
     )
 
 
@@ -298,8 +334,10 @@ def parse_weights(raw: str | None, vocab: Vocab) -> tuple[tuple[str, int], ...]:
 
 def parse_compare(items: Iterable[tuple[str, str]], vocab: Vocab) -> CompareState:
     p = _Params(items)
-    p.check_known({"o", "w", "assume", "at"}, ())
+    p.check_known({"o", "w", "assume", "at"}, ("w.",))
     o = _options(",".join(p.all("o")) or None, vocab)
+    # `w.<criterion>=<0..5>` (one form control per criterion) is another spelling of `w`.
+    weights = p.all("w") + [f"{k}:{v}" for k, v in p.prefixed("w.")]
     if not MIN_COMPARE <= len(o) <= MAX_COMPARE:
         raise BadParam(
             "o",
@@ -308,7 +346,7 @@ def parse_compare(items: Iterable[tuple[str, str]], vocab: Vocab) -> CompareStat
         )
     return CompareState(
         o=o,
-        w=parse_weights(",".join(p.all("w")) or None, vocab),
+        w=parse_weights(",".join(weights) or None, vocab),
         assume=_assume(p.one("assume"), vocab),
         at=parse_at(p.one("at"), vocab),
         defaults=dict(vocab.criteria),

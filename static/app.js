@@ -1,9 +1,13 @@
 // Small progressive enhancements that htmx cannot do. The site works without this file.
+
+// "Copy" buttons: copy the value of the field they name (a link, an embed code).
 document.addEventListener("click", async (event) => {
   const button = event.target.closest("[data-copy]");
   if (!button) return;
   const target = document.getElementById(button.dataset.copy);
   if (!target) return;
+  const label = button.dataset.label || button.textContent;
+  button.dataset.label = label;
   try {
     await navigator.clipboard.writeText(target.value || target.textContent);
     button.textContent = "Copied";
@@ -11,4 +15,14 @@ document.addEventListener("click", async (event) => {
     target.select?.();
     button.textContent = "Press Ctrl+C to copy";
   }
+  setTimeout(() => { button.textContent = label; }, 2500);
 });
+
+// On a wide screen the filter and weight panels stay open: open them where CSS
+// (::details-content) cannot. On a phone they stay folded under their summaries.
+if (window.matchMedia("(min-width: 761px)").matches) {
+  for (const id of ["filters-panel", "weights-panel"]) {
+    const panel = document.getElementById(id);
+    if (panel) panel.open = true;
+  }
+}

@@ -1,9 +1,11 @@
 """Filtering and sorting options for the explore page and the options API."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.analysis.index import Index, vetoes
+from app.analysis.scores import utility
 from app.analysis.veto import STATUS_ORDER, VetoAnalysis, parse_assumptions
 from app.dataset.schema import Option, VetoStatus
 from app.state import FILTERS, ExploreState, Predicate
@@ -63,16 +65,41 @@ class ExploreResult:
     loosen: list[Loosen]
 
 
+_LEADING = re.compile(r"^[\W_]+")
+
+
+def title_key(o: Option) -> str:
+    """Titles sort from their first letter or digit: a leading quote or bracket is ignored."""
+    return _LEADING.sub("", o.title).casefold() or o.title.casefold()
+
+
+def recommended_order(options: list[Option], index: Index, veto: Mapping[str, str]) -> list[Option]:
+    """The default order: veto status (clear first), then the first criterion (best first,
+    unscored last), then title."""
+    first = next(iter(index.criteria.values()), None)
+
+    def key(o: Option) -> tuple[int, int, str]:
+        a = o.assessments.get(first.slug) if first else None
+        best = utility(a.score, first.direction) if first and a else 0
+        return (VETO_ORDER.get(veto.get(o.slug, ""), 9), -best, title_key(o))
+
+    return sorted(options, key=key)
+
+
 def sort_options(
     options: list[Option], sort: str | None, index: Index, veto: Mapping[str, str]
 ) -> list[Option]:
-    field = (sort or "title").lstrip("-")
-    desc = bool(sort and sort.startswith("-"))
+    if sort is None:
+        return recommended_order(options, index, veto)
+    field = sort.lstrip("-")
+    desc = sort.startswith("-")
     if field == "title":
-        return sorted(options, key=lambda o: o.title.casefold(), reverse=desc)
+        return sorted(options, key=title_key, reverse=desc)
     if field == "veto":
         return sorted(
-            options, key=lambda o: (VETO_ORDER.get(veto.get(o.slug, ""), 3), o.title), reverse=desc
+            options,
+            key=lambda o: (VETO_ORDER.get(veto.get(o.slug, ""), 3), title_key(o)),
+            reverse=desc,
         )
 
     # Unscored options go last whichever the direction.
@@ -80,7 +107,7 @@ def sort_options(
         a = o.assessments.get(field)
         return a.score if a else 0
 
-    ranked = sorted(options, key=lambda o: o.title.casefold())
+    ranked = sorted(options, key=title_key)
     ranked.sort(key=score, reverse=desc)
     scored = [o for o in ranked if field in o.assessments]
     return scored + [o for o in ranked if field not in o.assessments]

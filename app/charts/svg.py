@@ -206,6 +206,57 @@ def _count_words(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{n} {status_word(s).lower()}" for s, n in counts.items() if n)
 
 
+@dataclass(frozen=True)
+class _Plot:
+    """A 5 x 5 grid of score cells: its left, top and right edges and its row height."""
+
+    left: float
+    top: float
+    right: float
+    row_h: float
+
+    @property
+    def cell_w(self) -> float:
+        return (self.right - self.left) / 5
+
+    @property
+    def bottom(self) -> float:
+        return self.top + 5 * self.row_h
+
+
+def _frame(
+    plot: _Plot,
+    x_ticks: Sequence[str],
+    y_ticks: Sequence[str],
+    titles: tuple[str, str],
+    size: float,
+    gaps: tuple[float, float, float],
+) -> list[str]:
+    """The grid, the level labels of both axes and their titles (x under, y turned up the
+    left side). `gaps`: the x ticks' and x title's distance below the grid, the y title's x."""
+    tick_gap, title_gap, title_x = gaps
+    out = []
+    for i in range(6):
+        gx, gy = plot.left + i * plot.cell_w, plot.top + i * plot.row_h
+        out.append(_el("line", x1=gx, y1=plot.top, x2=gx, y2=plot.bottom, stroke=GRID))
+        out.append(_el("line", x1=plot.left, y1=gy, x2=plot.right, y2=gy, stroke=GRID))
+    for v in range(1, 6):
+        cx = plot.left + (v - 0.5) * plot.cell_w
+        cy = plot.top + (5 - v + 0.5) * plot.row_h
+        out.append(
+            _text(cx, plot.bottom + tick_gap, x_ticks[v - 1], font_size=12, text_anchor="middle")
+        )
+        out.append(_text(plot.left - 8, cy + 4, y_ticks[v - 1], font_size=12, text_anchor="end"))
+    axis = dict(font_size=size, font_weight=600, text_anchor="middle")
+    x_title = fit(f"{titles[0]} →", size, 5 * plot.cell_w, bold=True)
+    y_title = fit(f"{titles[1]} →", size, 5 * plot.row_h, bold=True)
+    out.append(_text(plot.left + 2.5 * plot.cell_w, plot.bottom + title_gap, x_title, **axis))
+    out.append(
+        _text(-(plot.top + 2.5 * plot.row_h), title_x, y_title, transform="rotate(-90)", **axis)
+    )
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # a. Options placed on two criteria
 
@@ -244,35 +295,15 @@ def scatter(
     plot_bottom = top + 5 * row_h
     height = plot_bottom + 70
 
-    grid = []
-    for i in range(6):
-        gx, gy = left + i * cell_w, top + i * row_h
-        grid.append(_el("line", x1=gx, y1=top, x2=gx, y2=plot_bottom, stroke=GRID))
-        grid.append(_el("line", x1=left, y1=gy, x2=width - right, y2=gy, stroke=GRID))
-    for s in range(1, 6):
-        cx = left + (s - 0.5) * cell_w
-        text = fit(_scale_text(s, x_scale_labels), 12, cell_w - 8)
-        grid.append(_text(cx, plot_bottom + 20, text, font_size=12, text_anchor="middle"))
-        cy = top + (5 - s + 0.5) * row_h
-        text = fit(_scale_text(s, y_scale_labels), 12, left - 44)
-        grid.append(_text(left - 8, cy + 4, text, font_size=12, text_anchor="end"))
-    axis = dict(font_size=14, font_weight=600, text_anchor="middle")
-    grid.append(
-        _text(
-            left + 2.5 * cell_w,
-            plot_bottom + 50,
-            fit(f"{x_label} →", 14, 5 * cell_w, bold=True),
-            **axis,
-        )
-    )
-    grid.append(
-        _text(
-            -(top + 2.5 * row_h),
-            22,
-            fit(f"{y_label} →", 14, 5 * row_h, bold=True),
-            transform="rotate(-90)",
-            **axis,
-        )
+    x_ticks = [fit(_scale_text(v, x_scale_labels), 12, cell_w - 8) for v in range(1, 6)]
+    y_ticks = [fit(_scale_text(v, y_scale_labels), 12, left - 44) for v in range(1, 6)]
+    grid = _frame(
+        _Plot(left, top, width - right, row_h),
+        x_ticks,
+        y_ticks,
+        (x_label, y_label),
+        14,
+        (20, 50, 22),
     )
     grid.append(_text(left, 30, "Veto status:", font_size=12, font_weight=600))
     grid.append(_status_legend(left + 90, 30, width - right).svg)
@@ -337,6 +368,89 @@ def scatter(
     return Chart(cid, title, desc, svg, (table,))
 
 
+def scatter_compact(
+    points: Sequence[ScatterPoint],
+    x_label: str,
+    y_label: str,
+    *,
+    numbers: Sequence[int] | None = None,
+    chart_id: str | None = None,
+) -> Chart:
+    """The scatter for a phone's width (360 units across): each option is its status mark and
+    a number (by default its place in `points`, 1-based), so a list beside the chart, numbered
+    the same way, is its key. Each point still links to its option and is named in full by its
+    `<title>`, as in `scatter`."""
+    nums = list(numbers) if numbers is not None else list(range(1, len(points) + 1))
+    cid = chart_id or _chart_id("scatter-compact", (points, x_label, y_label, nums))
+    title = f"{y_label} against {x_label}, by veto status"
+    cells: dict[tuple[int, int], list[tuple[int, ScatterPoint]]] = {}
+    for n, p in zip(nums, points, strict=True):
+        if p.x is not None and p.y is not None:
+            cells.setdefault((p.x, p.y), []).append((n, p))
+    width, left, right = 360, 44, 8
+    legend = _status_legend(left, 20, width - right)
+    top = legend.bottom + 18
+    cell_w = (width - left - right) / 5
+    per_row, item_h = 2, 22
+    biggest = max((len(c) for c in cells.values()), default=1)
+    row_h = max(40, item_h * -(-biggest // per_row) + 10)
+    plot_bottom = top + 5 * row_h
+    height = plot_bottom + 52
+
+    ticks = [str(v) for v in range(1, 6)]
+    grid = _frame(
+        _Plot(left, top, width - right, row_h), ticks, ticks, (x_label, y_label), 13, (16, 40, 16)
+    )
+
+    links = []
+    for (x, y), group in sorted(cells.items()):
+        cell_left = left + (x - 1) * cell_w
+        rows = -(-len(group) // per_row)
+        first = top + (5 - y) * row_h + (row_h - item_h * rows) / 2
+        for j, (n, p) in enumerate(group):
+            ix = cell_left + 4 + (j % per_row) * (cell_w - 8) / per_row
+            iy = first + (j // per_row) * item_h
+            name = f"{n}. {p.title}: {status_word(p.status)}; {x_label} {p.x}, {y_label} {p.y}"
+            body = _el("title", _esc(name))
+            body += _el(
+                "rect",
+                x=ix,
+                y=iy,
+                width=(cell_w - 8) / per_row,
+                height=item_h,
+                fill=PAPER,
+                fill_opacity=0,
+            )
+            body += _mark(p.status, ix + 8, iy + item_h / 2, 6)
+            body += _text(ix + 16, iy + item_h / 2 + 4.5, str(n), font_size=12.5, font_weight=700)
+            links.append(_el("a", body, href=p.href))
+
+    placed = [p for p in points if p.x is not None and p.y is not None]
+    counts: dict[str, int] = {s: sum(1 for p in placed if p.status == s) for s in STATUSES}
+    desc = (
+        f"{len(placed)} options placed by {x_label} (across, 1 to 5) and {y_label} "
+        f"(up, 1 to 5), each marked by its veto status and numbered as in the list: "
+        f"{_count_words(counts)}."
+    )
+    decoration = _el("g", "".join(grid) + legend.svg, aria_hidden="true")
+    svg = _svg(cid, width, height, title, desc, decoration + "".join(links), role="group")
+    table = DataTable(
+        caption=title,
+        columns=("No.", "Option", x_label, y_label, "Veto status"),
+        rows=tuple(
+            (
+                str(n),
+                p.title,
+                "not assessed" if p.x is None else str(p.x),
+                "not assessed" if p.y is None else str(p.y),
+                status_word(p.status),
+            )
+            for n, p in zip(nums, points, strict=True)
+        ),
+    )
+    return Chart(cid, title, desc, svg, (table,))
+
+
 # ---------------------------------------------------------------------------------------------
 # b. Veto status and stances over time
 
@@ -370,6 +484,7 @@ def timeline(
     today: dt.date,
     *,
     option_title: str,
+    width: float = 900,
     chart_id: str | None = None,
 ) -> Chart:
     """An option's veto status as a band of dated intervals, and below it one row per
@@ -378,7 +493,7 @@ def timeline(
 
     The band joins neighbouring intervals of the same status; its table keeps every dated
     change with its reason. Markers closer than their width are nudged apart to the right."""
-    cid = chart_id or _chart_id("timeline", (points, holders, today, option_title))
+    cid = chart_id or _chart_id("timeline", (points, holders, today, option_title, width))
     title = f"Veto status and stances over time: {option_title}"
     kept = [p for p in points if p.date <= today]
     series = [(h, [sp for sp in h.points if sp.date.first_day <= today]) for h in holders]
@@ -386,7 +501,8 @@ def timeline(
     dates = [p.date for p in kept] + [sp.date.first_day for _, pts in series for sp in pts]
     start = dt.date(min(dates, default=today).year, 1, 1)
     span = max((today - start).days, 1)
-    width, left, right = 900, 196, 24
+    # Narrow (a phone): a narrower column of names.
+    left, right = (196, 24) if width >= 600 else (112, 12)
     plot_w = width - left - right
     band_top, band_h, row_h = 46, 34, 32
     rows_top = band_top + band_h + 18
@@ -549,13 +665,22 @@ def _range_text(r: BarRow) -> str:
     return "" if r.score is None or low == high else f"{low}–{high}"
 
 
-def bars(option_title: str, rows: Sequence[BarRow], *, chart_id: str | None = None) -> Chart:
+def bars(
+    option_title: str,
+    rows: Sequence[BarRow],
+    *,
+    width: float = 600,
+    chart_id: str | None = None,
+) -> Chart:
     """Horizontal bars of an option's scores (1..5) on each criterion, with a whisker over
     the low..high range where the score has one. Criterion names wrap onto two lines; a
-    criterion where lower is better says so under its name."""
-    cid = chart_id or _chart_id("bars", (option_title, rows))
+    criterion where lower is better says so under its name. Below 600 units wide (a phone,
+    small multiples) the names and the figures get narrower columns."""
+    cid = chart_id or _chart_id("bars", (option_title, rows, width))
     title = f"Scores of {option_title}"
-    width, left, unit, top, row_h = 600, 188, 52, 10, 50
+    narrow = width < 600
+    left, figures = (round(width * 0.36), 100) if narrow else (188, 152)
+    unit, top, row_h = (width - left - figures) / 5, 10, 50
     height = top + row_h * len(rows) + 30
 
     def x(v: float) -> float:
@@ -682,16 +807,22 @@ def _text_on(fill: str) -> str:
 
 
 def rank_chances(
-    rows: Sequence[RankRow], *, method: str = "", chart_id: str | None = None
+    rows: Sequence[RankRow],
+    *,
+    method: str = "",
+    width: float = 900,
+    chart_id: str | None = None,
 ) -> Chart:
     """One stacked bar per option: the chance of each rank, first (darkest) on the left,
     under the option's title and its one-line summary. `method` (e.g. "exact") is stated in
     the description. A share too narrow for its label is left unlabelled; the table has it."""
-    cid = chart_id or _chart_id("ranks", (rows, method))
+    cid = chart_id or _chart_id("ranks", (rows, method, width))
     title = "Chance of each rank"
     n = max((len(r.chances) for r in rows), default=0)
     fills = _palette(n)
-    width, left, right, top, row_h = 900, 16, 16, 44, 64
+    # Narrow (a phone): each summary gets its own line under the title.
+    narrow = width < 600
+    left, right, top, row_h = 16, 16, 44, 82 if narrow else 64
     bar_w = width - left - right
     height = top + row_h * len(rows) + 4
     texts = [r.texts or tuple(percent(p) for p in r.chances) for r in rows]
@@ -709,13 +840,12 @@ def rank_chances(
         name = fit(r.title, 13, bar_w, bold=True)
         out.append(_text(left, top_i + 14, name, font_size=13, font_weight=600))
         if r.summary:
-            sx = left + text_width(name, 13, bold=True) + 10
+            sx = left if narrow else left + text_width(name, 13, bold=True) + 10
+            sy = top_i + (32 if narrow else 14)
             out.append(
-                _text(
-                    sx, top_i + 14, fit(r.summary, 12, width - right - sx), font_size=12, fill=MUTED
-                )
+                _text(sx, sy, fit(r.summary, 12, width - right - sx), font_size=12, fill=MUTED)
             )
-        bar_top = top_i + 22
+        bar_top = top_i + (40 if narrow else 22)
         if not r.chances:
             out.append(_text(left + 6, bar_top + 18, "not ranked", font_size=12, fill=MUTED))
             continue

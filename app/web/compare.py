@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from app import models as m
 from app import queries
 from app.analysis.compare import Snapshot, comparison_snapshot, diff_snapshots, snapshot_table
+from app.analysis.labels import VETO_LABELS
 from app.csvout import csv_response
 from app.db import SessionDep
 from app.errors import NotFound
@@ -28,6 +29,8 @@ from app.state import (
     CompareState,
     parse_compare,
 )
+from app.views.compare import CompareView, compare_view
+from app.web.middleware import FRAMEABLE
 from app.web.routes import not_canonical
 
 router = APIRouter(include_in_schema=False)
@@ -39,7 +42,7 @@ def permalink_code(revision: int, query: str) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:12]
 
 
-def _state(request: Request, site: Site) -> CompareState:
+def parse_state(request: Request, site: Site) -> CompareState:
     return parse_compare(request.query_params.multi_items(), site.vocab)
 
 
@@ -77,26 +80,50 @@ def _controls(state: CompareState, site: Site) -> dict[str, Any]:
     }
 
 
-def _og(snapshot: Snapshot) -> dict[str, str]:
+def og_text(snapshot: Snapshot, view: CompareView | None = None) -> dict[str, str]:
     titles = [o["title"] for o in snapshot["options"]]
-    leaders = snapshot["ranking"]["leaders"]
-    desc = (
-        f"Leader by weighted score: {' and '.join(leaders)}."
-        if leaders
-        else "No option is ranked under these weights."
-    )
+    rows = (view or compare_view(snapshot)).rows
+    ranked = [r for r in rows if r.rank is not None]
+    if ranked:
+        desc = "Ranking by weighted score: " + "; ".join(
+            f"{r.rank}. {r.title} ({VETO_LABELS[r.status].lower()})" for r in ranked
+        )
+        desc += "."
+    else:
+        desc = "No option is ranked under these weights."
     if snapshot["assume"]:
         desc += " Includes hypothetical stances."
     return {"title": "Compare: " + " vs ".join(titles), "description": desc}
 
 
+def chart_urls(snapshot: Snapshot, ranks: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Where the comparison's charts download: the rank chances at `ranks` (.svg, .png), each
+    option's scores on its own page (live) or under the permanent link (frozen)."""
+    base = ranks.rsplit("/", 1)[0]
+    frozen = base.startswith("/c/")
+    return {
+        "ranks": {"svg": href(ranks + ".svg", pairs), "png": href(ranks + ".png", pairs)},
+        "bars": {
+            o["slug"]: {
+                ext: f"{base}/scores/{o['slug']}.{ext}"
+                if frozen
+                else href(f"/options/{o['slug']}/scores.{ext}", [p for p in pairs if p[0] == "at"])
+                for ext in ("svg", "png")
+            }
+            for o in snapshot["options"]
+        },
+    }
+
+
 @router.get("/compare")
 @cached_page
 def compare_page(request: Request, site: SiteDep) -> Response:
-    state = _state(request, site)
+    state = parse_state(request, site)
     if redirect := not_canonical(request, state.query()):
         return redirect
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
+    cv = compare_view(snapshot)
+    og = og_text(snapshot, cv)
     return render(
         request,
         "compare.html",
@@ -104,7 +131,11 @@ def compare_page(request: Request, site: SiteDep) -> Response:
             "site": site,
             "snap": snapshot,
             "controls": _controls(state, site),
-            "page_title": _og(snapshot)["title"],
+            "cv": cv,
+            "chart_urls": chart_urls(snapshot, "/compare/ranks", state.pairs()),
+            "og": og,
+            "og_image": href("/compare/preview.png", state.pairs()),
+            "page_title": og["title"],
             "exports": {
                 "csv": href("/compare.csv", state.pairs()),
                 "json": href("/compare.json", state.pairs()),
@@ -129,14 +160,14 @@ def _json(snapshot: Snapshot, name: str) -> Response:
 
 @router.get("/compare.csv")
 def compare_csv(request: Request, site: SiteDep) -> Response:
-    state = _state(request, site)
+    state = parse_state(request, site)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
     return _csv(snapshot, "comparison-" + "-".join(state.o))
 
 
 @router.get("/compare.json")
 def compare_json(request: Request, site: SiteDep) -> Response:
-    state = _state(request, site)
+    state = parse_state(request, site)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
     return _json(snapshot, "comparison-" + "-".join(state.o))
 
@@ -171,7 +202,7 @@ def create_permalink(
     return RedirectResponse(f"/c/{code}", status_code=303)
 
 
-def _link_or_404(session: SessionDep, code: str) -> m.Permalink:
+def link_or_404(session: SessionDep, code: str) -> m.Permalink:
     link = queries.permalink(session, code=code) if CODE_RE.match(code) else None
     if link is None:
         raise NotFound(
@@ -182,7 +213,7 @@ def _link_or_404(session: SessionDep, code: str) -> m.Permalink:
     return link
 
 
-def _frozen(link: m.Permalink) -> Snapshot:
+def snapshot_of(link: m.Permalink) -> Snapshot:
     # queries.permalink always fills the snapshot, stored or rebuilt from its revision.
     assert link.snapshot is not None
     return link.snapshot
@@ -190,20 +221,20 @@ def _frozen(link: m.Permalink) -> Snapshot:
 
 @router.get("/c/{code}.csv")
 def permalink_csv(code: str, session: SessionDep) -> Response:
-    return _csv(_frozen(_link_or_404(session, code)), f"comparison-{code}")
+    return _csv(snapshot_of(link_or_404(session, code)), f"comparison-{code}")
 
 
 @router.get("/c/{code}.json")
 def permalink_json(code: str, session: SessionDep) -> Response:
-    link = _link_or_404(session, code)
-    return _json({**_frozen(link), "permalink": f"/c/{code}"}, f"comparison-{code}")
+    link = link_or_404(session, code)
+    return _json({**snapshot_of(link), "permalink": f"/c/{code}"}, f"comparison-{code}")
 
 
 @router.get("/c/{code}")
 @cached_page
 def permalink_page(request: Request, code: str, site: SiteDep, session: SessionDep) -> Response:
-    link = _link_or_404(session, code)
-    frozen = _frozen(link)
+    link = link_or_404(session, code)
+    frozen = snapshot_of(link)
     # The same state on today's data; it may no longer parse if options or criteria went away.
     missing: str | None = None
     changes = []
@@ -215,6 +246,8 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
         if site.revision.number != link.revision:
             fresh = comparison_snapshot(site.at(live.at).index, live, revision=site.revision.number)
             changes = diff_snapshots(frozen, fresh)
+    cv = compare_view(frozen)
+    og = og_text(frozen, cv)
     return render(
         request,
         "permalink.html",
@@ -228,8 +261,38 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
             "live": None if missing else href("/compare", parse_qsl(link.state)),
             "missing": missing,
             "changes": changes,
-            "og": _og(frozen),
-            "page_title": _og(frozen)["title"],
+            "og": og,
+            "og_image": f"/c/{code}/preview.png",
+            "cv": cv,
+            "chart_urls": chart_urls(frozen, f"/c/{code}/ranks", []),
+            "embed_url": f"{request.app.state.settings.public_url.rstrip('/')}/embed/c/{code}",
+            "page_title": og["title"],
             "exports": {"csv": f"/c/{code}.csv", "json": f"/c/{code}.json", "in_page": True},
         },
     )
+
+
+@router.get("/embed/c/{code}")
+@cached_page
+def permalink_embed(request: Request, code: str, site: SiteDep, session: SessionDep) -> Response:
+    """The frozen comparison's ranking, for an iframe on another site: the only pages that
+    may be framed (FRAMEABLE relaxes frame-ancestors for this response alone)."""
+    link = link_or_404(session, code)
+    frozen = snapshot_of(link)
+    cv = compare_view(frozen)
+    response = render(
+        request,
+        "embed.html",
+        {
+            "site": site,
+            "snap": frozen,
+            "cv": cv,
+            "link": link,
+            "code": code,
+            "url": f"{request.app.state.settings.public_url.rstrip('/')}/c/{code}",
+            "og": og_text(frozen, cv),
+            "page_title": og_text(frozen, cv)["title"],
+        },
+    )
+    response.headers.update(FRAMEABLE)
+    return response

@@ -24,6 +24,10 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+# Embed pages (/embed/...) may be shown in another site's iframe: their routes set this CSP
+# themselves, and SecurityHeaders keeps a response's own CSP and then sends no X-Frame-Options.
+EMBED_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors *")
+FRAMEABLE = {"content-security-policy": EMBED_CSP}
 SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -83,10 +87,19 @@ class SecurityHeaders:
                     (k, same_site(v) if k.lower() == b"location" else v)
                     for k, v in message.get("headers", [])
                 ]
-                message["headers"] = headers + SECURITY_HEADERS
+                message["headers"] = headers + defaults_for(headers)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def defaults_for(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The security headers a response lacks. A response that sets its own CSP (an embed
+    page, framable) keeps it, and gets no X-Frame-Options, which would forbid any frame."""
+    own = {k.lower() for k, _ in headers}
+    if b"content-security-policy" not in own:
+        return SECURITY_HEADERS
+    return [(k, v) for k, v in SECURITY_HEADERS if k not in own and k != b"x-frame-options"]
 
 
 class HeadAsGet:

@@ -7,24 +7,40 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app import history as revision_history
+from app.analysis import ranks
 from app.analysis.explore import explore_with_vetoes, position
 from app.analysis.index import veto_for
+from app.analysis.scores import FORMULA
 from app.analysis.veto import parse_assumptions
 from app.dataset.schema import Option, Stakeholder, Stance
 from app.db import SessionDep
 from app.errors import NotFound
-from app.render import cached_page, environment, href, render
-from app.site import SiteDep
-from app.state import ExploreState, parse_explore, suggest
+from app.render import cached_page, environment, href, render, wants_fragment, without
+from app.site import Site, SiteDep
+from app.state import (
+    MAX_COMPARE,
+    MIN_COMPARE,
+    CompareState,
+    ExploreState,
+    parse_explore,
+    suggest,
+)
 from app.views import present
+from app.views.charts import option_bars, option_timeline_chart
+from app.views.home import home
+from app.views.verdict import verdict
 from app.web.labels import describe_pair
 
 router = APIRouter(include_in_schema=False)
 T = TypeVar("T")
 
 
+COMPARE_GO = "compare"  # the "Compare selected" button on `/`: go to /compare with the ticks
+
+
 def explore_state(request: Request, site: SiteDep) -> ExploreState:
-    return parse_explore(request.query_params.multi_items(), site.vocab)
+    items = [(k, v) for k, v in request.query_params.multi_items() if k != COMPARE_GO]
+    return parse_explore(items, site.vocab)
 
 
 ExploreDep = Annotated[ExploreState, Depends(explore_state)]
@@ -61,10 +77,36 @@ def lookup(
     return item
 
 
+def _compare_selected(request: Request, state: ExploreState) -> Response | str | None:
+    """ "Compare selected" pressed: go to /compare with the ticked options, or say what to do."""
+    if COMPARE_GO not in request.query_params:
+        return None
+    n = len(state.o)
+    if n < MIN_COMPARE:
+        ticked = "none is ticked" if n == 0 else "only one is ticked"
+        return (
+            f"To compare, tick at least two options with their “Compare” boxes ({ticked}), "
+            "then press “Compare selected” again."
+        )
+    if n > MAX_COMPARE:
+        return f"A comparison shows at most {MAX_COMPARE} options; {n} are ticked. Untick some."
+    target = href("/compare", CompareState(o=state.o, assume=state.assume, at=state.at).pairs())
+    if wants_fragment(request):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, 303)
+
+
+def chart_links(path: str, pairs: list[tuple[str, str]]) -> dict[str, str]:
+    return {"svg": href(path + ".svg", pairs), "png": href(path + ".png", pairs)}
+
+
 @router.get("/")
 @cached_page
 def explore_page(request: Request, site: SiteDep, state: ExploreDep) -> Response:
-    if redirect := not_canonical(request, state.query()):
+    go = _compare_selected(request, state)
+    if isinstance(go, Response):
+        return go
+    if go is None and (redirect := not_canonical(request, state.query())):
         return redirect
     explored = explore_with_vetoes(site.index, state)
     # "What if" links: each current blocker, assumed neutral on top of any earlier hypothesis.
@@ -76,6 +118,10 @@ def explore_page(request: Request, site: SiteDep, state: ExploreDep) -> Response
         )
         for b in blockers
     ]
+    axes = state.axes(site.vocab)
+    shown = explored.result.options
+    view = home(site.index, explored.analyses, shown, axes)
+    chart_pairs = without(state.pairs(), "o")
     return render(
         request,
         "explore.html",
@@ -92,16 +138,30 @@ def explore_page(request: Request, site: SiteDep, state: ExploreDep) -> Response
             "describe": lambda n, v: describe_pair(site.index, n, v),
             "stance_holders": {who for who, _ in site.index.history},
             "whatif": whatif,
+            "answer": view.answer,
+            "verdicts": view.verdicts,
+            "charts": {
+                "wide": view.wide,
+                "compact": view.compact,
+                "downloads": chart_links("/charts/overview", chart_pairs),
+            },
+            "axes": axes,
+            "shown": {o.slug for o in shown},
+            "filter_count": sum(1 for _ in filter_pairs(state)),
+            "compare_notice": go,
         },
         block="results",
         push_url=href("/", state.pairs()),
     )
 
 
-@router.get("/options/{slug}")
-@cached_page
-def option_page(request: Request, slug: str, site: SiteDep) -> Response:
-    option = lookup(
+def filter_pairs(state: ExploreState) -> list[tuple[str, str]]:
+    """The query pairs that filter (not sort, select, hypothesise, date or choose axes)."""
+    return [(k, v) for k, v in state.pairs() if k not in ("sort", "o", "assume", "at", "x", "y")]
+
+
+def option_or_404(site: Site, slug: str) -> Option:
+    return lookup(
         site.index.options,
         slug,
         what="option called",
@@ -110,6 +170,12 @@ def option_page(request: Request, slug: str, site: SiteDep) -> Response:
         path="/options",
         back=("See all options", "/"),
     )
+
+
+@router.get("/options/{slug}")
+@cached_page
+def option_page(request: Request, slug: str, site: SiteDep) -> Response:
+    option = option_or_404(site, slug)
     state = parse_explore(request.query_params.multi_items(), site.vocab)
     assume = parse_assumptions(state.assume)
     analysis = veto_for(site.index, slug, state.assume)
@@ -118,6 +184,9 @@ def option_page(request: Request, slug: str, site: SiteDep) -> Response:
         for s in site.index.stakeholders
         if (s, slug) in site.index.history
     ]
+    names = {k: s.name for k, s in site.index.stakeholders.items()}
+    line = verdict(analysis, names)
+    at = [("at", state.at.isoformat())] if state.at else []
     return render(
         request,
         "option.html",
@@ -125,12 +194,26 @@ def option_page(request: Request, slug: str, site: SiteDep) -> Response:
             "site": site,
             "option": option,
             "veto": analysis,
+            "verdict": line,
             "stances": stances,
             "assume": assume,
             "option_sources": option_sources(option, stances),
             "state": state,
             "page_title": option.title,
             "exports": alternates(f"/api/v1/options/{slug}"),
+            "timeline": option_timeline_chart(site.index, slug),
+            "timeline_narrow": option_timeline_chart(site.index, slug, narrow=True),
+            "bars": option_bars(site.index, option),
+            "chart_links": {
+                "timeline": chart_links(f"/options/{slug}/timeline", at),
+                "scores": chart_links(f"/options/{slug}/scores", at),
+            },
+            "og_image": href(f"/options/{slug}/preview.png", at),
+            "og": {
+                "title": f"{option.title}: {line.text}",
+                "description": option.summary,
+                "image_alt": f"{option.title}: {line.text}",
+            },
         },
     )
 
@@ -310,3 +393,27 @@ def changes_feed(request: Request, site: SiteDep, session: SessionDep) -> Respon
         )
     )
     return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+@router.get("/methodology")
+@cached_page
+def methodology_page(request: Request, site: SiteDep) -> Response:
+    return render(
+        request,
+        "methodology.html",
+        {
+            "site": site,
+            "page_title": "Methodology",
+            "formula": FORMULA,
+            "rank_method": ranks.METHOD_TEXT,
+            "exact_limit": ranks.EXACT_LIMIT,
+            "draws": ranks.DRAWS,
+            "seed": ranks.SEED,
+            "seat_bodies": [b for b in site.index.ds.bodies if b.seats],
+            "og": {
+                "title": f"Methodology · {site.index.ds.dossier.title}",
+                "description": "How scores, weights, rank chances, veto statuses and votes are "
+                "worked out, how the data is kept current, and how to cite it.",
+            },
+        },
+    )

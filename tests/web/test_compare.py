@@ -27,10 +27,12 @@ def columns(html: str) -> list[str]:
 
 def ranking(html: str) -> list[tuple[str, str, str]]:
     table = html.split('<table class="ranking">')[1].split("</table>")[0]
-    return re.findall(
-        r'<td class="rank">([^<]+)</td><th scope="row">([^<]+)</th><td class="score-num">([^<]+)',
+    found = re.findall(
+        r'<th scope="row"><a href="[^"]+">([^<]+)</a></th><td class="rank">([^<]+)</td>'
+        r'<td class="score-num">([^<]+)',
         table,
     )
+    return [(rank, title, score) for title, rank, score in found]
 
 
 def row(html: str, key: str) -> str:
@@ -99,7 +101,8 @@ def test_weights_change_the_ranking_and_lower_is_better_is_inverted(client: Test
         ("2", "Leave Main Street as it is", "4.33"),
         ("3", "Protected lanes", "2.50"),
     ]
-    assert '<option value="cost:5" selected>5</option>' in html
+    # The weights are radio pills, one group per criterion (w.<criterion>), the current one checked.
+    assert '<input type="radio" name="w.cost" value="5" checked>' in html
     # All weights zero: nothing to rank, and the page says so.
     html = client.get(base + "&w=cost:0,safety:0").text
     assert "All weights are 0, so there is no ranking." in html
@@ -119,7 +122,7 @@ def test_sensitivity_is_shown(client: TestClient) -> None:
 def test_weights_form_asks_htmx_for_the_ranking_fragment(client: TestClient) -> None:
     html = client.get(f"/compare?{PAIR}").text
     assert 'data-hx-get="/compare" data-hx-target="#ranking"' in html
-    assert 'data-hx-trigger="input changed delay:250ms, submit" data-hx-push-url="true"' in html
+    assert 'data-hx-trigger="change, submit" data-hx-push-url="true"' in html
     r = client.get("/compare?o=protected-lanes,painted-lanes&w=safety:4&w=cost:5", headers=HX)
     assert r.status_code == 200
     assert r.text.lstrip().startswith('<section id="ranking"')
@@ -225,10 +228,10 @@ def test_permalink_has_open_graph_and_twitter_tags(client: TestClient) -> None:
     assert f'<meta property="og:title" {og_title}>' in html
     assert f'<meta name="twitter:title" {og_title}>' in html
     assert (
-        '<meta property="og:description" content="Leader by weighted score: Protected lanes.">'
+        '<meta property="og:description" content="Ranking by weighted score: 1. Protected lanes'
         in html
     )
-    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
 
 
 def changed_copy(tmp_path: Path) -> Path:

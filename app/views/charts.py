@@ -1,0 +1,136 @@
+"""The charts each page shows, built from the dataset index (or a frozen comparison snapshot)
+with the builders in `app.charts.svg`. Pages inline them; the download routes serve the same
+charts as SVG files and PNG images, so a download is exactly what the page showed.
+
+Pure: no FastAPI, no database."""
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from app.analysis.index import Index
+from app.analysis.timeline import option_timeline
+from app.charts import svg
+from app.charts.svg import BarRow, Chart, ScatterPoint
+from app.dataset.schema import Criterion, Option
+
+
+def axis_label(c: Criterion) -> str:
+    return f"{c.title} (lower is better)" if c.direction == "lower-is-better" else c.title
+
+
+def _points(
+    options: Sequence[Option], status: Mapping[str, str], x: str, y: str
+) -> list[ScatterPoint]:
+    def score(o: Option, c: str) -> int | None:
+        a = o.assessments.get(c)
+        return a.score if a else None
+
+    return [
+        ScatterPoint(o.title, f"/options/{o.slug}", score(o, x), score(o, y), status[o.slug])
+        for o in options
+    ]
+
+
+def overview(
+    index: Index, options: Sequence[Option], status: Mapping[str, str], x: str, y: str
+) -> Chart:
+    """The options placed by two criteria, marked by veto status (the home page's chart)."""
+    cx, cy = index.criteria[x], index.criteria[y]
+    return svg.scatter(
+        _points(options, status, x, y),
+        axis_label(cx),
+        axis_label(cy),
+        cx.scale,
+        cy.scale,
+        chart_id="chart-overview",
+    )
+
+
+def overview_compact(
+    index: Index, options: Sequence[Option], status: Mapping[str, str], x: str, y: str
+) -> Chart:
+    """The overview for a phone: marks numbered as the result cards are."""
+    return svg.scatter_compact(
+        _points(options, status, x, y),
+        axis_label(index.criteria[x]),
+        axis_label(index.criteria[y]),
+        chart_id="chart-overview-compact",
+    )
+
+
+def bar_rows(index: Index, option: Option) -> tuple[BarRow, ...]:
+    rows = []
+    for c in index.ds.criteria:
+        a = option.assessments.get(c.slug)
+        rows.append(
+            BarRow(
+                c.title,
+                a.score if a else None,
+                a.low if a else None,
+                a.high if a else None,
+                c.scale[a.score] if a else "",
+                c.direction == "lower-is-better",
+            )
+        )
+    return tuple(rows)
+
+
+BARS_WIDTH = 440  # reads at a phone's width and as small multiples on a desktop
+NARROW = 380  # a phone's variant of the wide charts (900 units across)
+
+
+def option_bars(index: Index, option: Option) -> Chart:
+    return svg.bars(
+        option.title,
+        bar_rows(index, option),
+        width=BARS_WIDTH,
+        chart_id=f"chart-scores-{option.slug}",
+    )
+
+
+def option_timeline_chart(
+    index: Index, slug: str, today: dt.date | None = None, *, narrow: bool = False
+) -> Chart:
+    """The option's veto status and each veto holder's stance over time, up to `at=` or today;
+    `narrow` draws the phone's variant."""
+    day = index.at or today or dt.date.today()
+    t = option_timeline(index.ds, slug, day)
+    return svg.timeline(
+        t.points,
+        t.holders,
+        day,
+        option_title=index.options[slug].title,
+        width=NARROW if narrow else 900,
+        chart_id=f"chart-timeline-{slug}" + ("-narrow" if narrow else ""),
+    )
+
+
+def snapshot_bar_rows(snapshot: Mapping[str, Any]) -> dict[str, tuple[BarRow, ...]]:
+    """Each option's scores as the frozen comparison holds them: option slug -> rows."""
+    slugs = [o["slug"] for o in snapshot["options"]]
+    out: dict[str, list[BarRow]] = {s: [] for s in slugs}
+    for row in snapshot["rows"]:
+        if row["kind"] != "score":
+            continue
+        for slug, cell in zip(slugs, row["cells"], strict=True):
+            out[slug].append(
+                BarRow(
+                    row["label"],
+                    cell.get("score"),
+                    cell.get("low"),
+                    cell.get("high"),
+                    cell.get("label", ""),
+                    bool(row.get("lower_is_better")),
+                )
+            )
+    return {s: tuple(rows) for s, rows in out.items()}
+
+
+def snapshot_bars(snapshot: Mapping[str, Any]) -> dict[str, Chart]:
+    """One bar chart per compared option, from the snapshot (so a permalink's stay frozen)."""
+    titles = {o["slug"]: o["title"] for o in snapshot["options"]}
+    return {
+        slug: svg.bars(titles[slug], rows, width=BARS_WIDTH, chart_id=f"chart-scores-{slug}")
+        for slug, rows in snapshot_bar_rows(snapshot).items()
+    }

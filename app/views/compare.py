@@ -1,0 +1,161 @@
+"""What the compare page and a permanent link show above their side-by-side table: the ranking
+with each option's veto status, a warning when the leader is blocked or barred, the chance of
+each rank (app.analysis.ranks) and one score chart per option.
+
+Built from the comparison snapshot alone (app.analysis.compare), never from live data, so a
+permanent link made before these existed shows them too, from its own frozen scores.
+
+Pure: no FastAPI, no database."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from app.analysis.ranks import RankChances, rank_chances
+from app.charts import svg
+from app.charts.png import ComparisonCard, RankedOption
+from app.charts.svg import Chart
+from app.dataset.schema import Assessment, Criterion, Direction, Option
+from app.views.charts import NARROW, snapshot_bars
+from app.views.verdict import join
+
+Snapshot = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    slug: str
+    title: str
+    href: str
+    rank: int | None
+    score_text: str
+    status: str  # veto status: clear / uncertain / blocked / barred
+    blockers: tuple[str, ...]  # names
+    chances: str  # e.g. "First in 62 % of cases"
+
+
+@dataclass(frozen=True)
+class CompareView:
+    rows: tuple[RankingRow, ...]  # ranking order
+    warning: str | None  # set when a leader is blocked or barred
+    chances: RankChances | None  # None when nothing is ranked
+    chances_chart: Chart | None
+    chances_chart_narrow: Chart | None  # the same for a phone's width
+    bars: dict[str, Chart]  # option slug -> its scores
+
+
+def _veto_cells(snapshot: Snapshot) -> dict[str, dict[str, Any]]:
+    slugs = [o["slug"] for o in snapshot["options"]]
+    row = next((r for r in snapshot["rows"] if r["key"] == "veto"), None)
+    if row is None:
+        return {}
+    return dict(zip(slugs, row["cells"], strict=True))
+
+
+def _options(snapshot: Snapshot) -> tuple[list[Option], list[Criterion], dict[str, int]]:
+    """The snapshot's scores and weights as the schema objects `rank_chances` reads. Built
+    without validation: a snapshot holds data that passed validation when it was taken."""
+    scores: dict[str, dict[str, Assessment]] = {o["slug"]: {} for o in snapshot["options"]}
+    slugs = list(scores)
+    crits: list[Criterion] = []
+    directions = {w["slug"]: w for w in snapshot["weights"]}
+    for row in snapshot["rows"]:
+        if row["kind"] != "score":
+            continue
+        slug = row["key"].removeprefix("score:")
+        for option, cell in zip(slugs, row["cells"], strict=True):
+            if cell.get("score") is not None:
+                # The snapshot held valid data when taken: construct without validating.
+                scores[option][slug] = Assessment.model_construct(  # type: ignore[call-arg]
+                    score=cell["score"], low=cell.get("low"), high=cell.get("high")
+                )
+    for w in snapshot["weights"]:
+        direction: Direction = "lower-is-better" if w["lower_is_better"] else "higher-is-better"
+        crits.append(
+            # Only the fields rank_chances reads; the rest are not in a snapshot.
+            Criterion.model_construct(  # type: ignore[call-arg]
+                slug=w["slug"], direction=direction, default_weight=w["default"]
+            )
+        )
+    options = [
+        Option.model_construct(slug=s, assessments=scores[s])  # type: ignore[call-arg]
+        for s in slugs
+    ]
+    weights = {slug: w["weight"] for slug, w in directions.items()}
+    return options, crits, weights
+
+
+def chances_of(snapshot: Snapshot) -> RankChances | None:
+    if not snapshot["ranking"]["ranked"]:
+        return None
+    return rank_chances(*_options(snapshot))
+
+
+def _warning(rows: Sequence[RankingRow]) -> str | None:
+    leaders = [r for r in rows if r.rank == 1]
+    stopped = [r for r in leaders if r.status in ("blocked", "barred")]
+    if not stopped:
+        return None
+    parts = []
+    for r in stopped:
+        why = f"blocked by {join(list(r.blockers))}" if r.blockers else r.status
+        parts.append(f"{r.title} is {why}")
+    lead = "The leader" if len(leaders) == 1 else "A leader"
+    text = f"{lead} by weighted score cannot happen as things stand: {'; '.join(parts)}."
+    best = next(
+        (r for r in rows if r.rank is not None and r.status not in ("blocked", "barred")), None
+    )
+    if best is not None:
+        text += f" The best-ranked option that is not blocked or barred is {best.title}"
+        text += f" (rank {best.rank})."
+    return text
+
+
+def compare_view(snapshot: Snapshot) -> CompareView:
+    veto = _veto_cells(snapshot)
+    hrefs = {o["slug"]: o["href"] for o in snapshot["options"]}
+    chances = chances_of(snapshot)
+    summaries = {rc.option: rc.summary for rc in chances.options} if chances else {}
+    rows = tuple(
+        RankingRow(
+            slug=r["slug"],
+            title=r["title"],
+            href=hrefs.get(r["slug"], f"/options/{r['slug']}"),
+            rank=r["rank"],
+            score_text=r["score_text"],
+            status=veto.get(r["slug"], {}).get("status", "uncertain"),
+            blockers=tuple(veto.get(r["slug"], {}).get("blockers", [])),
+            chances=summaries.get(r["slug"], ""),
+        )
+        for r in snapshot["ranking"]["ranked"]
+    )
+    charts: list[Chart | None] = [None, None]
+    if chances is not None:
+        titles = {o["slug"]: o["title"] for o in snapshot["options"]}
+        rank_rows = svg.rank_rows(chances, titles)
+        charts = [
+            svg.rank_chances(
+                rank_rows, method=chances.method, width=width, chart_id="chart-ranks" + suffix
+            )
+            for width, suffix in ((900, ""), (NARROW, "-narrow"))
+        ]
+    return CompareView(rows, _warning(rows), chances, charts[0], charts[1], snapshot_bars(snapshot))
+
+
+def ranks_chart(snapshot: Snapshot) -> Chart | None:
+    return compare_view(snapshot).chances_chart
+
+
+def comparison_card(snapshot: Snapshot, heading: str, footer: str) -> ComparisonCard:
+    """The permalink's preview image: the ranking with each option's veto status."""
+    view = compare_view(snapshot)
+    rows = tuple(
+        RankedOption(
+            r.title,
+            float(r.score_text) if r.rank is not None and r.score_text != "—" else None,
+            r.status,
+            r.rank,
+        )
+        for r in view.rows
+    )
+    return ComparisonCard(snapshot["dossier"]["title"], heading, rows, footer)

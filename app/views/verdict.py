@@ -1,0 +1,127 @@
+"""An option's veto analysis in one line, for cards, summaries and preview images:
+"Blocked: Hungary and Slovakia (Council of the European Union, unanimity)" or "Barred while
+martial law lasts". Derived from `VetoAnalysis` only (blockers, steps, bars): no new judgement.
+
+Pure: no FastAPI, no database."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from app.analysis.labels import VETO_LABELS
+from app.analysis.veto import StepVeto, VetoAnalysis
+
+MAX_NAMED = 3  # more unknown veto holders than this are counted, not named
+RULE_WORDS = {"unanimity": "unanimity", "veto-members": "veto"}
+
+
+@dataclass(frozen=True)
+class Named:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # clear / uncertain / blocked / barred
+    text: str  # the whole line, starting with the status word
+    detail: str  # the line without its leading "Blocked: ", for places that show the word apart
+    who: tuple[Named, ...]  # the stakeholders the line names: blockers, else unknown holders
+    hypothetical: bool
+
+
+def join(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _the(title: str) -> str:
+    return title if title.lower().startswith("the ") else f"the {title}"
+
+
+def _where(step: StepVeto) -> str:
+    rule = RULE_WORDS.get(step.rule)
+    return f"{step.title}, {rule}" if rule else step.title
+
+
+def _blocked(a: VetoAnalysis, name: Mapping[str, str]) -> tuple[str, tuple[Named, ...]]:
+    if not a.blockers:
+        # Known opposition defeats a vote by seats: nobody holds a veto alone.
+        step = next(s for s in a.steps if s.status == "blocked")
+        if step.vote:
+            v = step.vote
+            return (
+                f"known opposition defeats the vote in {_the(step.title)} "
+                f"(needs {v.need} of {v.seats}; {v.against} against)",
+                (),
+            )
+        return step.reason, ()
+    # Each blocker under the first body where it can veto, bodies in path order.
+    groups: dict[str, list[str]] = {}
+    for b in a.blockers:
+        groups.setdefault(b.bodies[0], []).append(b.stakeholder)
+    steps = {s.body: s for s in a.steps}
+    parts = [
+        f"{join([name.get(s, s) for s in who])} ({_where(steps[body])})"
+        for body, who in groups.items()
+    ]
+    named = tuple(Named(b.stakeholder, name.get(b.stakeholder, b.stakeholder)) for b in a.blockers)
+    return "; ".join(parts), named
+
+
+def _uncertain(a: VetoAnalysis, name: Mapping[str, str]) -> tuple[str, tuple[Named, ...]]:
+    step = next(s for s in a.steps if s.status == "uncertain")
+    if step.uncertain:
+        who = [name.get(s, s) for s in step.uncertain]
+        if len(who) == 1:
+            text = f"{who[0]}'s stance is unknown"
+        elif len(who) <= MAX_NAMED + 1:  # "and 1 more" would hide a name for no gain
+            text = f"the stances of {join(who)} are unknown"
+        elif len(who) <= 2 * MAX_NAMED:
+            more = len(who) - MAX_NAMED
+            text = f"the stances of {', '.join(who[:MAX_NAMED])} and {more} more are unknown"
+        else:
+            text = f"the stances of {len(who)} veto holders are unknown"
+        named = tuple(Named(s, name.get(s, s)) for s in step.uncertain)
+        return f"{text} ({_where(step)})", named
+    if step.vote:
+        v = step.vote
+        return (
+            f"open vote in {_the(step.title)} (needs {v.need} of {v.seats}; "
+            f"{v.in_favour} on record in favour)",
+            (),
+        )
+    return f"stances cannot settle the vote in {_the(step.title)}", ()
+
+
+def verdict(a: VetoAnalysis, names: Mapping[str, str]) -> Verdict:
+    """The one-line verdict of an analysis; `names` maps stakeholder slugs to names."""
+    status = str(a.status)
+    who: tuple[Named, ...] = ()
+    if status == "barred":
+        conditions = list(dict.fromkeys(b.title for b in a.bars))
+        conds = join([c[:1].lower() + c[1:] for c in conditions])
+        head = f"Barred while {conds} lasts"
+        if a.blockers:
+            blocked, who = _blocked(a, names)
+            head += f"; also blocked by {blocked}"
+        text, detail = head, head
+    else:
+        if status == "blocked":
+            detail, who = _blocked(a, names)
+        elif status == "uncertain":
+            detail, who = _uncertain(a, names)
+        elif a.steps:
+            detail = "no veto holder opposes or is unknown"
+        else:
+            detail = "no decision body has to agree"
+        text = f"{VETO_LABELS[status]}: {detail}"
+    if a.hypothetical:
+        text += " (hypothetical)"
+        detail += " (hypothetical)"
+    return Verdict(status, text, detail, who, a.hypothetical)
+
+
+def verdicts(analyses: Mapping[str, VetoAnalysis], names: Mapping[str, str]) -> dict[str, Verdict]:
+    return {slug: verdict(a, names) for slug, a in analyses.items()}

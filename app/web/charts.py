@@ -1,0 +1,147 @@
+"""Charts as files and link-preview images. Each chart a page shows downloads as SVG and PNG
+from here, built by the same view function the page used; previews are 1200x630 PNGs for Open
+Graph and Twitter cards. All are cached per dataset revision, like pages (`cached_page`)."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.analysis.compare import comparison_snapshot
+from app.analysis.explore import explore_with_vetoes
+from app.analysis.index import veto_for
+from app.charts.png import OptionCard
+from app.charts.raster import svg_to_png
+from app.charts.svg import Chart
+from app.db import SessionDep
+from app.errors import NotFound
+from app.render import cached_page
+from app.site import Site, SiteDep
+from app.views.charts import bar_rows, option_bars, option_timeline_chart, overview, snapshot_bars
+from app.views.compare import comparison_card, ranks_chart
+from app.views.home import home_card
+from app.views.verdict import verdict
+from app.web.compare import link_or_404, og_text, parse_state, snapshot_of
+from app.web.routes import ExploreDep, option_or_404
+
+router = APIRouter(include_in_schema=False)
+FORMATS = ("svg", "png")
+
+
+def chart_file(chart: Chart | None, ext: str, name: str) -> Response:
+    """The chart as an .svg document or a .png image, named for saving."""
+    if ext not in FORMATS or chart is None:
+        raise NotFound(
+            f"There is no chart file “{name}.{ext}”: charts come as .svg or .png.",
+            back=("See all options", "/"),
+        )
+    disposition = {"Content-Disposition": f'inline; filename="{name}.{ext}"'}
+    if ext == "svg":
+        return Response(chart.document, media_type="image/svg+xml", headers=disposition)
+    return Response(svg_to_png(chart.svg), media_type="image/png", headers=disposition)
+
+
+def png(data: bytes) -> Response:
+    return Response(data, media_type="image/png")
+
+
+def footer(site: Site) -> str:
+    d = site.index.ds.dossier
+    when = site.index.at or d.as_of
+    word = "as it stood on" if site.index.at else "facts as of"
+    return (
+        f"Policy Option Explorer · {word} {when.day} {when:%B %Y} · revision {site.revision.number}"
+    )
+
+
+@router.get("/charts/overview.{ext}")
+@cached_page
+def overview_file(request: Request, ext: str, site: SiteDep, state: ExploreDep) -> Response:
+    explored = explore_with_vetoes(site.index, state)
+    shown = explored.result.options
+    x, y = state.axes(site.vocab)
+    chart = overview(site.index, shown, explored.veto, x, y) if shown else None
+    return chart_file(chart, ext, f"overview-{x}-{y}")
+
+
+@router.get("/options/{slug}/scores.{ext}")
+@cached_page
+def option_scores_file(request: Request, slug: str, ext: str, site: SiteDep) -> Response:
+    option = option_or_404(site, slug)
+    return chart_file(option_bars(site.index, option), ext, f"{slug}-scores")
+
+
+@router.get("/options/{slug}/timeline.{ext}")
+@cached_page
+def option_timeline_file(request: Request, slug: str, ext: str, site: SiteDep) -> Response:
+    option_or_404(site, slug)
+    return chart_file(option_timeline_chart(site.index, slug), ext, f"{slug}-timeline")
+
+
+@router.get("/options/{slug}/preview.png")
+@cached_page
+def option_preview(request: Request, slug: str, site: SiteDep) -> Response:
+    option = option_or_404(site, slug)
+    names = {k: s.name for k, s in site.index.stakeholders.items()}
+    v = verdict(veto_for(site.index, slug), names)
+    card = OptionCard(
+        site.index.ds.dossier.title,
+        option.title,
+        v.status,
+        v.text,
+        bar_rows(site.index, option),
+        footer(site),
+    )
+    return png(card.png())
+
+
+@router.get("/preview.png")
+@cached_page
+def site_preview(request: Request, site: SiteDep) -> Response:
+    return png(home_card(site.index, footer(site)).png())
+
+
+@router.get("/compare/ranks.{ext}")
+@cached_page
+def compare_ranks_file(request: Request, ext: str, site: SiteDep) -> Response:
+    state = parse_state(request, site)
+    snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
+    return chart_file(ranks_chart(snapshot), ext, "rank-chances-" + "-".join(state.o))
+
+
+@router.get("/c/{code}/ranks.{ext}")
+@cached_page
+def permalink_ranks_file(
+    request: Request, code: str, ext: str, site: SiteDep, session: SessionDep
+) -> Response:
+    snapshot = snapshot_of(link_or_404(session, code))
+    return chart_file(ranks_chart(snapshot), ext, f"rank-chances-{code}")
+
+
+@router.get("/c/{code}/preview.png")
+@cached_page
+def permalink_preview(request: Request, code: str, site: SiteDep, session: SessionDep) -> Response:
+    link = link_or_404(session, code)
+    snap = snapshot_of(link)
+    made = link.created_at
+    when = f"revision {link.revision}, frozen {made.day} {made:%B %Y}"
+    card = comparison_card(snap, og_text(snap)["title"], f"Policy Option Explorer · {when}")
+    return png(card.png())
+
+
+@router.get("/c/{code}/scores/{slug}.{ext}")
+@cached_page
+def permalink_scores_file(
+    request: Request, code: str, slug: str, ext: str, site: SiteDep, session: SessionDep
+) -> Response:
+    bars = snapshot_bars(snapshot_of(link_or_404(session, code)))
+    if slug not in bars:
+        raise NotFound(f"The permanent link {code} does not compare “{slug}”.", field="slug")
+    return chart_file(bars[slug], ext, f"{slug}-scores-{code}")
+
+
+@router.get("/compare/preview.png")
+@cached_page
+def compare_preview(request: Request, site: SiteDep) -> Response:
+    state = parse_state(request, site)
+    snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
+    card = comparison_card(snapshot, og_text(snapshot)["title"], footer(site))
+    return png(card.png())
