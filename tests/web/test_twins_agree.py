@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.config import Settings
+
 VOID = {"meta", "link", "input", "br", "img", "hr", "source", "col", "wbr", "area"}
 
 
@@ -96,8 +98,9 @@ def pages(client: TestClient) -> list[str]:
 
 @pytest.mark.parametrize("dataset", ["ukraine", "client"])
 def test_every_page_shows_the_counts_of_its_json_twin(
-    dataset: str, request: pytest.FixtureRequest
+    dataset: str, request: pytest.FixtureRequest, migrated: Settings
 ) -> None:
+    # `migrated` is named here so the PostgreSQL run copies the migrated template up front.
     client: TestClient = request.getfixturevalue(dataset)
     checked = 0
     for path in pages(client):
