@@ -132,7 +132,15 @@ def compare_view(snapshot: Snapshot) -> CompareView:
     charts: list[Chart | None] = [None, None]
     if chances is not None:
         titles = {o["slug"]: o["title"] for o in snapshot["options"]}
-        rank_rows = svg.rank_rows(chances, titles)
+        # Rows in ranking order, as the table above the chart lists them.
+        order = {r.slug: i for i, r in enumerate(rows)}
+        rank_rows = [
+            row
+            for _, row in sorted(
+                zip(chances.options, svg.rank_rows(chances, titles), strict=True),
+                key=lambda pair: order.get(pair[0].option, len(order)),
+            )
+        ]
         charts = [
             svg.rank_chances(
                 rank_rows, method=chances.method, width=width, chart_id="chart-ranks" + suffix

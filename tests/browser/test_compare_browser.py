@@ -15,9 +15,13 @@ def test_compare_weigh_share_and_reopen(server: str, page: Page, browser: Browse
     page.check("#option-nato-membership input[name=o]")
     page.check("#option-reassurance-force input[name=o]")
     page.check("#option-article-5-extension input[name=o]")
+    # Each tick lands in the URL (o=, in the cards' order) before anyone presses Compare.
+    expect(page).to_have_url(
+        re.compile(r"/\?o=article-5-extension,reassurance-force,nato-membership$")
+    )
     page.get_by_role("button", name="Compare selected").click()
     expect(page).to_have_url(
-        re.compile(r"/compare\?o=article-5-extension,nato-membership,reassurance-force$")
+        re.compile(r"/compare\?o=article-5-extension,reassurance-force,nato-membership$")
     )
     expect(page).to_have_title(re.compile("Compare"))
     ranking_before = page.locator("table.ranking").inner_text()
@@ -29,7 +33,7 @@ def test_compare_weigh_share_and_reopen(server: str, page: Page, browser: Browse
     expect(same_rows.first).to_be_hidden()
 
     # A weight change updates the ranking in place and pushes w= into the URL.
-    page.select_option("#w-feasibility", "0")
+    page.locator("label.pill", has=page.locator("input[name='w.feasibility'][value='0']")).click()
     expect(page).to_have_url(re.compile(r"w=feasibility:0"))
     expect(page.locator("table.ranking")).not_to_have_text(ranking_before)
     expect(page.locator("#only-diff")).to_be_checked()

@@ -157,7 +157,7 @@ def test_option_page_summary_comes_first(ukraine: TestClient) -> None:
 
 def test_ranking_shows_veto_status_and_rank_chances(ukraine: TestClient) -> None:
     html = ukraine.get(f"/compare?{TRIO}").text
-    table = html.split('<table class="ranking">')[1].split("</table>")[0]
+    table = html.split('<table class="ranking')[1].split("</table>")[0]
     assert "Veto status" in table and "veto-blocked" in table and "by Poland" in table
     assert "Chance of each rank" in table and "First in 49" in table
     assert "at best" not in html and "at worst" not in html
