@@ -39,6 +39,7 @@ _databases = itertools.count()
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: tests SQLite itself (pragmas, file locks)")
+    config.addinivalue_line("markers", "postgresql_only: tests PostgreSQL's session settings")
 
 
 def pytest_report_header() -> str:
@@ -201,11 +202,13 @@ def offline_dns(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if ON_POSTGRESQL:
-        skip = pytest.mark.skip(reason="tests SQLite itself; this run is on PostgreSQL")
-        for item in items:
-            if "sqlite_only" in item.keywords:
-                item.add_marker(skip)
+    # A test of one database's own settings belongs to that database's run only: the other
+    # run leaves it out (deselected), rather than reporting it skipped.
+    other = "sqlite_only" if ON_POSTGRESQL else "postgresql_only"
+    dropped = [item for item in items if other in item.keywords]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if other not in item.keywords]
     # Browser tests last: fast feedback first, and Playwright's sync API keeps an event loop
     # running for the session, which would stop asyncio.run() in the link-check tests.
     items.sort(key=lambda item: "tests/browser/" in str(item.path).replace("\\", "/"))

@@ -49,10 +49,9 @@ def test_sqlite_pragmas(settings: Settings) -> None:
     engine.dispose()
 
 
+@pytest.mark.postgresql_only
 def test_connections_run_in_utc_with_a_lock_timeout(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
-    if engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL session settings")
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SHOW timezone").scalar() == "UTC"
         assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "5s"
