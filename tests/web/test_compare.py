@@ -28,8 +28,8 @@ def columns(html: str) -> list[str]:
 def ranking(html: str) -> list[tuple[str, str, str]]:
     table = html.split('<table class="ranking')[1].split("</table>")[0]
     found = re.findall(
-        r'<th scope="row"><a href="[^"]+">([^<]+)</a></th><td class="rank">([^<]+)</td>'
-        r'<td class="score-num">([^<]+)',
+        r'<th scope="row"><a href="[^"]+">([^<]+)</a></th><td class="rank"[^>]*>([^<]+)</td>'
+        r'<td class="score-num"[^>]*>([^<]+)',
         table,
     )
     return [(rank, title, score) for title, rank, score in found]
