@@ -15,7 +15,6 @@ from app.dataset.load import import_dataset
 from app.dataset.schema import Dataset
 
 
-
 def _reader_text(s: str) -> bool:
     """`explorer check` refuses text that reads like an editor's note; so must the generator."""
     return not any(phrase in s.casefold() for phrase in EDITOR_NOTES)
@@ -27,9 +26,11 @@ text = (
     .filter(_reader_text)
 )
 # NUL is refused by `explorer check` (PostgreSQL text cannot hold it): see test_dataset_limits.
-free = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40).map(
-    lambda s: s.replace("\r", "").replace("\x00", "")
-).filter(_reader_text)
+free = (
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+    .map(lambda s: s.replace("\r", "").replace("\x00", ""))
+    .filter(_reader_text)
+)
 slug = st.from_regex(r"\A[a-z][a-z0-9]{0,5}(-[a-z0-9]{1,4})?\Z")
 AS_OF = dt.date(2025, 1, 1)
 day = st.dates(min_value=dt.date(1990, 1, 1), max_value=AS_OF)

@@ -91,7 +91,8 @@ EXPLORE_PARAMS = [
     _param(
         "sort",
         {"type": "string"},
-        "`title` (default), `veto` or a criterion slug; a leading `-` sorts descending.",
+        "`title`, `veto` or a criterion slug; a leading `-` sorts descending. Without it: "
+        "veto status (clear first), then the first criterion (best first), then title.",
     ),
     ASSUME,
 ]

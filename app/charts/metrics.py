@@ -3,6 +3,7 @@ serifs a `system-ui` font stack falls back to, so a label measured here fits in 
 
 Pure: used to cut and wrap labels in SVG charts, where the browser picks the font."""
 
+import functools
 import unicodedata
 from collections.abc import Callable
 
@@ -217,6 +218,7 @@ _MORE = {
 _UNKNOWN = 1000  # anything else: a full em, to be safe
 
 
+@functools.cache
 def _advance(ch: str, bold: bool) -> int:
     code = ord(ch)
     if 32 <= code <= 126:
@@ -242,9 +244,16 @@ def fit_by(text: str, width: float, measure: Measure) -> str:
     `measure(result) <= width`."""
     if measure(text) <= width:
         return text
-    cut = text
-    while cut and measure(cut + "…") > width:
-        cut = cut[:-1]
+    # The longest prefix that fits with its ellipsis; widths grow with length, so a binary
+    # search finds it in a few measures rather than one per character.
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if measure(text[:mid] + "…") <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    cut = text[:lo]
     space = cut.rfind(" ")
     if space >= 0.6 * len(cut):
         cut = cut[:space]

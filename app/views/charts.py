@@ -5,6 +5,7 @@ charts as SVG files and PNG images, so a download is exactly what the page showe
 Pure: no FastAPI, no database."""
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -131,6 +132,11 @@ def snapshot_bars(snapshot: Mapping[str, Any]) -> dict[str, Chart]:
     """One bar chart per compared option, from the snapshot (so a permalink's stay frozen)."""
     titles = {o["slug"]: o["title"] for o in snapshot["options"]}
     return {
-        slug: svg.bars(titles[slug], rows, width=BARS_WIDTH, chart_id=f"chart-scores-{slug}")
-        for slug, rows in snapshot_bar_rows(snapshot).items()
+        slug: _bars(titles[slug], rows, slug) for slug, rows in snapshot_bar_rows(snapshot).items()
     }
+
+
+@functools.lru_cache(maxsize=256)
+def _bars(title: str, rows: tuple[BarRow, ...], slug: str) -> Chart:
+    # Scores do not change with the weights: every weighting of a comparison reuses them.
+    return svg.bars(title, rows, width=BARS_WIDTH, chart_id=f"chart-scores-{slug}")

@@ -154,8 +154,25 @@ def ranks_chart(snapshot: Snapshot) -> Chart | None:
     return compare_view(snapshot).chances_chart
 
 
-def comparison_card(snapshot: Snapshot, heading: str, footer: str) -> ComparisonCard:
-    """The permalink's preview image: the ranking with each option's veto status."""
+def headline(view: CompareView) -> str:
+    """The comparison's answer in a line, for its preview image: who leads, and whether it can
+    happen as things stand."""
+    n = len(view.rows)
+    leaders = [r for r in view.rows if r.rank == 1]
+    if not leaders:
+        return f"{n} options compared; none is ranked under these weights"
+    if len(leaders) > 1:
+        return f"{join([r.title for r in leaders])} share the lead of {n} options"
+    lead = leaders[0]
+    head = f"{lead.title} leads {n} options by weighted score"
+    if lead.status in ("blocked", "barred"):
+        head += f", but it is {lead.status}"
+    return head
+
+
+def comparison_card(snapshot: Snapshot, footer: str) -> ComparisonCard:
+    """The preview image of a comparison: its headline, then the ranking with each option's
+    veto status."""
     view = compare_view(snapshot)
     rows = tuple(
         RankedOption(
@@ -166,4 +183,4 @@ def comparison_card(snapshot: Snapshot, heading: str, footer: str) -> Comparison
         )
         for r in view.rows
     )
-    return ComparisonCard(snapshot["dossier"]["title"], heading, rows, footer)
+    return ComparisonCard(snapshot["dossier"]["title"], headline(view), rows, footer)

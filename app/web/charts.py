@@ -19,7 +19,7 @@ from app.views.charts import bar_rows, option_bars, option_timeline_chart, overv
 from app.views.compare import comparison_card, ranks_chart
 from app.views.home import home_card
 from app.views.verdict import verdict
-from app.web.compare import link_or_404, og_text, parse_state, snapshot_of
+from app.web.compare import link_or_404, parse_state, snapshot_of
 from app.web.routes import ExploreDep, option_or_404
 
 router = APIRouter(include_in_schema=False)
@@ -123,7 +123,7 @@ def permalink_preview(request: Request, code: str, site: SiteDep, session: Sessi
     snap = snapshot_of(link)
     made = link.created_at
     when = f"revision {link.revision}, frozen {made.day} {made:%B %Y}"
-    card = comparison_card(snap, og_text(snap)["title"], f"Policy Option Explorer · {when}")
+    card = comparison_card(snap, f"Policy Option Explorer · {when}")
     return png(card.png())
 
 
@@ -143,5 +143,5 @@ def permalink_scores_file(
 def compare_preview(request: Request, site: SiteDep) -> Response:
     state = parse_state(request, site)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
-    card = comparison_card(snapshot, og_text(snapshot)["title"], footer(site))
+    card = comparison_card(snapshot, footer(site))
     return png(card.png())
