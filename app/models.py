@@ -241,7 +241,8 @@ class Permalink(SQLModel, table=True):
     snapshot: dict[str, Any] | None = Field(
         default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
     )
-    # app.analysis.compare.SNAPSHOT_VERSION when the link was made.
+    # The format of `snapshot` (app.analysis.snapshot.SNAPSHOT_VERSION when it was stored);
+    # rows from before the typed snapshot are 1, and are upgraded as they are read.
     snapshot_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: dt.datetime
 

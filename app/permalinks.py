@@ -7,25 +7,37 @@ one, else the day the link was made, which decides the conditions in force).
 When a link is made, the comparison the reader saw is rebuilt at once and compared: only if the
 two differ (say a process built its index on an earlier day and a condition has changed since)
 is the comparison stored in the row, and the link shows that. Rows made before this change
-keep their stored comparison too."""
+keep their stored comparison too.
+
+A stored comparison is a typed Snapshot (app.analysis.snapshot) in JSON, with its format in
+`snapshot_version`; older formats are upgraded as they are read (`load_snapshot`)."""
 
 import datetime as dt
-import json
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import parse_qsl
 
+from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from app import models as m
-from app.analysis.compare import Snapshot, comparison_snapshot
+from app.analysis.compare import comparison_snapshot
 from app.analysis.index import Index, build_index
+from app.analysis.snapshot import (
+    SNAPSHOT_VERSION,
+    Snapshot,
+    SnapshotFormatError,
+    load_snapshot,
+)
 from app.dataset.schema import Dataset
 from app.records import RevisionInfo
 from app.state import Vocab, parse_compare
 
+log = logging.getLogger(__name__)
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -88,40 +100,78 @@ def rebuild(session: Session, *, revision: int, state: str, made: dt.datetime) -
     return comparison_snapshot(index, parsed, revision=revision)
 
 
-def snapshot(session: Session, link: m.Permalink) -> Snapshot:
-    """What the link shows: its stored comparison, or the rebuilt one."""
-    if link.snapshot is not None:
-        return link.snapshot
+@dataclass(frozen=True)
+class Link:
+    """A permanent link as pages read it: the row, with the comparison it shows."""
+
+    code: str
+    state: str
+    revision: int
+    created_at: dt.datetime
+    snapshot: Snapshot
+
+
+def stored(row: m.Permalink) -> Snapshot | None:
+    """The row's own comparison, upgraded to the current format; None if it has none."""
+    if row.snapshot is None:
+        return None
+    return load_snapshot({"version": row.snapshot_version, **row.snapshot})
+
+
+def snapshot(session: Session, row: m.Permalink) -> Snapshot:
+    """What the link shows: its stored comparison, or the rebuilt one. A stored one this code
+    cannot read (a newer deployment's format, say, during a rolling upgrade) is rebuilt from
+    the link's state and revision rather than failing the page."""
+    try:
+        own = stored(row)
+    except (SnapshotFormatError, ValidationError) as exc:
+        log.warning("permalink %s: stored comparison unreadable (%s); rebuilt", row.code, exc)
+        own = None
+    if own is not None:
+        return own
     return _snapshots.get_or_build(
-        (_content_hash(session, link.revision), link.code, link.created_at.date()),
-        lambda: rebuild(session, revision=link.revision, state=link.state, made=link.created_at),
+        (_content_hash(session, row.revision), row.code, row.created_at.date()),
+        lambda: rebuild(session, revision=row.revision, state=row.state, made=row.created_at),
     )
 
 
-def _plain(data: Any) -> Any:
-    """As the JSON column gives it back."""
-    return json.loads(json.dumps(data))
+def link(session: Session, row: m.Permalink) -> Link:
+    return Link(row.code, row.state, row.revision, row.created_at, snapshot(session, row))
 
 
-def shrink(session: Session, link: m.Permalink) -> m.Permalink:
+def new_row(
+    *, code: str, state: str, revision: int, made: dt.datetime, shown: Snapshot
+) -> m.Permalink:
+    """The row for a new link to the comparison `shown`; `shrink` drops the stored copy when
+    rebuilding gives the same."""
+    return m.Permalink(
+        code=code,
+        state=state,
+        revision=revision,
+        snapshot=shown.json_data(),
+        snapshot_version=SNAPSHOT_VERSION,
+        created_at=made,
+    )
+
+
+def shrink(session: Session, row: m.Permalink) -> m.Permalink:
     """Before a new link is stored: drop its snapshot when the rebuild gives the same one."""
-    if link.snapshot is None:
-        return link
-    link.snapshot_version = int(link.snapshot.get("version", link.snapshot_version))
+    shown = stored(row)
+    if shown is None:
+        return row
     # Stored timestamps have no zone (UTC); the day is taken from what the row will hold.
-    made = link.created_at.astimezone(dt.UTC) if link.created_at.tzinfo else link.created_at
-    rebuilt = rebuild(session, revision=link.revision, state=link.state, made=made)
-    if _plain(rebuilt) == _plain(link.snapshot):
-        link.snapshot = None
-    return link
+    made = row.created_at.astimezone(dt.UTC) if row.created_at.tzinfo else row.created_at
+    if rebuild(session, revision=row.revision, state=row.state, made=made) == shown:
+        row.snapshot = None
+    return row
 
 
 def materialise(session: Session) -> int:
     """Store the rebuilt comparison in every row that has none (for the schema before 0003)."""
     rows = session.exec(select(m.Permalink).where(col(m.Permalink.snapshot).is_(None))).all()
-    for link in rows:
-        link.snapshot = _plain(
-            rebuild(session, revision=link.revision, state=link.state, made=link.created_at)
-        )
-        session.add(link)
+    for row in rows:
+        shown = rebuild(session, revision=row.revision, state=row.state, made=row.created_at)
+        row.snapshot = shown.json_data()
+        row.snapshot_version = SNAPSHOT_VERSION
+        session.add(row)
     return len(rows)

@@ -43,20 +43,10 @@ def link_checks(session: Session) -> dict[str, LinkStatus]:
     }
 
 
-def permalink(session: Session, *, code: str) -> m.Permalink | None:
-    """The link with its comparison: stored in the row, or rebuilt from its revision (F2). A
-    rebuilt one is set on a copy outside the session, so it is never written back."""
-    link = session.get(m.Permalink, code)
-    if link is None or link.snapshot is not None:
-        return link
-    return m.Permalink(
-        code=link.code,
-        state=link.state,
-        revision=link.revision,
-        snapshot=permalinks.snapshot(session, link),
-        snapshot_version=link.snapshot_version,
-        created_at=link.created_at,
-    )
+def permalink(session: Session, *, code: str) -> permalinks.Link | None:
+    """The link with its comparison: stored in the row, or rebuilt from its revision (F2)."""
+    row = session.get(m.Permalink, code)
+    return None if row is None else permalinks.link(session, row)
 
 
 def save_permalink(session: Session, *, link: m.Permalink) -> m.Permalink:

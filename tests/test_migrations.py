@@ -118,14 +118,16 @@ def test_0003_keeps_stored_comparisons_and_its_downgrade_writes_them_back(
 
     from app import models as m
     from app import queries
+    from app.analysis.snapshot import load_snapshot
     from app.dataset.check import load_dataset
-    from tests.conftest import CYCLE
+    from tests.conftest import CYCLE, DATA
 
     cfg = alembic_config(settings.database_url)
     command.upgrade(cfg, "0002")
     engine = make_engine(settings.database_url)
     content = load_dataset(CYCLE).model_dump(mode="json")
-    old = {"version": 1, "made": "before 0003"}
+    # A comparison as links stored it before 0003 (format 1, a plain dict).
+    old = json.loads((DATA / "snapshot-v1.json").read_text())
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -144,7 +146,9 @@ def test_0003_keeps_stored_comparisons_and_its_downgrade_writes_them_back(
     command.upgrade(cfg, "head")
     with Session(engine) as session:
         link = queries.permalink(session, code="oldlink00001")
-        assert link is not None and link.snapshot == old and link.snapshot_version == 1
+        assert link is not None and link.snapshot == load_snapshot(old)
+        row = session.get(m.Permalink, "oldlink00001")
+        assert row is not None and row.snapshot == old and row.snapshot_version == 1
         session.add(
             m.Permalink(
                 code="newlink00001",
@@ -156,7 +160,7 @@ def test_0003_keeps_stored_comparisons_and_its_downgrade_writes_them_back(
         session.commit()
         rebuilt = queries.permalink(session, code="newlink00001")
         assert rebuilt is not None and rebuilt.snapshot is not None
-        expected = rebuilt.snapshot
+        expected = rebuilt.snapshot.json_data()
     engine.dispose()
     command.downgrade(cfg, "0002")
     engine = make_engine(settings.database_url)

@@ -6,8 +6,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.analysis.compare import CellChange, Snapshot, comparison_snapshot, diff_snapshots
+from app.analysis.compare import CellChange, comparison_snapshot, diff_snapshots
 from app.analysis.index import build_index
+from app.analysis.snapshot import Snapshot
 from app.dataset.schema import Dataset
 from app.state import CompareState
 

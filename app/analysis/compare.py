@@ -1,12 +1,12 @@
-"""The comparison as one JSON-able snapshot, and the diff between two snapshots.
+"""The comparison as one typed snapshot (app.analysis.snapshot), the diff between two
+snapshots, and the snapshot as CSV rows.
 
-The compare page, the permalink page and the CSV/JSON exports all render from the dict built
-here, so a permalink (which stores it) looks the same forever, whatever the data becomes.
+The compare page, the permalink page and the CSV/JSON exports all render from the snapshot
+built here, so a permanent link looks the same forever, whatever the data becomes.
 
 Pure functions: no FastAPI, no database, no I/O.
 """
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,11 +21,19 @@ from app.analysis.scores import (
     sensitivity,
     weighted_scores,
 )
+from app.analysis.snapshot import (
+    SNAPSHOT_VERSION,
+    CiteRef,
+    HurdleRow,
+    Row,
+    ScoreRow,
+    Snapshot,
+    StanceRow,
+)
 from app.analysis.veto import parse_assumptions
 from app.dataset.schema import Cite, Option, position_json
 from app.state import CompareState
 
-SNAPSHOT_VERSION = 1
 GROUPS = (
     ("overview", "Overview"),
     ("criteria", "Assessment"),
@@ -33,14 +41,6 @@ GROUPS = (
     ("veto", "Decision path and veto"),
     ("stances", "Stances"),
 )
-
-Snapshot = dict[str, Any]
-
-
-def _jsonable(data: Snapshot) -> Snapshot:
-    # A fresh snapshot and a stored one must be the same kind of data, or pages would differ.
-    plain: Snapshot = json.loads(json.dumps(data, ensure_ascii=False, default=str))
-    return plain
 
 
 def _words(slug: str) -> str:
@@ -394,7 +394,7 @@ def comparison_snapshot(index: Index, state: CompareState, *, revision: int) -> 
         "ranking": _ranking(index, opts, weights),
         "sources": src.bibliography(),
     }
-    return _jsonable(snapshot)
+    return Snapshot.model_validate(snapshot)
 
 
 # --- diff ----------------------------------------------------------------------------------
@@ -412,86 +412,76 @@ class CellChange:
 def diff_snapshots(old: Snapshot, new: Snapshot) -> list[CellChange]:
     """Every cell whose value differs between two snapshots of the same state, in the old
     table's order; rows that appeared or vanished count as changes from or to "—"."""
-    new_rows = {r["key"]: r for r in new.get("rows", [])}
-    old_keys = {r["key"] for r in old.get("rows", [])}
-    new_slugs = [o["slug"] for o in new.get("options", [])]
-    rows = [*old.get("rows", []), *(r for r in new.get("rows", []) if r["key"] not in old_keys)]
+    new_rows = {r.key: r for r in new.rows}
+    old_keys = {r.key for r in old.rows}
+    new_slugs = [o.slug for o in new.options]
+    rows = [*old.rows, *(r for r in new.rows if r.key not in old_keys)]
     changes: list[CellChange] = []
-    for i, opt in enumerate(old.get("options", [])):
-        j = new_slugs.index(opt["slug"]) if opt["slug"] in new_slugs else None
+    for i, opt in enumerate(old.options):
+        j = new_slugs.index(opt.slug) if opt.slug in new_slugs else None
         for row in rows:
-            before = _cell_value(row if row["key"] in old_keys else None, i)
-            fresh = new_rows.get(row["key"])
-            after = _cell_value(fresh, j)
+            before = _cell_value(row if row.key in old_keys else None, i)
+            after = _cell_value(new_rows.get(row.key), j)
             if before != after:
-                changes.append(CellChange(row["group"], row["label"], opt["title"], before, after))
+                changes.append(CellChange(row.group, row.label, opt.title, before, after))
     return changes
 
 
-def _cell_value(row: Mapping[str, Any] | None, i: int | None) -> str:
-    if row is None or i is None or i >= len(row["cells"]):
+def _cell_value(row: Row | None, i: int | None) -> str:
+    if row is None or i is None or i >= len(row.cells):
         return "—"
-    return str(row["cells"][i]["value"])
+    return row.cells[i].value
 
 
 # --- export --------------------------------------------------------------------------------
 
 
+def _cites(sources: Sequence[CiteRef]) -> str:
+    return "; ".join(s.label for s in sources)
+
+
 def snapshot_table(snapshot: Snapshot) -> list[list[str]]:
     """The snapshot as CSV rows: section, row, then one column per option."""
-    titles = [o["title"] for o in snapshot["options"]]
+    titles = [o.title for o in snapshot.options]
     pad = [""] * (len(titles) - 1)
     out = [["section", "row", *titles]]
-    d = snapshot["dossier"]
-    out.append(["dataset", "title", d["title"], *pad])
-    out.append(["dataset", "revision", str(snapshot["revision"]), *pad])
-    out.append(["dataset", "as of", d["as_of"], *pad])
-    out.append(["dataset", "comparison", snapshot["query"], *pad])
-    for a in snapshot["assume"]:
-        out.append(["hypothetical", a["name"], f"assumed: {a['label']}", *pad])
-    for w in snapshot["weights"]:
-        out.append(["weight", w["title"], str(w["weight"]), *pad])
-    for row in snapshot["rows"]:
-        out.append([row["group"], row["label"], *(str(c["value"]) for c in row["cells"])])
-        if row["kind"] == "score":
+    d = snapshot.dossier
+    out.append(["dataset", "title", d.title, *pad])
+    out.append(["dataset", "revision", str(snapshot.revision), *pad])
+    out.append(["dataset", "as of", d.as_of, *pad])
+    out.append(["dataset", "comparison", snapshot.query, *pad])
+    for a in snapshot.assume:
+        out.append(["hypothetical", a.name, f"assumed: {a.label}", *pad])
+    for w in snapshot.weights:
+        out.append(["weight", w.title, str(w.weight), *pad])
+    for row in snapshot.rows:
+        out.append([row.group, row.label, *(c.value for c in row.cells)])
+        if isinstance(row, ScoreRow):
+            out.append([row.group, f"{row.label}: rationale", *(c.rationale for c in row.cells)])
+        if isinstance(row, ScoreRow | StanceRow):
             out.append(
-                [
-                    row["group"],
-                    f"{row['label']}: rationale",
-                    *(c.get("rationale", "") for c in row["cells"]),
-                ]
+                [row.group, f"{row.label}: sources", *(_cites(c.sources) for c in row.cells)]
             )
-        if row["kind"] in ("score", "stance"):
+        if isinstance(row, HurdleRow):
             out.append(
                 [
-                    row["group"],
-                    f"{row['label']}: sources",
-                    *("; ".join(s["label"] for s in c.get("sources", [])) for c in row["cells"]),
-                ]
-            )
-        if row["kind"] == "hurdles":
-            out.append(
-                [
-                    row["group"],
+                    row.group,
                     "Legal hurdles: sources",
-                    *(
-                        "; ".join(s["label"] for h in c["hurdles"] for s in h["sources"])
-                        for c in row["cells"]
-                    ),
+                    *(_cites([s for h in c.hurdles for s in h.sources]) for c in row.cells),
                 ]
             )
-    r = snapshot["ranking"]
-    by_slug = {x["slug"]: x for x in r["ranked"]}
-    slugs = [o["slug"] for o in snapshot["options"]]
-    if r["ranked"]:
-        out.append(["ranking", "weighted score", *(by_slug[s]["score_text"] for s in slugs)])
-        out.append(["ranking", "rank", *(str(by_slug[s]["rank"] or "") for s in slugs)])
+    r = snapshot.ranking
+    by_slug = {x.slug: x for x in r.ranked}
+    slugs = [o.slug for o in snapshot.options]
+    if r.ranked:
+        out.append(["ranking", "weighted score", *(by_slug[s].score_text for s in slugs)])
+        out.append(["ranking", "rank", *(str(by_slug[s].rank or "") for s in slugs)])
     else:
-        out.append(["ranking", "message", r["message"] or "", *pad])
-    if r["sensitivity"]:
-        out.append(["ranking", "sensitivity", r["sensitivity"], *pad])
-    out.append(["licence", "licence", d["licence"], *pad])
-    for s in snapshot["sources"]:
-        text = f"{s['title']}, {s['publisher']}, {s['date']} ({s['kind']})"
-        out.append(["sources", s["id"], text + (f" {s['url']}" if s["url"] else ""), *pad])
+        out.append(["ranking", "message", r.message or "", *pad])
+    if r.sensitivity:
+        out.append(["ranking", "sensitivity", r.sensitivity, *pad])
+    out.append(["licence", "licence", d.licence, *pad])
+    for s in snapshot.sources:
+        text = f"{s.title}, {s.publisher}, {s.date} ({s.kind})"
+        out.append(["sources", s.id, text + (f" {s.url}" if s.url else ""), *pad])
     return out

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from app import history, queries
 from app.analysis.compare import comparison_snapshot
 from app.analysis.index import veto_for
+from app.analysis.snapshot import Snapshot
 from app.analysis.timeline import option_timeline as option_timeline_of
 from app.api import apidocs
 from app.csvout import CSV_CONTENT, CSVResponse, csv_response
@@ -503,11 +504,11 @@ def source(source_id: SourceDep, site: SiteDep) -> api.SourceOut:
     "/api/v1/compare",
     tags=["compare"],
     summary="Compare options",
-    response_model=api.CompareSnapshot,
+    response_model=Snapshot,
     responses=_errors(400),
     openapi_extra={"parameters": COMPARE_PARAMS},
 )
-def compare(site: SiteDep, state: CompareDep) -> dict[str, Any]:
+def compare(site: SiteDep, state: CompareDep) -> Snapshot:
     """The comparison as /compare.json serves it: rows by group, weighted ranking, sensitivity."""
     return comparison_snapshot(site.index, state, revision=site.revision.number)
 
@@ -532,7 +533,7 @@ def permalink(
         state=link.state,
         revision=link.revision,
         created_at=link.created_at,
-        snapshot=api.CompareSnapshot.model_validate(link.snapshot),
+        snapshot=link.snapshot,
     )
 
 

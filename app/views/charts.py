@@ -7,9 +7,9 @@ Pure: no FastAPI, no database."""
 import datetime as dt
 import functools
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from app.analysis.index import Index
+from app.analysis.snapshot import ScoreRow, Snapshot
 from app.analysis.timeline import option_timeline
 from app.charts import svg
 from app.charts.svg import BarRow, Chart, ScatterPoint
@@ -107,30 +107,23 @@ def option_timeline_chart(
     )
 
 
-def snapshot_bar_rows(snapshot: Mapping[str, Any]) -> dict[str, tuple[BarRow, ...]]:
+def snapshot_bar_rows(snapshot: Snapshot) -> dict[str, tuple[BarRow, ...]]:
     """Each option's scores as the frozen comparison holds them: option slug -> rows."""
-    slugs = [o["slug"] for o in snapshot["options"]]
+    slugs = [o.slug for o in snapshot.options]
     out: dict[str, list[BarRow]] = {s: [] for s in slugs}
-    for row in snapshot["rows"]:
-        if row["kind"] != "score":
+    for row in snapshot.rows:
+        if not isinstance(row, ScoreRow):
             continue
-        for slug, cell in zip(slugs, row["cells"], strict=True):
+        for slug, c in zip(slugs, row.cells, strict=True):
             out[slug].append(
-                BarRow(
-                    row["label"],
-                    cell.get("score"),
-                    cell.get("low"),
-                    cell.get("high"),
-                    cell.get("label", ""),
-                    bool(row.get("lower_is_better")),
-                )
+                BarRow(row.label, c.score, c.low, c.high, c.label, row.lower_is_better)
             )
     return {s: tuple(rows) for s, rows in out.items()}
 
 
-def snapshot_bars(snapshot: Mapping[str, Any]) -> dict[str, Chart]:
+def snapshot_bars(snapshot: Snapshot) -> dict[str, Chart]:
     """One bar chart per compared option, from the snapshot (so a permalink's stay frozen)."""
-    titles = {o["slug"]: o["title"] for o in snapshot["options"]}
+    titles = {o.slug: o.title for o in snapshot.options}
     return {
         slug: _bars(titles[slug], rows, slug) for slug, rows in snapshot_bar_rows(snapshot).items()
     }

@@ -7,19 +7,17 @@ permanent link made before these existed shows them too, from its own frozen sco
 
 Pure: no FastAPI, no database."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from app.analysis.ranks import RankChances, rank_chances
+from app.analysis.snapshot import ScoreRow, Snapshot, VetoCell, VetoRow
 from app.charts import svg
 from app.charts.png import ComparisonCard, RankedOption
 from app.charts.svg import Chart
-from app.dataset.schema import Assessment, Criterion, Direction, Option
+from app.dataset.schema import Assessment, Criterion, Direction, Option, VetoStatus
 from app.views.charts import NARROW, snapshot_bars
 from app.views.verdict import join
-
-Snapshot = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -44,49 +42,46 @@ class CompareView:
     bars: dict[str, Chart]  # option slug -> its scores
 
 
-def _veto_cells(snapshot: Snapshot) -> dict[str, dict[str, Any]]:
-    slugs = [o["slug"] for o in snapshot["options"]]
-    row = next((r for r in snapshot["rows"] if r["key"] == "veto"), None)
+def _veto_cells(snapshot: Snapshot) -> dict[str, VetoCell]:
+    row = next((r for r in snapshot.rows if isinstance(r, VetoRow)), None)
     if row is None:
         return {}
-    return dict(zip(slugs, row["cells"], strict=True))
+    return dict(zip([o.slug for o in snapshot.options], row.cells, strict=True))
 
 
 def _options(snapshot: Snapshot) -> tuple[list[Option], list[Criterion], dict[str, int]]:
     """The snapshot's scores and weights as the schema objects `rank_chances` reads. Built
     without validation: a snapshot holds data that passed validation when it was taken."""
-    scores: dict[str, dict[str, Assessment]] = {o["slug"]: {} for o in snapshot["options"]}
+    scores: dict[str, dict[str, Assessment]] = {o.slug: {} for o in snapshot.options}
     slugs = list(scores)
-    crits: list[Criterion] = []
-    directions = {w["slug"]: w for w in snapshot["weights"]}
-    for row in snapshot["rows"]:
-        if row["kind"] != "score":
+    for row in snapshot.rows:
+        if not isinstance(row, ScoreRow):
             continue
-        slug = row["key"].removeprefix("score:")
-        for option, cell in zip(slugs, row["cells"], strict=True):
-            if cell.get("score") is not None:
+        slug = row.key.removeprefix("score:")
+        for option, cell in zip(slugs, row.cells, strict=True):
+            if cell.score is not None:
                 # The snapshot held valid data when taken: construct without validating.
                 scores[option][slug] = Assessment.model_construct(  # type: ignore[call-arg]
-                    score=cell["score"], low=cell.get("low"), high=cell.get("high")
+                    score=cell.score, low=cell.low, high=cell.high
                 )
-    for w in snapshot["weights"]:
-        direction: Direction = "lower-is-better" if w["lower_is_better"] else "higher-is-better"
+    crits: list[Criterion] = []
+    for w in snapshot.weights:
+        direction: Direction = "lower-is-better" if w.lower_is_better else "higher-is-better"
         crits.append(
             # Only the fields rank_chances reads; the rest are not in a snapshot.
             Criterion.model_construct(  # type: ignore[call-arg]
-                slug=w["slug"], direction=direction, default_weight=w["default"]
+                slug=w.slug, direction=direction, default_weight=w.default
             )
         )
     options = [
         Option.model_construct(slug=s, assessments=scores[s])  # type: ignore[call-arg]
         for s in slugs
     ]
-    weights = {slug: w["weight"] for slug, w in directions.items()}
-    return options, crits, weights
+    return options, crits, {w.slug: w.weight for w in snapshot.weights}
 
 
 def chances_of(snapshot: Snapshot) -> RankChances | None:
-    if not snapshot["ranking"]["ranked"]:
+    if not snapshot.ranking.ranked:
         return None
     return rank_chances(*_options(snapshot))
 
@@ -113,25 +108,25 @@ def _warning(rows: Sequence[RankingRow]) -> str | None:
 
 def compare_view(snapshot: Snapshot) -> CompareView:
     veto = _veto_cells(snapshot)
-    hrefs = {o["slug"]: o["href"] for o in snapshot["options"]}
+    hrefs = {o.slug: o.href for o in snapshot.options}
     chances = chances_of(snapshot)
     summaries = {rc.option: rc.summary for rc in chances.options} if chances else {}
     rows = tuple(
         RankingRow(
-            slug=r["slug"],
-            title=r["title"],
-            href=hrefs.get(r["slug"], f"/options/{r['slug']}"),
-            rank=r["rank"],
-            score_text=r["score_text"],
-            status=veto.get(r["slug"], {}).get("status", "uncertain"),
-            blockers=tuple(veto.get(r["slug"], {}).get("blockers", [])),
-            chances=summaries.get(r["slug"], ""),
+            slug=r.slug,
+            title=r.title,
+            href=hrefs.get(r.slug, f"/options/{r.slug}"),
+            rank=r.rank,
+            score_text=r.score_text,
+            status=veto[r.slug].status if r.slug in veto else VetoStatus.UNCERTAIN,
+            blockers=tuple(veto[r.slug].blockers) if r.slug in veto else (),
+            chances=summaries.get(r.slug, ""),
         )
-        for r in snapshot["ranking"]["ranked"]
+        for r in snapshot.ranking.ranked
     )
     charts: list[Chart | None] = [None, None]
     if chances is not None:
-        titles = {o["slug"]: o["title"] for o in snapshot["options"]}
+        titles = {o.slug: o.title for o in snapshot.options}
         # Rows in ranking order, as the table above the chart lists them.
         order = {r.slug: i for i, r in enumerate(rows)}
         rank_rows = [
@@ -183,4 +178,4 @@ def comparison_card(snapshot: Snapshot, footer: str) -> ComparisonCard:
         )
         for r in view.rows
     )
-    return ComparisonCard(snapshot["dossier"]["title"], headline(view), rows, footer)
+    return ComparisonCard(snapshot.dossier.title, headline(view), rows, footer)

@@ -2,10 +2,11 @@
 and FastAPI checks every answer against it before sending."""
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from app.analysis.snapshot import Snapshot
 from app.dataset.dates import PartialDate, Precision
 from app.dataset.schema import Cite, Dossier, VetoStatus
 
@@ -323,82 +324,13 @@ class SourceOut(SourceSummary):
 # --- compare and permalinks --------------------------------------------------------------------
 
 
-class Snap(Out):
-    # The snapshot is built in app.analysis.compare; keys added there must pass through untouched
-    # so that this API and /compare.json cannot disagree.
-    model_config = ConfigDict(extra="allow", frozen=True)
-
-
-class CompareDossier(Snap):
-    slug: str
-    title: str
-    question: str
-    as_of: dt.date
-    licence: str
-
-
-class CompareOption(Snap):
-    slug: str
-    title: str
-    summary: str
-    category: str
-    status: str
-    href: str
-
-
-class CompareWeight(Snap):
-    slug: str
-    title: str
-    weight: int
-    default: int
-    lower_is_better: bool
-
-
-class CompareAssumption(Snap):
-    stakeholder: str
-    name: str
-    position: Position
-    label: str
-
-
-class CompareGroup(Snap):
-    key: str
-    title: str
-
-
-class CompareRow(Snap):
-    # Cells differ by row kind (score, stance, hurdles, ...); "value" is always their text.
-    key: str
-    group: str
-    label: str
-    kind: str
-    same: bool
-    cells: list[dict[str, Any]]
-
-
-class CompareSnapshot(Snap):
-    """The comparison exactly as /compare.json and a permalink hold it."""
-
-    version: int
-    dossier: CompareDossier
-    revision: int
-    query: str
-    options: list[CompareOption]
-    weights: list[CompareWeight]
-    assume: list[CompareAssumption]
-    groups: list[CompareGroup]
-    rows: list[CompareRow]
-    ranking: dict[str, Any]
-    sources: list[dict[str, Any]]
-
-
 class PermalinkOut(Out):
     code: str
     href: str
     state: str = Field(description="The canonical compare query string")
     revision: int = Field(description="The dataset revision the snapshot was taken from")
     created_at: UtcDatetime
-    snapshot: CompareSnapshot
+    snapshot: Snapshot
 
 
 StakeholderSummary.model_rebuild()  # it names Seat, defined after it

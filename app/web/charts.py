@@ -19,7 +19,7 @@ from app.views.charts import bar_rows, option_bars, option_timeline_chart, overv
 from app.views.compare import comparison_card, ranks_chart
 from app.views.home import home_card
 from app.views.verdict import verdict
-from app.web.compare import link_or_404, parse_state, snapshot_of
+from app.web.compare import link_or_404, parse_state
 from app.web.routes import ExploreDep, option_or_404
 
 router = APIRouter(include_in_schema=False)
@@ -112,7 +112,7 @@ def compare_ranks_file(request: Request, ext: str, site: SiteDep) -> Response:
 def permalink_ranks_file(
     request: Request, code: str, ext: str, site: SiteDep, session: SessionDep
 ) -> Response:
-    snapshot = snapshot_of(link_or_404(session, code))
+    snapshot = link_or_404(session, code).snapshot
     return chart_file(ranks_chart(snapshot), ext, f"rank-chances-{code}")
 
 
@@ -120,7 +120,7 @@ def permalink_ranks_file(
 @cached_page
 def permalink_preview(request: Request, code: str, site: SiteDep, session: SessionDep) -> Response:
     link = link_or_404(session, code)
-    snap = snapshot_of(link)
+    snap = link.snapshot
     made = link.created_at
     when = f"revision {link.revision}, frozen {made.day} {made:%B %Y}"
     card = comparison_card(snap, f"Policy Option Explorer · {when}")
@@ -132,7 +132,7 @@ def permalink_preview(request: Request, code: str, site: SiteDep, session: Sessi
 def permalink_scores_file(
     request: Request, code: str, slug: str, ext: str, site: SiteDep, session: SessionDep
 ) -> Response:
-    bars = snapshot_bars(snapshot_of(link_or_404(session, code)))
+    bars = snapshot_bars(link_or_404(session, code).snapshot)
     if slug not in bars:
         raise NotFound(f"The permanent link {code} does not compare “{slug}”.", field="slug")
     return chart_file(bars[slug], ext, f"{slug}-scores-{code}")

@@ -1,7 +1,7 @@
 """Compare pages, permanent links and their exports. Each route: parse -> analysis -> render.
 
-Every view of a comparison renders from one snapshot dict (app.analysis.compare), so the live
-page, a permalink and the CSV/JSON exports cannot disagree."""
+Every view of a comparison renders from one typed snapshot (app.analysis.snapshot), so the
+live page, a permalink and the CSV/JSON exports cannot disagree."""
 
 import base64
 import datetime as dt
@@ -12,10 +12,10 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from app import models as m
-from app import queries
-from app.analysis.compare import Snapshot, comparison_snapshot, diff_snapshots, snapshot_table
+from app import permalinks, queries
+from app.analysis.compare import comparison_snapshot, diff_snapshots, snapshot_table
 from app.analysis.labels import VETO_LABELS
+from app.analysis.snapshot import Snapshot
 from app.csvout import csv_response
 from app.db import SessionDep
 from app.errors import NotFound
@@ -81,7 +81,7 @@ def _controls(state: CompareState, site: Site) -> dict[str, Any]:
 
 
 def og_text(snapshot: Snapshot, view: CompareView | None = None) -> dict[str, str]:
-    titles = [o["title"] for o in snapshot["options"]]
+    titles = [o.title for o in snapshot.options]
     rows = (view or compare_view(snapshot)).rows
     ranked = [r for r in rows if r.rank is not None]
     if ranked:
@@ -91,7 +91,7 @@ def og_text(snapshot: Snapshot, view: CompareView | None = None) -> dict[str, st
         desc += "."
     else:
         desc = "No option is ranked under these weights."
-    if snapshot["assume"]:
+    if snapshot.assume:
         desc += " Includes hypothetical stances."
     return {"title": "Compare: " + " vs ".join(titles), "description": desc}
 
@@ -104,13 +104,13 @@ def chart_urls(snapshot: Snapshot, ranks: str, pairs: list[tuple[str, str]]) -> 
     return {
         "ranks": {"svg": href(ranks + ".svg", pairs), "png": href(ranks + ".png", pairs)},
         "bars": {
-            o["slug"]: {
-                ext: f"{base}/scores/{o['slug']}.{ext}"
+            o.slug: {
+                ext: f"{base}/scores/{o.slug}.{ext}"
                 if frozen
-                else href(f"/options/{o['slug']}/scores.{ext}", [p for p in pairs if p[0] == "at"])
+                else href(f"/options/{o.slug}/scores.{ext}", [p for p in pairs if p[0] == "at"])
                 for ext in ("svg", "png")
             }
-            for o in snapshot["options"]
+            for o in snapshot.options
         },
     }
 
@@ -152,10 +152,8 @@ def _csv(snapshot: Snapshot, name: str) -> Response:
     return csv_response(table[0], table[1:], name)
 
 
-def _json(snapshot: Snapshot, name: str) -> Response:
-    return JSONResponse(
-        snapshot, headers={"Content-Disposition": f'inline; filename="{name}.json"'}
-    )
+def _json(data: dict[str, Any], name: str) -> Response:
+    return JSONResponse(data, headers={"Content-Disposition": f'inline; filename="{name}.json"'})
 
 
 @router.get("/compare.csv")
@@ -169,7 +167,7 @@ def compare_csv(request: Request, site: SiteDep) -> Response:
 def compare_json(request: Request, site: SiteDep) -> Response:
     state = parse_state(request, site)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
-    return _json(snapshot, "comparison-" + "-".join(state.o))
+    return _json(snapshot.json_data(), "comparison-" + "-".join(state.o))
 
 
 async def form_items(request: Request) -> list[tuple[str, str]]:
@@ -189,20 +187,18 @@ def create_permalink(
     site = site.at(state.at)  # the form, not the URL, carries `at` here
     query = state.query()
     code = permalink_code(site.revision.number, query)
+    shown = comparison_snapshot(site.index, state, revision=site.revision.number)
+    made = dt.datetime.now(dt.UTC)
     queries.save_permalink(
         session,
-        link=m.Permalink(
-            code=code,
-            state=query,
-            revision=site.revision.number,
-            snapshot=comparison_snapshot(site.index, state, revision=site.revision.number),
-            created_at=dt.datetime.now(dt.UTC),
+        link=permalinks.new_row(
+            code=code, state=query, revision=site.revision.number, made=made, shown=shown
         ),
     )
     return RedirectResponse(f"/c/{code}", status_code=303)
 
 
-def link_or_404(session: SessionDep, code: str) -> m.Permalink:
+def link_or_404(session: SessionDep, code: str) -> permalinks.Link:
     link = queries.permalink(session, code=code) if CODE_RE.match(code) else None
     if link is None:
         raise NotFound(
@@ -213,28 +209,22 @@ def link_or_404(session: SessionDep, code: str) -> m.Permalink:
     return link
 
 
-def snapshot_of(link: m.Permalink) -> Snapshot:
-    # queries.permalink always fills the snapshot, stored or rebuilt from its revision.
-    assert link.snapshot is not None
-    return link.snapshot
-
-
 @router.get("/c/{code}.csv")
 def permalink_csv(code: str, session: SessionDep) -> Response:
-    return _csv(snapshot_of(link_or_404(session, code)), f"comparison-{code}")
+    return _csv(link_or_404(session, code).snapshot, f"comparison-{code}")
 
 
 @router.get("/c/{code}.json")
 def permalink_json(code: str, session: SessionDep) -> Response:
     link = link_or_404(session, code)
-    return _json({**snapshot_of(link), "permalink": f"/c/{code}"}, f"comparison-{code}")
+    return _json({**link.snapshot.json_data(), "permalink": f"/c/{code}"}, f"comparison-{code}")
 
 
 @router.get("/c/{code}")
 @cached_page
 def permalink_page(request: Request, code: str, site: SiteDep, session: SessionDep) -> Response:
     link = link_or_404(session, code)
-    frozen = snapshot_of(link)
+    frozen = link.snapshot
     # The same state on today's data; it may no longer parse if options or criteria went away.
     missing: str | None = None
     changes = []
@@ -278,7 +268,7 @@ def permalink_embed(request: Request, code: str, site: SiteDep, session: Session
     """The frozen comparison's ranking, for an iframe on another site: the only pages that
     may be framed (FRAMEABLE relaxes frame-ancestors for this response alone)."""
     link = link_or_404(session, code)
-    frozen = snapshot_of(link)
+    frozen = link.snapshot
     cv = compare_view(frozen)
     response = render(
         request,

@@ -3,6 +3,7 @@
 import json
 
 from app.analysis.compare import comparison_snapshot, diff_snapshots, snapshot_table
+from app.analysis.snapshot import Snapshot, load_snapshot
 from app.analysis.index import build_index
 from app.dataset.check import load_dataset
 from app.state import CompareState
@@ -12,42 +13,49 @@ INDEX = build_index(load_dataset(CYCLE))
 DEFAULTS = {c.slug: c.default_weight for c in INDEX.ds.criteria}
 
 
-def snap(*o: str, w: tuple = (), assume: tuple = ()) -> dict:
+def snap(*o: str, w: tuple = (), assume: tuple = ()) -> Snapshot:
     state = CompareState(o=o, w=w, assume=assume, defaults=DEFAULTS)
     return comparison_snapshot(INDEX, state, revision=7)
 
 
 def test_snapshot_is_plain_json_and_stable() -> None:
     s = snap("protected-lanes", "painted-lanes")
-    assert json.loads(json.dumps(s)) == s
+    assert load_snapshot(json.loads(json.dumps(s.json_data()))) == s
     assert s == snap("protected-lanes", "painted-lanes")
-    assert s["revision"] == 7 and s["query"] == "o=protected-lanes,painted-lanes"
-    keys = [r["key"] for r in s["rows"]]
+    assert s.revision == 7 and s.query == "o=protected-lanes,painted-lanes"
+    keys = [r.key for r in s.rows]
     assert keys[:2] == ["category", "status"]
     assert "score:safety" in keys and "veto" in keys and "stance:mayor" in keys
     # Stakeholders without any stance on the shown options get no row.
     assert "stance:council" in keys
-    assert [
-        r["key"] for r in snap("painted-lanes", "no-change")["rows"] if r["group"] == "stances"
-    ] == ["stance:council"]
+    assert [r.key for r in snap("painted-lanes", "no-change").rows if r.group == "stances"] == [
+        "stance:council"
+    ]
 
 
 def test_same_marks_rows_where_every_cell_agrees() -> None:
-    rows = {r["key"]: r for r in snap("protected-lanes", "painted-lanes")["rows"]}
-    assert rows["attr:length_km"]["same"] is True
-    assert rows["score:safety"]["same"] is False
+    rows = {r.key: r for r in snap("protected-lanes", "painted-lanes").rows}
+    assert rows["attr:length_km"].same is True
+    assert rows["score:safety"].same is False
 
 
 def test_diff_lists_changed_cells_old_to_new() -> None:
     old = snap("protected-lanes", "painted-lanes")
-    new = json.loads(json.dumps(old))
+    new = old.json_data()
     cost = next(r for r in new["rows"] if r["key"] == "score:cost")
     cost["cells"][0]["value"] = "5/5 Very high"
     new["rows"] = [r for r in new["rows"] if r["key"] != "stance:mayor"]
     new["rows"].append(
-        {"key": "stance:x", "group": "stances", "label": "X", "cells": [{"value": "+"}] * 2}
+        {
+            "key": "stance:x",
+            "group": "stances",
+            "label": "X",
+            "kind": "stance",
+            "same": True,
+            "cells": [{"value": "+", "recorded": True}] * 2,
+        }
     )
-    changes = [(c.option, c.row, c.old, c.new) for c in diff_snapshots(old, new)]
+    changes = [(c.option, c.row, c.old, c.new) for c in diff_snapshots(old, load_snapshot(new))]
     assert changes == [
         ("Protected lanes", "Cost", "4/5 High", "5/5 Very high"),
         ("Protected lanes", "The mayor", "− Opposes (2024-05-20)", "—"),

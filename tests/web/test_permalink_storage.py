@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 
 from app import models as m
 from app import queries
-from app.analysis.compare import SNAPSHOT_VERSION, comparison_snapshot
+from app.analysis.compare import comparison_snapshot
+from app.analysis.snapshot import SNAPSHOT_VERSION
 from app.config import Settings
 from app.main import create_app
 from app.permalinks import materialise
