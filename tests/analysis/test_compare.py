@@ -3,8 +3,8 @@
 import json
 
 from app.analysis.compare import comparison_snapshot, diff_snapshots, snapshot_table
-from app.analysis.snapshot import Snapshot, load_snapshot
 from app.analysis.index import build_index
+from app.analysis.snapshot import Snapshot, load_snapshot
 from app.dataset.check import load_dataset
 from app.state import CompareState
 from tests.conftest import CYCLE
