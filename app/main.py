@@ -13,7 +13,8 @@ from starlette.middleware.gzip import GZipMiddleware
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import AppError, BadRequest, Busy, NotFound
-from app.render import CachedPages, PageCache, render
+from app.lru import Lru
+from app.render import PARTS, CachedPages, PageCache, render
 from app.site import RevisionPoller
 from app.state import BadParam
 from app.web.middleware import (
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.page_cache_size, f"public, max-age={settings.proxy_cache_seconds}".encode()
     )
     app.state.revision = RevisionPoller(app.state.engine, settings.revision_poll_seconds)
+    app.state.parts = Lru(PARTS)  # rendered parts shared by many pages (app.render.part)
     app.state.history = {}  # revision history for /changes, per app (one database each)
 
     @app.exception_handler(AppError)

@@ -14,11 +14,7 @@ A stored comparison is a typed Snapshot (app.analysis.snapshot) in JSON, with it
 
 import datetime as dt
 import logging
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 from urllib.parse import parse_qsl
 
 from pydantic import ValidationError
@@ -34,38 +30,17 @@ from app.analysis.snapshot import (
     load_snapshot,
 )
 from app.dataset.schema import Dataset
+from app.lru import Lru
 from app.records import RevisionInfo
 from app.state import Vocab, parse_compare
 
 log = logging.getLogger(__name__)
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class _Lru(OrderedDict[K, V]):
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-        self.lock = threading.Lock()
-
-    def get_or_build(self, key: K, build: Callable[[], V]) -> V:
-        with self.lock:
-            if key in self:
-                self.move_to_end(key)
-                return self[key]
-        value = build()  # outside the lock: two threads may build the same value, both right
-        with self.lock:
-            self[key] = value
-            while len(self) > self.size:
-                self.popitem(last=False)
-        return value
-
 
 # Keyed by content hash, not revision number: numbers repeat across databases (tests, a
 # restored backup). Small: a dataset and its indexes take a few MB, a snapshot up to 140 KB.
-_datasets: _Lru[str, tuple[Dataset, Vocab]] = _Lru(4)
-_indexes: _Lru[tuple[str, dt.date | None, dt.date], Index] = _Lru(8)
-_snapshots: _Lru[tuple[str, str, dt.date], Snapshot] = _Lru(64)
+_datasets: Lru[str, tuple[Dataset, Vocab]] = Lru(4)
+_indexes: Lru[tuple[str, dt.date | None, dt.date], Index] = Lru(8)
+_snapshots: Lru[tuple[str, str, dt.date], Snapshot] = Lru(64)
 
 
 def _content_hash(session: Session, revision: int) -> str:

@@ -7,7 +7,7 @@ import gzip
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -32,6 +32,7 @@ from app.analysis.labels import (
 )
 from app.config import Settings
 from app.dataset.dates import human as human_date
+from app.lru import Lru
 from app.state import FILTERS, VETO_STATUSES
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -106,6 +107,20 @@ def environment(templates_dir: str) -> Environment:
     env.globals.update(FILTERS=FILTERS, VETO_STATUSES=VETO_STATUSES)
     env.globals["filter_controls"] = env.get_template("_filters.html").module
     return env
+
+
+PARTS = 64  # rendered parts kept per app (a comparison's table body: up to about 150 KB)
+
+
+def part(request: Request, template: str, context: Mapping[str, Any], *, key: Hashable) -> Markup:
+    """A template rendered once per `key`, for a page to insert. The key must name everything
+    the part shows (the site's version, and the state it depends on)."""
+    settings: Settings = request.app.state.settings
+    env = environment(str(settings.templates_dir))
+    # Per app, like the page cache: one app serves one database, whose revision numbers
+    # the keys name.
+    parts: Lru[Hashable, Markup] = request.app.state.parts
+    return parts.get_or_build(key, lambda: Markup(env.get_template(template).render(context)))
 
 
 def wants_fragment(request: Request) -> bool:

@@ -25,9 +25,11 @@ from app.analysis.snapshot import (
     SNAPSHOT_VERSION,
     CiteRef,
     HurdleRow,
+    Ranking,
     Row,
     ScoreRow,
     Snapshot,
+    SnapshotWeight,
     StanceRow,
 )
 from app.analysis.veto import parse_assumptions
@@ -333,11 +335,39 @@ def _ranking(index: Index, opts: Sequence[Option], weights: Mapping[str, int]) -
 
 
 def comparison_snapshot(index: Index, state: CompareState, *, revision: int) -> Snapshot:
-    """Everything the comparison shows, as plain JSON data. Raises KeyError for an unknown
-    option (the parser has normally ruled that out)."""
+    """Everything the comparison shows. Raises KeyError for an unknown option (the parser has
+    normally ruled that out).
+
+    Only the weights, the ranking and the query depend on the weights: the rest is built once
+    per options, hypotheses and revision, and kept with the index, so that a reader trying
+    weight after weight waits only for the ranking."""
+    key = ("compare", state.o, state.assume, revision)
+    fixed = index.memo.get_or_build(key, lambda: _fixed_part(index, state, revision))
+    assert isinstance(fixed, Snapshot)
+    opts = [index.options[s] for s in state.o]
+    weights = state.weights()
+    return fixed.model_copy(
+        update={
+            "query": state.query(),
+            "weights": [
+                SnapshotWeight(
+                    slug=c.slug,
+                    title=c.title,
+                    weight=weights.get(c.slug, c.default_weight),
+                    default=c.default_weight,
+                    lower_is_better=c.direction == "lower-is-better",
+                )
+                for c in index.ds.criteria
+            ],
+            "ranking": Ranking.model_validate(_ranking(index, opts, weights)),
+        }
+    )
+
+
+def _fixed_part(index: Index, state: CompareState, revision: int) -> Snapshot:
+    """The snapshot with no weights and an empty ranking: what no weight changes."""
     opts = [index.options[s] for s in state.o]
     assume = parse_assumptions(state.assume)
-    weights = state.weights()
     src = _Sources(index)
     rows = [
         *_overview_rows(index, opts),
@@ -358,7 +388,7 @@ def comparison_snapshot(index: Index, state: CompareState, *, revision: int) -> 
         },
         "revision": revision,
         "at": index.at.isoformat() if index.at else None,  # the dossier as it stood that day
-        "query": state.query(),
+        "query": "",
         "options": [
             {
                 "slug": o.slug,
@@ -370,16 +400,7 @@ def comparison_snapshot(index: Index, state: CompareState, *, revision: int) -> 
             }
             for o in opts
         ],
-        "weights": [
-            {
-                "slug": c.slug,
-                "title": c.title,
-                "weight": weights.get(c.slug, c.default_weight),
-                "default": c.default_weight,
-                "lower_is_better": c.direction == "lower-is-better",
-            }
-            for c in ds.criteria
-        ],
+        "weights": [],
         "assume": [
             {
                 "stakeholder": who,
@@ -391,7 +412,7 @@ def comparison_snapshot(index: Index, state: CompareState, *, revision: int) -> 
         ],
         "groups": [{"key": k, "title": t} for k, t in GROUPS],
         "rows": rows,
-        "ranking": _ranking(index, opts, weights),
+        "ranking": {"formula": FORMULA, "ranked": []},
         "sources": src.bibliography(),
     }
     return Snapshot.model_validate(snapshot)

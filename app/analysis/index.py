@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 from app.analysis.veto import (
@@ -27,6 +27,7 @@ from app.dataset.schema import (
     Stakeholder,
     Stance,
 )
+from app.lru import Lru
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class CitedClaim:
     label: str
     href: str
     locator: str
+
+
+MEMO_SIZE = 48  # comparisons' fixed parts (about 100 KB each) per revision and day
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,11 @@ class Index:
     in_force: dict[str, Condition] = field(default_factory=dict)  # on `at`, or today
     at: dt.date | None = None  # the day the dossier is shown as it stood; None = today
     earliest: dt.date | None = None  # the first day on record: `at` may not go before it
+    # Derived data that outlives a request: the weight-independent part of comparisons
+    # (app.analysis.compare), so a new weighting recomputes only its ranking. Dies with the index.
+    memo: Lru[Hashable, object] = field(
+        default_factory=lambda: Lru(MEMO_SIZE), compare=False, repr=False
+    )
 
     def position(self, stakeholder: str, option: str) -> int | None:
         s = self.current.get((stakeholder, option))

@@ -7,6 +7,7 @@ permanent link made before these existed shows them too, from its own frozen sco
 
 Pure: no FastAPI, no database."""
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -49,34 +50,56 @@ def _veto_cells(snapshot: Snapshot) -> dict[str, VetoCell]:
     return dict(zip([o.slug for o in snapshot.options], row.cells, strict=True))
 
 
-def _options(snapshot: Snapshot) -> tuple[list[Option], list[Criterion], dict[str, int]]:
-    """The snapshot's scores and weights as the schema objects `rank_chances` reads. Built
-    without validation: a snapshot holds data that passed validation when it was taken."""
-    scores: dict[str, dict[str, Assessment]] = {o.slug: {} for o in snapshot.options}
-    slugs = list(scores)
-    for row in snapshot.rows:
-        if not isinstance(row, ScoreRow):
-            continue
-        slug = row.key.removeprefix("score:")
-        for option, cell in zip(slugs, row.cells, strict=True):
-            if cell.score is not None:
-                # The snapshot held valid data when taken: construct without validating.
-                scores[option][slug] = Assessment.model_construct(  # type: ignore[call-arg]
-                    score=cell.score, low=cell.low, high=cell.high
+# What rank_chances reads from a snapshot, as plain hashable data: per criterion its slug,
+# direction and default weight; per score row its criterion and each option's (score, low, high).
+_Scores = tuple[
+    tuple[str, ...],
+    tuple[tuple[str, bool, int], ...],
+    tuple[tuple[str, tuple[tuple[int | None, int | None, int | None], ...]], ...],
+]
+
+
+def _scores(snapshot: Snapshot) -> _Scores:
+    rows = tuple(
+        (row.key.removeprefix("score:"), tuple((c.score, c.low, c.high) for c in row.cells))
+        for row in snapshot.rows
+        if isinstance(row, ScoreRow)
+    )
+    crits = tuple((w.slug, w.lower_is_better, w.default) for w in snapshot.weights)
+    return tuple(o.slug for o in snapshot.options), crits, rows
+
+
+@functools.lru_cache(maxsize=128)
+def _schema_objects(scores: _Scores) -> tuple[list[Option], list[Criterion]]:
+    """The snapshot's scores as the schema objects `rank_chances` reads. Built without
+    validation (a snapshot holds data that passed validation when it was taken), and only once
+    per set of scores: a new weighting of the same comparison reuses them."""
+    slugs, crit_rows, score_rows = scores
+    assessments: dict[str, dict[str, Assessment]] = {s: {} for s in slugs}
+    for crit, cells in score_rows:
+        for option, (score, low, high) in zip(slugs, cells, strict=True):
+            if score is not None:
+                assessments[option][crit] = Assessment.model_construct(  # type: ignore[call-arg]
+                    score=score, low=low, high=high
                 )
-    crits: list[Criterion] = []
-    for w in snapshot.weights:
-        direction: Direction = "lower-is-better" if w.lower_is_better else "higher-is-better"
+    crits = []
+    for slug, lower_is_better, default in crit_rows:
+        direction: Direction = "lower-is-better" if lower_is_better else "higher-is-better"
+        # Only the fields rank_chances reads; the rest are not in a snapshot.
         crits.append(
-            # Only the fields rank_chances reads; the rest are not in a snapshot.
             Criterion.model_construct(  # type: ignore[call-arg]
-                slug=w.slug, direction=direction, default_weight=w.default
+                slug=slug, direction=direction, default_weight=default
             )
         )
     options = [
-        Option.model_construct(slug=s, assessments=scores[s])  # type: ignore[call-arg]
+        Option.model_construct(slug=s, assessments=assessments[s])  # type: ignore[call-arg]
         for s in slugs
     ]
+    return options, crits
+
+
+def _options(snapshot: Snapshot) -> tuple[list[Option], list[Criterion], dict[str, int]]:
+    options, crits = _schema_objects(_scores(snapshot))
     return options, crits, {w.slug: w.weight for w in snapshot.weights}
 
 

@@ -19,7 +19,7 @@ from app.analysis.snapshot import Snapshot
 from app.csvout import csv_response
 from app.db import SessionDep
 from app.errors import NotFound
-from app.render import cached_page, href, render
+from app.render import cached_page, href, part, render
 from app.site import Site, SiteDep
 from app.state import (
     CODE_RE,
@@ -124,12 +124,17 @@ def compare_page(request: Request, site: SiteDep) -> Response:
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
     cv = compare_view(snapshot)
     og = og_text(snapshot, cv)
+    # The table is the same under every weighting: rendered once per options and hypotheses.
+    rows_key = ("compare rows", site.version, state.o, state.assume, state.at)
     return render(
         request,
         "compare.html",
         {
             "site": site,
             "snap": snapshot,
+            "comparison_rows": part(
+                request, "_comparison_rows.html", {"snap": snapshot}, key=rows_key
+            ),
             "controls": _controls(state, site),
             "cv": cv,
             "chart_urls": chart_urls(snapshot, "/compare/ranks", state.pairs()),
@@ -244,6 +249,9 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
         {
             "site": site,
             "snap": frozen,
+            "comparison_rows": part(
+                request, "_comparison_rows.html", {"snap": frozen}, key=("link rows", code)
+            ),
             "controls": None,
             "link": link,
             "code": code,
