@@ -71,7 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.site = None
     # Pages say how long a proxy may keep them (then it revalidates with the ETag: 304).
     app.state.page_cache = PageCache(
-        settings.page_cache_size, f"public, max-age={settings.proxy_cache_seconds}".encode()
+        settings.page_cache_size,
+        f"public, max-age={settings.proxy_cache_seconds}".encode(),
+        max_bytes=settings.page_cache_mb << 20,
     )
     app.state.revision = RevisionPoller(app.state.engine, settings.revision_poll_seconds)
     app.state.parts = Lru(PARTS)  # rendered parts shared by many pages (app.render.part)
@@ -145,7 +147,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from app import metrics
 
         app.state.page_cache = metrics.CountingPageCache(
-            settings.page_cache_size, app.state.page_cache.cache_control
+            settings.page_cache_size,
+            app.state.page_cache.cache_control,
+            max_bytes=app.state.page_cache.max_bytes,
         )
 
         @app.get("/metrics", include_in_schema=False)

@@ -174,6 +174,10 @@ class CacheEntry:
     cache_control: bytes = CACHE_CONTROL
     route: str = ""  # the route's path template, for the access log and metrics on a hit
 
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.zipped)
+
     def reply(
         self, *, gzip_ok: bool, if_none_match: bytes
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
@@ -214,12 +218,16 @@ class PageCache:
     Routes run in the threadpool and the front middleware on the event loop: every use of the
     dict holds the lock (rendering does not)."""
 
-    def __init__(self, size: int, cache_control: bytes = CACHE_CONTROL) -> None:
+    def __init__(
+        self, size: int, cache_control: bytes = CACHE_CONTROL, max_bytes: int = 48 << 20
+    ) -> None:
         self.size = size
+        self.max_bytes = max_bytes
         self.cache_control = cache_control
         self.lock = threading.Lock()
         self.version: object = None
         self.entries: OrderedDict[CacheKey, CacheEntry] = OrderedDict()
+        self.bytes = 0  # bodies held, plain and gzip
         self.hits = 0
 
     def get(self, key: CacheKey) -> CacheEntry | None:
@@ -254,10 +262,15 @@ class PageCache:
         with self.lock:
             if key[0] != self.version:
                 self.entries.clear()  # a reload makes every entry stale
+                self.bytes = 0
                 self.version = key[0]
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.bytes -= old.size
             self.entries[key] = entry
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+            self.bytes += entry.size
+            while self.entries and (len(self.entries) > self.size or self.bytes > self.max_bytes):
+                self.bytes -= self.entries.popitem(last=False)[1].size
         return entry
 
 

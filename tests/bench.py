@@ -157,6 +157,11 @@ def main() -> int:
             script = tmp / "fresh.lua"
             script.write_text(FRESH_WEIGHTS_LUA)
             rows.append(("/compare with weights never asked before", 0.3, script))
+            # What the compare page itself asks for when a reader moves a weight: htmx swaps in
+            # the ranking block, so only that is rendered.
+            fragment = tmp / "fresh-fragment.lua"
+            fragment.write_text('wrk.headers["HX-Request"] = "true"\n' + FRESH_WEIGHTS_LUA)
+            rows.append(("the same, as the page's htmx request (the ranking block)", 0.3, fragment))
             for p, goal, lua in rows:
                 res = wrk(binary, base + (COMPARE if lua else p), lua)
                 ratio = res["rps"] / floor["rps"]

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from app import permalinks, queries
 from app.analysis.compare import comparison_snapshot, diff_snapshots, snapshot_table
@@ -115,6 +116,16 @@ def chart_urls(snapshot: Snapshot, ranks: str, pairs: list[tuple[str, str]]) -> 
     }
 
 
+def fixed_parts(request: Request, snap: Snapshot, key: tuple[object, ...]) -> dict[str, Markup]:
+    """The comparison's table body and bibliography, which no weight changes, rendered once per
+    `key`: it must name everything they show but the weights (site version, options,
+    hypotheses, day shown)."""
+    return {
+        name: part(request, f"_{name}.html", {"snap": snap}, key=(name, *key))
+        for name in ("comparison_rows", "comparison_sources")
+    }
+
+
 @router.get("/compare")
 @cached_page
 def compare_page(request: Request, site: SiteDep) -> Response:
@@ -124,16 +135,15 @@ def compare_page(request: Request, site: SiteDep) -> Response:
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
     cv = compare_view(snapshot)
     og = og_text(snapshot, cv)
-    # The table is the same under every weighting: rendered once per options and hypotheses.
-    rows_key = ("compare rows", site.version, state.o, state.assume, state.at)
     return render(
         request,
         "compare.html",
         {
             "site": site,
             "snap": snapshot,
-            "comparison_rows": part(
-                request, "_comparison_rows.html", {"snap": snapshot}, key=rows_key
+            # The same under every weighting: rendered once per options and hypotheses.
+            **fixed_parts(
+                request, snapshot, ("compare", site.version, state.o, state.assume, state.at)
             ),
             "controls": _controls(state, site),
             "cv": cv,
@@ -249,9 +259,7 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
         {
             "site": site,
             "snap": frozen,
-            "comparison_rows": part(
-                request, "_comparison_rows.html", {"snap": frozen}, key=("link rows", code)
-            ),
+            **fixed_parts(request, frozen, ("link", code)),
             "controls": None,
             "link": link,
             "code": code,

@@ -138,3 +138,32 @@ def test_pages_stay_whole_while_datasets_are_reloaded(
         for t in readers:
             t.join()
     assert not failures, failures
+
+
+def test_page_cache_keeps_to_its_byte_budget() -> None:
+    """Readers trying weight after weight fill the cache with big pages: the budget evicts the
+    least recently used, whatever the entry count allows."""
+    cache = PageCache(size=100, max_bytes=40_000)
+    pages = {i: bytes(range(256)) * 16 * (1 + i % 3) for i in range(30)}  # 4 to 12 KB each
+    for i, body in pages.items():
+        cache.put(cache_key(1, f"/p/{i}", "", False), Response(body))
+        assert cache.bytes <= 40_000
+        assert cache.bytes == sum(e.size for e in cache.entries.values())
+    assert cache.get(cache_key(1, "/p/29", "", False)) is not None
+    assert cache.get(cache_key(1, "/p/0", "", False)) is None
+    assert 1 < len(cache.entries) < 30
+
+
+def test_the_app_keeps_its_page_cache_within_the_setting(
+    engine: Engine, migrated: Settings
+) -> None:
+    load(engine, CYCLE)
+    settings = migrated.model_copy(update={"page_cache_mb": 1})
+    with TestClient(create_app(settings)) as c:
+        for i in range(36):
+            w = f"safety:{i % 6},cost:{i // 6}"
+            assert c.get(f"/compare?o=painted-lanes,protected-lanes,no-change&w={w}").is_success
+            assert c.get(f"/?q=lane{i}").is_success
+        cache = c.app.state.page_cache
+        assert 0 < cache.bytes <= 1 << 20
+        assert len(cache.entries) < 80
