@@ -128,7 +128,7 @@ def compare_page(request: Request, site: SiteDep) -> Response:
         request,
         "compare.html",
         {
-            "site": site,
+            "meta": site.meta,
             "snap": snapshot,
             "controls": _controls(state, site),
             "cv": cv,
@@ -252,7 +252,7 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
         request,
         "permalink.html",
         {
-            "site": site,
+            "meta": site.meta,
             "snap": frozen,
             "controls": None,
             "link": link,
@@ -284,7 +284,7 @@ def permalink_embed(request: Request, code: str, site: SiteDep, session: Session
         request,
         "embed.html",
         {
-            "site": site,
+            "meta": site.meta,
             "snap": frozen,
             "cv": cv,
             "link": link,
