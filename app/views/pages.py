@@ -263,7 +263,8 @@ def methodology_page(index: Index, links: Mapping[str, LinkStatus]) -> Methodolo
 
 @dataclass(frozen=True)
 class SourcesPage:
-    sources: tuple[Source, ...]
+    # The bibliography itself is the JSON twin's (present.sources), link checks included.
+    checked: bool  # any link was ever checked
     disputes: tuple[Dispute, ...]
     cited: dict[str, CitedSource]
 
@@ -274,4 +275,4 @@ class StakeholderPage:
 
 
 def sources_page(index: Index, links: Mapping[str, LinkStatus]) -> SourcesPage:
-    return SourcesPage(tuple(index.ds.sources), tuple(index.ds.disputes), citations(index, links))
+    return SourcesPage(bool(links), tuple(index.ds.disputes), citations(index, links))
