@@ -52,7 +52,7 @@ def error_response(request: Request, err: AppError) -> Response:
     return render(
         request,
         "error.html",
-        {"err": err, "title": titles.get(err.status, "Error"), "site": None},
+        {"err": err, "title": titles.get(err.status, "Error"), "meta": None},
         status=err.status,
     )
 

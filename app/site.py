@@ -18,6 +18,7 @@ from app.dataset.schema import Criterion
 from app.errors import NoDataset
 from app.records import LinkStatus, RevisionInfo
 from app.state import OPTION_STATUSES, BadParam, Vocab, parse_at
+from app.views.pages import PageMeta, page_meta
 
 STATUSES = OPTION_STATUSES
 PAST_INDEXES = 32
@@ -39,6 +40,11 @@ class Site:
     def version(self) -> tuple[int, object]:
         """What a rendered page depends on: the dataset revision and the last link check."""
         return (self.revision.number, self.revision.links_checked_at)
+
+    @property
+    def meta(self) -> PageMeta:
+        """What every page's frame shows of the dossier: templates get this, never the site."""
+        return page_meta(self.index, self.revision.number)
 
     def at(self, day: dt.date | None) -> "Site":
         """This site as the dossier stood on `day` (None: today)."""

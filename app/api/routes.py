@@ -548,7 +548,7 @@ def api_docs(request: Request, site: Annotated[Site | None, Depends(optional_sit
         request,
         "api_docs.html",
         {
-            "site": site,
+            "meta": site.meta if site else None,
             "page_title": "API",
             "exports": None,
             "operations": apidocs.operations(spec, site),

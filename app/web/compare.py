@@ -139,7 +139,7 @@ def compare_page(request: Request, site: SiteDep) -> Response:
         request,
         "compare.html",
         {
-            "site": site,
+            "meta": site.meta,
             "snap": snapshot,
             # The same under every weighting: rendered once per options and hypotheses.
             **fixed_parts(
@@ -257,7 +257,7 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
         request,
         "permalink.html",
         {
-            "site": site,
+            "meta": site.meta,
             "snap": frozen,
             **fixed_parts(request, frozen, ("link", code)),
             "controls": None,
@@ -290,7 +290,7 @@ def permalink_embed(request: Request, code: str, site: SiteDep, session: Session
         request,
         "embed.html",
         {
-            "site": site,
+            "meta": site.meta,
             "snap": frozen,
             "cv": cv,
             "link": link,

@@ -1,6 +1,6 @@
 """Pages. Each route: parse state (dependency) -> analysis -> render. No SQL here."""
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Request
@@ -11,8 +11,7 @@ from app.analysis import ranks
 from app.analysis.explore import explore_with_vetoes, position
 from app.analysis.index import veto_for
 from app.analysis.scores import FORMULA
-from app.analysis.veto import parse_assumptions
-from app.dataset.schema import Option, Stakeholder, Stance
+from app.dataset.schema import Option
 from app.db import SessionDep
 from app.errors import NotFound
 from app.render import cached_page, environment, href, render, wants_fragment, without
@@ -25,7 +24,7 @@ from app.state import (
     parse_explore,
     suggest,
 )
-from app.views import present
+from app.views import pages, present
 from app.views.charts import option_bars, option_timeline_chart
 from app.views.home import home
 from app.views.verdict import verdict
@@ -126,7 +125,7 @@ def explore_page(request: Request, site: SiteDep, state: ExploreDep) -> Response
         request,
         "explore.html",
         {
-            "site": site,
+            "meta": site.meta,
             "view": present.option_list(site.index, state),
             "state": state,
             "result": explored.result,
@@ -136,7 +135,7 @@ def explore_page(request: Request, site: SiteDep, state: ExploreDep) -> Response
             "page_title": None,
             "exports": {**alternates("/api/v1/options", state.pairs()), "in_page": True},
             "describe": lambda n, v: describe_pair(site.index, n, v),
-            "stance_holders": {who for who, _ in site.index.history},
+            "page": pages.explore_page(site.index, site.vocab, state),
             "whatif": whatif,
             "answer": view.answer,
             "verdicts": view.verdicts,
@@ -177,13 +176,7 @@ def option_or_404(site: Site, slug: str) -> Option:
 def option_page(request: Request, slug: str, site: SiteDep) -> Response:
     option = option_or_404(site, slug)
     state = parse_explore(request.query_params.multi_items(), site.vocab)
-    assume = parse_assumptions(state.assume)
     analysis = veto_for(site.index, slug, state.assume)
-    stances = [
-        (site.index.stakeholders[s], site.index.history.get((s, slug), []))
-        for s in site.index.stakeholders
-        if (s, slug) in site.index.history
-    ]
     names = {k: s.name for k, s in site.index.stakeholders.items()}
     line = verdict(analysis, names)
     at = [("at", state.at.isoformat())] if state.at else []
@@ -191,13 +184,11 @@ def option_page(request: Request, slug: str, site: SiteDep) -> Response:
         request,
         "option.html",
         {
-            "site": site,
+            "meta": site.meta,
             "option": option,
             "veto": analysis,
             "verdict": line,
-            "stances": stances,
-            "assume": assume,
-            "option_sources": option_sources(option, stances),
+            "page": pages.option_page(site.index, site.links, option, analysis, state.assume),
             "state": state,
             "page_title": option.title,
             "exports": alternates(f"/api/v1/options/{slug}"),
@@ -223,21 +214,6 @@ def alternates(path: str, pairs: list[tuple[str, str]] | None = None) -> dict[st
     return {"json": href(path, pairs or []), "csv": href(path + ".csv", pairs or [])}
 
 
-def option_sources(
-    option: Option, stances: Sequence[tuple[Stakeholder, list[Stance]]]
-) -> list[str]:
-    """Every source the option page cites, in first-cited order."""
-    ids: dict[str, None] = {}
-    for a in option.assessments.values():
-        ids.update(dict.fromkeys(c.id for c in a.sources))
-    for h in option.hurdles:
-        ids.update(dict.fromkeys(c.id for c in h.sources))
-    for _, history in stances:
-        for st in history:
-            ids.update(dict.fromkeys(c.id for c in st.sources))
-    return list(ids)
-
-
 @router.get("/stakeholders")
 @cached_page
 def stakeholders_page(request: Request, site: SiteDep) -> Response:
@@ -245,7 +221,7 @@ def stakeholders_page(request: Request, site: SiteDep) -> Response:
         request,
         "stakeholders.html",
         {
-            "site": site,
+            "meta": site.meta,
             "view": present.stakeholders(site.index),
             "page_title": "Stakeholders",
             "exports": alternates("/api/v1/stakeholders"),
@@ -270,8 +246,9 @@ def stakeholder_page(request: Request, slug: str, site: SiteDep) -> Response:
         request,
         "stakeholder.html",
         {
-            "site": site,
+            "meta": site.meta,
             "view": present.stakeholder(site.index, slug),
+            "page": pages.StakeholderPage(pages.citations(site.index, site.links)),
             "who": who,
             "rows": rows,
             "seats": site.index.seats.get(slug, []),
@@ -302,7 +279,7 @@ def matrix_page(request: Request, site: SiteDep, state: ExploreDep) -> Response:
         request,
         "matrix.html",
         {
-            "site": site,
+            "meta": site.meta,
             "view": present.matrix(site.index, state),
             "state": state,
             "result": result,
@@ -327,9 +304,9 @@ def sources_page(request: Request, site: SiteDep) -> Response:
         request,
         "sources.html",
         {
-            "site": site,
+            "meta": site.meta,
             "view": present.sources(site.index, site.links),
-            "links": site.links,
+            "page": pages.sources_page(site.index, site.links),
             "page_title": "Sources",
             "exports": alternates("/api/v1/sources"),
         },
@@ -352,11 +329,10 @@ def source_page(request: Request, source_id: str, site: SiteDep) -> Response:
         request,
         "source.html",
         {
-            "site": site,
+            "meta": site.meta,
             "view": present.source(site.index, site.links, source_id),
             "source": source,
             "claims": site.index.cited_by.get(source_id, []),
-            "links": site.links,
             "page_title": source.title,
             "exports": alternates(f"/api/v1/sources/{source_id}"),
         },
@@ -371,7 +347,7 @@ def changes_page(request: Request, site: SiteDep, session: SessionDep) -> Respon
         request,
         "changes.html",
         {
-            "site": site,
+            "meta": site.meta,
             "revisions": revisions,
             "page_title": "What changed",
             "exports": alternates("/api/v1/changes"),
@@ -387,7 +363,7 @@ def changes_feed(request: Request, site: SiteDep, session: SessionDep) -> Respon
         environment(str(request.app.state.settings.templates_dir))
         .get_template("changes.atom")
         .render(
-            site=site,
+            meta=site.meta,
             revisions=revisions,
             feed_id=f"urn:policy-option-explorer:{site.index.ds.dossier.slug}:changes",
         )
@@ -402,14 +378,14 @@ def methodology_page(request: Request, site: SiteDep) -> Response:
         request,
         "methodology.html",
         {
-            "site": site,
+            "meta": site.meta,
             "page_title": "Methodology",
             "formula": FORMULA,
             "rank_method": ranks.METHOD_TEXT,
             "exact_limit": ranks.EXACT_LIMIT,
             "draws": ranks.DRAWS,
             "seed": ranks.SEED,
-            "seat_bodies": [b for b in site.index.ds.bodies if b.seats],
+            "page": pages.methodology_page(site.index, site.links),
             "og": {
                 "title": f"Methodology · {site.index.ds.dossier.title}",
                 "description": "How scores, weights, rank chances, veto statuses and votes are "

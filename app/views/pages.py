@@ -1,0 +1,278 @@
+"""What the HTML pages show beyond their JSON twins, resolved from the site index before
+rendering: names next to slugs, the criteria and choices a page lists, citations with their
+publisher, year and link health. Templates read these and never the index itself.
+
+Pure: no FastAPI, no database."""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from app.analysis.index import Index
+from app.analysis.veto import StanceRef, StepVeto, VetoAnalysis, parse_assumptions
+from app.dataset.schema import (
+    AttributeDef,
+    AttrValue,
+    Body,
+    Condition,
+    Criterion,
+    Dispute,
+    Option,
+    Position,
+    Source,
+    Stakeholder,
+    Stance,
+)
+from app.records import LinkStatus
+from app.state import ExploreState, Vocab
+from app.views.verdict import Named
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """The dossier line, citation line and `at=` banner of every page (base.html)."""
+
+    title: str
+    question: str
+    summary: str
+    as_of: dt.date
+    licence: str
+    revision: int
+    at: dt.date | None  # the day the dossier is shown as it stood; None: today
+
+
+def page_meta(index: Index, revision: int) -> PageMeta:
+    d = index.ds.dossier
+    return PageMeta(d.title, d.question, d.summary, d.as_of, d.licence, revision, index.at)
+
+
+@dataclass(frozen=True)
+class CitedSource:
+    """A source as a citation names it: "NATO, 1949", plus an archived copy if its link died."""
+
+    publisher: str
+    year: int
+    dead: bool
+    archive_url: str | None
+
+
+Citations = Mapping[str, CitedSource]
+
+
+def citations(index: Index, links: Mapping[str, LinkStatus]) -> dict[str, CitedSource]:
+    # Every source, not just the page's: hypotheses and bars cite stances and conditions too,
+    # and resolving a hundred sources costs less than working out which ones a page shows.
+    out = {}
+    for sid, s in index.sources.items():
+        lc = links.get(s.url) if s.url else None
+        dead = lc is not None and not lc.ok
+        archive = lc.archive_url if lc is not None and dead else None
+        out[sid] = CitedSource(s.publisher, s.date.year, dead, archive)
+    return out
+
+
+def names(index: Index, slugs: Iterable[str]) -> tuple[Named, ...]:
+    return tuple(Named(s, index.stakeholders[s].name) for s in slugs)
+
+
+# --- explore -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filter controls offer (templates/_filters.html)."""
+
+    categories: tuple[str, ...]
+    statuses: tuple[str, ...]
+    attributes: tuple[tuple[AttributeDef, tuple[str, ...]], ...]  # each with its values
+    criteria: tuple[Criterion, ...]
+    stakeholders: tuple[Stakeholder, ...]  # those with a recorded stance
+
+
+@dataclass(frozen=True)
+class Assumed:
+    label: str  # a stakeholder's name or a condition's title
+    position: str  # as the query gives it: -2..2, "unknown" or "lifted"
+
+
+@dataclass(frozen=True)
+class ExplorePage:
+    criteria: tuple[Criterion, ...]
+    filters: FilterChoices
+    assumed: tuple[Assumed, ...]  # the hypotheses, in query order
+    ticked: tuple[str, ...]  # titles of the options ticked for comparing
+
+
+def explore_page(index: Index, vocab: Vocab, state: ExploreState) -> ExplorePage:
+    holders = {who for who, _ in index.history}
+    criteria = tuple(index.ds.criteria)
+    return ExplorePage(
+        criteria=criteria,
+        filters=FilterChoices(
+            categories=vocab.categories,
+            statuses=vocab.statuses,
+            attributes=tuple((a, vocab.attributes[a.slug]) for a in index.ds.attributes),
+            criteria=criteria,
+            stakeholders=tuple(s for s in index.ds.stakeholders if s.slug in holders),
+        ),
+        assumed=tuple(
+            Assumed(
+                index.stakeholders[who].name
+                if who in index.stakeholders
+                else index.conditions[who].title,
+                pos,
+            )
+            for who, pos in state.assume
+        ),
+        ticked=tuple(index.options[slug].title for slug in state.o),
+    )
+
+
+# --- one option --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PathStep:
+    step: StepVeto
+    blockers: tuple[Named, ...]
+    uncertain: tuple[Named, ...]
+    supporters: tuple[Named, ...]
+
+
+@dataclass(frozen=True)
+class ConditionToEnd:
+    """A condition in force that bars the option: it would have to end."""
+
+    condition: Condition
+    where: str  # the steps and hurdles it bars, joined
+
+
+@dataclass(frozen=True)
+class DecisionPath:
+    """templates/_decision_path.html: the steps with names, then what would have to change."""
+
+    steps: tuple[PathStep, ...]
+    conditions: tuple[ConditionToEnd, ...]
+    blockers: tuple[tuple[Named, StanceRef], ...]  # with the stance that makes each one
+
+
+def decision_path(index: Index, veto: VetoAnalysis) -> DecisionPath:
+    bars: dict[str, list[str]] = {}
+    for b in veto.bars:
+        where = bars.setdefault(b.condition, [])
+        if b.where not in where:
+            where.append(b.where)
+    return DecisionPath(
+        steps=tuple(
+            PathStep(
+                s, names(index, s.blockers), names(index, s.uncertain), names(index, s.supporters)
+            )
+            for s in veto.steps
+        ),
+        conditions=tuple(
+            ConditionToEnd(index.conditions[c], "; ".join(where)) for c, where in bars.items()
+        ),
+        blockers=tuple(
+            (Named(b.stakeholder, index.stakeholders[b.stakeholder].name), b.stance)
+            for b in veto.blockers
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class OptionPage:
+    proposed_by: Named | None
+    compare_with: tuple[Named, ...]  # every other option, its title as the name
+    assumed: tuple[tuple[str, Position], ...]  # stakeholder name, assumed position
+    attributes: tuple[tuple[AttributeDef, AttrValue], ...]  # the option's, in dataset order
+    criteria: tuple[Criterion, ...]
+    path: DecisionPath
+    stances: tuple[tuple[Stakeholder, list[Stance]], ...]  # each with its history, latest first
+    sources: tuple[Source, ...]  # every source the page cites, in first-cited order
+    cited: dict[str, CitedSource]
+
+
+def option_page(
+    index: Index,
+    links: Mapping[str, LinkStatus],
+    option: Option,
+    veto: VetoAnalysis,
+    assume: Iterable[tuple[str, str]],
+) -> OptionPage:
+    stances = tuple(
+        (who, index.history[(slug, option.slug)])
+        for slug, who in index.stakeholders.items()
+        if (slug, option.slug) in index.history
+    )
+    by = option.proposed_by
+    return OptionPage(
+        proposed_by=Named(by, index.stakeholders[by].name) if by else None,
+        compare_with=tuple(
+            Named(o.slug, o.title) for o in index.options.values() if o.slug != option.slug
+        ),
+        assumed=tuple(
+            (index.stakeholders[who].name, pos) for who, pos in parse_assumptions(assume).items()
+        ),
+        attributes=tuple(
+            (a, option.attributes[a.slug])
+            for a in index.ds.attributes
+            if a.slug in option.attributes
+        ),
+        criteria=tuple(index.ds.criteria),
+        path=decision_path(index, veto),
+        stances=stances,
+        sources=tuple(index.sources[sid] for sid in option_sources(option, stances)),
+        cited=citations(index, links),
+    )
+
+
+def option_sources(
+    option: Option, stances: Iterable[tuple[Stakeholder, list[Stance]]]
+) -> list[str]:
+    """Every source the option page cites, in first-cited order."""
+    ids: dict[str, None] = {}
+    for a in option.assessments.values():
+        ids.update(dict.fromkeys(c.id for c in a.sources))
+    for h in option.hurdles:
+        ids.update(dict.fromkeys(c.id for c in h.sources))
+    for _, history in stances:
+        for st in history:
+            ids.update(dict.fromkeys(c.id for c in st.sources))
+    return list(ids)
+
+
+# --- other pages -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MethodologyPage:
+    criteria: tuple[Criterion, ...]
+    conditions: tuple[Condition, ...]
+    seat_bodies: tuple[Body, ...]  # bodies that vote by seats
+    cited: dict[str, CitedSource]
+
+
+def methodology_page(index: Index, links: Mapping[str, LinkStatus]) -> MethodologyPage:
+    return MethodologyPage(
+        criteria=tuple(index.ds.criteria),
+        conditions=tuple(index.ds.conditions),
+        seat_bodies=tuple(b for b in index.ds.bodies if b.seats),
+        cited=citations(index, links),
+    )
+
+
+@dataclass(frozen=True)
+class SourcesPage:
+    # The bibliography itself is the JSON twin's (present.sources), link checks included.
+    checked: bool  # any link was ever checked
+    disputes: tuple[Dispute, ...]
+    cited: dict[str, CitedSource]
+
+
+@dataclass(frozen=True)
+class StakeholderPage:
+    cited: dict[str, CitedSource]
+
+
+def sources_page(index: Index, links: Mapping[str, LinkStatus]) -> SourcesPage:
+    return SourcesPage(bool(links), tuple(index.ds.disputes), citations(index, links))
