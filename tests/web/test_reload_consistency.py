@@ -167,3 +167,29 @@ def test_the_app_keeps_its_page_cache_within_the_setting(
         cache = c.app.state.page_cache
         assert 0 < cache.bytes <= 1 << 20
         assert len(cache.entries) < 80
+
+
+def test_big_pages_are_kept_compressed_and_still_served_plain() -> None:
+    import gzip
+
+    cache = PageCache(size=8)
+    big = b"".join(b"<tr><td>row %d</td></tr>" % i for i in range(8_000))  # about 170 KB
+    entry = cache.put(cache_key(1, "/big", "", False), Response(big))
+    assert entry.plain is None and entry.size == len(entry.zipped) < len(big) // 4
+    status, headers, body = entry.reply(gzip_ok=False, if_none_match=b"")
+    assert status == 200 and body == big and (b"content-length", str(len(big)).encode()) in headers
+    _, zipped_headers, zipped = entry.reply(gzip_ok=True, if_none_match=b"")
+    assert gzip.decompress(zipped) == big and (b"content-encoding", b"gzip") in zipped_headers
+    small = cache.put(cache_key(1, "/small", "", False), Response(b"<p>small</p>"))
+    assert small.plain == b"<p>small</p>"
+
+
+def test_a_big_cached_page_reads_the_same_with_and_without_gzip(ukraine: TestClient) -> None:
+    url = "/compare?o=article-5-extension,nato-membership,reassurance-force"
+    first = ukraine.get(url, headers={"Accept-Encoding": "identity"})
+    assert len(first.content) > 64 << 10
+    plain = ukraine.get(url, headers={"Accept-Encoding": "identity"})
+    zipped = ukraine.get(url, headers={"Accept-Encoding": "gzip"})
+    assert plain.headers.get("content-encoding") is None
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert first.content == plain.content == zipped.content  # httpx inflates the gzip body
