@@ -168,6 +168,9 @@ CACHE_CONTROL = b"public, max-age=0, must-revalidate"  # keep, but ask again: ET
 # gzip), and inflated for the rare client that does not take gzip: the cache then holds six
 # times as many of them in the same memory.
 PLAIN_UP_TO = 64 << 10
+# Level 4, not 6: half the time on a 200 KB compare page (2 ms, not 4) for 5 % more bytes;
+# pages no earlier request asked for are compressed once per request.
+GZIP_LEVEL = 4
 
 
 @dataclass(frozen=True)
@@ -256,7 +259,7 @@ class PageCache:
         body = bytes(response.body)
         entry = CacheEntry(
             plain=body if len(body) <= PLAIN_UP_TO else None,
-            zipped=gzip.compress(body, compresslevel=6),
+            zipped=gzip.compress(body, compresslevel=GZIP_LEVEL),
             status=response.status_code,
             headers=[
                 (k, v)
