@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -26,6 +27,13 @@ from app.dataset.check import load_dataset
 from app.dataset.load import import_dataset
 from app.db import make_engine
 from app.main import create_app
+
+# `make test` is the landing gate: property tests run the same examples on every run, so a
+# landing never fails for an example unrelated to the change. HYPOTHESIS_PROFILE=explore
+# searches afresh, with more examples, as a separate job.
+hypothesis_settings.register_profile("gate", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", max_examples=400)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "gate"))
 
 DATA = Path(__file__).parent / "data"
 CYCLE = DATA / "cycle-lanes.yaml"
