@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from app import metrics, permalinks
@@ -99,3 +100,13 @@ def rate_limit_hit(session: Session, *, key: str, window: int, expired: int) -> 
         session.execute(delete(table).where(table.c.window <= expired))
     session.commit()
     return hits
+
+
+def rate_limit_count(engine: Engine, *, key: str, window: int, expired: int) -> int | None:
+    """rate_limit_hit in a session of its own; None when the database is busy (a load holds
+    SQLite's write lock beyond busy_timeout, or PostgreSQL's lock beyond lock_timeout)."""
+    try:
+        with Session(engine) as session:
+            return rate_limit_hit(session, key=key, window=window, expired=expired)
+    except OperationalError:
+        return None

@@ -10,12 +10,10 @@ import re
 import time
 import uuid
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
+from typing import Any
 from urllib.parse import urlsplit
 
 import anyio
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import queries
@@ -178,6 +176,9 @@ def now() -> float:
     return time.time()
 
 
+BUSY = -1  # RateLimit._hit: the database was too busy to count the request
+
+
 class RateLimit:
     """Per-client fixed-window limit on the POST paths that write (creating permalinks),
     counted in the database so that every process and instance shares the counters (F7).
@@ -189,14 +190,16 @@ class RateLimit:
         self.limit = limit
         self.window = max(1, int(window))
 
-    def _hit(self, engine: Engine, client: str) -> int | None:
-        """Count this request; seconds to wait when it is over the limit, else None."""
+    def _hit(self, engine: Any, client: str) -> int | None:  # the app's Engine
+        """Count this request; seconds to wait when it is over the limit (BUSY: the database
+        could not count it), else None."""
         t = now()
         start = int(t // self.window) * self.window
-        with Session(engine) as session:
-            hits = queries.rate_limit_hit(
-                session, key=f"permalink {client}", window=start, expired=start - self.window
-            )
+        hits = queries.rate_limit_count(
+            engine, key=f"permalink {client}", window=start, expired=start - self.window
+        )
+        if hits is None:
+            return BUSY
         if hits <= self.limit:
             return None
         return max(1, math.ceil(start + self.window - t))
@@ -206,10 +209,9 @@ class RateLimit:
             await self.app(scope, receive, send)
             return
         client = (scope.get("client") or ("unknown", 0))[0]
-        try:
-            # A write: in the threadpool, so that waiting for SQLite's lock stalls nothing else.
-            retry = await anyio.to_thread.run_sync(self._hit, scope["app"].state.engine, client)
-        except OperationalError:
+        # A write: in the threadpool, so that waiting for SQLite's lock stalls nothing else.
+        retry = await anyio.to_thread.run_sync(self._hit, scope["app"].state.engine, client)
+        if retry == BUSY:
             msg = "The database is busy, probably with a dataset load. Try again shortly."
             await send_error(scope, send, 503, "busy", "Busy", msg, [(b"retry-after", b"5")])
             return
