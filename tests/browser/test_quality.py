@@ -37,6 +37,8 @@ PAGES = [
     "/compare?o=article-5-extension,nato-membership,reassurance-force&w=feasibility:5",
     "/compare?o=article-5-extension,nato-membership,reassurance-force,un-peacekeeping,"
     "eu-membership,steel-porcupine",
+    "/compare",
+    "/compare?o=nato-membership&w=feasibility:5&assume=hu:0",
     "/c/{code}",
     "/embed/c/{code}",
 ]
