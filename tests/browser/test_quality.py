@@ -28,6 +28,7 @@ PAGES = [
     "/matrix",
     "/sources",
     "/sources/north-atlantic-treaty",
+    "/sources/nato-vilnius-2023",
     "/options/no-such-option",
     "/?x=nope",
     "/changes",
