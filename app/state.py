@@ -120,7 +120,8 @@ class CompareState:
     defaults: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     def pairs(self) -> list[tuple[str, str]]:
-        out = [("o", ",".join(self.o))]
+        # No options (the compare page's picker): no `o=` at all, so `/compare` is canonical.
+        out = [("o", ",".join(self.o))] if self.o else []
         if self.w:
             out.append(("w", ",".join(f"{k}:{v}" for k, v in self.w)))
         if self.assume:
@@ -332,13 +333,17 @@ def parse_weights(raw: str | None, vocab: Vocab) -> tuple[tuple[str, int], ...]:
     return tuple(sorted((k, v) for k, v in out.items() if vocab.criteria[k] != v))
 
 
-def parse_compare(items: Iterable[tuple[str, str]], vocab: Vocab) -> CompareState:
+def parse_compare(
+    items: Iterable[tuple[str, str]], vocab: Vocab, *, fewest: int = MIN_COMPARE
+) -> CompareState:
+    """A comparison's state. `fewest=0` lets the compare page take fewer than MIN_COMPARE
+    options (it then shows a picker); exports, the API and permanent links keep the minimum."""
     p = _Params(items)
     p.check_known({"o", "w", "assume", "at"}, ("w.",))
     o = _options(",".join(p.all("o")) or None, vocab)
     # `w.<criterion>=<0..5>` (one form control per criterion) is another spelling of `w`.
     weights = p.all("w") + [f"{k}:{v}" for k, v in p.prefixed("w.")]
-    if not MIN_COMPARE <= len(o) <= MAX_COMPARE:
+    if not min(fewest, MIN_COMPARE) <= len(o) <= MAX_COMPARE:
         raise BadParam(
             "o",
             f"choose {MIN_COMPARE} to {MAX_COMPARE} options to compare; {len(o)} given",

@@ -37,6 +37,7 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "gate"))
 
 DATA = Path(__file__).parent / "data"
 CYCLE = DATA / "cycle-lanes.yaml"
+FLOOD = DATA / "flood-defences.yaml"  # every veto status, joint statements, seat votes
 _template_db: dict[str, bytes] = {}
 PUBLIC_ADDRESS = "93.184.215.14"  # example.org's: globally routable
 TEST_DATABASE = os.environ.get("APP_TEST_DATABASE", "sqlite")
@@ -184,6 +185,14 @@ def client(engine: Engine, migrated: Settings) -> Iterator[TestClient]:
 def ukraine(engine: Engine, migrated: Settings) -> Iterator[TestClient]:
     """The app over the default dataset."""
     load(engine, DEFAULT_DATASET)
+    with TestClient(create_app(migrated)) as c:
+        yield c
+
+
+@pytest.fixture
+def flood(engine: Engine, migrated: Settings) -> Iterator[TestClient]:
+    """The app over the small flood-defence dataset."""
+    load(engine, FLOOD)
     with TestClient(create_app(migrated)) as c:
         yield c
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from app.analysis.veto import (
@@ -15,6 +15,7 @@ from app.analysis.veto import (
     lifted_conditions,
     parse_assumptions,
 )
+from app.dataset.dates import PartialDate
 from app.dataset.schema import (
     AttributeDef,
     Body,
@@ -23,6 +24,7 @@ from app.dataset.schema import (
     Criterion,
     Dataset,
     Option,
+    Position,
     Source,
     Stakeholder,
     Stance,
@@ -31,13 +33,29 @@ from app.lru import Lru
 
 
 @dataclass(frozen=True)
+class JointStatement:
+    """One statement signed by many (a summit communiqué, a joint letter): the stance each
+    signatory's claim expands from, so a bibliography can list it once."""
+
+    id: int  # its place among the dataset's stances
+    via: str  # e.g. "the Vilnius Summit Communiqué"
+    option: str
+    option_title: str
+    date: PartialDate | None
+    position: Position
+    summary: str
+    signatories: tuple[tuple[str, str], ...]  # (slug, name), in the statement's order
+
+
+@dataclass(frozen=True)
 class CitedClaim:
     """A claim that cites a source, described for the bibliography."""
 
-    kind: str  # assessment | hurdle | stance | dispute
+    kind: str  # assessment | hurdle | stance | dispute | condition | body
     label: str
     href: str
     locator: str
+    statement: JointStatement | None = None  # a signatory's stance: the joint statement
 
 
 MEMO_SIZE = 48  # comparisons' fixed parts (about 100 KB each) per revision and day
@@ -106,9 +124,15 @@ def build_index(ds: Dataset, at: dt.date | None = None, today: dt.date | None = 
 
     cited_by: dict[str, list[CitedClaim]] = defaultdict(list)
 
-    def cite(cites: tuple[Cite, ...] | list[Cite], kind: str, label: str, href: str) -> None:
+    def cite(
+        cites: tuple[Cite, ...] | list[Cite],
+        kind: str,
+        label: str,
+        href: str,
+        statement: JointStatement | None = None,
+    ) -> None:
         for c in cites:
-            cited_by[c.id].append(CitedClaim(kind, label, href, c.locator))
+            cited_by[c.id].append(CitedClaim(kind, label, href, c.locator, statement))
 
     search: dict[str, str] = {}
     for o in ds.options:
@@ -122,11 +146,13 @@ def build_index(ds: Dataset, at: dt.date | None = None, today: dt.date | None = 
             cite(h.sources, "hurdle", f"{o.title}: {h.instrument}", href)
             parts.append(h.instrument)
         search[o.slug] = " ".join(parts).casefold()
+    statements = joint_statements(expanded, stakeholders, options)
     for s in expanded:
         who = stakeholders[s.who].name if s.who in stakeholders else s.who
         title = options[s.option].title if s.option in options else s.option
         when = s.date.human() if s.date else "undated"
-        cite(s.sources, "stance", f"{who} on {title} ({when})", f"/stakeholders/{s.who}")
+        joint = statements.get(s.joint) if s.joint is not None else None
+        cite(s.sources, "stance", f"{who} on {title} ({when})", f"/stakeholders/{s.who}", joint)
     for cond in ds.conditions:
         cite(cond.sources, "condition", cond.title, "/methodology#conditions")
     for b in ds.bodies:
@@ -154,6 +180,34 @@ def build_index(ds: Dataset, at: dt.date | None = None, today: dt.date | None = 
         at=at,
         earliest=earliest_record(ds),
     )
+
+
+def joint_statements(
+    expanded: Iterable[Stance],
+    stakeholders: Mapping[str, Stakeholder],
+    options: Mapping[str, Option],
+) -> dict[int, JointStatement]:
+    """The joint statements among expanded stances, by their place in the dataset."""
+    signed: dict[int, list[Stance]] = defaultdict(list)
+    for s in expanded:
+        if s.joint is not None:
+            signed[s.joint].append(s)
+    return {
+        key: JointStatement(
+            id=key,
+            via=first.via or "a joint statement",
+            option=first.option,
+            option_title=options[first.option].title if first.option in options else first.option,
+            date=first.date,
+            position=first.pos,
+            summary=first.summary,
+            signatories=tuple(
+                (s.who, stakeholders[s.who].name if s.who in stakeholders else s.who) for s in group
+            ),
+        )
+        for key, group in signed.items()
+        for first in group[:1]
+    }
 
 
 def _in_force(index: Index, pairs: Iterable[tuple[str, str]]) -> dict[str, Condition]:

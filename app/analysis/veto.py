@@ -144,7 +144,7 @@ def expand_stances(ds: Dataset, at: dt.date | None = None) -> list[Stance]:
     bodies = {b.slug: b for b in ds.bodies}
     titles = {s.id: s.title for s in ds.sources}
     out: list[Stance] = []
-    for s in ds.stances:
+    for i, s in enumerate(ds.stances):
         if at is not None and s.date is not None and s.date.first_day > at:
             continue
         if s.stakeholder is not None:
@@ -165,6 +165,7 @@ def expand_stances(ds: Dataset, at: dt.date | None = None) -> list[Stance]:
                         "members_of": None,
                         "via": via,
                         "signatories": len(who),
+                        "joint": i,
                     }
                 )
             )

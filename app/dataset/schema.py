@@ -297,8 +297,10 @@ class Stance(Model):
     quote: str | None = None
     quote_by: str | None = None
     sources: list[Cite] = Field(default_factory=list)
-    # Set when a joint stance is expanded: how many signed it. Never part of the file.
+    # Set when a joint stance is expanded: how many signed it, and the joint statement's place
+    # among the file's stances (what its signatories' stances share). Never part of the file.
     signatories: int = Field(default=0, exclude=True)
+    joint: int | None = Field(default=None, exclude=True)
 
     @property
     def pos(self) -> Position:

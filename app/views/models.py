@@ -317,8 +317,24 @@ class Claim(Out):
     locator: str
 
 
+class JointStatementOut(Out):
+    id: int = Field(description="The joint statement's place among the dataset's stances")
+    via: str
+    option: str
+    date: PartialDate | None
+    date_precision: Precision | None
+    position: Position
+    summary: str
+    signatories: list[str] = Field(
+        description="Stakeholder slugs; `claims` holds each signatory's stance apart"
+    )
+
+
 class SourceOut(SourceSummary):
-    claims: list[Claim]
+    claims: list[Claim] = Field(description="Every claim, one per signatory of a joint statement")
+    joint_statements: list[JointStatementOut] = Field(
+        description="The joint statements among the claims, each once (the HTML page lists them so)"
+    )
 
 
 # --- compare and permalinks --------------------------------------------------------------------

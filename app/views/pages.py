@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from app.analysis.index import Index
+from app.analysis.index import CitedClaim, Index, JointStatement
 from app.analysis.veto import StanceRef, StepVeto, VetoAnalysis, parse_assumptions
 from app.dataset.schema import (
     AttributeDef,
@@ -276,3 +276,44 @@ class StakeholderPage:
 
 def sources_page(index: Index, links: Mapping[str, LinkStatus]) -> SourcesPage:
     return SourcesPage(bool(links), tuple(index.ds.disputes), citations(index, links))
+
+
+# --- one source --------------------------------------------------------------------------------
+
+SIGNATORIES_NAMED = 3  # a joint statement's line names this many signatories before its list
+
+
+@dataclass(frozen=True)
+class ClaimLine:
+    """One line of a source page: a claim, or a joint statement standing once for the claims of
+    all its signatories."""
+
+    claim: CitedClaim  # the (first) claim; for a joint statement, its first signatory's
+    locators: tuple[str, ...]  # distinct, in order
+    statement: JointStatement | None = None
+    signatories: tuple[Named, ...] = ()  # a joint statement's, by name
+    named: tuple[Named, ...] = ()  # the first few, named on the line itself
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    lines: tuple[ClaimLine, ...]  # in the order the claims cite the source
+    signatories: int  # of the joint statements, summed: each a claim, listed under its statement
+
+
+def source_page(index: Index, sid: str) -> SourcePage:
+    # Claims in citing order; a joint statement's go together, at its first signatory's place.
+    groups: dict[object, list[CitedClaim]] = {}
+    for i, c in enumerate(index.cited_by.get(sid, [])):
+        groups.setdefault(("joint", c.statement.id) if c.statement else i, []).append(c)
+    lines = tuple(_claim_line(claims) for claims in groups.values())
+    return SourcePage(lines, sum(len(line.signatories) for line in lines))
+
+
+def _claim_line(claims: list[CitedClaim]) -> ClaimLine:
+    first = claims[0]
+    locators = tuple(dict.fromkeys(c.locator for c in claims if c.locator))
+    if first.statement is None:
+        return ClaimLine(first, locators)
+    who = sorted((Named(s, n) for s, n in first.statement.signatories), key=lambda w: w.name)
+    return ClaimLine(first, locators, first.statement, tuple(who), tuple(who[:SIGNATORIES_NAMED]))

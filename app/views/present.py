@@ -455,11 +455,25 @@ def sources_table(result: api.SourceList) -> Table:
 
 
 def source(index: Index, links: Mapping[str, LinkStatus], sid: str) -> api.SourceOut:
-    claims = [
-        api.Claim(kind=c.kind, label=c.label, href=c.href, locator=c.locator)
-        for c in index.cited_by.get(sid, [])
+    cited = index.cited_by.get(sid, [])
+    claims = [api.Claim(kind=c.kind, label=c.label, href=c.href, locator=c.locator) for c in cited]
+    statements = {c.statement.id: c.statement for c in cited if c.statement}
+    joint = [
+        api.JointStatementOut(
+            id=j.id,
+            via=j.via,
+            option=j.option,
+            date=j.date,
+            date_precision=j.date.precision if j.date else None,
+            position=position_json(j.position),
+            summary=j.summary,
+            signatories=[slug for slug, _ in j.signatories],
+        )
+        for j in statements.values()
     ]
-    return api.SourceOut.model_validate({**_source_fields(index, links, sid), "claims": claims})
+    return api.SourceOut.model_validate(
+        {**_source_fields(index, links, sid), "claims": claims, "joint_statements": joint}
+    )
 
 
 def claims_table(result: api.SourceOut) -> Table:

@@ -31,6 +31,7 @@ from app.state import (
     parse_compare,
 )
 from app.views.compare import CompareView, compare_view
+from app.views.picker import compare_picker
 from app.web.middleware import FRAMEABLE
 from app.web.routes import not_canonical
 
@@ -64,8 +65,8 @@ def _controls(state: CompareState, site: Site) -> dict[str, Any]:
             right[i + 1], right[i] = right[i], right[i + 1]
         rest = [s for s in o if s != slug]
         columns[slug] = {
-            # Removing a column below the minimum would only lead to an error page.
-            "remove": link(rest) if len(rest) >= MIN_COMPARE else None,
+            # Below the minimum, the compare page is a picker that keeps the rest.
+            "remove": link(rest),
             "left": link(left) if i > 0 else None,
             "right": link(right) if i < len(o) - 1 else None,
         }
@@ -126,12 +127,27 @@ def fixed_parts(request: Request, snap: Snapshot, key: tuple[object, ...]) -> di
     }
 
 
+def picker_page(request: Request, site: Site, state: CompareState) -> Response:
+    """Fewer than two options: not an error but a form to choose them, keeping the rest."""
+    return render(
+        request,
+        "compare_picker.html",
+        {
+            "meta": site.meta,
+            "picker": compare_picker(site.index, state),
+            "page_title": "Choose options to compare",
+        },
+    )
+
+
 @router.get("/compare")
 @cached_page
 def compare_page(request: Request, site: SiteDep) -> Response:
-    state = parse_state(request, site)
+    state = parse_compare(request.query_params.multi_items(), site.vocab, fewest=0)
     if redirect := not_canonical(request, state.query()):
         return redirect
+    if len(state.o) < MIN_COMPARE:
+        return picker_page(request, site, state)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
     cv = compare_view(snapshot)
     og = og_text(snapshot, cv)

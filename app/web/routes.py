@@ -331,8 +331,8 @@ def source_page(request: Request, source_id: str, site: SiteDep) -> Response:
         {
             "meta": site.meta,
             "view": present.source(site.index, site.links, source_id),
+            "page": pages.source_page(site.index, source_id),
             "source": source,
-            "claims": site.index.cited_by.get(source_id, []),
             "page_title": source.title,
             "exports": alternates(f"/api/v1/sources/{source_id}"),
         },

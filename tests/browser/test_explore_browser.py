@@ -82,3 +82,18 @@ def test_hypothesis_changes_the_veto_status(server: str, page: Page) -> None:
     # The stored data did not change: without the hypothesis it is blocked again.
     page.goto(server + "/options/budapest-assurances")
     expect(verdict).to_contain_text("Blocked")
+
+
+def test_compare_picker_works_by_keyboard_without_javascript(server: str, nojs_page: Page) -> None:
+    page = nojs_page
+    page.goto(server + "/compare?o=nato-membership&w=feasibility:5")
+    assert page.get_by_role("heading", name="Choose options to compare").is_visible()
+    box = page.get_by_role("checkbox", name=re.compile("Bilateral security agreements"))
+    box.focus()
+    page.keyboard.press("Space")
+    assert box.is_checked()
+    page.get_by_role("button", name="Compare").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/compare?o=nato-membership,bilateral-agreements&w=feasibility:5")
+    assert page.get_by_role("heading", name="Compare 2 options").is_visible()

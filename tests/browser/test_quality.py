@@ -28,6 +28,7 @@ PAGES = [
     "/matrix",
     "/sources",
     "/sources/north-atlantic-treaty",
+    "/sources/nato-vilnius-2023",
     "/options/no-such-option",
     "/?x=nope",
     "/changes",
@@ -37,6 +38,8 @@ PAGES = [
     "/compare?o=article-5-extension,nato-membership,reassurance-force&w=feasibility:5",
     "/compare?o=article-5-extension,nato-membership,reassurance-force,un-peacekeeping,"
     "eu-membership,steel-porcupine",
+    "/compare",
+    "/compare?o=nato-membership&w=feasibility:5&assume=hu:0",
     "/c/{code}",
     "/embed/c/{code}",
 ]

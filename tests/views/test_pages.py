@@ -93,3 +93,22 @@ def test_explore_page_resolves_hypotheses_and_ticked_options() -> None:
     day = index.earliest
     assert day is not None
     assert site.at(day).meta.at == day  # the banner "As it stood on ..."
+
+
+def test_a_source_page_lists_each_joint_statement_once() -> None:
+    index = build_index(load_dataset(FLOOD))
+    page = pages.source_page(index, "gazette")
+    kinds = [(line.claim.kind, line.statement is not None) for line in page.lines]
+    assert kinds == [
+        ("assessment", False),
+        ("assessment", False),
+        ("stance", True),
+        ("stance", False),
+    ]
+    letter = page.lines[2]
+    assert letter.statement is not None and letter.statement.via == "a joint letter"
+    assert letter.signatories == (
+        Named("conservatives", "Conservative group"),
+        Named("liberals", "Liberal group"),
+    )
+    assert page.signatories == 2 and len(index.cited_by["gazette"]) == 5

@@ -3,7 +3,6 @@
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import feedparser
@@ -19,16 +18,7 @@ from app.config import Settings
 from app.dataset.check import load_dataset
 from app.dataset.load import import_dataset
 from app.main import create_app
-from tests.conftest import CYCLE, DATA, load
-
-FLOOD = DATA / "flood-defences.yaml"
-
-
-@pytest.fixture
-def flood(engine: Engine, migrated: Settings) -> Iterator[TestClient]:
-    load(engine, FLOOD)
-    with TestClient(create_app(migrated)) as c:
-        yield c
+from tests.conftest import CYCLE, FLOOD, load
 
 
 def test_option_page_shows_barred_and_what_would_have_to_change(flood: TestClient) -> None:

@@ -65,7 +65,15 @@ def json_counts(path: str, data: dict[str, Any]) -> dict[str, int]:
     if path.startswith("/api/v1/matrix"):
         return {"rows": len(data["rows"]), "options": len(data["options"])}
     if path.startswith("/api/v1/sources/"):
-        return {"claims": len(data["claims"])}
+        out = {"claims": len(data["claims"])}
+        # Joint statements are listed once each, their signatories counted on their line.
+        if data["joint_statements"]:
+            out["joint_statements"] = len(data["joint_statements"])
+            out["signatories"] = sum(len(j["signatories"]) for j in data["joint_statements"])
+            out.update(
+                {f"signatories.{j['id']}": len(j["signatories"]) for j in data["joint_statements"]}
+            )
+        return out
     if path.startswith("/api/v1/sources"):
         out = {"sources": len(data["sources"])}
         out.update({f"cited_by.{s['id']}": s["cited_by"] for s in data["sources"]})
