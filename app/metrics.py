@@ -51,8 +51,7 @@ def exposition() -> tuple[bytes, str]:
     """The text format, summed over every worker in multiprocess mode."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
-        # prometheus_client ships this constructor without annotations.
-        _multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        _multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # unannotated
         return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(), CONTENT_TYPE_LATEST
 

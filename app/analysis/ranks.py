@@ -27,10 +27,37 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, Protocol
 
 from app.analysis.scores import utility
-from app.dataset.schema import Criterion, Option
+
+
+# What rank chances read of options and criteria: the schema's Option and Criterion have these,
+# and so do the plain records a frozen comparison snapshot is turned into (app.views.compare).
+class ScoreRange(Protocol):
+    @property
+    def score(self) -> int: ...
+    @property
+    def low(self) -> int | None: ...
+    @property
+    def high(self) -> int | None: ...
+
+
+class Scored(Protocol):
+    @property
+    def slug(self) -> str: ...
+    @property
+    def assessments(self) -> Mapping[str, ScoreRange]: ...
+
+
+class Weighed(Protocol):
+    @property
+    def slug(self) -> str: ...
+    @property
+    def direction(self) -> str: ...
+    @property
+    def default_weight(self) -> int: ...
+
 
 DRAWS = 20_000
 SEED = 20_240_613
@@ -142,7 +169,7 @@ def ordinal(rank: int) -> str:
 
 
 def _distributions(
-    options: Sequence[Option], criteria: Sequence[Criterion], weights: Mapping[str, int]
+    options: Sequence[Scored], criteria: Sequence[Weighed], weights: Mapping[str, int]
 ) -> tuple[list[_Dist], list[str]]:
     """Ranked options' score distributions, and the slugs of options that cannot be ranked."""
     raw: list[tuple[str, dict[int, int], int]] = []
@@ -275,8 +302,8 @@ def _summary(rc: RankChance) -> str:
 
 
 def rank_chances(
-    options: Sequence[Option],
-    criteria: Sequence[Criterion],
+    options: Sequence[Scored],
+    criteria: Sequence[Weighed],
     weights: Mapping[str, int],
     *,
     method: Method = "auto",

@@ -8,7 +8,7 @@ permanent link made before these existed shows them too, from its own frozen sco
 Pure: no FastAPI, no database."""
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.analysis.ranks import RankChances, rank_chances
@@ -16,7 +16,7 @@ from app.analysis.snapshot import ScoreRow, Snapshot, VetoCell, VetoRow
 from app.charts import svg
 from app.charts.png import ComparisonCard, RankedOption
 from app.charts.svg import Chart
-from app.dataset.schema import Assessment, Criterion, Direction, Option, VetoStatus
+from app.dataset.schema import VetoStatus
 from app.views.charts import NARROW, snapshot_bars
 from app.views.verdict import join
 
@@ -69,37 +69,45 @@ def _scores(snapshot: Snapshot) -> _Scores:
     return tuple(o.slug for o in snapshot.options), crits, rows
 
 
+@dataclass(frozen=True)
+class _Range:
+    score: int
+    low: int | None
+    high: int | None
+
+
+@dataclass(frozen=True)
+class _Scored:
+    slug: str
+    assessments: Mapping[str, _Range]
+
+
+@dataclass(frozen=True)
+class _Criterion:
+    slug: str
+    direction: str
+    default_weight: int
+
+
 @functools.lru_cache(maxsize=128)
-def _schema_objects(scores: _Scores) -> tuple[list[Option], list[Criterion]]:
-    """The snapshot's scores as the schema objects `rank_chances` reads. Built without
-    validation (a snapshot holds data that passed validation when it was taken), and only once
-    per set of scores: a new weighting of the same comparison reuses them."""
+def _records(scores: _Scores) -> tuple[list[_Scored], list[_Criterion]]:
+    """The snapshot's scores as the records `rank_chances` reads, built once per set of
+    scores: a new weighting of the same comparison reuses them."""
     slugs, crit_rows, score_rows = scores
-    assessments: dict[str, dict[str, Assessment]] = {s: {} for s in slugs}
+    assessments: dict[str, dict[str, _Range]] = {s: {} for s in slugs}
     for crit, cells in score_rows:
         for option, (score, low, high) in zip(slugs, cells, strict=True):
             if score is not None:
-                assessments[option][crit] = Assessment.model_construct(  # type: ignore[call-arg]
-                    score=score, low=low, high=high
-                )
-    crits = []
-    for slug, lower_is_better, default in crit_rows:
-        direction: Direction = "lower-is-better" if lower_is_better else "higher-is-better"
-        # Only the fields rank_chances reads; the rest are not in a snapshot.
-        crits.append(
-            Criterion.model_construct(  # type: ignore[call-arg]
-                slug=slug, direction=direction, default_weight=default
-            )
-        )
-    options = [
-        Option.model_construct(slug=s, assessments=assessments[s])  # type: ignore[call-arg]
-        for s in slugs
+                assessments[option][crit] = _Range(score, low, high)
+    crits = [
+        _Criterion(slug, "lower-is-better" if lower else "higher-is-better", default)
+        for slug, lower, default in crit_rows
     ]
-    return options, crits
+    return [_Scored(s, assessments[s]) for s in slugs], crits
 
 
-def _options(snapshot: Snapshot) -> tuple[list[Option], list[Criterion], dict[str, int]]:
-    options, crits = _schema_objects(_scores(snapshot))
+def _options(snapshot: Snapshot) -> tuple[list[_Scored], list[_Criterion], dict[str, int]]:
+    options, crits = _records(_scores(snapshot))
     return options, crits, {w.slug: w.weight for w in snapshot.weights}
 
 
