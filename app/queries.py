@@ -90,7 +90,7 @@ def rate_limit_hit(session: Session, *, key: str, window: int, expired: int) -> 
     deletes windows that ended by `expired`."""
     dialect = session.get_bind().dialect.name
     upsert = pg_insert if dialect == "postgresql" else sqlite_insert
-    table = m.RateLimit.__table__  # type: ignore[attr-defined]  # SQLModel leaves it untyped  # SQLModel leaves it untyped
+    table = m.RateLimit.__table__  # type: ignore[attr-defined]  # SQLModel leaves it untyped
     insert = upsert(table).values(key=key, window=window, hits=1)
     stmt = insert.on_conflict_do_update(
         index_elements=["key", "window"], set_={"hits": table.c.hits + 1}

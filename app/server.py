@@ -43,7 +43,7 @@ class GuardedH11Protocol(H11Protocol):
     _head_timer: asyncio.TimerHandle | None = None
 
     # uvicorn annotates this parameter as asyncio.Transport where asyncio's base has BaseTransport.
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # uvicorn's
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # uvicorn's annotation
         super().connection_made(transport)
         self._arm()
 
@@ -87,7 +87,7 @@ class ConfiguredH11Protocol(GuardedH11Protocol):
     at module level, because `--workers` sends the configuration to fresh processes."""
 
     # uvicorn annotates this parameter as asyncio.Transport where asyncio's base has BaseTransport.
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # uvicorn's
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # uvicorn's annotation
         self.head_timeout = float(os.environ.get("APP_HEADER_TIMEOUT", HEAD_TIMEOUT))
         super().connection_made(transport)
 
