@@ -11,7 +11,6 @@ from fastapi.responses import Response
 from app import history, queries
 from app.analysis.compare import comparison_snapshot
 from app.analysis.index import veto_for
-from app.analysis.snapshot import Snapshot
 from app.analysis.timeline import option_timeline as option_timeline_of
 from app.api import apidocs
 from app.csvout import CSV_CONTENT, CSVResponse, csv_response
@@ -33,6 +32,7 @@ from app.state import (
 )
 from app.views import models as api
 from app.views import present
+from app.views.compare import CompareExport, export
 
 router = APIRouter()
 
@@ -504,13 +504,14 @@ def source(source_id: SourceDep, site: SiteDep) -> api.SourceOut:
     "/api/v1/compare",
     tags=["compare"],
     summary="Compare options",
-    response_model=Snapshot,
+    response_model=CompareExport,
     responses=_errors(400),
     openapi_extra={"parameters": COMPARE_PARAMS},
 )
-def compare(site: SiteDep, state: CompareDep) -> Snapshot:
-    """The comparison as /compare.json serves it: rows by group, weighted ranking, sensitivity."""
-    return comparison_snapshot(site.index, state, revision=site.revision.number)
+def compare(site: SiteDep, state: CompareDep) -> CompareExport:
+    """The comparison as /compare.json serves it: rows by group, weighted ranking, sensitivity,
+    the chance of each rank."""
+    return export(comparison_snapshot(site.index, state, revision=site.revision.number))
 
 
 @router.get(
@@ -533,7 +534,7 @@ def permalink(
         state=link.state,
         revision=link.revision,
         created_at=link.created_at,
-        snapshot=link.snapshot,
+        snapshot=export(link.snapshot),
     )
 
 

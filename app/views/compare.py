@@ -11,8 +11,10 @@ import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from pydantic import Field
+
 from app.analysis.ranks import RankChances, rank_chances
-from app.analysis.snapshot import ScoreRow, Snapshot, VetoCell, VetoRow
+from app.analysis.snapshot import Part, ScoreRow, Snapshot, VetoCell, VetoRow
 from app.charts import svg
 from app.charts.png import ComparisonCard, RankedOption
 from app.charts.svg import Chart
@@ -210,3 +212,78 @@ def comparison_card(snapshot: Snapshot, footer: str) -> ComparisonCard:
         for r in view.rows
     )
     return ComparisonCard(snapshot.dossier.title, headline(view), rows, footer)
+
+
+# --- exports -------------------------------------------------------------------------------
+# The page shows each option's chance of each rank; its JSON and CSV twins carry the same.
+
+
+class RankShare(Part):
+    rank: int
+    chance: float = Field(description="Probability of this rank, 0 to 1 (rounded to 4 places)")
+
+
+class OptionChances(Part):
+    option: str
+    best: int | None = Field(description="Best rank it can take at all; null if not ranked")
+    worst: int | None
+    summary: str
+    chances: list[RankShare]
+
+
+class RankChancesOut(Part):
+    method: str = Field(description='"exact", or the Monte Carlo draws and seed')
+    exact: bool
+    options: list[OptionChances]
+
+
+class CompareExport(Snapshot):
+    """The comparison as /compare.json, /c/{code}.json and /api/v1/compare give it: the
+    snapshot, plus the chance of each rank that the page shows (null when nothing is ranked)."""
+
+    rank_chances: RankChancesOut | None = None
+
+
+def _chances_out(chances: RankChances) -> RankChancesOut:
+    return RankChancesOut(
+        method=chances.method,
+        exact=chances.exact,
+        options=[
+            OptionChances(
+                option=rc.option,
+                best=rc.best,
+                worst=rc.worst,
+                summary=rc.summary,
+                chances=[
+                    RankShare(rank=r, chance=round(float(p), 4))
+                    for r, p in enumerate(rc.chances, 1)
+                ],
+            )
+            for rc in chances.options
+        ],
+    )
+
+
+def export(snapshot: Snapshot) -> CompareExport:
+    chances = chances_of(snapshot)
+    return CompareExport(
+        **dict(snapshot),
+        rank_chances=None if chances is None else _chances_out(chances),
+    )
+
+
+def chances_table(snapshot: Snapshot) -> list[list[str]]:
+    """The chance of each rank as CSV rows (section, row, one column per option), to follow
+    the snapshot's own rows."""
+    chances = chances_of(snapshot)
+    if chances is None:
+        return []
+    by_option = {rc.option: rc for rc in chances.options}
+    slugs = [o.slug for o in snapshot.options]
+    rows = [
+        ["rank chances", f"chance of rank {r} ({chances.method})"]
+        + [f"{float(by_option[s].chance(r)):.1%}" if by_option[s].chances else "" for s in slugs]
+        for r in range(1, chances.ranks + 1)
+    ]
+    rows.append(["rank chances", "summary", *(by_option[s].summary for s in slugs)])
+    return rows

@@ -6,9 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from app.analysis.snapshot import Snapshot
 from app.dataset.dates import PartialDate, Precision
 from app.dataset.schema import Cite, Dossier, VetoStatus
+from app.views.compare import CompareExport
 
 # A recorded position: -2 (strongly oppose) .. +2 (strongly support), or "unknown".
 Position = Annotated[int, Field(ge=-2, le=2)] | Literal["unknown"]
@@ -346,7 +346,7 @@ class PermalinkOut(Out):
     state: str = Field(description="The canonical compare query string")
     revision: int = Field(description="The dataset revision the snapshot was taken from")
     created_at: UtcDatetime
-    snapshot: Snapshot
+    snapshot: CompareExport
 
 
 StakeholderSummary.model_rebuild()  # it names Seat, defined after it

@@ -30,7 +30,7 @@ from app.state import (
     CompareState,
     parse_compare,
 )
-from app.views.compare import CompareView, compare_view
+from app.views.compare import CompareView, chances_table, compare_view, export
 from app.views.picker import compare_picker
 from app.web.middleware import FRAMEABLE
 from app.web.routes import not_canonical
@@ -180,6 +180,9 @@ def compare_page(request: Request, site: SiteDep) -> Response:
 
 def _csv(snapshot: Snapshot, name: str) -> Response:
     table = snapshot_table(snapshot)
+    # The chances follow the ranking; the licence and sources stay last.
+    at = next(i for i, row in enumerate(table) if row[0] == "licence")
+    table[at:at] = chances_table(snapshot)
     return csv_response(table[0], table[1:], name)
 
 
@@ -198,7 +201,7 @@ def compare_csv(request: Request, site: SiteDep) -> Response:
 def compare_json(request: Request, site: SiteDep) -> Response:
     state = parse_state(request, site)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
-    return _json(snapshot.json_data(), "comparison-" + "-".join(state.o))
+    return _json(export(snapshot).json_data(), "comparison-" + "-".join(state.o))
 
 
 async def form_items(request: Request) -> list[tuple[str, str]]:
@@ -248,7 +251,8 @@ def permalink_csv(code: str, session: SessionDep) -> Response:
 @router.get("/c/{code}.json")
 def permalink_json(code: str, session: SessionDep) -> Response:
     link = link_or_404(session, code)
-    return _json({**link.snapshot.json_data(), "permalink": f"/c/{code}"}, f"comparison-{code}")
+    data = {**export(link.snapshot).json_data(), "permalink": f"/c/{code}"}
+    return _json(data, f"comparison-{code}")
 
 
 @router.get("/c/{code}")

@@ -386,3 +386,38 @@ def test_default_dataset_compares_up_to_six_options(ukraine: TestClient) -> None
     r = ukraine.get(f"/compare?o={','.join(UKRAINE_OPTIONS)}")
     assert r.status_code == 400
     assert "o: choose 2 to 6 options to compare; 7 given" in r.text
+
+
+def test_exports_carry_the_rank_chances_the_page_shows(client: TestClient) -> None:
+    """The page's chance of each rank is in its JSON and CSV twins, live and frozen."""
+    three = "o=protected-lanes,painted-lanes,no-change"
+    page = client.get(f"/compare?{three}").text
+    data = client.get(f"/compare.json?{three}").json()
+    chances = data["rank_chances"]
+    assert chances["exact"] is True and chances["method"] == "exact"
+    for oc in chances["options"]:
+        assert abs(sum(s["chance"] for s in oc["chances"]) - 1) < 1e-3
+        assert oc["summary"] in page  # the same sentence the ranking table shows
+    api = client.get(f"/api/v1/compare?{three}").json()
+    assert api["rank_chances"] == chances
+    rows = parse_csv(client.get(f"/compare.csv?{three}").text)
+    firsts = next(r for r in rows if r[1].startswith("chance of rank 1"))
+    by_slug = {oc["option"]: oc for oc in chances["options"]}
+    slugs = ["protected-lanes", "painted-lanes", "no-change"]
+    assert firsts[2:] == [f"{by_slug[s]['chances'][0]['chance']:.1%}" for s in slugs]
+    assert [r[0] for r in rows][-3:] == ["licence", "sources", "sources"]
+    # A permanent link's exports carry the same, from its frozen scores.
+    link = create(client, o=three.removeprefix("o="))
+    frozen = client.get(f"{link}.json").json()
+    assert frozen["rank_chances"] == chances and frozen["permalink"] == link
+    assert (
+        client.get(f"/api/v1/permalinks/{link.rsplit('/', 1)[1]}").json()["snapshot"][
+            "rank_chances"
+        ]
+        == chances
+    )
+    # Nothing ranked (every weight 0): no chances, in JSON and CSV alike.
+    zero = client.get("/compare.json?o=protected-lanes,painted-lanes&w=cost:0,safety:0").json()
+    assert zero["rank_chances"] is None
+    zero_csv = client.get("/compare.csv?o=protected-lanes,painted-lanes&w=cost:0,safety:0").text
+    assert "chance of rank" not in zero_csv
