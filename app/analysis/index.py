@@ -58,7 +58,8 @@ class CitedClaim:
     statement: JointStatement | None = None  # a signatory's stance: the joint statement
 
 
-MEMO_SIZE = 48  # comparisons' fixed parts (about 100 KB each) per revision and day
+MEMO_SIZE = 48  # comparisons' fixed parts (about 100 KB each) kept by the live index
+PAST_MEMO_SIZE = 2
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,10 @@ def build_index(ds: Dataset, at: dt.date | None = None, today: dt.date | None = 
         in_force=conditions_in_force(ds, at or today or dt.date.today()),
         at=at,
         earliest=earliest_record(ds),
+        # Only the live index keeps many comparisons: past days (`at=`, up to 32 indexes per
+        # site) and permalink rebuilds (cached whole elsewhere) keep two each, so walking days
+        # or links cannot grow a process by hundreds of MB.
+        memo=Lru(MEMO_SIZE if at is None and today is None else PAST_MEMO_SIZE),
     )
 
 

@@ -3,6 +3,7 @@ veto analysis) is built and rendered once per options and hypotheses, and only t
 recomputed. What the reader sees must be exactly what a full rebuild shows, and a new load
 must show at once."""
 
+import datetime as dt
 import itertools
 import re
 from pathlib import Path
@@ -76,3 +77,18 @@ def test_a_new_load_shows_in_the_table_at_once(
     assert "The mayor now backs it." in after and "The mayor doubts the budget." not in after
     again = _table(client.get(url).text)
     assert "The mayor now backs it." in again
+
+
+def test_only_the_live_index_keeps_many_comparisons() -> None:
+    """Past days and permalink rebuilds get indexes of their own: each keeps two comparisons'
+    fixed parts at most, so walking `at=` or links cannot grow a process without bound."""
+    ds = load_dataset(CYCLE)
+    defaults = {c.slug: c.default_weight for c in ds.criteria}
+    pairs = list(itertools.permutations(OPTIONS, 2))
+    live, past = build_index(ds), build_index(ds, at=dt.date(2024, 6, 1))
+    rebuilt = build_index(ds, today=dt.date(2025, 1, 1))
+    for index in (live, past, rebuilt):
+        for o in pairs:
+            comparison_snapshot(index, CompareState(o=o, defaults=defaults), revision=1)
+    assert len(live.memo) == len(pairs)
+    assert len(past.memo) == len(rebuilt.memo) == 2
