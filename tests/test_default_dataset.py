@@ -150,9 +150,9 @@ def test_every_source_can_be_checked() -> None:
         assert not any(pub.startswith(p) for p in PLACEHOLDER_PUBLISHERS), f"{s.id}: {pub}"
 
 
-def test_almost_every_source_links_to_a_copy() -> None:
-    with_url = sum(1 for s in ds().sources if s.url)
-    assert with_url / len(ds().sources) >= 0.9
+def test_every_source_links_to_a_copy() -> None:
+    # A primary text with no copy online is cited through the reporting that carries it.
+    assert [s.id for s in ds().sources if not s.url] == []
 
 
 def test_every_cited_source_exists_and_every_source_is_cited() -> None:
