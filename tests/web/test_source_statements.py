@@ -68,3 +68,8 @@ def test_a_source_without_joint_statements_reads_as_before(client: TestClient) -
     assert 'class="joint"' not in html
     assert re.search(r"\d+ claims? cite this source\.</p>", html)
     assert client.get("/api/v1/sources/local-paper").json()["joint_statements"] == []
+
+
+def test_one_claim_reads_in_the_singular(ukraine: TestClient) -> None:
+    html = ukraine.get("/sources/nato-hague-2025").text
+    assert "1 claim cites this source." in html
