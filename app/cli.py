@@ -5,29 +5,20 @@ import sys
 from pathlib import Path
 
 import click
-from alembic.config import Config
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
-from app.config import ROOT, Settings, get_settings
+from app.config import Settings, get_settings
 from app.dataset.check import DatasetInvalid, load_dataset
 from app.dataset.export import export_dataset, to_yaml
 from app.dataset.load import import_dataset, latest_revision
-from app.db import make_engine
+from app.db import alembic_config, make_engine, upgrade
 
-
-def alembic_config(url: str) -> "Config":
-
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "migrations"))
-    cfg.set_main_option("sqlalchemy.url", url)
-    return cfg
+__all__ = ["alembic_config", "main", "migrate"]
 
 
 def migrate(settings: Settings) -> None:
-    from alembic import command
-
-    command.upgrade(alembic_config(settings.database_url), "head")
+    upgrade(settings.database_url)
 
 
 class ExplorerGroup(click.Group):
@@ -176,19 +167,28 @@ def backup_cmd(file: Path) -> None:
 
 @main.command("restore")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-def restore_cmd(file: Path) -> None:
-    """Replace the database's contents with backup FILE, then upgrade its schema. Restart the
-    servers afterwards: their caches know the data they had."""
+@click.option(
+    "--keep-aside",
+    "aside_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the copy of the current database (default: beside it, or beside FILE).",
+)
+def restore_cmd(file: Path, aside_dir: Path | None) -> None:
+    """Replace the database's contents with backup FILE, then upgrade its schema. FILE is
+    checked first, and the current database is kept aside; on any failure nothing changes.
+    Restart the servers afterwards: their caches know the data they had."""
     from app import backup
 
     settings = get_settings()
     try:
-        backup.restore(settings.database_url, file)
+        aside = backup.restore(
+            settings.database_url, file, lambda: migrate(settings), aside_dir=aside_dir
+        )
     except backup.BackupError as exc:
-        click.echo(str(exc), err=True)
+        click.echo(f"not restored: {exc}; the database is unchanged", err=True)
         sys.exit(1)
-    migrate(settings)
     click.echo(f"restored {file}; the database is at the latest schema")
+    click.echo(f"the database as it was before is kept at {aside}")
 
 
 @main.command("check-sources")

@@ -4,10 +4,34 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
+from alembic.config import Config
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
+
+from app.config import ROOT
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url)
+    return cfg
+
+
+def upgrade(url: str, version: str = "head") -> None:
+    """Run the Alembic migrations on the database at `url` up to `version`."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), version)
+
+
+def schema_versions() -> set[str]:
+    """Every schema version the migrations know."""
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config("")).walk_revisions()}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
