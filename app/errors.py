@@ -42,6 +42,7 @@ class TooLarge(AppError):
 class Busy(AppError):
     status = 503
     code = "busy"
+    retry_after = 5  # seconds, sent as Retry-After
 
 
 class NoDataset(AppError):

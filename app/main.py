@@ -17,6 +17,7 @@ from app.lru import Lru
 from app.render import PARTS, CachedPages, PageCache, render
 from app.site import RevisionPoller
 from app.state import BadParam
+from app.web.guards import image_slots
 from app.web.middleware import (
     SECURITY_HEADERS,
     AccessLog,
@@ -77,11 +78,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.revision = RevisionPoller(app.state.engine, settings.revision_poll_seconds)
     app.state.parts = Lru(PARTS)  # rendered parts shared by many pages (app.render.part)
+    app.state.image_slots = image_slots(settings.image_renders)
     app.state.history = {}  # revision history for /changes, per app (one database each)
 
     @app.exception_handler(AppError)
     async def app_error(request: Request, exc: AppError) -> Response:
-        return error_response(request, exc)
+        response = error_response(request, exc)
+        if isinstance(exc, Busy):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(BadParam)
     async def bad_param(request: Request, exc: BadParam) -> Response:

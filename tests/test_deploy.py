@@ -229,6 +229,15 @@ def test_behind_nginx_a_forged_forwarded_for_does_not_help(proxied: tuple[str, S
     assert httpx.get(f"{base}/metrics").status_code == 404
 
 
+def test_nginx_limits_how_fast_one_client_asks_for_images(proxied: tuple[str, Server]) -> None:
+    base, _ = proxied
+    with httpx.Client() as c:
+        codes = [c.get(f"{base}/preview.png").status_code for _ in range(40)]
+        assert codes[:20] == [200] * 20  # a burst a reader's browser might make
+        assert 429 in codes[20:]
+        assert c.get(f"{base}/options/painted-lanes").status_code == 200  # pages are not images
+
+
 def test_nginx_keeps_serving_when_one_instance_dies(proxied: tuple[str, Server]) -> None:
     base, first = proxied
     first.kill()

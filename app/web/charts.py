@@ -2,7 +2,9 @@
 from here, built by the same view function the page used; previews are 1200x630 PNGs for Open
 Graph and Twitter cards. All are cached per dataset revision, like pages (`cached_page`)."""
 
-from fastapi import APIRouter, Request
+from collections.abc import Callable
+
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from app.analysis.compare import comparison_snapshot
@@ -20,13 +22,16 @@ from app.views.compare import comparison_card, ranks_chart
 from app.views.home import home_card
 from app.views.verdict import verdict
 from app.web.compare import link_or_404, parse_state
+from app.web.guards import image_slot, takes
 from app.web.routes import ExploreDep, option_or_404
 
 router = APIRouter(include_in_schema=False)
 FORMATS = ("svg", "png")
+AT_ONLY = Depends(takes("at"))  # an option's charts change with the day, nothing else
+NOTHING = Depends(takes())
 
 
-def chart_file(chart: Chart | None, ext: str, name: str) -> Response:
+def chart_file(request: Request, chart: Chart | None, ext: str, name: str) -> Response:
     """The chart as an .svg document or a .png image, named for saving."""
     if ext not in FORMATS or chart is None:
         raise NotFound(
@@ -36,11 +41,14 @@ def chart_file(chart: Chart | None, ext: str, name: str) -> Response:
     disposition = {"Content-Disposition": f'inline; filename="{name}.{ext}"'}
     if ext == "svg":
         return Response(chart.document, media_type="image/svg+xml", headers=disposition)
-    return Response(svg_to_png(chart.svg), media_type="image/png", headers=disposition)
+    with image_slot(request):
+        data = svg_to_png(chart.svg)
+    return Response(data, media_type="image/png", headers=disposition)
 
 
-def png(data: bytes) -> Response:
-    return Response(data, media_type="image/png")
+def png(request: Request, draw: Callable[[], bytes]) -> Response:
+    with image_slot(request):
+        return Response(draw(), media_type="image/png")
 
 
 def footer(site: Site) -> str:
@@ -59,24 +67,24 @@ def overview_file(request: Request, ext: str, site: SiteDep, state: ExploreDep) 
     shown = explored.result.options
     x, y = state.axes(site.vocab)
     chart = overview(site.index, shown, explored.veto, x, y) if shown else None
-    return chart_file(chart, ext, f"overview-{x}-{y}")
+    return chart_file(request, chart, ext, f"overview-{x}-{y}")
 
 
-@router.get("/options/{slug}/scores.{ext}")
+@router.get("/options/{slug}/scores.{ext}", dependencies=[AT_ONLY])
 @cached_page
 def option_scores_file(request: Request, slug: str, ext: str, site: SiteDep) -> Response:
     option = option_or_404(site, slug)
-    return chart_file(option_bars(site.index, option), ext, f"{slug}-scores")
+    return chart_file(request, option_bars(site.index, option), ext, f"{slug}-scores")
 
 
-@router.get("/options/{slug}/timeline.{ext}")
+@router.get("/options/{slug}/timeline.{ext}", dependencies=[AT_ONLY])
 @cached_page
 def option_timeline_file(request: Request, slug: str, ext: str, site: SiteDep) -> Response:
     option_or_404(site, slug)
-    return chart_file(option_timeline_chart(site.index, slug), ext, f"{slug}-timeline")
+    return chart_file(request, option_timeline_chart(site.index, slug), ext, f"{slug}-timeline")
 
 
-@router.get("/options/{slug}/preview.png")
+@router.get("/options/{slug}/preview.png", dependencies=[AT_ONLY])
 @cached_page
 def option_preview(request: Request, slug: str, site: SiteDep) -> Response:
     option = option_or_404(site, slug)
@@ -90,13 +98,13 @@ def option_preview(request: Request, slug: str, site: SiteDep) -> Response:
         bar_rows(site.index, option),
         footer(site),
     )
-    return png(card.png())
+    return png(request, card.png)
 
 
-@router.get("/preview.png")
+@router.get("/preview.png", dependencies=[NOTHING])
 @cached_page
 def site_preview(request: Request, site: SiteDep) -> Response:
-    return png(home_card(site.index, footer(site)).png())
+    return png(request, home_card(site.index, footer(site)).png)
 
 
 @router.get("/compare/ranks.{ext}")
@@ -104,19 +112,19 @@ def site_preview(request: Request, site: SiteDep) -> Response:
 def compare_ranks_file(request: Request, ext: str, site: SiteDep) -> Response:
     state = parse_state(request, site)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
-    return chart_file(ranks_chart(snapshot), ext, "rank-chances-" + "-".join(state.o))
+    return chart_file(request, ranks_chart(snapshot), ext, "rank-chances-" + "-".join(state.o))
 
 
-@router.get("/c/{code}/ranks.{ext}")
+@router.get("/c/{code}/ranks.{ext}", dependencies=[NOTHING])
 @cached_page
 def permalink_ranks_file(
     request: Request, code: str, ext: str, site: SiteDep, session: SessionDep
 ) -> Response:
     snapshot = link_or_404(session, code).snapshot
-    return chart_file(ranks_chart(snapshot), ext, f"rank-chances-{code}")
+    return chart_file(request, ranks_chart(snapshot), ext, f"rank-chances-{code}")
 
 
-@router.get("/c/{code}/preview.png")
+@router.get("/c/{code}/preview.png", dependencies=[NOTHING])
 @cached_page
 def permalink_preview(request: Request, code: str, site: SiteDep, session: SessionDep) -> Response:
     link = link_or_404(session, code)
@@ -124,10 +132,10 @@ def permalink_preview(request: Request, code: str, site: SiteDep, session: Sessi
     made = link.created_at
     when = f"revision {link.revision}, frozen {made.day} {made:%B %Y}"
     card = comparison_card(snap, f"Policy Option Explorer · {when}")
-    return png(card.png())
+    return png(request, card.png)
 
 
-@router.get("/c/{code}/scores/{slug}.{ext}")
+@router.get("/c/{code}/scores/{slug}.{ext}", dependencies=[NOTHING])
 @cached_page
 def permalink_scores_file(
     request: Request, code: str, slug: str, ext: str, site: SiteDep, session: SessionDep
@@ -135,7 +143,7 @@ def permalink_scores_file(
     bars = snapshot_bars(link_or_404(session, code).snapshot)
     if slug not in bars:
         raise NotFound(f"The permanent link {code} does not compare “{slug}”.", field="slug")
-    return chart_file(bars[slug], ext, f"{slug}-scores-{code}")
+    return chart_file(request, bars[slug], ext, f"{slug}-scores-{code}")
 
 
 @router.get("/compare/preview.png")
@@ -144,4 +152,4 @@ def compare_preview(request: Request, site: SiteDep) -> Response:
     state = parse_state(request, site)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
     card = comparison_card(snapshot, footer(site))
-    return png(card.png())
+    return png(request, card.png)

@@ -28,6 +28,7 @@ from app.views import pages, present
 from app.views.charts import option_bars, option_timeline_chart
 from app.views.home import home
 from app.views.verdict import verdict
+from app.web.guards import takes
 from app.web.labels import describe_pair
 
 router = APIRouter(include_in_schema=False)
@@ -171,7 +172,7 @@ def option_or_404(site: Site, slug: str) -> Option:
     )
 
 
-@router.get("/options/{slug}")
+@router.get("/options/{slug}", dependencies=[Depends(takes("at", "assume"))])
 @cached_page
 def option_page(request: Request, slug: str, site: SiteDep) -> Response:
     option = option_or_404(site, slug)
