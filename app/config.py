@@ -35,6 +35,15 @@ class Settings(BaseSettings):
     # counted in the database, so across every process and instance.
     permalink_rate_limit: int = 20
     permalink_rate_window: float = 60.0
+    # Images (PNG) drawn at once per process; more get 503 with Retry-After. Cached images
+    # are answered without drawing.
+    image_renders: int = 2
+    # New permanent links per hour from all clients together, counted in the database; past
+    # it, 503. 0: no cap.
+    permalink_hourly_cap: int = 2000
+    # Keys permalink codes, so a code cannot be computed, or probed for, elsewhere. Empty: a
+    # secret made at first use and kept in the database, shared by every instance.
+    permalink_secret: str = ""
     # Reverse proxies whose X-Forwarded-For is believed: comma-separated addresses or networks
     # (`10.0.0.0/8, 192.0.2.7`). Empty: the peer is the client (loopback is not trusted either).
     trusted_proxies: str = ""

@@ -32,6 +32,9 @@ PAGE_CACHE = Counter(
     "explorer_page_cache_lookups", "Rendered-page cache lookups, by result.", ["result"]
 )
 PERMALINKS = Counter("explorer_permalinks_created", "Permanent links created (new rows).")
+PERMALINKS_REFUSED = Counter(
+    "explorer_permalinks_refused", "New permanent links refused, by reason.", ["reason"]
+)
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
@@ -45,6 +48,10 @@ def page_cache(hit: bool) -> None:
 
 def permalink_created() -> None:
     PERMALINKS.inc()
+
+
+def permalink_refused(reason: str) -> None:
+    PERMALINKS_REFUSED.labels(reason).inc()
 
 
 def exposition() -> tuple[bytes, str]:

@@ -244,7 +244,7 @@ class Permalink(SQLModel, table=True):
     # The format of `snapshot` (app.analysis.snapshot.SNAPSHOT_VERSION when it was stored);
     # rows from before the typed snapshot are 1, and are upgraded as they are read.
     snapshot_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
-    created_at: dt.datetime
+    created_at: dt.datetime = Field(index=True)  # the hourly cap counts the newest
 
 
 class RateLimit(SQLModel, table=True):
@@ -254,3 +254,10 @@ class RateLimit(SQLModel, table=True):
     # The window's start, in seconds since the epoch (64 bits: 2038 comes).
     window: int = Field(sa_column=Column(BigInteger, primary_key=True))
     hits: int
+
+
+class DeploymentSetting(SQLModel, table=True):
+    """Values one deployment keeps for all its instances, such as the permalink secret."""
+
+    key: str = Field(primary_key=True)
+    value: str

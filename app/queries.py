@@ -4,6 +4,7 @@ The dataset is small and changes only on `explorer load`, so pages read it whole
 revision, and keep it in memory; a page then costs one query (the current revision)."""
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func
@@ -16,6 +17,7 @@ from sqlmodel import Session, col, select
 from app import metrics, permalinks
 from app import models as m
 from app.dataset.schema import Dataset
+from app.errors import Busy
 from app.records import LinkStatus, RevisionInfo
 
 
@@ -50,13 +52,20 @@ def permalink(session: Session, *, code: str) -> permalinks.Link | None:
     return None if row is None else permalinks.link(session, row)
 
 
-def save_permalink(session: Session, *, link: m.Permalink) -> m.Permalink:
+def save_permalink(session: Session, *, link: m.Permalink, hourly_cap: int = 0) -> m.Permalink:
     """Insert unless the content-addressed code exists already; repeated clicks add no rows.
     Identical concurrent requests race to insert the same code: the losers read the winner's.
-    The row keeps the comparison only if rebuilding it would not give the same (F2)."""
+    The row keeps the comparison only if rebuilding it would not give the same (F2). With
+    `hourly_cap`, a new row past that many in the last hour, from anyone, raises CapReached."""
     existing = session.get(m.Permalink, link.code)
     if existing is not None:
         return existing
+    if hourly_cap and permalinks_since(session, dt.datetime.now(dt.UTC) - HOUR) >= hourly_cap:
+        metrics.permalink_refused("hourly_cap")
+        raise CapReached(
+            "So many permanent links were made in the last hour that new ones are paused. "
+            "The comparison itself works: copy its address, or try again later."
+        )
     session.add(permalinks.shrink(session, link))
     try:
         session.commit()
@@ -68,6 +77,35 @@ def save_permalink(session: Session, *, link: m.Permalink) -> m.Permalink:
         return existing
     metrics.permalink_created()
     return link
+
+
+HOUR = dt.timedelta(hours=1)
+
+
+class CapReached(Busy):
+    retry_after = 300
+
+
+def permalinks_since(session: Session, since: dt.datetime) -> int:
+    """Links made at or after `since` (indexed on created_at)."""
+    stmt = select(func.count()).select_from(m.Permalink).where(m.Permalink.created_at >= since)
+    return int(session.exec(stmt).one())
+
+
+def deployment_secret(session: Session, *, key: str) -> str:
+    """The deployment's secret `key`, made at first use and kept in the database, so every
+    process and instance of one deployment shares it and no two deployments do."""
+    row = session.get(m.DeploymentSetting, key)
+    if row is None:
+        dialect = session.get_bind().dialect.name
+        upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+        table = m.DeploymentSetting.__table__  # type: ignore[attr-defined]  # untyped in SQLModel
+        made = upsert(table).values(key=key, value=secrets.token_urlsafe(32))
+        session.execute(made.on_conflict_do_nothing(index_elements=["key"]))
+        session.commit()  # two first starts race: both read the one row that won
+        row = session.get(m.DeploymentSetting, key)
+        assert row is not None
+    return row.value
 
 
 @dataclass(frozen=True)

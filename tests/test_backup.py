@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
@@ -14,6 +15,7 @@ from sqlmodel import Session, func, select
 from app import models as m
 from app.cli import main
 from app.config import Settings
+from app.db import alembic_config
 from app.main import create_app
 from tests.conftest import CYCLE, ON_POSTGRESQL, load
 
@@ -166,12 +168,13 @@ def test_restore_keeps_the_current_database_aside(
     assert _state(engine) == before
 
 
+HEAD = ScriptDirectory.from_config(alembic_config("")).get_current_head()
 HOSTILE = {
     "an unknown table": ("CREATE TABLE foo (x INTEGER)", "DROP TABLE foo"),
     "a view": ("CREATE VIEW v AS SELECT 1 AS x", "DROP VIEW v"),
     "an unknown schema version": (
         "UPDATE alembic_version SET version_num = '9999'",
-        "UPDATE alembic_version SET version_num = '0003'",
+        f"UPDATE alembic_version SET version_num = '{HEAD}'",
     ),
     "a trigger": (
         (

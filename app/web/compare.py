@@ -5,7 +5,7 @@ live page, a permalink and the CSV/JSON exports cannot disagree."""
 
 import base64
 import datetime as dt
-import hashlib
+import hmac
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
@@ -32,16 +32,30 @@ from app.state import (
 )
 from app.views.compare import CompareView, chances_table, compare_view, export
 from app.views.picker import compare_picker
+from app.web.guards import takes
 from app.web.middleware import FRAMEABLE
 from app.web.routes import not_canonical
 
 router = APIRouter(include_in_schema=False)
 
 
-def permalink_code(revision: int, query: str) -> str:
-    """Content-addressed: the same state on the same revision always gets the same code."""
-    digest = hashlib.sha256(f"{revision}\n{query}".encode()).digest()
+def permalink_code(secret: str, revision: int, query: str) -> str:
+    """Content-addressed within a deployment: the same state on the same revision gets the same
+    code. Keyed by the deployment's secret (N9), so nobody can compute a code and probe
+    whether a comparison was saved; links made before keep their codes, which are stored."""
+    digest = hmac.new(secret.encode(), f"{revision}\n{query}".encode(), "sha256").digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:12]
+
+
+def permalink_secret(request: Request, session: SessionDep) -> str:
+    """APP_PERMALINK_SECRET, else the one kept in the database; read once per process."""
+    state = request.app.state
+    if not getattr(state, "permalink_secret", None):
+        configured = state.settings.permalink_secret
+        state.permalink_secret = configured or queries.deployment_secret(
+            session, key="permalink_secret"
+        )
+    return str(state.permalink_secret)
 
 
 def parse_state(request: Request, site: Site) -> CompareState:
@@ -211,6 +225,7 @@ async def form_items(request: Request) -> list[tuple[str, str]]:
 
 @router.post("/c")
 def create_permalink(
+    request: Request,
     site: SiteDep,
     session: SessionDep,
     items: Annotated[list[tuple[str, str]], Depends(form_items)],
@@ -220,7 +235,7 @@ def create_permalink(
     state = parse_compare(items, site.vocab)
     site = site.at(state.at)  # the form, not the URL, carries `at` here
     query = state.query()
-    code = permalink_code(site.revision.number, query)
+    code = permalink_code(permalink_secret(request, session), site.revision.number, query)
     shown = comparison_snapshot(site.index, state, revision=site.revision.number)
     made = dt.datetime.now(dt.UTC)
     queries.save_permalink(
@@ -228,6 +243,7 @@ def create_permalink(
         link=permalinks.new_row(
             code=code, state=query, revision=site.revision.number, made=made, shown=shown
         ),
+        hourly_cap=request.app.state.settings.permalink_hourly_cap,
     )
     return RedirectResponse(f"/c/{code}", status_code=303)
 
@@ -255,7 +271,7 @@ def permalink_json(code: str, session: SessionDep) -> Response:
     return _json(data, f"comparison-{code}")
 
 
-@router.get("/c/{code}")
+@router.get("/c/{code}", dependencies=[Depends(takes())])
 @cached_page
 def permalink_page(request: Request, code: str, site: SiteDep, session: SessionDep) -> Response:
     link = link_or_404(session, code)
@@ -298,7 +314,7 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
     )
 
 
-@router.get("/embed/c/{code}")
+@router.get("/embed/c/{code}", dependencies=[Depends(takes())])
 @cached_page
 def permalink_embed(request: Request, code: str, site: SiteDep, session: SessionDep) -> Response:
     """The frozen comparison's ranking, for an iframe on another site: the only pages that
