@@ -10,12 +10,16 @@ half way, `explorer load` loads a changed copy of the dataset. Each simulated re
 own address, passed in X-Forwarded-For by the load generator, which the server trusts as a
 proxy (APP_TRUSTED_PROXIES=127.0.0.1): the rate limit then works as it does behind nginx.
 
-Printed: requests, errors that are not 429 (goal 0), 429s, permalinks created and found again
-afterwards (goal all), latency percentiles, and the load's duration. The exit status is 1 when
-there were errors or a permalink was lost. Traffic goes to 127.0.0.1 only, and stops by itself.
+Then --fuzz odd requests (malformed query strings and past days) follow. Printed: requests,
+errors that are not 429 (goal 0), 429s, permalinks created and found again afterwards (goal
+all), latency percentiles, the load's duration, the fuzz's statuses, and each process's
+resident memory at the start, after the load and after the fuzz. The exit status is 1 when
+there were errors, a 5xx to the fuzz, a permalink was lost, or a process ended above 200 MB.
+Traffic goes to 127.0.0.1 only, and stops by itself.
 """
 
 import argparse
+import datetime as dt
 import os
 import random
 import statistics
@@ -143,6 +147,77 @@ def run_load(
     return stats
 
 
+ROUTES = [
+    "/",
+    "/matrix",
+    "/compare",
+    "/compare.csv",
+    "/options/nato-membership",
+    "/options/nato-membership/timeline.png",
+    "/charts/overview.png",
+    "/stakeholders/hu",
+    "/sources",
+    "/api/v1/options",
+    "/api/v1/compare",
+    "/preview.png",
+]
+PARAMS = ["o", "w", "assume", "at", "x", "y", "sort", "q", "veto", "min.feasibility", "zz"]
+ODD = [
+    "",
+    "%00",
+    "-1",
+    "²",
+    "9" * 400,
+    "a,b,c",
+    "nato-membership,eu-membership",
+    "hu:0",
+    "1900-01-01",
+    "2024-02-30",
+    "<script>",
+    "%F0%9F%92%A5",
+    "..%2f..%2f",
+    "[]",
+    "x" * 2000,
+]
+
+
+def fuzz(base: str, *, requests: int, seed: int = 2) -> Counter[int]:
+    """Malformed and odd query strings over the main routes, plus past days (`at=`), each of
+    which builds and keeps an index: what grew a server's memory in the December re-test."""
+    rng = random.Random(seed)
+    statuses: Counter[int] = Counter()
+    with httpx.Client(base_url=base, timeout=30) as client:
+        for i in range(requests):
+            route = rng.choice(ROUTES)
+            if i % 4 == 0:
+                day = dt.date(2022, 1, 1) + dt.timedelta(days=rng.randrange(1500))
+                query = f"at={day.isoformat()}"
+            else:
+                pairs = [(rng.choice(PARAMS), rng.choice(ODD)) for _ in range(rng.randint(1, 3))]
+                query = "&".join(f"{k}={v}" for k, v in pairs)
+            statuses[client.get(f"{route}?{query}").status_code] += 1
+    return statuses
+
+
+def rss_mb(pid: int) -> dict[int, float]:
+    """Resident memory of a server and its worker processes, in MB."""
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    pids += [int(c) for c in children]
+    out = {}
+    for p in pids:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                out[p] = int(line.split()[1]) / 1024
+    return out
+
+
+RSS_BUDGET_MB = 200
+
+
 def verify(base: str, links: set[str]) -> list[str]:
     """The permalinks that do not open (goal: none)."""
     with httpx.Client(base_url=base, timeout=30) as client:
@@ -172,6 +247,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--fuzz", type=int, default=4000, help="odd requests after the load")
     args = parser.parse_args()
 
     from app.cli import migrate
@@ -208,12 +284,17 @@ def report(server: Server, url: str, tmp: Path, args: argparse.Namespace) -> int
             seconds=time.perf_counter() - start, code=done.returncode, out=done.stdout.strip()
         )
 
+    assert server.proc is not None
+    before = rss_mb(server.proc.pid)
     loader = threading.Thread(target=reload)
     loader.start()
     began = time.monotonic()
     stats = run_load(server.base, seconds=args.seconds, connections=args.connections)
     took = time.monotonic() - began
     loader.join()
+    after_load = rss_mb(server.proc.pid)
+    fuzzed = fuzz(server.base, requests=args.fuzz)
+    after_fuzz = rss_mb(server.proc.pid)
     lost = verify(server.base, stats.created)
     revision = httpx.get(f"{server.base}/api/v1/revision").json()["revision"]
     errors = sum(stats.errors.values())
@@ -233,7 +314,19 @@ def report(server: Server, url: str, tmp: Path, args: argparse.Namespace) -> int
         f"{reload_result.get('seconds', 0):.1f} s ({reload_result.get('out')}); "
         f"revision now {revision}"
     )
-    ok = errors == 0 and not lost and reload_result.get("code") == 0 and revision == 2
+    print(f"fuzz: {args.fuzz} odd requests, statuses {dict(sorted(fuzzed.items()))}")
+    for label, rss in (("start", before), ("after load", after_load), ("after fuzz", after_fuzz)):
+        print(f"RSS {label}: " + ", ".join(f"pid {p} {mb:.0f} MB" for p, mb in rss.items()))
+    peak = max(after_fuzz.values())
+    print(f"largest process after fuzz: {peak:.0f} MB (budget {RSS_BUDGET_MB} MB)")
+    ok = (
+        errors == 0
+        and not lost
+        and reload_result.get("code") == 0
+        and revision == 2
+        and not any(status >= 500 for status in fuzzed)
+        and peak < RSS_BUDGET_MB
+    )
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
