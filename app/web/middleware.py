@@ -182,7 +182,8 @@ BUSY = -1  # RateLimit._hit: the database was too busy to count the request
 class RateLimit:
     """Per-client fixed-window limit on the POST paths that write (creating permalinks),
     counted in the database so that every process and instance shares the counters (F7).
-    Reading is never limited. The client is scope["client"], set by ClientAddress."""
+    Reading is never limited. The client is scope["client"], set by ClientAddress, keyed by
+    rate_key (an IPv6 client by its /64)."""
 
     def __init__(self, app: ASGIApp, *, paths: tuple[str, ...], limit: int, window: float) -> None:
         self.app = app
@@ -208,7 +209,7 @@ class RateLimit:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in self.paths:
             await self.app(scope, receive, send)
             return
-        client = (scope.get("client") or ("unknown", 0))[0]
+        client = rate_key((scope.get("client") or ("unknown", 0))[0])
         # A write: in the threadpool, so that waiting for SQLite's lock stalls nothing else.
         retry = await anyio.to_thread.run_sync(self._hit, scope["app"].state.engine, client)
         if retry == BUSY:
@@ -231,6 +232,18 @@ class RateLimit:
             msg,
             [(b"retry-after", str(retry).encode())],
         )
+
+
+def rate_key(client: str) -> str:
+    """Whom the rate limit counts. An IPv6 client by its /64: one subscriber usually gets a
+    whole /64, and could take a fresh address for every request (N6). An IPv4-mapped address
+    (::ffff:a.b.c.d) is that IPv4 address. Anything else as it is."""
+    addr = _address(client)
+    if not isinstance(addr, IPv6Address):
+        return client
+    if addr.ipv4_mapped is not None:
+        return str(addr.ipv4_mapped)
+    return str(IPv6Network((int(addr) >> 64 << 64, 64)))
 
 
 def parse_networks(spec: str) -> tuple[IPv4Network | IPv6Network, ...]:
