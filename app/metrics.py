@@ -35,6 +35,8 @@ PERMALINKS = Counter("explorer_permalinks_created", "Permanent links created (ne
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
+    """`method` is one of a fixed set (app.web.middleware.method_label), `route` a route
+    template or "unmatched": every label has few values, whatever clients send."""
     REQUESTS.labels(method, route, str(status)).inc()
     LATENCY.labels(method, route).observe(seconds)
 
