@@ -4,10 +4,13 @@ nothing internal (F9, F13). HTTP is mocked with pytest-httpx; nothing leaves the
 import asyncio
 import ipaddress
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import anyio
 import httpx
@@ -192,8 +195,9 @@ class _Listener(ThreadingHTTPServer):
     """A local web server that notes every request (method, Host) and answers 200, or a
     redirect to `location`."""
 
-    def __init__(self, location: str | None = None) -> None:
+    def __init__(self, location: str | None = None, tls: ssl.SSLContext | None = None) -> None:
         self.seen: list[tuple[str, str | None]] = []
+        self.server_names: list[str | None] = []  # TLS SNI
         listener = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -211,6 +215,9 @@ class _Listener(ThreadingHTTPServer):
                 pass
 
         super().__init__(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            tls.sni_callback = lambda _sock, name, _ctx: self.server_names.append(name)
+            self.socket = tls.wrap_socket(self.socket, server_side=True)
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
     def close(self) -> None:
@@ -317,3 +324,37 @@ def test_every_redirect_hop_connects_to_the_address_it_checked(
     assert internal.seen == []
     assert len(outside.seen) == 1  # the redirect itself
     assert (result.ok, result.error) == (False, NOT_PUBLIC)
+
+
+@pytest.mark.parametrize("certified", ["rebind.test", "elsewhere.test"])
+def test_tls_names_the_host_and_checks_its_certificate(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, certified: str
+) -> None:
+    """The connection dials an address, yet TLS sends the URL's host name (SNI) and checks
+    the certificate against it: a certificate for another name fails."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    new_key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    files = ["-keyout", str(key), "-out", str(cert), "-days", "1"]
+    subject = ["-subj", f"/CN={certified}", "-addext", f"subjectAltName=DNS:{certified}"]
+    subprocess.run(
+        ["openssl", "req", "-x509", *new_key, *files, *subject], check=True, capture_output=True
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the one trusted certificate
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    _dns(monkeypatch, {"rebind.test": [PUBLIC_ADDRESS]})
+    outside = _Listener(tls=tls)
+    dialled = _mock_internet(monkeypatch, outside)
+    port = outside.server_port
+    try:
+        [result] = check(f"https://rebind.test:{port}/", timeout=5, deadline=20)
+    finally:
+        outside.close()
+    assert dialled[0] == PUBLIC_ADDRESS
+    assert outside.server_names[0] == "rebind.test"
+    if certified == "rebind.test":
+        assert (result.ok, result.status) == (True, 200)
+        assert outside.seen == [("HEAD", f"rebind.test:{port}")]
+    else:
+        assert (result.ok, result.error) == (False, "connection failed")
+        assert outside.seen == []
