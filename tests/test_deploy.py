@@ -1,6 +1,7 @@
 """The deployment files: docker-compose.yml and the Dockerfile are checked by parsing (Docker
 cannot run here); deploy/nginx.conf is checked by `nginx -t` and then run, with only its
-upstream addresses and paths swapped, in front of two real `explorer serve` processes."""
+upstream addresses and paths swapped (and X-Test-Peer to choose the client address nginx sees),
+in front of two real `explorer serve` processes."""
 
 import os
 import re

@@ -1,5 +1,7 @@
 """`explorer check-sources` fetches public addresses only, within a deadline, and publishes
-nothing internal (F9, F13). HTTP is mocked with pytest-httpx; nothing leaves the machine."""
+nothing internal (F9, F13). HTTP is mocked with pytest-httpx, or, where connections themselves
+are tested (DNS rebinding, N5), DNS and the outside internet are mocked around local
+listeners; nothing leaves the machine."""
 
 import asyncio
 import ipaddress

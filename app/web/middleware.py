@@ -100,9 +100,10 @@ def defaults_for(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]
     return [(k, v) for k, v in SECURITY_HEADERS if k not in own and k != b"x-frame-options"]
 
 
-# The methods HTTP defines (RFC 9110, and PATCH); the only ones metrics name (N2).
+# The methods HTTP defines (RFC 9110, PATCH, and QUERY, the safe method with a body, which
+# clients and API testers already send); the only ones metrics name (N2).
 HTTP_METHODS = frozenset(
-    {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}
+    {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"}
 )
 
 
