@@ -10,8 +10,10 @@ the `Revision` table or any dataset table, so it never changes the dataset revis
 
 Only public addresses are fetched: every address the host resolves to, at every redirect hop,
 must be globally routable, so a source URL (or a redirect) cannot make the server probe its own
-network. Errors are recorded as a few fixed phrases, never the exception's text, because they
-are shown on /sources. The whole run has a deadline.
+network. Each connection goes to an address that was checked (`PublicOnlyTransport`), never to
+one from a second DNS lookup, which a name with a zero TTL could point inward. Errors are
+recorded as a few fixed phrases, never the exception's text, because they are shown on /sources.
+The whole run has a deadline.
 """
 
 import asyncio
@@ -21,6 +23,7 @@ import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+import httpcore
 import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -90,15 +93,74 @@ def is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-async def _check_public(url: httpx.URL) -> None:
-    if url.scheme not in ("http", "https") or not url.host:
-        raise _Refused(NOT_HTTP)
+async def _public_addresses(host: str, port: int) -> list[str]:
+    """The addresses of `host`, all of them public; else _Refused."""
     try:
-        addresses = await resolve(url.host, url.port or (443 if url.scheme == "https" else 80))
+        addresses = await resolve(host, port)
     except (OSError, UnicodeError):
         raise _Refused("host not found") from None
     if not addresses or not all(is_public(a) for a in addresses):
         raise _Refused(NOT_PUBLIC)
+    return addresses
+
+
+async def _check_public(url: httpx.URL) -> None:
+    """Refuse a URL before any request (the connection checks again: PublicOnlyTransport)."""
+    if url.scheme not in ("http", "https") or not url.host:
+        raise _Refused(NOT_HTTP)
+    await _public_addresses(url.host, url.port or (443 if url.scheme == "https" else 80))
+
+
+class _PublicOnlyBackend(httpcore.AsyncNetworkBackend):
+    """Opens TCP connections to a checked address itself, so nothing resolves the host again
+    between the check and the connection (DNS rebinding). TLS still names the host (SNI and
+    certificate check) and so does the Host header: httpcore takes both from the URL."""
+
+    def __init__(self) -> None:
+        self._network = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            async with asyncio.timeout(timeout):
+                addresses = await _public_addresses(host, port)
+        except TimeoutError:
+            raise httpcore.ConnectTimeout("lookup timed out") from None
+        failure: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
+        for address in dict.fromkeys(addresses):
+            try:
+                return await self._network.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        assert failure is not None  # _public_addresses never returns an empty list
+        raise failure
+
+    async def sleep(self, seconds: float) -> None:
+        await self._network.sleep(seconds)
+
+
+class PublicOnlyTransport(httpx.AsyncHTTPTransport):
+    """httpx's own transport (HTTP/1.1, TLS checked against the URL's host), whose connections
+    go only to public addresses that were checked when connecting."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # httpx takes no network backend: its pool is rebuilt with one (httpx's defaults).
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=_PublicOnlyBackend(),
+        )
 
 
 async def _fetch(
@@ -221,6 +283,7 @@ async def check_urls(
     if client is not None:
         return list(await asyncio.gather(*(one(client, u) for u in unique)))
     async with httpx.AsyncClient(
+        transport=PublicOnlyTransport(),  # also keeps proxies from the environment out
         timeout=httpx.Timeout(timeout),
         headers={"User-Agent": USER_AGENT},
         follow_redirects=False,

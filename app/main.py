@@ -25,6 +25,7 @@ from app.web.middleware import (
     ClientAddress,
     ConditionalGet,
     HeadAsGet,
+    KnownMethods,
     RateLimit,
     SameOrigin,
     SecurityHeaders,
@@ -174,6 +175,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CachedPages)
     app.add_middleware(SameOrigin, public_url=settings.public_url)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(KnownMethods)  # before routing, inside the log and security headers
     app.add_middleware(SecurityHeaders)
     if settings.access_log or settings.metrics:
         app.add_middleware(AccessLog, trusted=settings.trusted_proxies, metrics=settings.metrics)

@@ -1,6 +1,7 @@
 """The deployment files: docker-compose.yml and the Dockerfile are checked by parsing (Docker
 cannot run here); deploy/nginx.conf is checked by `nginx -t` and then run, with only its
-upstream addresses and paths swapped, in front of two real `explorer serve` processes."""
+upstream addresses and paths swapped (and X-Test-Peer to choose the client address nginx sees),
+in front of two real `explorer serve` processes."""
 
 import os
 import re
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -136,7 +138,10 @@ def _render(conf: str, tmp: Path, upstreams: list[int], port: int) -> str:
         f"    {d}_temp_path {tmp}/{d};"
         for d in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
-    return conf.replace("http {\n", "http {\n" + temp + "\n", 1)
+    # Tests only: a request may say which client address nginx should see (X-Test-Peer), as
+    # the loopback has a single IPv6 address. Without the header nothing changes.
+    peer = "    set_real_ip_from 127.0.0.1;\n    real_ip_header X-Test-Peer;\n"
+    return conf.replace("http {\n", "http {\n" + temp + "\n" + peer, 1)
 
 
 @pytest.fixture
@@ -244,3 +249,46 @@ def test_nginx_keeps_serving_when_one_instance_dies(proxied: tuple[str, Server])
     for i in range(6):
         r = httpx.get(f"{base}/compare?o=painted-lanes,protected-lanes&w=safety:{i}")
         assert r.status_code in (200, 302)  # 302: a default weight, left out of the URL
+
+
+def _posts(base: str, peers: list[str]) -> list[httpx.Response]:
+    """POST /c at once from each of `peers` (the client addresses nginx sees)."""
+
+    def post(i: int, peer: str) -> httpx.Response:
+        form = {"o": "painted-lanes,protected-lanes", "w": f"safety:{i % 6}"}
+        return httpx.post(f"{base}/c", data=form, headers={"X-Test-Peer": peer}, timeout=30)
+
+    with ThreadPoolExecutor(len(peers)) as pool:
+        return list(pool.map(post, range(len(peers)), peers))
+
+
+def _refused_by_nginx(responses: list[httpx.Response]) -> int:
+    return sum(r.status_code == 429 and "x-request-id" not in r.headers for r in responses)
+
+
+def test_nginx_counts_an_ipv6_client_by_its_64(proxied: tuple[str, Server]) -> None:
+    """N6: 30 posts at once from 30 addresses of one /64 are one client (burst 20), as are an
+    IPv4 address and its IPv4-mapped spelling; other /64s are counted apart."""
+    base, _ = proxied
+    one_64 = _posts(base, [f"2001:db8::{i:x}" for i in range(1, 31)])
+    assert _refused_by_nginx(one_64) >= 5, [r.status_code for r in one_64]
+    # Through nginx, the app limits the /64 too (5 per window): it answered 303 five times.
+    assert sum(r.status_code == 303 for r in one_64) == 5
+    v4 = _posts(base, ["198.51.100.7", "::ffff:198.51.100.7"] * 15)
+    assert _refused_by_nginx(v4) >= 5, [r.status_code for r in v4]
+    many = _posts(base, [f"2001:db8:0:{i:x}::1" for i in range(1, 31)])
+    assert [r.status_code for r in many] == [303] * 30
+
+
+def test_nginx_refuses_methods_other_than_get_head_and_post(proxied: tuple[str, Server]) -> None:
+    """N2: odd methods never reach the app (nor its metrics)."""
+    base, _ = proxied
+    for method in ("PUT", "DELETE", "OPTIONS", "PATCH", "PROPFIND", "FOO", "X-ODD"):
+        for path in ("/healthz", "/c", "/static/site.css", "/no/such/page"):
+            r = httpx.request(method, f"{base}{path}")
+            assert r.status_code == 405, (method, path, r.status_code)
+            assert r.headers["allow"] == "GET, HEAD, POST"
+            assert "x-request-id" not in r.headers  # the app never saw it
+    for method in ("GET", "HEAD"):
+        r = httpx.request(method, f"{base}/healthz")
+        assert r.status_code == 200 and "allow" not in r.headers

@@ -4,6 +4,7 @@ page cache keyed by revision. Runs on SQLite and, in the PostgreSQL run, on Post
 
 import os
 import re
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -139,3 +140,24 @@ def test_make_run_serves_the_configured_database(db_url: str) -> None:
         assert health["revision"] == 1
         assert httpx.get(f"{server.base}/options/nato-membership").status_code == 200
     assert (ROOT / "Makefile").exists()
+
+
+def test_odd_methods_over_real_http_add_no_metric_series(
+    engine: Engine, migrated: Settings
+) -> None:
+    """N2, as the re-test sent it: with APP_METRICS on, every method name used to become
+    series of its own in /metrics. Now a method HTTP does not define gets 501."""
+    load(engine, CYCLE)
+    with Server(migrated.database_url, env={"APP_METRICS": "true"}) as s, httpx.Client() as c:
+        before = c.get(f"{s.base}/metrics").text
+        codes = {c.request(f"ODD{i:04d}", f"{s.base}/").status_code for i in range(300)}
+        # Methods are case-sensitive: a lowercase "get" is not GET (httpx sends upper case).
+        with socket.create_connection(("127.0.0.1", s.port), timeout=10) as sock:
+            sock.sendall(b"get /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            lowercase = sock.recv(65536)
+        after = c.get(f"{s.base}/metrics").text
+    assert codes == {501}
+    assert lowercase.startswith(b"HTTP/1.1 501")
+    assert "ODD0" not in after and 'method="get"' not in after
+    assert re.search(r'method="other",route="unmatched",status="501"\} 301\.0', after), after
+    assert len(after) - len(before) < 10_000

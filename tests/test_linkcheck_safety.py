@@ -1,9 +1,20 @@
 """`explorer check-sources` fetches public addresses only, within a deadline, and publishes
-nothing internal (F9, F13). HTTP is mocked with pytest-httpx; nothing leaves the machine."""
+nothing internal (F9, F13). HTTP is mocked with pytest-httpx, or, where connections themselves
+are tested (DNS rebinding, N5), DNS and the outside internet are mocked around local
+listeners; nothing leaves the machine."""
 
 import asyncio
+import ipaddress
+import socket
+import ssl
+import subprocess
+import threading
 import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
+import anyio
 import httpx
 import pytest
 from click.testing import CliRunner
@@ -180,3 +191,172 @@ def test_sources_page_shows_no_internal_detail(
         html = client.get("/sources").text
     assert f"({NOT_PUBLIC})" in html
     assert "Errno" not in html and "Connect" not in html
+
+
+class _Listener(ThreadingHTTPServer):
+    """A local web server that notes every request (method, Host) and answers 200, or a
+    redirect to `location`."""
+
+    def __init__(self, location: str | None = None, tls: ssl.SSLContext | None = None) -> None:
+        self.seen: list[tuple[str, str | None]] = []
+        self.server_names: list[str | None] = []  # TLS SNI
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_HEAD(self) -> None:
+                listener.seen.append((self.command, self.headers.get("Host")))
+                self.send_response(302 if location else 200)
+                if location:
+                    self.send_header("Location", location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_GET = do_HEAD
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            tls.sni_callback = lambda _sock, name, _ctx: self.server_names.append(name)
+            self.socket = tls.wrap_socket(self.socket, server_side=True)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+@pytest.fixture
+def internal() -> Iterator[_Listener]:
+    """A server on the machine's own loopback, which check-sources must never reach."""
+    server = _Listener()
+    yield server
+    server.close()
+
+
+def _dns(monkeypatch: pytest.MonkeyPatch, answers: dict[str, list[str]]) -> None:
+    """socket.getaddrinfo, which every lookup ends in, answers each name the next address in
+    its list (the last one from then on), as a name with a zero TTL may; no other name."""
+
+    def lookup(host, port, *args, **kwargs):  # type: ignore[no-untyped-def]
+        name = host.decode() if isinstance(host, bytes) else host  # anyio passes IDNA bytes
+        if name not in answers:
+            raise socket.gaierror(socket.EAI_NONAME, "offline")
+        queue = answers[name]
+        address = queue.pop(0) if len(queue) > 1 else queue[0]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, int(port)))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+
+
+def _mock_internet(monkeypatch: pytest.MonkeyPatch, outside: _Listener) -> list[str]:
+    """The outside internet, mocked where httpcore opens connections (anyio.connect_tcp):
+    `outside` serves PUBLIC_ADDRESS. A name is looked up first, as anyio does. Returns the
+    addresses dialled."""
+    connect_tcp = anyio.connect_tcp
+    dialled: list[str] = []
+
+    async def internet(remote_host, remote_port, **kwargs):  # type: ignore[no-untyped-def]
+        host = str(remote_host)
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            host = socket.getaddrinfo(host, remote_port)[0][4][0]
+        dialled.append(host)
+        if host == PUBLIC_ADDRESS:
+            return await connect_tcp("127.0.0.1", outside.server_port, **kwargs)
+        return await connect_tcp(host, remote_port, **kwargs)
+
+    monkeypatch.setattr(anyio, "connect_tcp", internet)
+    return dialled
+
+
+def test_a_rebinding_name_never_reaches_an_internal_address(
+    monkeypatch: pytest.MonkeyPatch, internal: _Listener
+) -> None:
+    """N5: a name with a zero TTL answers a public address to the check, then 127.0.0.1.
+    Before, httpx looked the name up again to connect, and reached the local listener."""
+    _dns(monkeypatch, {"rebind.test": [PUBLIC_ADDRESS, "127.0.0.1"]})
+    outside = _Listener()
+    dialled = _mock_internet(monkeypatch, outside)
+    try:
+        [result] = check(f"http://rebind.test:{internal.server_port}/", timeout=5, deadline=20)
+    finally:
+        outside.close()
+    assert internal.seen == [], "the check passed a public address, the request went inward"
+    assert (result.ok, result.error) == (False, NOT_PUBLIC)
+    assert dialled == [] and outside.seen == []
+
+
+def test_a_connection_goes_to_the_address_it_checked_and_names_the_host(
+    monkeypatch: pytest.MonkeyPatch, internal: _Listener
+) -> None:
+    """The connection's own lookup is the last one: it dials that address, not the name
+    (which would be looked up once more, and answer 127.0.0.1 here)."""
+    _dns(monkeypatch, {"rebind.test": [PUBLIC_ADDRESS, PUBLIC_ADDRESS, "127.0.0.1"]})
+    outside = _Listener()
+    dialled = _mock_internet(monkeypatch, outside)
+    port = internal.server_port
+    try:
+        [result] = check(f"http://rebind.test:{port}/", timeout=5, deadline=20)
+    finally:
+        outside.close()
+    assert internal.seen == []
+    assert dialled == [PUBLIC_ADDRESS]
+    assert outside.seen == [("HEAD", f"rebind.test:{port}")]  # the Host header is the name's
+    assert (result.ok, result.status) == (True, 200)
+
+
+def test_every_redirect_hop_connects_to_the_address_it_checked(
+    monkeypatch: pytest.MonkeyPatch, internal: _Listener
+) -> None:
+    """A public page redirects to a rebinding name: that hop is checked when connecting too."""
+    port = internal.server_port
+    _dns(
+        monkeypatch,
+        {"start.test": [PUBLIC_ADDRESS], "rebind.test": [PUBLIC_ADDRESS, "127.0.0.1"]},
+    )
+    outside = _Listener(location=f"http://rebind.test:{port}/inside")
+    _mock_internet(monkeypatch, outside)
+    try:
+        [result] = check(f"http://start.test:{port}/", timeout=5, deadline=20)
+    finally:
+        outside.close()
+    assert internal.seen == []
+    assert len(outside.seen) == 1  # the redirect itself
+    assert (result.ok, result.error) == (False, NOT_PUBLIC)
+
+
+@pytest.mark.parametrize("certified", ["rebind.test", "elsewhere.test"])
+def test_tls_names_the_host_and_checks_its_certificate(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, certified: str
+) -> None:
+    """The connection dials an address, yet TLS sends the URL's host name (SNI) and checks
+    the certificate against it: a certificate for another name fails."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    new_key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    files = ["-keyout", str(key), "-out", str(cert), "-days", "1"]
+    subject = ["-subj", f"/CN={certified}", "-addext", f"subjectAltName=DNS:{certified}"]
+    subprocess.run(
+        ["openssl", "req", "-x509", *new_key, *files, *subject], check=True, capture_output=True
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the one trusted certificate
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    _dns(monkeypatch, {"rebind.test": [PUBLIC_ADDRESS]})
+    outside = _Listener(tls=tls)
+    dialled = _mock_internet(monkeypatch, outside)
+    port = outside.server_port
+    try:
+        [result] = check(f"https://rebind.test:{port}/", timeout=5, deadline=20)
+    finally:
+        outside.close()
+    assert dialled[0] == PUBLIC_ADDRESS
+    assert outside.server_names[0] == "rebind.test"
+    if certified == "rebind.test":
+        assert (result.ok, result.status) == (True, 200)
+        assert outside.seen == [("HEAD", f"rebind.test:{port}")]
+    else:
+        assert (result.ok, result.error) == (False, "connection failed")
+        assert outside.seen == []

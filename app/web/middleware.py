@@ -100,6 +100,35 @@ def defaults_for(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]
     return [(k, v) for k, v in SECURITY_HEADERS if k not in own and k != b"x-frame-options"]
 
 
+# The methods HTTP defines (RFC 9110, PATCH, and QUERY, the safe method with a body, which
+# clients and API testers already send); the only ones metrics name (N2).
+HTTP_METHODS = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"}
+)
+
+
+def method_label(method: str) -> str:
+    """A method as a metric label: one of HTTP_METHODS, else "other" (a bounded set)."""
+    return method if method in HTTP_METHODS else "other"
+
+
+class KnownMethods:
+    """501 to a method HTTP does not define, before routing: any token is a valid method on
+    the wire, and each used to become metric series of its own (N2). A defined method that a
+    route does not take still gets the router's 405 with Allow."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in HTTP_METHODS:
+            await self.app(scope, receive, send)
+            return
+        msg = "This site does not know that request method. It answers GET, HEAD and POST."
+        allow = [(b"allow", b"GET, HEAD, POST")]
+        await send_error(scope, send, 501, "not_implemented", "Not implemented", msg, allow)
+
+
 class HeadAsGet:
     """HEAD is answered like GET, headers only: the page routes declare GET alone."""
 
@@ -182,7 +211,8 @@ BUSY = -1  # RateLimit._hit: the database was too busy to count the request
 class RateLimit:
     """Per-client fixed-window limit on the POST paths that write (creating permalinks),
     counted in the database so that every process and instance shares the counters (F7).
-    Reading is never limited. The client is scope["client"], set by ClientAddress."""
+    Reading is never limited. The client is scope["client"], set by ClientAddress, keyed by
+    rate_key (an IPv6 client by its /64)."""
 
     def __init__(self, app: ASGIApp, *, paths: tuple[str, ...], limit: int, window: float) -> None:
         self.app = app
@@ -208,7 +238,7 @@ class RateLimit:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in self.paths:
             await self.app(scope, receive, send)
             return
-        client = (scope.get("client") or ("unknown", 0))[0]
+        client = rate_key((scope.get("client") or ("unknown", 0))[0])
         # A write: in the threadpool, so that waiting for SQLite's lock stalls nothing else.
         retry = await anyio.to_thread.run_sync(self._hit, scope["app"].state.engine, client)
         if retry == BUSY:
@@ -231,6 +261,18 @@ class RateLimit:
             msg,
             [(b"retry-after", str(retry).encode())],
         )
+
+
+def rate_key(client: str) -> str:
+    """Whom the rate limit counts. An IPv6 client by its /64: one subscriber usually gets a
+    whole /64, and could take a fresh address for every request (N6). An IPv4-mapped address
+    (::ffff:a.b.c.d) is that IPv4 address. Anything else as it is."""
+    addr = _address(client)
+    if not isinstance(addr, IPv6Address):
+        return client
+    if addr.ipv4_mapped is not None:
+        return str(addr.ipv4_mapped)
+    return str(IPv6Network((int(addr) >> 64 << 64, 64)))
 
 
 def parse_networks(spec: str) -> tuple[IPv4Network | IPv6Network, ...]:
@@ -370,7 +412,7 @@ class AccessLog:
             if self.metrics:
                 from app import metrics
 
-                metrics.observe_request(scope["method"], template, status, elapsed)
+                metrics.observe_request(method_label(scope["method"]), template, status, elapsed)
             if access_logger.isEnabledFor(logging.INFO):
                 access_logger.info(
                     json.dumps(

@@ -104,3 +104,36 @@ def test_metrics_count_requests_latency_cache_and_permalinks(
     # The second and third /compare, and the permalink page after its second POST.
     assert delta("explorer_page_cache_lookups_total", result="hit") >= 3
     assert delta("explorer_permalinks_created_total") == 1
+
+
+def test_odd_methods_get_501_and_no_metric_series_of_their_own(
+    engine: Engine, migrated: Settings
+) -> None:
+    """N2: every method name used to become series of its own (1,000 made /metrics 159 MB).
+    A method HTTP does not define gets 501 before routing, counted as "other"."""
+    load(engine, CYCLE)
+    with TestClient(create_app(migrated.model_copy(update={"metrics": True}))) as c:
+        before = c.get("/metrics").text
+        for i in range(200):
+            r = c.request(f"ODD{i:04d}", ("/", "/compare", "/c", "/api/v1/options")[i % 4])
+            assert r.status_code == 501, r.text
+            assert r.headers["allow"] == "GET, HEAD, POST"
+            assert r.headers["x-content-type-options"] == "nosniff"
+            assert len(r.content) < 500
+        page = c.request("PROPFIND", "/options/painted-lanes")
+        api = c.request("PROPFIND", "/api/v1/options")
+        # A method HTTP defines, which the route does not take: the router's 405.
+        put = c.put("/compare")
+        after = c.get("/metrics").text
+    assert "does not know that request method" in page.text
+    assert api.json()["error"]["code"] == "not_implemented"
+    assert put.status_code == 405 and put.headers["allow"] == "GET, HEAD"
+    assert "ODD0" not in after and "PROPFIND" not in after
+    new = set(after.splitlines()) - set(before.splitlines())
+    odd = {"method": "other", "route": "unmatched", "status": "501"}
+    assert _value(after, "explorer_http_requests_total", **odd) == 202
+    put_405 = {"method": "PUT", "route": "/compare", "status": "405"}
+    assert _value(after, "explorer_http_requests_total", **put_405) == 1
+    # Three new series, whatever the number of methods: the 501s, the PUT, the GET /metrics.
+    assert len(new) < 100, len(new)
+    assert len(after) - len(before) < 10_000

@@ -147,3 +147,44 @@ def test_cross_site_form_posts_are_refused(
     if status == 403:
         assert "only be sent from a page of this site" in r.text
         assert r.headers["content-security-policy"]
+
+
+def test_ipv6_clients_are_counted_by_their_64(
+    engine: Engine, migrated: Settings, clock: list[float]
+) -> None:
+    """N6: behind a trusted proxy, 30 posts from 30 addresses of one /64 all passed a limit
+    of 5. One subscriber holds a whole /64: it is one client; other /64s are counted apart."""
+    load(engine, CYCLE)
+    settings = migrated.model_copy(
+        update={"trusted_proxies": "127.0.0.1", "permalink_rate_limit": 5}
+    )
+    with TestClient(create_app(settings), client=("127.0.0.1", 50000)) as proxy:
+
+        def post(i: int, reader: str) -> int:
+            return _post(proxy, i, **{"X-Forwarded-For": reader})
+
+        codes = [post(i, f"2001:db8::{i:x}") for i in range(1, 31)]
+        assert codes == [303] * 5 + [429] * 25, "fresh addresses of one /64 bypassed the limit"
+        assert post(31, "2001:db8:0:0:ffff:ffff:ffff:ffff") == 429  # the /64's last address
+        # Other /64s, even next door, are other clients.
+        assert [post(i, f"2001:db8:0:{i:x}::1") for i in range(1, 6)] == [303] * 5
+        # 2001:db8:0:1::/64 has one post already.
+        assert [post(i, f"2001:db8:0:1:{i:x}::1") for i in range(6, 11)] == [303] * 4 + [429]
+        # An IPv4-mapped address is the IPv4 address, with one bucket for both spellings.
+        mapped = [post(i, "::ffff:198.51.100.7") for i in range(3)]
+        plain = [post(i, "198.51.100.7") for i in range(3, 6)]
+        assert mapped + plain == [303] * 5 + [429]
+
+
+@pytest.mark.parametrize(
+    ("client", "key"),
+    [
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:db8::1", "2001:db8::/64"),
+        ("::ffff:203.0.113.9", "203.0.113.9"),
+        ("203.0.113.9", "203.0.113.9"),
+        ("testclient", "testclient"),
+    ],
+)
+def test_rate_key(client: str, key: str) -> None:
+    assert middleware.rate_key(client) == key
