@@ -38,6 +38,7 @@ from app.charts.marks import (
 )
 from app.charts.metrics import fit, text_width, wrap
 from app.dataset.dates import human
+from app.dataset.text import xml_text
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
@@ -97,7 +98,9 @@ class RankRow:
 
 
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    # Every string in a chart passes here: keep out what XML cannot carry, even if a control
+    # character got past `explorer check`, so the SVG parses (and so rasterises).
+    return html.escape(xml_text(text), quote=True)
 
 
 def _num(v: float) -> str:
