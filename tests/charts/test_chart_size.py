@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from app.charts import svg
+from app.charts.metrics import fit_by, wrap_by
 from app.charts.raster import MAX_PIXELS, svg_to_png
 from app.cli import main
 from app.config import Settings
@@ -127,3 +128,18 @@ def test_the_rasteriser_caps_pixels_whatever_the_svg() -> None:
     width, height = size(svg_to_png(ET.tostring(root, encoding="unicode")))
     assert width * height <= MAX_PIXELS
     assert height > 100 * width  # still the picture's shape
+
+
+def test_fitting_a_huge_title_measures_only_what_could_fit() -> None:
+    # A valid dataset may hold a 100,000-character title; previews and charts fit it to one
+    # or two lines, and measuring all of it, many times over, took seconds.
+    measured: list[int] = []
+
+    def measure(text: str) -> float:
+        measured.append(len(text))
+        return 7.0 * len(text)
+
+    title = "word " * 20_000
+    assert fit_by(title, 300, measure) == "word " * 7 + "word…"
+    assert wrap_by(title, 300, 2, measure)[1].endswith("…")
+    assert sum(measured) < 50_000
