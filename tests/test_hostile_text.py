@@ -218,7 +218,7 @@ CHARTS = (
 
 
 @settings(
-    max_examples=5,
+    max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
