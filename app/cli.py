@@ -12,6 +12,7 @@ from app.config import Settings, get_settings
 from app.dataset.check import DatasetInvalid, load_dataset
 from app.dataset.export import export_dataset, to_yaml
 from app.dataset.load import import_dataset, latest_revision
+from app.dataset.text import text_problem
 from app.db import alembic_config, make_engine, upgrade
 
 __all__ = ["alembic_config", "main", "migrate"]
@@ -64,10 +65,23 @@ def check_cmd(file: Path) -> None:
     click.echo(f"{file.name}: valid ({len(ds.options)} options, {len(ds.stances)} stances)")
 
 
+def _dataset_text(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A command-line value that becomes dataset text obeys the dataset file's rule."""
+    problem = text_problem(value)
+    if problem:
+        raise click.BadParameter(f"{problem}; nothing was loaded")
+    return value
+
+
 @main.command("load")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False), required=False)
 @click.option("--if-empty", is_flag=True, help="Load only when the database holds no dataset yet.")
-@click.option("--note", default="", help="What this load changes; shown on /changes and its feed.")
+@click.option(
+    "--note",
+    default="",
+    callback=_dataset_text,
+    help="What this load changes; shown on /changes and its feed.",
+)
 def load_cmd(file: Path | None, if_empty: bool, note: str) -> None:
     """Import FILE (default: the bundled dataset) atomically. Invalid files change nothing."""
     settings = get_settings()

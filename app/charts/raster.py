@@ -95,10 +95,10 @@ def _dashes(
 
 
 class _Painter:
-    def __init__(self, width: float, height: float, scale: float) -> None:
+    def __init__(self, size: tuple[int, int], scale: float) -> None:
         self.k = scale
         # An RGB image drawn in RGBA mode: translucent fills blend with what lies under them.
-        self.img = Image.new("RGB", (round(width * scale), round(height * scale)), PAPER)
+        self.img = Image.new("RGB", size, PAPER)
         self.draw = ImageDraw.Draw(self.img, "RGBA")
 
     def xy(self, s: _Style, x: float, y: float) -> tuple[float, float]:
@@ -199,11 +199,21 @@ class _Painter:
         self.img.paste(turned, (round(ox), round(oy)), turned)
 
 
+# A backstop under the charts' own caps on rows: about 32 MB of pixels and well under a
+# second to encode. The default dataset's tallest timeline is 4.5 million pixels.
+MAX_PIXELS = 8_000_000
+
+
 def svg_to_png(svg: str, *, scale: float = 2.0) -> bytes:
-    """PNG bytes of a chart's SVG, `scale` pixels per viewBox unit."""
+    """PNG bytes of a chart's SVG, `scale` pixels per viewBox unit, or fewer when the image
+    would exceed MAX_PIXELS."""
     root = ET.fromstring(svg)
     _, _, width, height = (float(v) for v in root.attrib["viewBox"].split())
-    painter = _Painter(width, height, scale)
+    size = (round(width * scale), round(height * scale))
+    if size[0] * size[1] > MAX_PIXELS:
+        scale = math.sqrt(MAX_PIXELS / (width * height))
+        size = (max(1, math.floor(width * scale)), max(1, math.floor(height * scale)))
+    painter = _Painter(size, scale)
     painter.element(root, _Style())
     out = io.BytesIO()
     painter.img.save(out, format="PNG")

@@ -18,9 +18,10 @@ import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeVar
 
 from app.analysis.ranks import RankChances, percent
-from app.analysis.timeline import HolderSeries, TimelinePoint
+from app.analysis.timeline import HolderSeries, StancePoint, TimelinePoint
 from app.charts.marks import (
     ACCENT,
     GRID,
@@ -38,6 +39,7 @@ from app.charts.marks import (
 )
 from app.charts.metrics import fit, text_width, wrap
 from app.dataset.dates import human
+from app.dataset.text import xml_text
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
@@ -97,7 +99,9 @@ class RankRow:
 
 
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    # Every string in a chart passes here: keep out what XML cannot carry, even if a control
+    # character got past `explorer check`, so the SVG parses (and so rasterises).
+    return html.escape(xml_text(text), quote=True)
 
 
 def _num(v: float) -> str:
@@ -260,6 +264,24 @@ def _frame(
 # ---------------------------------------------------------------------------------------------
 # a. Options placed on two criteria
 
+# Options drawn in one cell of the scatter; the rest are counted ("and 12 more"), so a cell
+# does not grow with the data. The table under the chart lists every option.
+MAX_STACK = 6
+MAX_STACK_COMPACT = 8
+_T = TypeVar("_T")
+
+
+def _crowd(group: Sequence[_T], limit: int) -> tuple[Sequence[_T], int]:
+    """The first of `group` that fit `limit` slots, the last slot kept for "and N more"."""
+    if len(group) <= limit:
+        return group, 0
+    return group[: limit - 1], len(group) - (limit - 1)
+
+
+def _crowded(cells: Mapping[tuple[int, int], Sequence[object]], limit: int) -> str:
+    hidden = sum(len(c) - len(_crowd(c, limit)[0]) for c in cells.values())
+    return f" {hidden:,} options in crowded cells are counted, not drawn." if hidden else ""
+
 
 def scatter(
     points: Sequence[ScatterPoint],
@@ -291,7 +313,8 @@ def scatter(
     width, left, right, top = 900, 156, 12, 64
     cell_w = (width - left - right) / 5
     label_w = cell_w - 34
-    row_h = max(84, block * max((len(c) for c in cells.values()), default=1) + 12)
+    stack = min(max((len(c) for c in cells.values()), default=1), MAX_STACK)
+    row_h = max(84, block * stack + 12)
     plot_bottom = top + 5 * row_h
     height = plot_bottom + 70
 
@@ -309,9 +332,14 @@ def scatter(
     grid.append(_status_legend(left + 90, 30, width - right).svg)
 
     links = []
-    for (x, y), group in sorted(cells.items()):
+    for (x, y), crowd in sorted(cells.items()):
         cell_left = left + (x - 1) * cell_w
-        first = top + (5 - y) * row_h + (row_h - block * len(group)) / 2
+        group, more = _crowd(crowd, MAX_STACK)
+        first = top + (5 - y) * row_h + (row_h - block * (len(group) + bool(more))) / 2
+        if more:
+            by = first + len(group) * block
+            text = f"and {more:,} more"
+            links.append(_text(cell_left + 29, by + size + 2, text, font_size=12, fill=MUTED))
         for j, p in enumerate(group):
             by = first + j * block
             lines = wrap(p.title, size, label_w, 2)
@@ -349,6 +377,7 @@ def scatter(
     missing = [p.title for p in points if p.x is None or p.y is None]
     if missing:
         desc += f" Not shown, for want of a score: {', '.join(missing)}."
+    desc += _crowded(cells, MAX_STACK)
     decoration = _el("g", "".join(grid), aria_hidden="true")
     svg = _svg(cid, width, height, title, desc, decoration + "".join(links), role="group")
     table = DataTable(
@@ -392,7 +421,7 @@ def scatter_compact(
     top = legend.bottom + 18
     cell_w = (width - left - right) / 5
     per_row, item_h = 2, 22
-    biggest = max((len(c) for c in cells.values()), default=1)
+    biggest = min(max((len(c) for c in cells.values()), default=1), MAX_STACK_COMPACT)
     row_h = max(40, item_h * -(-biggest // per_row) + 10)
     plot_bottom = top + 5 * row_h
     height = plot_bottom + 52
@@ -403,10 +432,16 @@ def scatter_compact(
     )
 
     links = []
-    for (x, y), group in sorted(cells.items()):
+    for (x, y), crowd in sorted(cells.items()):
         cell_left = left + (x - 1) * cell_w
-        rows = -(-len(group) // per_row)
+        group, more = _crowd(crowd, MAX_STACK_COMPACT)
+        rows = -(-(len(group) + bool(more)) // per_row)
         first = top + (5 - y) * row_h + (row_h - item_h * rows) / 2
+        if more:
+            j = len(group)
+            ix = cell_left + 4 + (j % per_row) * (cell_w - 8) / per_row
+            iy = first + (j // per_row) * item_h + item_h / 2 + 4.5
+            links.append(_text(ix + 4, iy, f"+{more:,}", font_size=12, fill=MUTED))
         for j, (n, p) in enumerate(group):
             ix = cell_left + 4 + (j % per_row) * (cell_w - 8) / per_row
             iy = first + (j // per_row) * item_h
@@ -431,7 +466,7 @@ def scatter_compact(
         f"{len(placed)} options placed by {x_label} (across, 1 to 5) and {y_label} "
         f"(up, 1 to 5), each marked by its veto status and numbered as in the list: "
         f"{_count_words(counts)}."
-    )
+    ) + _crowded(cells, MAX_STACK_COMPACT)
     decoration = _el("g", "".join(grid) + legend.svg, aria_hidden="true")
     svg = _svg(cid, width, height, title, desc, decoration + "".join(links), role="group")
     table = DataTable(
@@ -478,6 +513,27 @@ def _position_marker(position: int | None, cx: float, cy: float, r: float = 10) 
     )
 
 
+# Rows a timeline draws: the default dataset's longest path has 33 stakeholders. Beyond this
+# the chart would grow with the data (4,000 members of one body drew 256,592 px).
+MAX_TIMELINE_ROWS = 40
+
+_Series = tuple[HolderSeries, list[StancePoint]]
+
+
+def _decisive_rows(series: Sequence[_Series], limit: int) -> tuple[list[_Series], int]:
+    """At most `limit` rows, the last of them kept for "and N more": those whose latest stance
+    opposes (the blockers) first, then unknowns, then the rest; drawn in their path order."""
+    if len(series) <= limit:
+        return list(series), 0
+
+    def weight(i: int) -> tuple[int, int]:
+        pos = series[i][1][-1].position
+        return (0 if pos is not None and pos < 0 else 1 if pos is None else 2), i
+
+    keep = sorted(sorted(range(len(series)), key=weight)[: limit - 1])
+    return [series[i] for i in keep], len(series) - len(keep)
+
+
 def timeline(
     points: Sequence[TimelinePoint],
     holders: Sequence[HolderSeries],
@@ -506,7 +562,8 @@ def timeline(
     plot_w = width - left - right
     band_top, band_h, row_h = 46, 34, 32
     rows_top = band_top + band_h + 18
-    axis_y = rows_top + row_h * len(series) + 8
+    drawn, hidden = _decisive_rows(series, MAX_TIMELINE_ROWS)
+    axis_y = rows_top + row_h * (len(drawn) + (1 if hidden else 0)) + 8
 
     def x(day: dt.date) -> float:
         return left + plot_w * (day - start).days / span
@@ -573,7 +630,7 @@ def timeline(
             band.append(_text(x0 + 22, band_top + band_h / 2 + 4, word, font_size=12, fill=colour))
 
     rows = []
-    for i, (h, pts) in enumerate(series):
+    for i, (h, pts) in enumerate(drawn):
         cy = rows_top + i * row_h + row_h / 2
         rows.append(
             _text(
@@ -598,8 +655,16 @@ def timeline(
                 )
             )
             last = max(x0, last + 21)
-            marks.append(_position_marker(sp.position, last, cy))
+            if last <= width:  # markers nudged past the edge would only cost time
+                marks.append(_position_marker(sp.position, last, cy))
         rows.extend(marks)
+    if hidden:
+        cy = rows_top + len(drawn) * row_h + row_h / 2
+        more = f"and {hidden:,} more"
+        rows.append(_text(left - 16, cy + 4, more, font_size=12.5, text_anchor="end", fill=MUTED))
+        rows.append(
+            _text(left, cy + 4, "not drawn; the table lists them", font_size=12.5, fill=MUTED)
+        )
 
     legend_top = axis_y + 50
     grid.append(
@@ -629,6 +694,11 @@ def timeline(
         desc = f"No dated record of the veto status of {option_title} before {human(today)}."
     if series:
         desc += f" Stances of {len(series)} stakeholders on its decision path over time."
+    if hidden:
+        desc += (
+            f" Drawn: the {len(drawn)} most decisive (opponents and unknowns first),"
+            f" and {hidden:,} more in the table."
+        )
     body = "".join(grid) + status_key.svg + stance_key.svg + "".join(band) + "".join(rows)
     svg = _svg(cid, width, height, title, desc, body)
     status_table = DataTable(
@@ -665,6 +735,10 @@ def _range_text(r: BarRow) -> str:
     return "" if r.score is None or low == high else f"{low}–{high}"
 
 
+# Criteria a bar chart draws; the rest are counted, and the table lists every one.
+MAX_BARS = 30
+
+
 def bars(
     option_title: str,
     rows: Sequence[BarRow],
@@ -681,19 +755,26 @@ def bars(
     narrow = width < 600
     left, figures = (round(width * 0.36), 100) if narrow else (188, 152)
     unit, top, row_h = (width - left - figures) / 5, 10, 50
-    height = top + row_h * len(rows) + 30
+    drawn, more = _crowd(rows, MAX_BARS)
+    n_rows = len(drawn) + bool(more)
+    height = top + row_h * n_rows + 30
 
     def x(v: float) -> float:
         return left + unit * v
 
     grid = []
     for s in range(6):
-        grid.append(_el("line", x1=x(s), y1=top, x2=x(s), y2=top + row_h * len(rows), stroke=GRID))
+        grid.append(_el("line", x1=x(s), y1=top, x2=x(s), y2=top + row_h * n_rows, stroke=GRID))
         grid.append(
             _text(x(s), height - 10, str(s), font_size=11, fill=MUTED, text_anchor="middle")
         )
     out = []
-    for i, r in enumerate(rows):
+    if more:
+        cy = top + len(drawn) * row_h + row_h / 2
+        text = f"and {more:,} more criteria"
+        out.append(_text(left - 12, cy + 4, text, font_size=12.5, fill=MUTED, text_anchor="end"))
+        out.append(_text(x(0) + 6, cy + 4, "in the table", font_size=12, fill=MUTED))
+    for i, r in enumerate(drawn):
         cy = top + i * row_h + row_h / 2
         names = wrap(r.criterion, 12.5, left - 22, 2)
         note = ["lower is better"] if r.lower_is_better else []
@@ -806,6 +887,10 @@ def _text_on(fill: str) -> str:
     return PAPER if (1.05 / (lum + 0.05)) >= ((lum + 0.05) / (_luminance(INK) + 0.05)) else INK
 
 
+# Options a rank chart draws (a comparison has at most six); the rest are counted.
+MAX_RANK_ROWS = 12
+
+
 def rank_chances(
     rows: Sequence[RankRow],
     *,
@@ -824,7 +909,8 @@ def rank_chances(
     narrow = width < 600
     left, right, top, row_h = 16, 16, 44, 82 if narrow else 64
     bar_w = width - left - right
-    height = top + row_h * len(rows) + 4
+    drawn, more = _crowd(rows, MAX_RANK_ROWS)
+    height = top + row_h * (len(drawn) + bool(more)) + 4
     texts = [r.texts or tuple(percent(p) for p in r.chances) for r in rows]
 
     legend = _text(left, 26, "Rank:", font_size=12, font_weight=600)
@@ -835,7 +921,10 @@ def rank_chances(
         lx += 30 + text_width(short_ordinal(k + 1), 12)
 
     out = []
-    for i, (r, row_texts) in enumerate(zip(rows, texts, strict=True)):
+    if more:
+        more_top = top + len(drawn) * row_h + 20
+        out.append(_text(left, more_top, f"and {more:,} more options", font_size=13, fill=MUTED))
+    for i, (r, row_texts) in enumerate(zip(drawn, texts, strict=False)):
         top_i = top + i * row_h
         name = fit(r.title, 13, bar_w, bold=True)
         out.append(_text(left, top_i + 14, name, font_size=13, font_weight=600))

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from app.dataset.dates import PartialDate
 from app.dataset.schema import Dataset
+from app.dataset.text import text_problem
 
 Loc = tuple[str | int, ...]
 MAX_FILE_BYTES = 2_000_000  # the bundled dataset is 150 KB
@@ -62,6 +63,8 @@ def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[Probl
         seen: set[str] = set()
         for key, value in node.value:
             k = key.value
+            if isinstance(key, yaml.ScalarNode) and (bad := text_problem(k)):
+                problems.append(Problem((*loc, ascii(k)), f"key {bad}", key.start_mark.line + 1))
             if k in seen:
                 problems.append(Problem((*loc, k), "duplicate key", key.start_mark.line + 1))
             seen.add(k)
@@ -71,8 +74,8 @@ def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[Probl
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _walk(item, (*loc, i), lines, problems)
-    elif "\x00" in node.value:  # YAML's "\0" escape; PostgreSQL text cannot hold it
-        problems.append(Problem(loc, "contains a NUL character (\\0)", node.start_mark.line + 1))
+    elif bad := text_problem(node.value):  # e.g. YAML's "\0" or "\f" escapes
+        problems.append(Problem(loc, bad, node.start_mark.line + 1))
 
 
 def _expanded_size(root: yaml.Node) -> Problem | None:

@@ -12,6 +12,7 @@ from app.analysis.explore import explore_with_vetoes, position
 from app.analysis.index import veto_for
 from app.analysis.scores import FORMULA
 from app.dataset.schema import Option
+from app.dataset.text import xml_text
 from app.db import SessionDep
 from app.errors import NotFound
 from app.render import cached_page, environment, href, render, wants_fragment, without
@@ -369,7 +370,8 @@ def changes_feed(request: Request, site: SiteDep, session: SessionDep) -> Respon
             feed_id=f"urn:policy-option-explorer:{site.index.ds.dossier.slug}:changes",
         )
     )
-    return Response(body, media_type="application/atom+xml; charset=utf-8")
+    # Defence in depth: a character XML cannot carry would make the whole feed unreadable.
+    return Response(xml_text(body), media_type="application/atom+xml; charset=utf-8")
 
 
 @router.get("/methodology")
