@@ -385,13 +385,17 @@ def test_hungary_on_eu_membership_is_on_record() -> None:
     assert current_position("hu", "eu-membership") is not None
 
 
-def test_at_most_a_quarter_of_veto_holders_are_unknown() -> None:
+def test_at_most_two_fifths_of_veto_holders_are_unknown() -> None:
+    # A research-coverage floor, not a quota to fill: "unknown" is the honest answer where no
+    # statement addresses the option. The bound was a quarter until the Paris and Berlin texts,
+    # which concern national guarantees, stopped counting as support for a NATO protocol
+    # (fact-check E2); most allies then have no known position on that protocol.
     pairs = unknown = 0
     for slug, va in vetoes().items():
         holders = {h for st in va.steps for h in st.veto_holders}
         pairs += len(holders)
         unknown += sum(1 for h in holders if current_position(h, slug) is None)
-    assert pairs and unknown / pairs <= 0.25
+    assert pairs and unknown / pairs <= 0.40
 
 
 @pytest.mark.parametrize("slug", ["eu-membership", "neutrality-with-guarantors"], ids=lambda s: s)
@@ -403,3 +407,24 @@ def test_constitutional_amendment_steps_are_barred_by_martial_law(slug: str) -> 
 def test_martial_law_holds_on_the_dossiers_date() -> None:
     assert "martial-law-ua" in index().in_force
     assert index().in_force["martial-law-ua"].since.first_day == dt.date(2022, 2, 24)
+
+
+# --- Fact-check of December 2026 ------------------------------------------------------------------
+
+
+def test_national_guarantee_texts_are_not_support_for_a_nato_protocol() -> None:
+    # Fact-check E2: the Paris Declaration and the Berlin statement commit each state under its
+    # own procedures; they say nothing of extending the NATO Treaty to Ukraine.
+    for s in raw()["stances"]:
+        if s["option"] != "article-5-extension" or "via" not in s:
+            continue
+        via = s["via"].casefold()
+        if "paris declaration" in via or "berlin" in via:
+            assert s["position"] == "unknown", f"{s['via']} counted as a position on a NATO protocol"
+
+
+def test_italy_is_among_the_istanbul_guarantors() -> None:
+    # Fact-check E1: Arakhamia's briefing as reported by Ukrainska Pravda names Italy.
+    body = next(b for b in ds().bodies if b.slug == "istanbul-guarantors")
+    assert "it" in body.members
+    assert "Italy" in option("neutrality-with-guarantors").description
