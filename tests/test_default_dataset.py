@@ -385,13 +385,17 @@ def test_hungary_on_eu_membership_is_on_record() -> None:
     assert current_position("hu", "eu-membership") is not None
 
 
-def test_at_most_a_quarter_of_veto_holders_are_unknown() -> None:
+def test_at_most_two_fifths_of_veto_holders_are_unknown() -> None:
+    # A research-coverage floor, not a quota to fill: "unknown" is the honest answer where no
+    # statement addresses the option. The bound was a quarter until the Paris and Berlin texts,
+    # which concern national guarantees, stopped counting as support for a NATO protocol
+    # (fact-check E2); most allies then have no known position on that protocol.
     pairs = unknown = 0
     for slug, va in vetoes().items():
         holders = {h for st in va.steps for h in st.veto_holders}
         pairs += len(holders)
         unknown += sum(1 for h in holders if current_position(h, slug) is None)
-    assert pairs and unknown / pairs <= 0.25
+    assert pairs and unknown / pairs <= 0.40
 
 
 @pytest.mark.parametrize("slug", ["eu-membership", "neutrality-with-guarantors"], ids=lambda s: s)
@@ -403,3 +407,136 @@ def test_constitutional_amendment_steps_are_barred_by_martial_law(slug: str) -> 
 def test_martial_law_holds_on_the_dossiers_date() -> None:
     assert "martial-law-ua" in index().in_force
     assert index().in_force["martial-law-ua"].since.first_day == dt.date(2022, 2, 24)
+
+
+# --- Fact-check of December 2026 ------------------------------------------------------------------
+
+
+def test_national_guarantee_texts_are_not_support_for_a_nato_protocol() -> None:
+    # Fact-check E2: the Paris Declaration and the Berlin statement commit each state under its
+    # own procedures; they say nothing of extending the NATO Treaty to Ukraine.
+    for s in raw()["stances"]:
+        if s["option"] != "article-5-extension" or "via" not in s:
+            continue
+        via = s["via"].casefold()
+        if "paris declaration" in via or "berlin" in via:
+            assert s["position"] == "unknown", f"{s['via']} counted on a NATO protocol"
+
+
+def test_italy_is_among_the_istanbul_guarantors() -> None:
+    # Fact-check E1: Arakhamia's briefing as reported by Ukrainska Pravda names Italy.
+    body = next(b for b in ds().bodies if b.slug == "istanbul-guarantors")
+    assert "it" in body.members
+    assert "Italy" in option("neutrality-with-guarantors").description
+
+
+def expanded_stances() -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """Each row of the file as (row, signatory, row) for every signatory it names."""
+    bodies = {b["slug"]: b for b in raw()["bodies"]}
+    for i, s in enumerate(raw()["stances"]):
+        if s.get("stakeholder"):
+            who = [s["stakeholder"]]
+        elif s.get("stakeholders"):
+            who = s["stakeholders"]
+        else:
+            body = bodies[s["members_of"]]
+            who = [*body.get("members", []), *(b["stakeholder"] for b in body.get("blocs", []))]
+        for w in who:
+            yield i, w, s
+
+
+def test_one_position_per_stakeholder_option_and_day() -> None:
+    # Reader review: Hungary showed both "Supports" and "Strongly opposes" on 10 July 2024.
+    seen: dict[tuple[str, str, str], set[Any]] = defaultdict(set)
+    for _, who, s in expanded_stances():
+        if s.get("date") is not None:
+            seen[(who, s["option"], str(s["date"]))].add(s["position"])
+    assert {k: v for k, v in seen.items() if len(v) > 1} == {}
+
+
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def test_every_stance_and_source_date_is_a_valid_date() -> None:
+    dates = [(s["id"], s["date"]) for s in raw()["sources"]]
+    dates += [(f"stance {i}", s["date"]) for i, s in enumerate(raw()["stances"]) if "date" in s]
+    for what, d in dates:
+        text = d.isoformat() if isinstance(d, dt.date) else str(d)
+        assert DATE.match(text), f"{what}: {d!r}"
+        parts = [int(p) for p in text.split("-")] + [1, 1]
+        dt.date(parts[0], parts[1], parts[2])  # raises on a month 13 or a 30 February
+        assert dt.date(parts[0], parts[1], parts[2]) <= ds().dossier.as_of, f"{what}: after as_of"
+
+
+def test_one_decision_one_position() -> None:
+    # Fact-check F-C: the members of one joint decision (same source, option and day) share one
+    # position, and so does any member written on its own that is said to have joined a
+    # unanimous decision.
+    joint: dict[tuple[str, str, str], set[Any]] = defaultdict(set)
+    for s in raw()["stances"]:
+        if s.get("stakeholder") is None and s.get("date") is not None:
+            for c in s.get("sources", []):
+                joint[(s["option"], str(s["date"]), c["id"])].add(s["position"])
+    assert {k: v for k, v in joint.items() if len(v) > 1} == {}
+    for i, s in enumerate(raw()["stances"]):
+        for c in s.get("sources", []):
+            key = (s["option"], str(s.get("date")), c["id"])
+            if "unanimous" in str(c.get("locator", "")).casefold() and key in joint:
+                assert joint[key] == {s["position"]}, f"stance {i} differs from its decision"
+
+
+def test_silence_is_not_a_position_for_nato_or_its_members() -> None:
+    # Fact-check F-D: The Hague declaration says nothing on membership; it sets no position on
+    # nato-membership, for the organisation or for the 32 allies who endorsed it.
+    hague = {"nato-hague-2025", "ep-2025-06-25-hague-full-text", "liga-2025-06-25-hague"}
+    for i, s in enumerate(raw()["stances"]):
+        if s["option"] == "nato-membership":
+            assert not hague & {c["id"] for c in s.get("sources", [])}, f"stance {i}"
+
+
+def test_czechia_is_not_credited_with_the_paris_declaration() -> None:
+    # Fact-check F-H: Babiš said he had reservations about points of the declaration; no
+    # Czech endorsement is on record.
+    for i, who, s in expanded_stances():
+        if "paris declaration" in str(s.get("via", "")).casefold():
+            assert who != "cz", f"stance {i}"
+
+
+# Hosts that republish other outlets' stories (forums, aggregators, mirrors of state media).
+MIRROR_HOSTS = (
+    "news-pravda.com",
+    "pravda-7pd.pages.dev",
+    "chachara.club",
+    "aggregoctt.github.io",
+    "webjosh.com",
+    "socastsrm.com",
+    "dataviewer.website",
+    "squidsite02.com",
+    "truenorthconservative.com",
+)
+
+
+def test_mirror_copies_carry_no_anonymous_claims_and_name_the_original() -> None:
+    # Fact-check F-F: a copy on a mirror may carry a speaker's own words, credited to the outlet
+    # that reported them; it never carries an anonymous source's claim.
+    for s in raw()["sources"]:
+        host = re.sub(r"^https?://(www\.)?", "", s.get("url", "")).split("/")[0]
+        if not any(host == h or host.endswith("." + h) for h in MIRROR_HOSTS):
+            continue
+        text = f"{s['title']} {s.get('notes', '')}".casefold()
+        assert "anonymous" not in text and "source to tass" not in text, s["id"]
+        outlet = s["publisher"].split("(")[0].casefold()
+        name = host.split(".")[0].replace("-", " ")
+        assert name not in outlet.replace("-", " "), f"{s['id']}: publisher names the mirror"
+
+
+def test_legal_hurdles_rule_is_stated_and_followed() -> None:
+    # Fact-check task 5: one rule for political refusals, written where readers see the scale.
+    crit = next(c for c in ds().criteria if c.slug == "legal-hurdles")
+    assert "legally requires" in crit.description
+    assert "not a legal requirement" in crit.description
+    for o in ds().options:
+        if o.assessments["legal-hurdles"].score == 5:
+            assert any(h.severity == 5 for h in o.hurdles), o.slug
+        for h in o.hurdles:
+            assert "signing sequence" not in h.instrument.casefold(), o.slug

@@ -84,10 +84,11 @@ def test_clear_and_the_real_dataset_verdicts() -> None:
         "Blocked: Poland, Slovakia and United States (NATO North Atlantic Council, unanimity)"
     )
     # Barred by Ukraine's constitution now; and the guarantors Kyiv proposed oppose it since
-    # the European leaders' statement of 16 August 2025.
+    # the European leaders' statement of 16 August 2025. Italy is among those guarantors
+    # (fact-check E1), so it is named too.
     assert lines["neutrality-with-guarantors"] == (
-        "Barred while martial law lasts; also blocked by France, United Kingdom, Germany and "
-        "Poland (Guarantor states proposed at the Istanbul talks (2022), unanimity)"
+        "Barred while martial law lasts; also blocked by France, United Kingdom, Germany, Italy "
+        "and Poland (Guarantor states proposed at the Istanbul talks (2022), unanimity)"
     )
     assert lines["eu-membership"].startswith("Barred while martial law lasts; also blocked by")
     assert answer(index, vetoes(index)).startswith(
