@@ -109,18 +109,30 @@ def environment(templates_dir: str) -> Environment:
     return env
 
 
-PARTS = 64  # rendered parts kept per app (a comparison's table body: up to about 150 KB)
+PARTS = 96  # rendered parts kept per app, three per comparison (its table body: up to 150 KB)
 
 
-def part(request: Request, template: str, context: Mapping[str, Any], *, key: Hashable) -> Markup:
-    """A template rendered once per `key`, for a page to insert. The key must name everything
-    the part shows (the site's version, and the state it depends on)."""
+def part(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+    *,
+    key: Hashable,
+) -> Markup:
+    """A template rendered once per (`template`, `key`), for a page to insert. The key must name
+    everything the part shows (the site's version, and the state it depends on). A callable
+    context is called only when the part must be rendered."""
     settings: Settings = request.app.state.settings
     env = environment(str(settings.templates_dir))
     # Per app, like the page cache: one app serves one database, whose revision numbers
     # the keys name.
     parts: Lru[Hashable, Markup] = request.app.state.parts
-    return parts.get_or_build(key, lambda: Markup(env.get_template(template).render(context)))
+
+    def build() -> Markup:
+        ctx = context() if callable(context) else context
+        return Markup(env.get_template(template).render(ctx))
+
+    return parts.get_or_build((template, key), build)
 
 
 def wants_fragment(request: Request) -> bool:

@@ -30,6 +30,7 @@ from app.state import (
     CompareState,
     parse_compare,
 )
+from app.views.charts import snapshot_bars
 from app.views.compare import CompareView, chances_table, compare_view, export
 from app.views.picker import compare_picker
 from app.web.middleware import FRAMEABLE
@@ -117,13 +118,22 @@ def chart_urls(snapshot: Snapshot, ranks: str, pairs: list[tuple[str, str]]) -> 
     }
 
 
-def fixed_parts(request: Request, snap: Snapshot, key: tuple[object, ...]) -> dict[str, Markup]:
-    """The comparison's table body and bibliography, which no weight changes, rendered once per
-    `key`: it must name everything they show but the weights (site version, options,
-    hypotheses, day shown)."""
+def fixed_parts(
+    request: Request, snap: Snapshot, key: tuple[object, ...], urls: dict[str, Any]
+) -> dict[str, Markup]:
+    """What no weight changes, rendered once per `key`: the score charts, the table body and
+    the bibliography. The key must name everything they show but the weights (site version,
+    options, hypotheses, day shown, today); none of them carries a weight in a link or form."""
     return {
-        name: part(request, f"_{name}.html", {"snap": snap}, key=(name, *key))
-        for name in ("comparison_rows", "comparison_sources")
+        "comparison_rows": part(request, "_comparison_rows.html", {"snap": snap}, key=key),
+        "comparison_sources": part(request, "_comparison_sources.html", {"snap": snap}, key=key),
+        # The charts are drawn only when the part is not kept already.
+        "comparison_bars": part(
+            request,
+            "_comparison_bars.html",
+            lambda: {"snap": snap, "bars": snapshot_bars(snap), "urls": urls},
+            key=key,
+        ),
     }
 
 
@@ -151,6 +161,8 @@ def compare_page(request: Request, site: SiteDep) -> Response:
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
     cv = compare_view(snapshot)
     og = og_text(snapshot, cv)
+    urls = chart_urls(snapshot, "/compare/ranks", state.pairs())
+    fixed_key = ("compare", site.version, state.o, state.assume, state.at, dt.date.today())
     return render(
         request,
         "compare.html",
@@ -158,12 +170,10 @@ def compare_page(request: Request, site: SiteDep) -> Response:
             "meta": site.meta,
             "snap": snapshot,
             # The same under every weighting: rendered once per options and hypotheses.
-            **fixed_parts(
-                request, snapshot, ("compare", site.version, state.o, state.assume, state.at)
-            ),
+            **fixed_parts(request, snapshot, fixed_key, urls["bars"]),
             "controls": _controls(state, site),
             "cv": cv,
-            "chart_urls": chart_urls(snapshot, "/compare/ranks", state.pairs()),
+            "chart_urls": urls,
             "og": og,
             "og_image": href("/compare/preview.png", state.pairs()),
             "page_title": og["title"],
@@ -273,13 +283,14 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
             changes = diff_snapshots(frozen, fresh)
     cv = compare_view(frozen)
     og = og_text(frozen, cv)
+    urls = chart_urls(frozen, f"/c/{code}/ranks", [])
     return render(
         request,
         "permalink.html",
         {
             "meta": site.meta,
             "snap": frozen,
-            **fixed_parts(request, frozen, ("link", code)),
+            **fixed_parts(request, frozen, ("link", code), urls["bars"]),
             "controls": None,
             "link": link,
             "code": code,
@@ -290,7 +301,7 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
             "og": og,
             "og_image": f"/c/{code}/preview.png",
             "cv": cv,
-            "chart_urls": chart_urls(frozen, f"/c/{code}/ranks", []),
+            "chart_urls": urls,
             "embed_url": f"{request.app.state.settings.public_url.rstrip('/')}/embed/c/{code}",
             "page_title": og["title"],
             "exports": {"csv": f"/c/{code}.csv", "json": f"/c/{code}.json", "in_page": True},
