@@ -22,6 +22,7 @@ Pure functions over `app.dataset.schema` models: no FastAPI, no database, no I/O
 """
 
 import bisect
+import itertools
 import math
 import random
 from collections.abc import Mapping, Sequence
@@ -130,16 +131,13 @@ class _Dist:
     values: tuple[int, ...]  # ascending
     counts: tuple[int, ...]  # how many score combinations give each value
     total: int  # sum of counts
+    upto: tuple[int, ...] = ()  # upto[i]: sum of counts[:i] (len(values) + 1 entries)
 
-    def above(self, v: int) -> int:
-        return self.total - self._upto(v)
-
-    def equal(self, v: int) -> int:
+    def above_level(self, v: int) -> tuple[int, int]:
+        """How many combinations score above v, and how many exactly v."""
         i = bisect.bisect_left(self.values, v)
-        return self.counts[i] if i < len(self.values) and self.values[i] == v else 0
-
-    def _upto(self, v: int) -> int:
-        return sum(self.counts[: bisect.bisect_right(self.values, v)])
+        level = self.counts[i] if i < len(self.values) and self.values[i] == v else 0
+        return self.total - self.upto[i] - level, level
 
 
 def percent(p: Fraction | float, *, possible: bool = False, certain: bool = True) -> str:
@@ -198,12 +196,14 @@ def _distributions(
     dists = []
     for slug, nums, den in raw:
         values = sorted(nums)
+        counts = tuple(nums[v] for v in values)
         dists.append(
             _Dist(
                 slug,
                 tuple(v * (common // den) for v in values),
-                tuple(nums[v] for v in values),
-                sum(nums.values()),
+                counts,
+                sum(counts),
+                (0, *itertools.accumulate(counts)),
             )
         )
     return dists, unranked
@@ -226,27 +226,25 @@ def _exact(dists: Sequence[_Dist]) -> list[tuple[Fraction, ...]]:
         others = [d for j, d in enumerate(dists) if j != i]
         acc = [0] * n
         for v, count in zip(di.values, di.counts, strict=True):
-            # grid[g][e]: number of combinations of the others with g above v and e equal to v
-            grid = [[0] * n for _ in range(n)]
-            grid[0][0] = count
-            for seen, d in enumerate(others):
-                above, level = d.above(v), d.equal(v)
+            # grid[(g, e)]: number of combinations of the others with g above v and e equal to
+            # v; sparse, since most others lie wholly above or below v.
+            grid = {(0, 0): count}
+            for d in others:
+                above, level = d.above_level(v)
                 below = d.total - above - level
-                nxt = [[0] * n for _ in range(n)]
-                for g in range(seen + 1):
-                    for e in range(seen + 1 - g):
-                        k = grid[g][e]
-                        if k:
-                            nxt[g + 1][e] += k * above
-                            nxt[g][e + 1] += k * level
-                            nxt[g][e] += k * below
+                nxt: dict[tuple[int, int], int] = {}
+                for (g, e), k in grid.items():
+                    if above:
+                        nxt[g + 1, e] = nxt.get((g + 1, e), 0) + k * above
+                    if level:
+                        nxt[g, e + 1] = nxt.get((g, e + 1), 0) + k * level
+                    if below:
+                        nxt[g, e] = nxt.get((g, e), 0) + k * below
                 grid = nxt
-            for g in range(n):
-                for e in range(n - g):
-                    k = grid[g][e]
-                    if k:
-                        for r in range(g, g + e + 1):
-                            acc[r] += k * (share // (e + 1))
+            for (g, e), k in grid.items():
+                part = k * (share // (e + 1))
+                for r in range(g, g + e + 1):
+                    acc[r] += part
         out.append(tuple(Fraction(a, everything) for a in acc))
     return out
 

@@ -13,6 +13,7 @@ and `class="chart"` so page CSS can make it fluid (`max-width: 100%; height: aut
 """
 
 import datetime as dt
+import functools
 import hashlib
 import html
 from collections.abc import Mapping, Sequence
@@ -96,13 +97,21 @@ class RankRow:
 # Writing SVG
 
 
+@functools.lru_cache(maxsize=4096)  # titles, labels and fills recur in every chart
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
 def _num(v: float) -> str:
+    if type(v) is int:  # the common case, and what rounding would give
+        return str(v)
     r = round(v, 1)
     return str(int(r)) if r == int(r) else f"{r:.1f}"
+
+
+@functools.cache
+def _attr(key: str) -> str:
+    return key.rstrip("_").replace("_", "-")
 
 
 def _el(tag: str, content: str | None = None, **attrs: object) -> str:
@@ -111,9 +120,9 @@ def _el(tag: str, content: str | None = None, **attrs: object) -> str:
     for key, value in attrs.items():
         if value is None:
             continue
-        name = key.rstrip("_").replace("_", "-")
-        text = _num(value) if isinstance(value, int | float) else str(value)
-        parts.append(f'{name}="{_esc(text)}"')
+        # A number needs no escaping: most attributes are numbers.
+        text = _num(value) if isinstance(value, int | float) else _esc(str(value))
+        parts.append(f'{_attr(key)}="{text}"')
     head = " ".join(parts)
     return f"<{head}/>" if content is None else f"<{head}>{content}</{tag}>"
 
@@ -761,6 +770,7 @@ def bars(
 # d. The chance of each rank
 
 
+@functools.cache
 def short_ordinal(n: int) -> str:
     """1 -> '1st', 2 -> '2nd', 11 -> '11th'."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
@@ -800,6 +810,7 @@ def _luminance(hex_colour: str) -> float:
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
+@functools.cache
 def _text_on(fill: str) -> str:
     """White or ink, whichever contrasts more with `fill`."""
     lum = _luminance(fill)
