@@ -174,7 +174,7 @@ def _distributions(
     unranked: list[str] = []
     for o in options:
         nums: dict[int, int] = {0: 1}
-        den = 0
+        den = fixed = 0  # a score without a range only shifts every value: added at the end
         for c in criteria:
             w = weights.get(c.slug, c.default_weight)
             a = o.assessments.get(c.slug)
@@ -182,14 +182,18 @@ def _distributions(
                 continue
             lo = a.low if a.low is not None else a.score
             hi = a.high if a.high is not None else a.score
+            den += w
+            if lo == hi:
+                fixed += w * utility(lo, c.direction)
+                continue
+            adds = [w * utility(s, c.direction) for s in range(lo, hi + 1)]
             step: dict[int, int] = {}
             for n, k in nums.items():
-                for s in range(lo, hi + 1):
-                    key = n + w * utility(s, c.direction)
-                    step[key] = step.get(key, 0) + k
-            nums, den = step, den + w
+                for add in adds:
+                    step[n + add] = step.get(n + add, 0) + k
+            nums = step
         if den:
-            raw.append((o.slug, nums, den))
+            raw.append((o.slug, {n + fixed: k for n, k in nums.items()}, den))
         else:
             unranked.append(o.slug)
     common = math.lcm(*(den for _, _, den in raw)) if raw else 1
@@ -229,9 +233,16 @@ def _exact(dists: Sequence[_Dist]) -> list[tuple[Fraction, ...]]:
             # grid[(g, e)]: number of combinations of the others with g above v and e equal to
             # v; sparse, since most others lie wholly above or below v.
             grid = {(0, 0): count}
+            # An other wholly above (or below) v only scales the counts and shifts g: kept
+            # aside, so the grid grows only for others that straddle v.
+            scale, shift = 1, 0
             for d in others:
                 above, level = d.above_level(v)
                 below = d.total - above - level
+                if above == d.total or below == d.total:
+                    scale *= d.total
+                    shift += above == d.total
+                    continue
                 nxt: dict[tuple[int, int], int] = {}
                 for (g, e), k in grid.items():
                     if above:
@@ -242,8 +253,8 @@ def _exact(dists: Sequence[_Dist]) -> list[tuple[Fraction, ...]]:
                         nxt[g, e] = nxt.get((g, e), 0) + k * below
                 grid = nxt
             for (g, e), k in grid.items():
-                part = k * (share // (e + 1))
-                for r in range(g, g + e + 1):
+                part = k * scale * (share // (e + 1))
+                for r in range(g + shift, g + shift + e + 1):
                     acc[r] += part
         out.append(tuple(Fraction(a, everything) for a in acc))
     return out
