@@ -103,10 +103,14 @@ def _esc(text: str) -> str:
 
 
 def _num(v: float) -> str:
-    if type(v) is int:  # the common case, and what rounding would give
+    """A coordinate to one decimal, without a trailing .0 (as round(v, 1) would print)."""
+    if type(v) is int:  # the common case
         return str(v)
-    r = round(v, 1)
-    return str(int(r)) if r == int(r) else f"{r:.1f}"
+    text = f"{v:.1f}"
+    if text.endswith(".0"):
+        text = text[:-2]
+        return "0" if text == "-0" else text
+    return text
 
 
 @functools.cache
@@ -116,14 +120,13 @@ def _attr(key: str) -> str:
 
 def _el(tag: str, content: str | None = None, **attrs: object) -> str:
     """An element; `font_size` becomes `font-size`, `class_` becomes `class`, None is left out."""
-    parts = [tag]
+    head = tag
     for key, value in attrs.items():
         if value is None:
             continue
         # A number needs no escaping: most attributes are numbers.
-        text = _num(value) if isinstance(value, int | float) else _esc(str(value))
-        parts.append(f'{_attr(key)}="{text}"')
-    head = " ".join(parts)
+        text = _num(value) if isinstance(value, (int, float)) else _esc(str(value))  # noqa: UP038
+        head += f' {_attr(key)}="{text}"'
     return f"<{head}/>" if content is None else f"<{head}>{content}</{tag}>"
 
 
