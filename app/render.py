@@ -6,6 +6,7 @@ import functools
 import gzip
 import hashlib
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
@@ -271,7 +272,8 @@ class PageCache:
         body = bytes(response.body)
         entry = CacheEntry(
             plain=body if len(body) <= PLAIN_UP_TO else None,
-            zipped=gzip.compress(body, compresslevel=GZIP_LEVEL),
+            # One pass (the gzip module reads the body twice: CRC, then deflate).
+            zipped=zlib.compress(body, GZIP_LEVEL, wbits=31),
             status=response.status_code,
             headers=[
                 (k, v)

@@ -25,6 +25,7 @@ import bisect
 import itertools
 import math
 import random
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -225,14 +226,14 @@ def _exact(dists: Sequence[_Dist]) -> list[tuple[Fraction, ...]]:
     n = len(dists)
     share = math.lcm(*range(1, n + 1))  # integer shares of 1/(e+1)
     everything = math.prod(d.total for d in dists) * share
+    base = n + 1  # grid cell (g, e) is keyed g * base + e: no tuples in the hot loop
     out = []
     for i, di in enumerate(dists):
         others = [d for j, d in enumerate(dists) if j != i]
         acc = [0] * n
         for v, count in zip(di.values, di.counts, strict=True):
-            # grid[(g, e)]: number of combinations of the others with g above v and e equal to
-            # v; sparse, since most others lie wholly above or below v.
-            grid = {(0, 0): count}
+            # grid: number of combinations of the others with g above v and e equal to v.
+            grid: dict[int, int] = {0: count}
             # An other wholly above (or below) v only scales the counts and shifts g: kept
             # aside, so the grid grows only for others that straddle v.
             scale, shift = 1, 0
@@ -243,16 +244,17 @@ def _exact(dists: Sequence[_Dist]) -> list[tuple[Fraction, ...]]:
                     scale *= d.total
                     shift += above == d.total
                     continue
-                nxt: dict[tuple[int, int], int] = {}
-                for (g, e), k in grid.items():
+                nxt: defaultdict[int, int] = defaultdict(int)
+                for cell, k in grid.items():
                     if above:
-                        nxt[g + 1, e] = nxt.get((g + 1, e), 0) + k * above
+                        nxt[cell + base] += k * above
                     if level:
-                        nxt[g, e + 1] = nxt.get((g, e + 1), 0) + k * level
+                        nxt[cell + 1] += k * level
                     if below:
-                        nxt[g, e] = nxt.get((g, e), 0) + k * below
+                        nxt[cell] += k * below
                 grid = nxt
-            for (g, e), k in grid.items():
+            for cell, k in grid.items():
+                g, e = divmod(cell, base)
                 part = k * scale * (share // (e + 1))
                 for r in range(g + shift, g + shift + e + 1):
                     acc[r] += part

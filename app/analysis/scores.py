@@ -223,6 +223,4 @@ def rank_ranges(
                 above += 1
         return 1 + above
 
-    return [
-        RankRange(o.slug, rank_of(i, True), rank_of(i, False)) for i, o in enumerate(options)
-    ]
+    return [RankRange(o.slug, rank_of(i, True), rank_of(i, False)) for i, o in enumerate(options)]

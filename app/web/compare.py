@@ -20,7 +20,7 @@ from app.analysis.snapshot import Snapshot
 from app.csvout import csv_response
 from app.db import SessionDep
 from app.errors import NotFound
-from app.render import cached_page, href, part, render
+from app.render import cached_page, href, part, render, wants_fragment
 from app.site import Site, SiteDep
 from app.state import (
     CODE_RE,
@@ -53,8 +53,14 @@ def _controls(state: CompareState, site: Site) -> dict[str, Any]:
     """Links and choices that edit the comparison, each built from the canonical state so that
     weights and hypotheses follow and the URL stays canonical."""
 
+    # Every link differs only in `o=`, which comes first: the rest is encoded once.
+    tail = href("", state.pairs()[1:]).removeprefix("?")
+
     def link(order: list[str]) -> str:
-        return href("/compare", state.with_options(order).pairs())
+        if not order:
+            return href("/compare", state.with_options(order).pairs())
+        first = href("/compare", [("o", ",".join(order))])
+        return f"{first}&{tail}" if tail else first
 
     o = list(state.o)
     columns = {}
@@ -169,8 +175,13 @@ def compare_page(request: Request, site: SiteDep) -> Response:
         {
             "meta": site.meta,
             "snap": snapshot,
-            # The same under every weighting: rendered once per options and hypotheses.
-            **fixed_parts(request, snapshot, fixed_key, urls["bars"]),
+            # The same under every weighting: rendered once per options and hypotheses, and
+            # not even looked up for an htmx weight change, which leaves them in place.
+            **(
+                {}
+                if wants_fragment(request)
+                else fixed_parts(request, snapshot, fixed_key, urls["bars"])
+            ),
             "controls": _controls(state, site),
             "cv": cv,
             "chart_urls": urls,
