@@ -125,7 +125,7 @@ def _el(tag: str, content: str | None = None, **attrs: object) -> str:
         if value is None:
             continue
         # A number needs no escaping: most attributes are numbers.
-        text = _num(value) if isinstance(value, (int, float)) else _esc(str(value))  # noqa: UP038
+        text = _num(value) if isinstance(value, (int, float)) else _esc(str(value))
         head += f' {_attr(key)}="{text}"'
     return f"<{head}/>" if content is None else f"<{head}>{content}</{tag}>"
 
