@@ -142,6 +142,10 @@ def part(
     return rendered.html
 
 
+def part_kept(request: Request, template: str, key: Hashable) -> bool:
+    return (template, key) in request.app.state.parts
+
+
 def wants_fragment(request: Request) -> bool:
     """htmx asks for a fragment, except for boosted links and history restores."""
     return is_fragment(request.headers)

@@ -10,18 +10,24 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from app import permalinks, queries
-from app.analysis.compare import comparison_snapshot, diff_snapshots, snapshot_table
+from app.analysis.compare import (
+    comparison_snapshot,
+    diff_snapshots,
+    fixed_part_built,
+    snapshot_table,
+)
 from app.analysis.labels import VETO_LABELS
 from app.analysis.snapshot import Snapshot
 from app.csvout import csv_response
 from app.db import SessionDep
 from app.errors import NotFound
-from app.render import cached_page, href, part, render, wants_fragment
-from app.site import Site, SiteDep
+from app.render import cached_page, href, part, part_kept, render, wants_fragment
+from app.site import LoopSiteDep, Site, SiteDep
 from app.state import (
     CODE_RE,
     MAX_COMPARE,
@@ -124,6 +130,9 @@ def chart_urls(snapshot: Snapshot, ranks: str, pairs: list[tuple[str, str]]) -> 
     }
 
 
+FIXED = ("_comparison_rows.html", "_comparison_sources.html", "_comparison_bars.html")
+
+
 def fixed_parts(
     request: Request, snap: Snapshot, key: tuple[object, ...], urls: dict[str, Any]
 ) -> dict[str, Markup]:
@@ -156,9 +165,36 @@ def picker_page(request: Request, site: Site, state: CompareState) -> Response:
     )
 
 
+def _fixed_key(site: Site, state: CompareState) -> tuple[object, ...]:
+    return ("compare", site.version, state.o, state.assume, state.at, dt.date.today())
+
+
+def _warm(request: Request, site: Site) -> bool:
+    """Whether the page needs nothing built but what the weights change: a few milliseconds of
+    work, cheaper here than handed to a thread (a thread hop costs about as much)."""
+    try:
+        state = parse_compare(request.query_params.multi_items(), site.vocab, fewest=0)
+    except BadParam:
+        return True  # the error page
+    if len(state.o) < MIN_COMPARE:
+        return True
+    if not fixed_part_built(site.index, state, revision=site.revision.number):
+        return False
+    key = _fixed_key(site, state)
+    return wants_fragment(request) or all(part_kept(request, t, key) for t in FIXED)
+
+
 @router.get("/compare")
+async def compare_page(request: Request, site: LoopSiteDep) -> Response:
+    # A comparison seen before, under new weights, runs on the event loop; a new one, whose
+    # table and sources must be built and rendered, in the threadpool like any page.
+    if _warm(request, site):
+        return _compare_page(request=request, site=site)
+    return await run_in_threadpool(_compare_page, request=request, site=site)
+
+
 @cached_page
-def compare_page(request: Request, site: SiteDep) -> Response:
+def _compare_page(request: Request, site: Site) -> Response:
     state = parse_compare(request.query_params.multi_items(), site.vocab, fewest=0)
     if redirect := not_canonical(request, state.query()):
         return redirect
@@ -168,7 +204,7 @@ def compare_page(request: Request, site: SiteDep) -> Response:
     cv = compare_view(snapshot)
     og = og_text(snapshot, cv)
     urls = chart_urls(snapshot, "/compare/ranks", state.pairs())
-    fixed_key = ("compare", site.version, state.o, state.assume, state.at, dt.date.today())
+    fixed_key = _fixed_key(site, state)
     return render(
         request,
         "compare.html",
