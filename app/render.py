@@ -104,6 +104,9 @@ def environment(templates_dir: str) -> Environment:
             )
         }
     )
+    # Drawn once: the ranking shows one per option on every weight change.
+    badge: Callable[[str], Markup] = env.globals["veto_badge"]  # type: ignore[assignment]
+    env.globals["VETO_BADGES"] = {s: badge(s) for s in VETO_LABELS}
     # The filter panel renders each registry entry's control (templates/_filters.html); the
     # module is built after every other global is set, since it keeps the globals it saw.
     env.globals.update(FILTERS=FILTERS, VETO_STATUSES=VETO_STATUSES)
@@ -121,10 +124,9 @@ def part(
     *,
     key: Hashable,
 ) -> Markup:
-    """A template rendered (and deflated) once per (`template`, `key`), for a page to insert.
-    The key must name everything the part shows (the site's version, and the state it depends
-    on). A callable context is called only when the part must be rendered. The page cache
-    splices the part's deflated bytes into the page's gzip (app.zipped)."""
+    """A template rendered and deflated once per (`template`, `key`), for a page to insert (the
+    page cache splices the deflated bytes into the page's gzip: app.zipped). The key must name
+    all the part shows; a callable context is called only when the part must be rendered."""
     settings: Settings = request.app.state.settings
     env = environment(str(settings.templates_dir))
     # Per app, like the page cache: one app serves one database, whose revision numbers
