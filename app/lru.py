@@ -18,6 +18,10 @@ class Lru(Generic[K, V]):
     def __len__(self) -> int:
         return len(self._items)
 
+    def __contains__(self, key: object) -> bool:
+        with self._lock:
+            return key in self._items
+
     def get_or_build(self, key: K, build: Callable[[], V]) -> V:
         with self._lock:
             if key in self._items:

@@ -6,8 +6,9 @@ import functools
 import gzip
 import hashlib
 import threading
+import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -34,6 +35,7 @@ from app.config import Settings
 from app.dataset.dates import human as human_date
 from app.lru import Lru
 from app.state import FILTERS, VETO_STATUSES
+from app.zipped import Rendered, gzip_with_parts
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
@@ -102,6 +104,9 @@ def environment(templates_dir: str) -> Environment:
             )
         }
     )
+    # Drawn once: the ranking shows one per option on every weight change.
+    badge: Callable[[str], Markup] = env.globals["veto_badge"]  # type: ignore[assignment]
+    env.globals["VETO_BADGES"] = {s: badge(s) for s in VETO_LABELS}
     # The filter panel renders each registry entry's control (templates/_filters.html); the
     # module is built after every other global is set, since it keeps the globals it saw.
     env.globals.update(FILTERS=FILTERS, VETO_STATUSES=VETO_STATUSES)
@@ -109,18 +114,38 @@ def environment(templates_dir: str) -> Environment:
     return env
 
 
-PARTS = 64  # rendered parts kept per app (a comparison's table body: up to about 150 KB)
+PARTS = 96  # rendered parts kept per app, three per comparison (its table body: up to 150 KB)
 
 
-def part(request: Request, template: str, context: Mapping[str, Any], *, key: Hashable) -> Markup:
-    """A template rendered once per `key`, for a page to insert. The key must name everything
-    the part shows (the site's version, and the state it depends on)."""
+def part(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+    *,
+    key: Hashable,
+) -> Markup:
+    """A template rendered and deflated once per (`template`, `key`), for a page to insert (the
+    page cache splices the deflated bytes into the page's gzip: app.zipped). The key must name
+    all the part shows; a callable context is called only when the part must be rendered."""
     settings: Settings = request.app.state.settings
     env = environment(str(settings.templates_dir))
     # Per app, like the page cache: one app serves one database, whose revision numbers
     # the keys name.
-    parts: Lru[Hashable, Markup] = request.app.state.parts
-    return parts.get_or_build(key, lambda: Markup(env.get_template(template).render(context)))
+    parts: Lru[Hashable, Rendered] = request.app.state.parts
+
+    def build() -> Rendered:
+        ctx = context() if callable(context) else context
+        return Rendered.of(env.get_template(template).render(ctx))
+
+    rendered = parts.get_or_build((template, key), build)
+    if not hasattr(request.state, "parts"):
+        request.state.parts = []
+    request.state.parts.append(rendered)
+    return rendered.html
+
+
+def part_kept(request: Request, template: str, key: Hashable) -> bool:
+    return (template, key) in request.app.state.parts
 
 
 def wants_fragment(request: Request) -> bool:
@@ -253,20 +278,27 @@ class PageCache:
                 self.hits += 1
             return hit
 
-    def put(self, key: CacheKey, response: Response, route: str = "") -> CacheEntry:
+    def put(
+        self, key: CacheKey, response: Response, route: str = "", parts: Sequence[Rendered] = ()
+    ) -> CacheEntry:
         # Keep a copy (middleware rewrites the headers of the response it sends) and compress
-        # once here rather than on every hit.
+        # once here rather than on every hit; parts the page contains were compressed already.
         body = bytes(response.body)
+        zipped, etag = (parts and gzip_with_parts(body, parts, GZIP_LEVEL)) or (
+            # One pass (the gzip module reads the body twice: CRC, then deflate).
+            zlib.compress(body, GZIP_LEVEL, wbits=31),
+            hashlib.blake2b(body, digest_size=12).hexdigest().encode(),
+        )
         entry = CacheEntry(
             plain=body if len(body) <= PLAIN_UP_TO else None,
-            zipped=gzip.compress(body, compresslevel=GZIP_LEVEL),
+            zipped=zipped,
             status=response.status_code,
             headers=[
                 (k, v)
                 for k, v in response.raw_headers
                 if k not in (b"content-length", b"vary", b"etag", b"cache-control")
             ],
-            etag=b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"',
+            etag=b'"' + etag + b'"',
             cache_control=self.cache_control,
             route=route,
         )
@@ -317,7 +349,7 @@ def cached_page(fn: Callable[..., Response]) -> Callable[..., Response]:
             if response.status_code != 200:
                 return response
             route = getattr(request.scope.get("route"), "path", "")
-            entry = cache.put(key, response, route)
+            entry = cache.put(key, response, route, getattr(request.state, "parts", ()))
         return _reply(request, entry)
 
     return wrapper

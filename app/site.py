@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -154,3 +155,21 @@ def _at(request: Request, site: Site) -> Site:
 
 
 SiteDep = Annotated[Site, Depends(get_site)]
+
+
+async def current_site(request: Request) -> Site:
+    """`get_site` without a thread when nothing is to be read or built: the revision was polled
+    lately and no past day is asked for (the common case: a reader trying weights)."""
+    poller: RevisionPoller = request.app.state.revision
+    cached: Site | None = getattr(request.app.state, "site", None)
+    if (
+        poller.fresh()
+        and cached is not None
+        and cached.revision == poller.value
+        and "at" not in request.query_params
+    ):
+        return cached
+    return await run_in_threadpool(get_site, request)
+
+
+LoopSiteDep = Annotated[Site, Depends(current_site)]

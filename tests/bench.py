@@ -24,6 +24,9 @@ CONNECTIONS = 16
 GZIP = ["-H", "Accept-Encoding: gzip"]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 COMPARE = "/compare?o=article-5-extension,nato-membership,reassurance-force"
+# A weighting the Lua scripts below do not walk to first: its response sizes are reported.
+SAMPLE = COMPARE + "&w=deterrence:5,feasibility:1,speed:4"
+COMPARE4 = "/compare?o=article-5-extension,bilateral-agreements,nato-membership,reassurance-force"
 # Weights nobody asked for before: each request walks to the next weighting (6^7 of them),
 # each wrk thread from its own start, so the page cache cannot answer.
 # The URLs are canonical (criteria sorted, default weights left out), so none is redirected.
@@ -56,6 +59,15 @@ function done(summary, latency, requests)
   io.write("Not 200: " .. total .. "\\n")
 end
 """
+
+
+def served_bytes(client: httpx.Client, url: str, hx: bool) -> int:
+    """The bytes a browser receives for `url` (gzip accepted), as a page or as htmx asks."""
+    headers = {"Accept-Encoding": "gzip", **({"HX-Request": "true"} if hx else {})}
+    r = client.get(url, headers=headers)
+    if r.status_code != 200:
+        sys.exit(f"{url} answered {r.status_code}")
+    return r.num_bytes_downloaded
 
 
 def free_port() -> int:
@@ -155,25 +167,50 @@ def main() -> int:
                 f"minimal FastAPI app: {floor['rps']:.0f} req/s, p50 {floor['p50']:.1f} ms, "
                 f"p99 {floor['p99']:.1f} ms ({CONNECTIONS} connections, {SECONDS} s)"
             )
-            rows = [(p, 0.6, None) for p in pages]
+            # (label, goal as a share of the minimal app, wrk script, URL whose gzip size is
+            # reported, htmx or not, most gzip bytes allowed)
+            rows: list[tuple[str, float, Path | None, str, bool, int | None]] = [
+                (p, 0.6, None, p, False, None) for p in pages
+            ]
             script = tmp / "fresh.lua"
             script.write_text(FRESH_WEIGHTS_LUA)
-            rows.append(("/compare with weights never asked before", 0.3, script))
+            rows.append(
+                ("/compare with weights never asked before", 0.15, script, SAMPLE, False, None)
+            )
             # What the compare page itself asks for when a reader moves a weight: htmx swaps in
-            # the ranking block, so only that is rendered.
+            # the ranking and the controls that carry the weights, nothing else.
             fragment = tmp / "fresh-fragment.lua"
             fragment.write_text('wrk.headers["HX-Request"] = "true"\n' + FRESH_WEIGHTS_LUA)
-            rows.append(("the same, as the page's htmx request (the ranking block)", 0.3, fragment))
-            for p, goal, lua in rows:
+            rows.append(
+                (
+                    "the same, as the page's htmx request (the ranking block)",
+                    0.3,
+                    fragment,
+                    SAMPLE,
+                    True,
+                    8_000,
+                )
+            )
+            for p, goal, lua, sample, hx, most in rows:
                 res = wrk(binary, base + (COMPARE if lua else p), lua)
                 ratio = res["rps"] / floor["rps"]
-                ok = ratio >= goal and res["errors"] == 0
+                size = served_bytes(client, sample, hx)
+                ok = ratio >= goal and res["errors"] == 0 and (most is None or size < most)
                 failures += not ok
                 print(
                     f"{'PASS' if ok else 'FAIL'} {p}: {res['rps']:.0f} req/s = {ratio:.2f} of the "
-                    f"minimal app (goal {goal}); p50 {res['p50']:.1f} ms, p99 {res['p99']:.1f} ms"
+                    f"minimal app (goal {goal}); p50 {res['p50']:.1f} ms, p99 {res['p99']:.1f} ms;"
+                    f" {size / 1000:.1f} KB gzip"
+                    + (f" (goal under {most / 1000:.0f} KB)" if most else "")
                     + (f"; {res['errors']} errors" if res["errors"] else "")
                 )
+            size = served_bytes(client, COMPARE4, False)
+            ok = size < 40_000
+            failures += not ok
+            print(
+                f"{'PASS' if ok else 'FAIL'} {COMPARE4}, everything on it: "
+                f"{size / 1000:.1f} KB gzip as served (goal under 40 KB)"
+            )
             r = client.get(COMPARE)
             total = len(gzip.compress(r.content))
             for asset in ("/static/site.css", "/static/htmx-2.0.11.min.js", "/static/app.js"):

@@ -1,5 +1,6 @@
-"""The comparison as one typed snapshot (app.analysis.snapshot), the diff between two
-snapshots, and the snapshot as CSV rows.
+"""The comparison as one typed snapshot (app.analysis.snapshot). Its weighted ranking is built
+in app.analysis.ranking; the diff between two snapshots and the CSV rows, in
+app.analysis.snapshot_table (both also importable from here).
 
 The compare page, the permalink page and the CSV/JSON exports all render from the snapshot
 built here, so a permanent link looks the same forever, whatever the data becomes.
@@ -8,30 +9,21 @@ Pure functions: no FastAPI, no database, no I/O.
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from app.analysis.index import Index, veto_for
 from app.analysis.labels import POSITION_LABELS, POSITION_SYMBOLS, VETO_LABELS, VETO_SYMBOLS
-from app.analysis.scores import (
-    FORMULA,
-    Sensitivity,
-    has_ranges,
-    rank_ranges,
-    sensitivity,
-    weighted_scores,
-)
+from app.analysis.ranking import weighted_ranking
+from app.analysis.scores import FORMULA
 from app.analysis.snapshot import (
     SNAPSHOT_VERSION,
-    CiteRef,
-    HurdleRow,
     Ranking,
-    Row,
-    ScoreRow,
     Snapshot,
     SnapshotWeight,
-    StanceRow,
 )
+from app.analysis.snapshot_table import CellChange as CellChange
+from app.analysis.snapshot_table import diff_snapshots as diff_snapshots
+from app.analysis.snapshot_table import snapshot_table as snapshot_table
 from app.analysis.veto import parse_assumptions
 from app.dataset.schema import Cite, Option, position_json
 from app.state import CompareState
@@ -277,61 +269,13 @@ def _stance_rows(
     return rows
 
 
-def sensitivity_text(
-    sens: Sensitivity, titles: Mapping[str, str], criteria: Mapping[str, str]
-) -> str:
-    if not sens.leaders:
-        return "No option is ranked, so there is no leader to change."
-    if not sens.flips:
-        return "No single-weight change within 0–5 changes the leader."
-    parts = []
-    for i, f in enumerate(sens.flips):
-        verb = "lowering" if f.new < f.old else "raising"
-        verb = verb.capitalize() if i == 0 else verb
-        who = " and ".join(titles[s] for s in f.leaders)
-        lead = "share the lead" if len(f.leaders) > 1 else "take the lead"
-        parts.append(
-            f"{verb} the weight of {criteria[f.criterion]} from {f.old} to {f.new} "
-            f"would make {who} {lead}"
-        )
-    step = "step" if sens.delta == 1 else "steps"
-    return f"Smallest change ({sens.delta} {step}): " + "; or ".join(parts) + "."
+def _fixed_key(state: CompareState, revision: int) -> tuple[object, ...]:
+    return ("compare", state.o, state.assume, revision)
 
 
-def _ranking(index: Index, opts: Sequence[Option], weights: Mapping[str, int]) -> dict[str, Any]:
-    crit = index.ds.criteria
-    titles = {o.slug: o.title for o in opts}
-    ranked = weighted_scores(opts, crit, weights)
-    out: dict[str, Any] = {
-        "formula": FORMULA,
-        "ranked": [
-            {
-                "slug": r.option,
-                "title": titles[r.option],
-                "score": None if r.score is None else round(float(r.score), 4),
-                "score_text": "—" if r.score is None else f"{float(r.score):.2f}",
-                "rank": r.rank,
-            }
-            for r in ranked
-        ],
-        "message": None,
-        "leaders": [],
-        "sensitivity": "",
-        "ranges": [],
-    }
-    if all(weights.get(c.slug, c.default_weight) == 0 for c in crit):
-        out["message"] = "All weights are 0, so there is no ranking. Give a criterion some weight."
-        out["ranked"] = []
-        return out
-    sens = sensitivity(opts, crit, weights)
-    out["leaders"] = [titles[s] for s in sens.leaders]
-    out["sensitivity"] = sensitivity_text(sens, titles, {c.slug: c.title for c in crit})
-    if has_ranges(opts):
-        out["ranges"] = [
-            {"slug": r.option, "title": titles[r.option], "best": r.best, "worst": r.worst}
-            for r in rank_ranges(opts, crit, weights)
-        ]
-    return out
+def fixed_part_built(index: Index, state: CompareState, *, revision: int) -> bool:
+    """Whether `comparison_snapshot` has only the weights' part left to compute."""
+    return _fixed_key(state, revision) in index.memo
 
 
 def comparison_snapshot(index: Index, state: CompareState, *, revision: int) -> Snapshot:
@@ -341,7 +285,7 @@ def comparison_snapshot(index: Index, state: CompareState, *, revision: int) -> 
     Only the weights, the ranking and the query depend on the weights: the rest is built once
     per options, hypotheses and revision, and kept with the index, so that a reader trying
     weight after weight waits only for the ranking."""
-    key = ("compare", state.o, state.assume, revision)
+    key = _fixed_key(state, revision)
     fixed = index.memo.get_or_build(key, lambda: _fixed_part(index, state, revision))
     assert isinstance(fixed, Snapshot)
     opts = [index.options[s] for s in state.o]
@@ -359,7 +303,7 @@ def comparison_snapshot(index: Index, state: CompareState, *, revision: int) -> 
                 )
                 for c in index.ds.criteria
             ],
-            "ranking": Ranking.model_validate(_ranking(index, opts, weights)),
+            "ranking": Ranking.model_validate(weighted_ranking(index, opts, weights)),
         }
     )
 
@@ -416,93 +360,3 @@ def _fixed_part(index: Index, state: CompareState, revision: int) -> Snapshot:
         "sources": src.bibliography(),
     }
     return Snapshot.model_validate(snapshot)
-
-
-# --- diff ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CellChange:
-    group: str
-    row: str  # the row's label, e.g. "Cost" or "The mayor"
-    option: str  # the option's title
-    old: str
-    new: str
-
-
-def diff_snapshots(old: Snapshot, new: Snapshot) -> list[CellChange]:
-    """Every cell whose value differs between two snapshots of the same state, in the old
-    table's order; rows that appeared or vanished count as changes from or to "—"."""
-    new_rows = {r.key: r for r in new.rows}
-    old_keys = {r.key for r in old.rows}
-    new_slugs = [o.slug for o in new.options]
-    rows = [*old.rows, *(r for r in new.rows if r.key not in old_keys)]
-    changes: list[CellChange] = []
-    for i, opt in enumerate(old.options):
-        j = new_slugs.index(opt.slug) if opt.slug in new_slugs else None
-        for row in rows:
-            before = _cell_value(row if row.key in old_keys else None, i)
-            after = _cell_value(new_rows.get(row.key), j)
-            if before != after:
-                changes.append(CellChange(row.group, row.label, opt.title, before, after))
-    return changes
-
-
-def _cell_value(row: Row | None, i: int | None) -> str:
-    if row is None or i is None or i >= len(row.cells):
-        return "—"
-    return row.cells[i].value
-
-
-# --- export --------------------------------------------------------------------------------
-
-
-def _cites(sources: Sequence[CiteRef]) -> str:
-    return "; ".join(s.label for s in sources)
-
-
-def snapshot_table(snapshot: Snapshot) -> list[list[str]]:
-    """The snapshot as CSV rows: section, row, then one column per option."""
-    titles = [o.title for o in snapshot.options]
-    pad = [""] * (len(titles) - 1)
-    out = [["section", "row", *titles]]
-    d = snapshot.dossier
-    out.append(["dataset", "title", d.title, *pad])
-    out.append(["dataset", "revision", str(snapshot.revision), *pad])
-    out.append(["dataset", "as of", d.as_of, *pad])
-    out.append(["dataset", "comparison", snapshot.query, *pad])
-    for a in snapshot.assume:
-        out.append(["hypothetical", a.name, f"assumed: {a.label}", *pad])
-    for w in snapshot.weights:
-        out.append(["weight", w.title, str(w.weight), *pad])
-    for row in snapshot.rows:
-        out.append([row.group, row.label, *(c.value for c in row.cells)])
-        if isinstance(row, ScoreRow):
-            out.append([row.group, f"{row.label}: rationale", *(c.rationale for c in row.cells)])
-        if isinstance(row, ScoreRow | StanceRow):
-            out.append(
-                [row.group, f"{row.label}: sources", *(_cites(c.sources) for c in row.cells)]
-            )
-        if isinstance(row, HurdleRow):
-            out.append(
-                [
-                    row.group,
-                    "Legal hurdles: sources",
-                    *(_cites([s for h in c.hurdles for s in h.sources]) for c in row.cells),
-                ]
-            )
-    r = snapshot.ranking
-    by_slug = {x.slug: x for x in r.ranked}
-    slugs = [o.slug for o in snapshot.options]
-    if r.ranked:
-        out.append(["ranking", "weighted score", *(by_slug[s].score_text for s in slugs)])
-        out.append(["ranking", "rank", *(str(by_slug[s].rank or "") for s in slugs)])
-    else:
-        out.append(["ranking", "message", r.message or "", *pad])
-    if r.sensitivity:
-        out.append(["ranking", "sensitivity", r.sensitivity, *pad])
-    out.append(["licence", "licence", d.licence, *pad])
-    for s in snapshot.sources:
-        text = f"{s.title}, {s.publisher}, {s.date} ({s.kind})"
-        out.append(["sources", s.id, text + (f" {s.url}" if s.url else ""), *pad])
-    return out

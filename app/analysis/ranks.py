@@ -22,8 +22,10 @@ Pure functions over `app.dataset.schema` models: no FastAPI, no database, no I/O
 """
 
 import bisect
+import itertools
 import math
 import random
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -130,16 +132,13 @@ class _Dist:
     values: tuple[int, ...]  # ascending
     counts: tuple[int, ...]  # how many score combinations give each value
     total: int  # sum of counts
+    upto: tuple[int, ...] = ()  # upto[i]: sum of counts[:i] (len(values) + 1 entries)
 
-    def above(self, v: int) -> int:
-        return self.total - self._upto(v)
-
-    def equal(self, v: int) -> int:
+    def above_level(self, v: int) -> tuple[int, int]:
+        """How many combinations score above v, and how many exactly v."""
         i = bisect.bisect_left(self.values, v)
-        return self.counts[i] if i < len(self.values) and self.values[i] == v else 0
-
-    def _upto(self, v: int) -> int:
-        return sum(self.counts[: bisect.bisect_right(self.values, v)])
+        level = self.counts[i] if i < len(self.values) and self.values[i] == v else 0
+        return self.total - self.upto[i] - level, level
 
 
 def percent(p: Fraction | float, *, possible: bool = False, certain: bool = True) -> str:
@@ -176,7 +175,7 @@ def _distributions(
     unranked: list[str] = []
     for o in options:
         nums: dict[int, int] = {0: 1}
-        den = 0
+        den = fixed = 0  # a score without a range only shifts every value: added at the end
         for c in criteria:
             w = weights.get(c.slug, c.default_weight)
             a = o.assessments.get(c.slug)
@@ -184,26 +183,32 @@ def _distributions(
                 continue
             lo = a.low if a.low is not None else a.score
             hi = a.high if a.high is not None else a.score
+            den += w
+            if lo == hi:
+                fixed += w * utility(lo, c.direction)
+                continue
+            adds = [w * utility(s, c.direction) for s in range(lo, hi + 1)]
             step: dict[int, int] = {}
             for n, k in nums.items():
-                for s in range(lo, hi + 1):
-                    key = n + w * utility(s, c.direction)
-                    step[key] = step.get(key, 0) + k
-            nums, den = step, den + w
+                for add in adds:
+                    step[n + add] = step.get(n + add, 0) + k
+            nums = step
         if den:
-            raw.append((o.slug, nums, den))
+            raw.append((o.slug, {n + fixed: k for n, k in nums.items()}, den))
         else:
             unranked.append(o.slug)
     common = math.lcm(*(den for _, _, den in raw)) if raw else 1
     dists = []
     for slug, nums, den in raw:
         values = sorted(nums)
+        counts = tuple(nums[v] for v in values)
         dists.append(
             _Dist(
                 slug,
                 tuple(v * (common // den) for v in values),
-                tuple(nums[v] for v in values),
-                sum(nums.values()),
+                counts,
+                sum(counts),
+                (0, *itertools.accumulate(counts)),
             )
         )
     return dists, unranked
@@ -221,32 +226,38 @@ def _exact(dists: Sequence[_Dist]) -> list[tuple[Fraction, ...]]:
     n = len(dists)
     share = math.lcm(*range(1, n + 1))  # integer shares of 1/(e+1)
     everything = math.prod(d.total for d in dists) * share
+    base = n + 1  # grid cell (g, e) is keyed g * base + e: no tuples in the hot loop
     out = []
     for i, di in enumerate(dists):
         others = [d for j, d in enumerate(dists) if j != i]
         acc = [0] * n
         for v, count in zip(di.values, di.counts, strict=True):
-            # grid[g][e]: number of combinations of the others with g above v and e equal to v
-            grid = [[0] * n for _ in range(n)]
-            grid[0][0] = count
-            for seen, d in enumerate(others):
-                above, level = d.above(v), d.equal(v)
+            # grid: number of combinations of the others with g above v and e equal to v.
+            grid: dict[int, int] = {0: count}
+            # An other wholly above (or below) v only scales the counts and shifts g: kept
+            # aside, so the grid grows only for others that straddle v.
+            scale, shift = 1, 0
+            for d in others:
+                above, level = d.above_level(v)
                 below = d.total - above - level
-                nxt = [[0] * n for _ in range(n)]
-                for g in range(seen + 1):
-                    for e in range(seen + 1 - g):
-                        k = grid[g][e]
-                        if k:
-                            nxt[g + 1][e] += k * above
-                            nxt[g][e + 1] += k * level
-                            nxt[g][e] += k * below
+                if above == d.total or below == d.total:
+                    scale *= d.total
+                    shift += above == d.total
+                    continue
+                nxt: defaultdict[int, int] = defaultdict(int)
+                for cell, k in grid.items():
+                    if above:
+                        nxt[cell + base] += k * above
+                    if level:
+                        nxt[cell + 1] += k * level
+                    if below:
+                        nxt[cell] += k * below
                 grid = nxt
-            for g in range(n):
-                for e in range(n - g):
-                    k = grid[g][e]
-                    if k:
-                        for r in range(g, g + e + 1):
-                            acc[r] += k * (share // (e + 1))
+            for cell, k in grid.items():
+                g, e = divmod(cell, base)
+                part = k * scale * (share // (e + 1))
+                for r in range(g + shift, g + shift + e + 1):
+                    acc[r] += part
         out.append(tuple(Fraction(a, everything) for a in acc))
     return out
 

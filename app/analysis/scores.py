@@ -115,25 +115,54 @@ def weighted_scores(
     return _rank([o.slug for o in options], table, criteria, weights)
 
 
+def _leaders_of(
+    order: Sequence[str], utils: Sequence[Sequence[int | None]], weights: Sequence[int]
+) -> tuple[str, ...]:
+    """What `_leaders(_rank(...))` gives, without building the ranking: sensitivity asks it
+    some 70 times per comparison. Weighted scores num/den compare exactly by
+    cross-multiplication; equal leaders keep column order."""
+    top: list[str] = []
+    best_num, best_den = 0, 0
+    for slug, row in zip(order, utils, strict=True):
+        num = den = 0
+        for w, u in zip(weights, row, strict=True):
+            if w and u is not None:
+                num += w * u
+                den += w
+        if not den:
+            continue
+        if not top or num * best_den > best_num * den:
+            top, best_num, best_den = [slug], num, den
+        elif num * best_den == best_num * den:
+            top.append(slug)
+    return tuple(top)
+
+
 def sensitivity(
     options: Sequence[Option], criteria: Sequence[Criterion], weights: Mapping[str, int]
 ) -> Sensitivity:
     """The smallest change of one weight (whole steps within 0..5) after which none of the
     current leaders leads any more, and who would lead instead."""
     order = [o.slug for o in options]
-    table = _table(options, lambda o, c: o.assessments[c].score)
-    current = {c.slug: weights.get(c.slug, c.default_weight) for c in criteria}
-    leaders = _leaders(_rank(order, table, criteria, current))
+    utils = [
+        [
+            utility(o.assessments[c.slug].score, c.direction) if c.slug in o.assessments else None
+            for c in criteria
+        ]
+        for o in options
+    ]
+    current = [weights.get(c.slug, c.default_weight) for c in criteria]
+    leaders = _leaders_of(order, utils, current)
     if not leaders:
         return Sensitivity((), None, ())
     for delta in range(1, MAX_WEIGHT - MIN_WEIGHT + 1):
         flips: list[Flip] = []
-        for c in criteria:
-            old = current[c.slug]
+        for i, c in enumerate(criteria):
+            old = current[i]
             for new in (old - delta, old + delta):
                 if not MIN_WEIGHT <= new <= MAX_WEIGHT:
                     continue
-                after = _leaders(_rank(order, table, criteria, {**current, c.slug: new}))
+                after = _leaders_of(order, utils, [*current[:i], new, *current[i + 1 :]])
                 if after and not set(after) & set(leaders):
                     flips.append(Flip(c.slug, old, new, after))
         if flips:
@@ -162,20 +191,36 @@ def rank_ranges(
     options: Sequence[Option], criteria: Sequence[Criterion], weights: Mapping[str, int]
 ) -> list[RankRange]:
     """Each option's best rank (its scores at the good end of their ranges, everyone else's at
-    the bad end) and worst rank (the other way round), in input order."""
-    order = [o.slug for o in options]
-    directions = {c.slug: c.direction for c in criteria}
+    the bad end) and worst rank (the other way round), in input order.
 
-    def table(favoured: str, best: bool) -> Table:
-        return _table(
-            options,
-            lambda o, c: _ends(
-                o, c, directions.get(c, "higher-is-better"), best=best == (o.slug == favoured)
-            ),
-        )
+    A rank is 1 + the number of others scoring strictly higher (ties share a rank, as in
+    `_rank`); scores num/den compare exactly by cross-multiplication."""
+    ws = [weights.get(c.slug, c.default_weight) for c in criteria]
 
-    def rank_of(slug: str, best: bool) -> int | None:
-        ranked = _rank(order, table(slug, best), criteria, weights)
-        return next(r.rank for r in ranked if r.option == slug)
+    def ends(o: Option) -> tuple[tuple[int, int], tuple[int, int]]:
+        """(num, den) of the weighted score at the good ends, then at the bad ends."""
+        good = bad = den = 0
+        for c, w in zip(criteria, ws, strict=True):
+            if not w or c.slug not in o.assessments:
+                continue
+            lo = _ends(o, c.slug, c.direction, best=False)
+            hi = _ends(o, c.slug, c.direction, best=True)
+            good += w * utility(hi, c.direction)
+            bad += w * utility(lo, c.direction)
+            den += w
+        return (good, den), (bad, den)
 
-    return [RankRange(s, rank_of(s, True), rank_of(s, False)) for s in order]
+    scored = [ends(o) for o in options]
+
+    def rank_of(i: int, best: bool) -> int | None:
+        num, den = scored[i][0 if best else 1]
+        if not den:
+            return None
+        above = 0
+        for j, (good, bad) in enumerate(scored):
+            other, oden = bad if best else good
+            if j != i and oden and other * den > num * oden:
+                above += 1
+        return 1 + above
+
+    return [RankRange(o.slug, rank_of(i, True), rank_of(i, False)) for i, o in enumerate(options)]

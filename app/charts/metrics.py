@@ -231,6 +231,7 @@ def _advance(ch: str, bold: bool) -> int:
     return _UNKNOWN
 
 
+@functools.lru_cache(maxsize=4096)  # charts measure the same titles and labels again and again
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
     """The width of `text` at font size `size`, at most what common sans serifs need."""
     return sum(_advance(ch, bold) for ch in text) * size / 1000
@@ -281,6 +282,7 @@ def wrap_by(text: str, width: float, lines: int, measure: Measure) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1024)
 def fit(text: str, size: float, width: float, *, bold: bool = False) -> str:
     """`fit_by` with the estimated width of a system sans serif at `size`."""
     return fit_by(text, width, lambda t: text_width(t, size, bold=bold))

@@ -13,6 +13,7 @@ and `class="chart"` so page CSS can make it fluid (`max-width: 100%; height: aut
 """
 
 import datetime as dt
+import functools
 import hashlib
 import html
 from collections.abc import Mapping, Sequence
@@ -98,6 +99,7 @@ class RankRow:
 # Writing SVG
 
 
+@functools.lru_cache(maxsize=4096)  # titles, labels and fills recur in every chart
 def _esc(text: str) -> str:
     # Every string in a chart passes here: keep out what XML cannot carry, even if a control
     # character got past `explorer check`, so the SVG parses (and so rasterises).
@@ -105,20 +107,30 @@ def _esc(text: str) -> str:
 
 
 def _num(v: float) -> str:
-    r = round(v, 1)
-    return str(int(r)) if r == int(r) else f"{r:.1f}"
+    """A coordinate to one decimal, without a trailing .0 (as round(v, 1) would print)."""
+    if type(v) is int:  # the common case
+        return str(v)
+    text = f"{v:.1f}"
+    if text.endswith(".0"):
+        text = text[:-2]
+        return "0" if text == "-0" else text
+    return text
+
+
+@functools.cache
+def _attr(key: str) -> str:
+    return key.rstrip("_").replace("_", "-")
 
 
 def _el(tag: str, content: str | None = None, **attrs: object) -> str:
     """An element; `font_size` becomes `font-size`, `class_` becomes `class`, None is left out."""
-    parts = [tag]
+    head = tag
     for key, value in attrs.items():
         if value is None:
             continue
-        name = key.rstrip("_").replace("_", "-")
-        text = _num(value) if isinstance(value, int | float) else str(value)
-        parts.append(f'{name}="{_esc(text)}"')
-    head = " ".join(parts)
+        # A number needs no escaping: most attributes are numbers.
+        text = _num(value) if isinstance(value, (int, float)) else _esc(str(value))
+        head += f' {_attr(key)}="{text}"'
     return f"<{head}/>" if content is None else f"<{head}>{content}</{tag}>"
 
 
@@ -842,6 +854,7 @@ def bars(
 # d. The chance of each rank
 
 
+@functools.cache
 def short_ordinal(n: int) -> str:
     """1 -> '1st', 2 -> '2nd', 11 -> '11th'."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
@@ -881,6 +894,7 @@ def _luminance(hex_colour: str) -> float:
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
+@functools.cache
 def _text_on(fill: str) -> str:
     """White or ink, whichever contrasts more with `fill`."""
     lum = _luminance(fill)

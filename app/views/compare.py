@@ -9,7 +9,7 @@ Pure: no FastAPI, no database."""
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import Field
 
@@ -42,7 +42,13 @@ class CompareView:
     chances: RankChances | None  # None when nothing is ranked
     chances_chart: Chart | None
     chances_chart_narrow: Chart | None  # the same for a phone's width
-    bars: dict[str, Chart]  # option slug -> its scores
+    snapshot: Snapshot = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def bars(self) -> dict[str, Chart]:
+        """Option slug -> its scores. Drawn on demand: no weight changes them, so the compare
+        page keeps them rendered and asks only when they are not."""
+        return snapshot_bars(self.snapshot)
 
 
 def _veto_cells(snapshot: Snapshot) -> dict[str, VetoCell]:
@@ -175,7 +181,7 @@ def compare_view(snapshot: Snapshot) -> CompareView:
             )
             for width, suffix in ((900, ""), (NARROW, "-narrow"))
         ]
-    return CompareView(rows, _warning(rows), chances, charts[0], charts[1], snapshot_bars(snapshot))
+    return CompareView(rows, _warning(rows), chances, charts[0], charts[1], snapshot)
 
 
 def ranks_chart(snapshot: Snapshot) -> Chart | None:

@@ -10,18 +10,24 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from app import permalinks, queries
-from app.analysis.compare import comparison_snapshot, diff_snapshots, snapshot_table
+from app.analysis.compare import (
+    comparison_snapshot,
+    diff_snapshots,
+    fixed_part_built,
+    snapshot_table,
+)
 from app.analysis.labels import VETO_LABELS
 from app.analysis.snapshot import Snapshot
 from app.csvout import csv_response
 from app.db import SessionDep
 from app.errors import NotFound
-from app.render import cached_page, href, part, render
-from app.site import Site, SiteDep
+from app.render import cached_page, href, part, part_kept, render, wants_fragment
+from app.site import LoopSiteDep, Site, SiteDep
 from app.state import (
     CODE_RE,
     MAX_COMPARE,
@@ -30,6 +36,7 @@ from app.state import (
     CompareState,
     parse_compare,
 )
+from app.views.charts import snapshot_bars
 from app.views.compare import CompareView, chances_table, compare_view, export
 from app.views.picker import compare_picker
 from app.web.guards import takes
@@ -66,8 +73,14 @@ def _controls(state: CompareState, site: Site) -> dict[str, Any]:
     """Links and choices that edit the comparison, each built from the canonical state so that
     weights and hypotheses follow and the URL stays canonical."""
 
+    # Every link differs only in `o=`, which comes first: the rest is encoded once.
+    tail = href("", state.pairs()[1:]).removeprefix("?")
+
     def link(order: list[str]) -> str:
-        return href("/compare", state.with_options(order).pairs())
+        if not order:
+            return href("/compare", state.with_options(order).pairs())
+        first = href("/compare", [("o", ",".join(order))])
+        return f"{first}&{tail}" if tail else first
 
     o = list(state.o)
     columns = {}
@@ -131,13 +144,25 @@ def chart_urls(snapshot: Snapshot, ranks: str, pairs: list[tuple[str, str]]) -> 
     }
 
 
-def fixed_parts(request: Request, snap: Snapshot, key: tuple[object, ...]) -> dict[str, Markup]:
-    """The comparison's table body and bibliography, which no weight changes, rendered once per
-    `key`: it must name everything they show but the weights (site version, options,
-    hypotheses, day shown)."""
+FIXED = ("_comparison_rows.html", "_comparison_sources.html", "_comparison_bars.html")
+
+
+def fixed_parts(
+    request: Request, snap: Snapshot, key: tuple[object, ...], urls: dict[str, Any]
+) -> dict[str, Markup]:
+    """What no weight changes, rendered once per `key`: the score charts, the table body and
+    the bibliography. The key must name everything they show but the weights (site version,
+    options, hypotheses, day shown, today); none of them carries a weight in a link or form."""
     return {
-        name: part(request, f"_{name}.html", {"snap": snap}, key=(name, *key))
-        for name in ("comparison_rows", "comparison_sources")
+        "comparison_rows": part(request, "_comparison_rows.html", {"snap": snap}, key=key),
+        "comparison_sources": part(request, "_comparison_sources.html", {"snap": snap}, key=key),
+        # The charts are drawn only when the part is not kept already.
+        "comparison_bars": part(
+            request,
+            "_comparison_bars.html",
+            lambda: {"snap": snap, "bars": snapshot_bars(snap), "urls": urls},
+            key=key,
+        ),
     }
 
 
@@ -154,9 +179,36 @@ def picker_page(request: Request, site: Site, state: CompareState) -> Response:
     )
 
 
+def _fixed_key(site: Site, state: CompareState) -> tuple[object, ...]:
+    return ("compare", site.version, state.o, state.assume, state.at, dt.date.today())
+
+
+def _warm(request: Request, site: Site) -> bool:
+    """Whether the page needs nothing built but what the weights change: a few milliseconds of
+    work, cheaper here than handed to a thread (a thread hop costs about as much)."""
+    try:
+        state = parse_compare(request.query_params.multi_items(), site.vocab, fewest=0)
+    except BadParam:
+        return True  # the error page
+    if len(state.o) < MIN_COMPARE:
+        return True
+    if not fixed_part_built(site.index, state, revision=site.revision.number):
+        return False
+    key = _fixed_key(site, state)
+    return wants_fragment(request) or all(part_kept(request, t, key) for t in FIXED)
+
+
 @router.get("/compare")
+async def compare_page(request: Request, site: LoopSiteDep) -> Response:
+    # A comparison seen before, under new weights, runs on the event loop; a new one, whose
+    # table and sources must be built and rendered, in the threadpool like any page.
+    if _warm(request, site):
+        return _compare_page(request=request, site=site)
+    return await run_in_threadpool(_compare_page, request=request, site=site)
+
+
 @cached_page
-def compare_page(request: Request, site: SiteDep) -> Response:
+def _compare_page(request: Request, site: Site) -> Response:
     state = parse_compare(request.query_params.multi_items(), site.vocab, fewest=0)
     if redirect := not_canonical(request, state.query()):
         return redirect
@@ -165,19 +217,24 @@ def compare_page(request: Request, site: SiteDep) -> Response:
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
     cv = compare_view(snapshot)
     og = og_text(snapshot, cv)
+    urls = chart_urls(snapshot, "/compare/ranks", state.pairs())
+    fixed_key = _fixed_key(site, state)
     return render(
         request,
         "compare.html",
         {
             "meta": site.meta,
             "snap": snapshot,
-            # The same under every weighting: rendered once per options and hypotheses.
-            **fixed_parts(
-                request, snapshot, ("compare", site.version, state.o, state.assume, state.at)
+            # The same under every weighting: rendered once per options and hypotheses, and
+            # not even looked up for an htmx weight change, which leaves them in place.
+            **(
+                {}
+                if wants_fragment(request)
+                else fixed_parts(request, snapshot, fixed_key, urls["bars"])
             ),
             "controls": _controls(state, site),
             "cv": cv,
-            "chart_urls": chart_urls(snapshot, "/compare/ranks", state.pairs()),
+            "chart_urls": urls,
             "og": og,
             "og_image": href("/compare/preview.png", state.pairs()),
             "page_title": og["title"],
@@ -289,13 +346,14 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
             changes = diff_snapshots(frozen, fresh)
     cv = compare_view(frozen)
     og = og_text(frozen, cv)
+    urls = chart_urls(frozen, f"/c/{code}/ranks", [])
     return render(
         request,
         "permalink.html",
         {
             "meta": site.meta,
             "snap": frozen,
-            **fixed_parts(request, frozen, ("link", code)),
+            **fixed_parts(request, frozen, ("link", code), urls["bars"]),
             "controls": None,
             "link": link,
             "code": code,
@@ -306,7 +364,7 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
             "og": og,
             "og_image": f"/c/{code}/preview.png",
             "cv": cv,
-            "chart_urls": chart_urls(frozen, f"/c/{code}/ranks", []),
+            "chart_urls": urls,
             "embed_url": f"{request.app.state.settings.public_url.rstrip('/')}/embed/c/{code}",
             "page_title": og["title"],
             "exports": {"csv": f"/c/{code}.csv", "json": f"/c/{code}.json", "in_page": True},

@@ -52,3 +52,28 @@ def test_compare_weigh_share_and_reopen(server: str, page: Page, browser: Browse
     assert other.locator("table.ranking").inner_text() == ranking
     assert table_text(other) == table
     fresh.close()
+
+
+def test_a_weight_change_updates_every_link_that_carries_the_weights(
+    server: str, page: Page
+) -> None:
+    page.goto(server + "/compare?o=article-5-extension,nato-membership,reassurance-force")
+    rows = table_text(page)
+    page.locator("label.pill", has=page.locator("input[name='w.speed'][value='5']")).click()
+    expect(page).to_have_url(re.compile(r"w=speed:5$"))
+    # Sent again out of band: each column's links, the downloads, the permanent-link form.
+    for slug in ("article-5-extension", "nato-membership", "reassurance-force"):
+        remove = page.locator(f"#col-controls-{slug} a", has_text="Remove")
+        expect(remove).to_have_attribute("href", re.compile(r"&w=speed:5$"))
+    expect(page.locator("#compare-exports a", has_text="CSV")).to_have_attribute(
+        "href", re.compile(r"w=speed:5$")
+    )
+    expect(page.locator("#share-bar input[name=w]")).to_have_value("speed:5")
+    # The table itself was not sent again, and reads the same.
+    assert table_text(page) == rows
+    # A second change, before or after the first answer, lands too.
+    page.locator("label.pill", has=page.locator("input[name='w.deterrence'][value='0']")).click()
+    expect(page).to_have_url(re.compile(r"w=deterrence:0,speed:5$"))
+    expect(page.locator("#col-controls-nato-membership a", has_text="Remove")).to_have_attribute(
+        "href", re.compile(r"w=deterrence:0,speed:5$")
+    )

@@ -1,0 +1,79 @@
+"""A comparison's weighted ranking, with its sensitivity to the weights and each option's rank
+range: the part of a comparison snapshot (app.analysis.compare) that the weights change.
+
+Pure functions: no FastAPI, no database, no I/O.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from app.analysis.index import Index
+from app.analysis.scores import (
+    FORMULA,
+    Sensitivity,
+    has_ranges,
+    rank_ranges,
+    sensitivity,
+    weighted_scores,
+)
+from app.dataset.schema import Option
+
+
+def sensitivity_text(
+    sens: Sensitivity, titles: Mapping[str, str], criteria: Mapping[str, str]
+) -> str:
+    if not sens.leaders:
+        return "No option is ranked, so there is no leader to change."
+    if not sens.flips:
+        return "No single-weight change within 0–5 changes the leader."
+    parts = []
+    for i, f in enumerate(sens.flips):
+        verb = "lowering" if f.new < f.old else "raising"
+        verb = verb.capitalize() if i == 0 else verb
+        who = " and ".join(titles[s] for s in f.leaders)
+        lead = "share the lead" if len(f.leaders) > 1 else "take the lead"
+        parts.append(
+            f"{verb} the weight of {criteria[f.criterion]} from {f.old} to {f.new} "
+            f"would make {who} {lead}"
+        )
+    step = "step" if sens.delta == 1 else "steps"
+    return f"Smallest change ({sens.delta} {step}): " + "; or ".join(parts) + "."
+
+
+def weighted_ranking(
+    index: Index, opts: Sequence[Option], weights: Mapping[str, int]
+) -> dict[str, Any]:
+    """The snapshot's ranking under `weights`: the part of a comparison the weights change."""
+    crit = index.ds.criteria
+    titles = {o.slug: o.title for o in opts}
+    ranked = weighted_scores(opts, crit, weights)
+    out: dict[str, Any] = {
+        "formula": FORMULA,
+        "ranked": [
+            {
+                "slug": r.option,
+                "title": titles[r.option],
+                "score": None if r.score is None else round(float(r.score), 4),
+                "score_text": "—" if r.score is None else f"{float(r.score):.2f}",
+                "rank": r.rank,
+            }
+            for r in ranked
+        ],
+        "message": None,
+        "leaders": [],
+        "sensitivity": "",
+        "ranges": [],
+    }
+    if all(weights.get(c.slug, c.default_weight) == 0 for c in crit):
+        out["message"] = "All weights are 0, so there is no ranking. Give a criterion some weight."
+        out["ranked"] = []
+        return out
+    sens = sensitivity(opts, crit, weights)
+    out["leaders"] = [titles[s] for s in sens.leaders]
+    out["sensitivity"] = sensitivity_text(sens, titles, {c.slug: c.title for c in crit})
+    if has_ranges(opts):
+        out["ranges"] = [
+            {"slug": r.option, "title": titles[r.option], "best": r.best, "worst": r.worst}
+            for r in rank_ranges(opts, crit, weights)
+        ]
+    return out

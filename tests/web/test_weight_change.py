@@ -1,0 +1,96 @@
+"""A weight change sends only what depends on the weights: the ranking, the rank chances and
+the controls that carry the weights. The side-by-side table, the score charts and the sources
+carry no weight in any link or form, so they are rendered once and kept; and the whole compare
+page stays light. Not timed: `make bench` measures speed."""
+
+import gzip
+import re
+import zlib
+
+from fastapi.testclient import TestClient
+
+from app.zipped import Rendered, gzip_with_parts
+
+HX = {"HX-Request": "true"}
+THREE = "o=protected-lanes,painted-lanes,no-change"
+# A link's `w=` (after ? or &amp;) or a form field named w or w.<criterion>.
+CARRIES_WEIGHTS = re.compile(r'[?;]w=|name="w[".]')
+FOUR = "o=article-5-extension,bilateral-agreements,nato-membership,reassurance-force"
+
+
+def between(html: str, start: str, end: str) -> str:
+    i = html.index(start)
+    return html[i : html.index(end, i)]
+
+
+def table(html: str) -> str:
+    return between(html, '<table class="comparison"', "</table>")
+
+
+def weight_independent(html: str) -> dict[str, str]:
+    """The score charts, the side-by-side table's body and the sources, as the page shows them."""
+    return {
+        "charts": between(html, '<section class="score-charts"', "</section>"),
+        "table body": table(html).split("</thead>", 1)[1],
+        "sources": between(html, "<h2>Sources</h2>", "</p>"),
+    }
+
+
+def test_a_weight_change_sends_the_ranking_and_the_weight_controls_only(
+    client: TestClient,
+) -> None:
+    r = client.get(f"/compare?{THREE}&w=cost:5,safety:0", headers=HX)
+    assert r.status_code == 200
+    frag = r.text
+    # The ranking, its rank chances and the weights used.
+    assert frag.lstrip().startswith('<section id="ranking"')
+    assert '<table class="ranking stack">' in frag and 'id="chart-ranks"' in frag
+    assert "Chance of each rank" in frag and "Weights used: " in frag
+    # Every control that carries the weights comes back, out of band where it sits elsewhere:
+    # the permanent-link form, each column's move and remove links, the downloads.
+    share = between(frag, '<section id="share-bar"', "</section>")
+    assert 'data-hx-swap-oob="true"' in share and 'name="w" value="cost:5,safety:0"' in share
+    for slug in ("protected-lanes", "painted-lanes", "no-change"):
+        controls = between(frag, f'<span class="col-controls" id="col-controls-{slug}"', "</span>")
+        assert 'data-hx-swap-oob="true"' in controls and "w=cost:5,safety:0" in controls
+    exports = between(frag, '<p class="exports" id="compare-exports"', "</p>")
+    assert 'data-hx-swap-oob="true"' in exports and "w=cost:5,safety:0" in exports
+    assert '<input type="hidden" name="w" value="cost:5,safety:0">' in frag  # "Add an option"
+    # Not the parts no weight changes.
+    assert '<table class="comparison"' not in frag and "data-row=" not in frag
+    assert "<h2>Sources</h2>" not in frag and 'class="biblio"' not in frag
+    assert 'id="bars-heading"' not in frag and "licence-line" not in frag
+
+
+def test_the_parts_no_weight_changes_carry_no_weights(client: TestClient) -> None:
+    pages = [
+        client.get(f"/compare?{THREE}&w=cost:5,safety:0").text,
+        client.get(f"/compare?{THREE}&w=cost:1").text,
+    ]
+    first, second = (weight_independent(html) for html in pages)
+    for name, html in first.items():
+        assert not CARRIES_WEIGHTS.search(html), name
+        assert html == second[name], name  # so they can be rendered once and kept
+    # The page around them does carry the weights (the column controls, the downloads).
+    head = table(pages[0]).split("</thead>", 1)[0]
+    assert CARRIES_WEIGHTS.search(head) and "w=cost:5,safety:0" in head
+
+
+def test_the_compare_page_for_four_options_is_under_40_kb_gzip(ukraine: TestClient) -> None:
+    for _ in range(2):  # rendered, then from the page cache: the same bytes
+        r = ukraine.get(f"/compare?{FOUR}", headers={"Accept-Encoding": "gzip"})
+        assert r.status_code == 200 and r.headers["content-encoding"] == "gzip"
+        assert r.num_bytes_downloaded < 40_000, r.num_bytes_downloaded
+        assert "<h2>Sources</h2>" in r.text and 'data-row="stance:ua"' in r.text
+
+
+def test_spliced_gzip_is_one_ordinary_member() -> None:
+    parts = [Rendered.of("<table>" + "x" * 5000 + "</table>"), Rendered.of("<ul>é ü</ul>")]
+    body = ("<p>head</p>" + parts[0].html + "<p>between</p>" + parts[1].html + "<p>t</p>").encode()
+    spliced = gzip_with_parts(body, parts[::-1], 4)  # found wherever they are, in any order
+    assert spliced is not None
+    zipped, _ = spliced
+    assert gzip.decompress(zipped) == body
+    assert zlib.decompressobj(wbits=31).decompress(zipped) == body
+    assert gzip_with_parts(b"<p>no parts here</p>", parts, 4) is None
+    assert re.fullmatch(rb"[0-9a-f]{24}", spliced[1])
