@@ -1,5 +1,6 @@
 """Application factory. Nothing touches the database at import time."""
 
+from collections.abc import Hashable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,7 +15,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import AppError, BadRequest, Busy, NotFound
 from app.lru import Lru
-from app.render import PARTS, CachedPages, PageCache, render
+from app.render import PARTS, PARTS_BYTES, CachedPages, PageCache, render
 from app.site import RevisionPoller
 from app.state import BadParam
 from app.web.guards import image_slots
@@ -30,6 +31,7 @@ from app.web.middleware import (
     SameOrigin,
     SecurityHeaders,
 )
+from app.zipped import Rendered
 
 
 def _is_api(request: Request) -> bool:
@@ -78,7 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.page_cache_mb << 20,
     )
     app.state.revision = RevisionPoller(app.state.engine, settings.revision_poll_seconds)
-    app.state.parts = Lru(PARTS)  # rendered parts shared by many pages (app.render.part)
+    parts: Lru[Hashable, Rendered] = Lru(PARTS, max_weight=PARTS_BYTES, weigh=lambda r: r.size)
+    app.state.parts = parts  # rendered parts shared by many pages (app.render.part)
     app.state.image_slots = image_slots(settings.image_renders)
     app.state.history = {}  # revision history for /changes, per app (one database each)
 

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from app import models as m
 from app.analysis.compare import comparison_snapshot
-from app.analysis.index import Index, build_index
+from app.analysis.index import Index, build_index, json_weight
 from app.analysis.snapshot import (
     SNAPSHOT_VERSION,
     Snapshot,
@@ -37,10 +37,13 @@ from app.state import Vocab, parse_compare
 log = logging.getLogger(__name__)
 
 # Keyed by content hash, not revision number: numbers repeat across databases (tests, a
-# restored backup). Small: a dataset and its indexes take a few MB, a snapshot up to 140 KB.
+# restored backup). Small: a dataset and its indexes take a few MB, a snapshot up to 150 KB
+# of JSON and four times that in memory, so snapshots are bounded by bytes too.
 _datasets: Lru[str, tuple[Dataset, Vocab]] = Lru(4)
-_indexes: Lru[tuple[str, dt.date | None, dt.date], Index] = Lru(8)
-_snapshots: Lru[tuple[str, str, dt.date], Snapshot] = Lru(64)
+_indexes: Lru[tuple[str, dt.date | None, dt.date], Index] = Lru(4)
+_snapshots: Lru[tuple[str, str, dt.date], Snapshot] = Lru(
+    64, max_weight=1_500_000, weigh=json_weight
+)
 
 
 def _content_hash(session: Session, revision: int) -> str:

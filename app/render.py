@@ -115,6 +115,7 @@ def environment(templates_dir: str) -> Environment:
 
 
 PARTS = 96  # rendered parts kept per app, three per comparison (its table body: up to 150 KB)
+PARTS_BYTES = 8 << 20  # ...and at most 8 MB of them (text, UTF-8 and deflated)
 
 
 def part(

@@ -32,6 +32,11 @@ class Rendered:
     deflated: bytes
     digest: bytes
 
+    @property
+    def size(self) -> int:
+        """Bytes held: the text, its UTF-8 and its deflated form."""
+        return 2 * len(self.raw) + len(self.deflated)
+
     @classmethod
     def of(cls, html: str) -> "Rendered":
         raw = html.encode()

@@ -5,6 +5,8 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel
+
 from app.analysis.veto import (
     VetoAnalysis,
     analyse_all,
@@ -58,8 +60,20 @@ class CitedClaim:
     statement: JointStatement | None = None  # a signatory's stance: the joint statement
 
 
-MEMO_SIZE = 48  # comparisons' fixed parts (about 100 KB each) kept by the live index
+MEMO_SIZE = 48  # comparisons' fixed parts kept by the live index, at most
 PAST_MEMO_SIZE = 2
+# ...and at most this many bytes of them as JSON; in memory a comparison takes about four
+# times its JSON (4 options of the default dataset: 150 KB of JSON, 620 KB resident).
+MEMO_JSON_BYTES = 2_500_000
+
+
+def json_weight(value: object) -> int:
+    """A memoised value's size for the byte bound: its JSON for a model, else a token 1 KB."""
+    return len(value.model_dump_json()) if isinstance(value, BaseModel) else 1024
+
+
+def live_memo() -> "Lru[Hashable, object]":
+    return Lru(MEMO_SIZE, max_weight=MEMO_JSON_BYTES, weigh=json_weight)
 
 
 @dataclass(frozen=True)
@@ -83,9 +97,7 @@ class Index:
     earliest: dt.date | None = None  # the first day on record: `at` may not go before it
     # Derived data that outlives a request: the weight-independent part of comparisons
     # (app.analysis.compare), so a new weighting recomputes only its ranking. Dies with the index.
-    memo: Lru[Hashable, object] = field(
-        default_factory=lambda: Lru(MEMO_SIZE), compare=False, repr=False
-    )
+    memo: Lru[Hashable, object] = field(default_factory=live_memo, compare=False, repr=False)
 
     def position(self, stakeholder: str, option: str) -> int | None:
         s = self.current.get((stakeholder, option))
@@ -183,7 +195,7 @@ def build_index(ds: Dataset, at: dt.date | None = None, today: dt.date | None = 
         # Only the live index keeps many comparisons: past days (`at=`, up to 32 indexes per
         # site) and permalink rebuilds (cached whole elsewhere) keep two each, so walking days
         # or links cannot grow a process by hundreds of MB.
-        memo=Lru(MEMO_SIZE if at is None and today is None else PAST_MEMO_SIZE),
+        memo=live_memo() if at is None and today is None else Lru(PAST_MEMO_SIZE),
     )
 
 
