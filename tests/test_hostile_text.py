@@ -91,13 +91,13 @@ def test_tab_newline_and_carriage_return_stay_allowed() -> None:
 
 
 def test_load_note_with_a_control_character_is_refused_and_changes_nothing(
-    engine: Engine, migrated: Settings
+    engine: Engine, migrated: Settings, tmp_path: Path
 ) -> None:
     assert run("load", str(CYCLE), "--note", "first")[0] == 0
     before = revisions(engine)
     edited = CYCLE.read_text(encoding="utf-8").replace("Painted lanes", "Painted lanes, cheap")
 
-    path = Path(migrated.database_url.removeprefix("sqlite:///")).with_name("edited.yaml")
+    path = tmp_path / "edited.yaml"
     path.write_text(edited, encoding="utf-8")
     exit_code, out = run("load", str(path), "--note", "Typo\x0cfixed")
 
