@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     page_cache_size: int = 512
     # ...and at most this many megabytes of them (plain and gzip bodies), so that readers
     # trying weight after weight cannot grow a process without bound.
-    page_cache_mb: int = 24
+    page_cache_mb: int = 16
     # How often a process asks the database whether a new dataset was loaded. Pages the
     # cache can answer do no other database work, and a load shows within this time.
     revision_poll_seconds: float = 0.3

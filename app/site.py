@@ -22,7 +22,7 @@ from app.state import OPTION_STATUSES, BadParam, Vocab, parse_at
 from app.views.pages import PageMeta, page_meta
 
 STATUSES = OPTION_STATUSES
-PAST_INDEXES = 32
+PAST_INDEXES = 8
 _lock = threading.Lock()
 
 
