@@ -20,13 +20,13 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import linkcheck
-from app.cli import migrate
 from app.config import DEFAULT_DATASET, Settings, get_settings
 from app.dataset.check import load_dataset
-from app.dataset.load import import_dataset
-from app.db import make_engine
 from app.main import create_app
+from app.ops import linkcheck
+from app.ops.cli import migrate
+from app.store.db import make_engine
+from app.store.load import import_dataset
 
 # `make test` is the landing gate: property tests run the same examples on every run, so a
 # landing never fails for an example unrelated to the change. HYPOTHESIS_PROFILE=explore
@@ -179,14 +179,14 @@ def load(engine: Engine, path: Path) -> int:
         and not db.with_name(db.name + "-wal").exists()
         and db.read_bytes() == _template_db.get("db")
     )
-    if db is not None and fresh and path in _loaded_db:
+    if fresh and path in _loaded_db:
         engine.dispose()
         data, revision = _loaded_db[path]
         db.write_bytes(data)
         return revision
     with Session(engine) as session:
         revision = import_dataset(session, load_dataset(path)).revision
-    if db is not None and fresh:
+    if fresh:
         engine.dispose()  # closing the last connection checkpoints the WAL into the file
         if not db.with_name(db.name + "-wal").exists():
             _loaded_db[path] = (db.read_bytes(), revision)
