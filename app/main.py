@@ -11,13 +11,14 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
+from app.analysis.lru import Lru
 from app.config import Settings, get_settings
-from app.db import make_engine
 from app.errors import AppError, BadRequest, Busy, NotFound
-from app.lru import Lru
-from app.render import PARTS, PARTS_BYTES, CachedPages, PageCache, render
-from app.site import RevisionPoller
+from app.serving.render import PARTS, PARTS_BYTES, CachedPages, PageCache, render
+from app.serving.site import RevisionPoller
+from app.serving.zipped import Rendered
 from app.state import BadParam
+from app.store.db import make_engine
 from app.web.guards import image_slots
 from app.web.middleware import (
     SECURITY_HEADERS,
@@ -31,7 +32,6 @@ from app.web.middleware import (
     SameOrigin,
     SecurityHeaders,
 )
-from app.zipped import Rendered
 
 
 def _is_api(request: Request) -> bool:
@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.revision = RevisionPoller(app.state.engine, settings.revision_poll_seconds)
     parts: Lru[Hashable, Rendered] = Lru(PARTS, max_weight=PARTS_BYTES, weigh=lambda r: r.size)
-    app.state.parts = parts  # rendered parts shared by many pages (app.render.part)
+    app.state.parts = parts  # rendered parts shared by many pages (app.serving.render.part)
     app.state.image_slots = image_slots(settings.image_renders)
     app.state.history = {}  # revision history for /changes, per app (one database each)
 
@@ -153,7 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     if settings.metrics:
-        from app import metrics
+        from app.serving import metrics
 
         app.state.page_cache = metrics.CountingPageCache(
             settings.page_cache_size,

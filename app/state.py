@@ -6,12 +6,12 @@ no meaning. Equal states therefore serialise to equal URLs."""
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 from urllib.parse import urlencode
 
-from app.dataset.schema import Option, VetoStatus
+from app.dataset.schema import Criterion, Dataset, Option, VetoStatus
 
 StanceFilter = Literal["support", "oppose", "not-oppose", "unknown"]
 STANCE_FILTERS: tuple[str, ...] = ("support", "oppose", "not-oppose", "unknown")
@@ -53,6 +53,41 @@ class Vocab:
     today: dt.date | None = None
     # The overview chart's default criteria (across, up); `x=`/`y=` choose others.
     axes: tuple[str, str] | None = None
+
+
+def vocab_of(ds: Dataset, earliest: dt.date | None) -> Vocab:
+    """The words a query may use on this dataset: its slugs, values and defaults; `earliest`
+    is the first day `at=` may name."""
+    return Vocab(
+        categories=tuple(sorted({o.category for o in ds.options})),
+        statuses=OPTION_STATUSES,
+        attributes={
+            a.slug: ("true", "false")
+            if a.type == "bool"
+            else tuple(a.values or ())
+            if a.type == "enum"
+            else tuple(
+                sorted({str(o.attributes[a.slug]) for o in ds.options if a.slug in o.attributes})
+            )
+            for a in ds.attributes
+        },
+        criteria={c.slug: c.default_weight for c in ds.criteria},
+        stakeholders=tuple(s.slug for s in ds.stakeholders),
+        options=tuple(o.slug for o in ds.options),
+        conditions=tuple(c.slug for c in ds.conditions),
+        earliest=earliest,
+        axes=overview_axes(ds.criteria),
+    )
+
+
+def overview_axes(criteria: Sequence[Criterion]) -> tuple[str, str] | None:
+    """The overview chart's default criteria: the first one across, and up the next one where
+    higher is better (for the Ukraine dossier: political feasibility x deterrence)."""
+    if len(criteria) < 2:
+        return None
+    x = criteria[0].slug
+    ups = [c.slug for c in criteria[1:] if c.direction == "higher-is-better"]
+    return x, (ups or [criteria[1].slug])[0]
 
 
 def suggest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:

@@ -4,9 +4,9 @@ the caller (tests, `explorer migrate`) put one in the config."""
 from alembic import context
 from sqlmodel import SQLModel
 
-import app.models  # noqa: F401  (registers the tables)
+import app.store.models  # noqa: F401  (registers the tables)
 from app.config import get_settings
-from app.db import make_engine
+from app.store.db import make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -143,7 +143,7 @@ def main() -> int:
     app = serve([str(BIN / "explorer"), "serve", "--port", str(port)], env, port)
     # The yardstick runs under the very same server settings as `explorer serve`.
     yardstick = (
-        "from app import server; server.run('127.0.0.1', {port}, "
+        "from app.ops import server; server.run('127.0.0.1', {port}, "
         "target='tests.bench_trivial:app', factory=False)"
     )
     trivial = serve(

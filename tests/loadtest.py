@@ -250,9 +250,9 @@ def main() -> int:
     parser.add_argument("--fuzz", type=int, default=4000, help="odd requests after the load")
     args = parser.parse_args()
 
-    from app.cli import migrate
     from app.config import Settings
-    from app.db import make_engine
+    from app.ops.cli import migrate
+    from app.store.db import make_engine
     from tests.conftest import load
 
     with (

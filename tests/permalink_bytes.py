@@ -20,9 +20,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import models as m
 from app.config import DEFAULT_DATASET, Settings
 from app.main import create_app
+from app.store import models as m
 from tests.web.test_compare import UKRAINE_OPTIONS
 
 CRITERIA = ("feasibility", "legal-hurdles", "deterrence", "speed")
@@ -95,8 +95,8 @@ def measure(engine: Engine, settings: Settings, n: int = 100) -> Measure:
 
 
 def main() -> None:
-    from app.cli import migrate
-    from app.db import make_engine
+    from app.ops.cli import migrate
+    from app.store.db import make_engine
     from tests.conftest import load
     from tests.pgcluster import scratch_database
 

@@ -12,11 +12,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from app import models as m
-from app.cli import main
 from app.config import Settings
-from app.db import alembic_config
 from app.main import create_app
+from app.ops.cli import main
+from app.store import models as m
+from app.store.db import alembic_config
 from tests.conftest import CYCLE, ON_POSTGRESQL, load
 
 FORMS = [
@@ -256,7 +256,7 @@ def test_a_failed_upgrade_after_the_copy_puts_the_old_database_back(
     def broken(_settings: Settings) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("app.cli.migrate", broken)
+    monkeypatch.setattr("app.ops.cli.migrate", broken)
     output = _refused(backup)
     assert "disk full" in output
     assert _state(engine) == before

@@ -1,6 +1,6 @@
 """Every cache a process keeps is bounded by bytes as well as by count (memory under load)."""
 
-from app.lru import Lru
+from app.analysis.lru import Lru
 
 
 def test_an_lru_drops_the_oldest_items_past_its_byte_bound() -> None:

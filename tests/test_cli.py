@@ -9,12 +9,12 @@ from pytest_httpx import HTTPXMock
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app import models as m
-from app.cli import main
 from app.config import Settings
 from app.dataset.check import load_dataset
-from app.dataset.export import export_dataset
-from app.dataset.load import content_hash
+from app.ops.cli import main
+from app.store import models as m
+from app.store.export import export_dataset
+from app.store.load import content_hash
 from tests.conftest import CYCLE
 
 runner = CliRunner()

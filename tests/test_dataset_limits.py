@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from app.cli import main
 from app.dataset.check import MAX_FILE_BYTES
+from app.ops.cli import main
 from tests.conftest import CYCLE
 
 # 483 bytes that expand to 9**9 (387 million) strings.

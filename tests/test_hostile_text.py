@@ -18,16 +18,16 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app import models as m
 from app.charts import svg
 from app.charts.raster import svg_to_png
 from app.charts.svg import BarRow
-from app.cli import main
 from app.config import Settings
-from app.dataset.load import import_dataset
 from app.dataset.schema import Dataset
 from app.dataset.text import text_problem, xml_text
 from app.main import create_app
+from app.ops.cli import main
+from app.store import models as m
+from app.store.load import import_dataset
 from tests.conftest import CYCLE
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -8,8 +8,7 @@ import pytest
 from pytest_httpx import HTTPXMock
 from sqlmodel import Session, SQLModel, select
 
-from app.db import make_engine
-from app.linkcheck import (
+from app.ops.linkcheck import (
     ARCHIVE_API,
     USER_AGENT,
     LinkResult,
@@ -19,7 +18,8 @@ from app.linkcheck import (
     check_urls,
     summary,
 )
-from app.models import LinkCheck, Revision, Source
+from app.store.db import make_engine
+from app.store.models import LinkCheck, Revision, Source
 
 NO_SNAPSHOT: dict = {"archived_snapshots": {}}
 

@@ -23,12 +23,19 @@ from pytest_httpx import HTTPXMock
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import linkcheck
-from app import models as m
-from app.cli import main
 from app.config import Settings
-from app.linkcheck import ARCHIVE_API, NOT_PUBLIC, OUT_OF_TIME, LinkResult, check_urls, is_public
 from app.main import create_app
+from app.ops import linkcheck
+from app.ops.cli import main
+from app.ops.linkcheck import (
+    ARCHIVE_API,
+    NOT_PUBLIC,
+    OUT_OF_TIME,
+    LinkResult,
+    check_urls,
+    is_public,
+)
+from app.store import models as m
 from tests.conftest import CYCLE, PUBLIC_ADDRESS, load
 
 INTERNAL = [

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app import models as m
 from app.config import DEFAULT_DATASET, Settings
 from app.dataset.check import load_dataset
-from app.dataset.load import ImportResult, import_dataset
+from app.store import models as m
+from app.store.load import ImportResult, import_dataset
 from tests.conftest import CYCLE, load
 
 # Starts servers or processes: `make check` leaves it to `make test`.

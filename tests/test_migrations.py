@@ -6,9 +6,9 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
-from app.cli import alembic_config
 from app.config import Settings
-from app.db import make_engine
+from app.ops.cli import alembic_config
+from app.store.db import make_engine
 
 
 def _diff(url: str) -> list[object]:
@@ -59,7 +59,7 @@ def test_connections_run_in_utc_with_a_lock_timeout(settings: Settings) -> None:
 
 
 def test_postgresql_urls_get_the_pinned_driver() -> None:
-    from app.db import normalise_url
+    from app.store.db import normalise_url
 
     assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
@@ -116,10 +116,10 @@ def test_0003_keeps_stored_comparisons_and_its_downgrade_writes_them_back(
 
     from sqlmodel import Session
 
-    from app import models as m
-    from app import queries
     from app.analysis.snapshot import load_snapshot
     from app.dataset.check import load_dataset
+    from app.store import models as m
+    from app.store import queries
     from tests.conftest import CYCLE, DATA
 
     cfg = alembic_config(settings.database_url)

@@ -10,10 +10,10 @@ from sqlmodel import Session
 
 from app.config import DEFAULT_DATASET
 from app.dataset.check import EDITOR_NOTES, load_dataset, validate_text
-from app.dataset.export import export_dataset, to_yaml
-from app.dataset.load import import_dataset
 from app.dataset.schema import Dataset
 from app.dataset.text import text_problem
+from app.store.export import export_dataset, to_yaml
+from app.store.load import import_dataset
 
 
 def _reader_text(s: str) -> bool:

@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.cli import migrate
 from app.config import Settings
-from app.db import make_engine
+from app.ops.cli import migrate
+from app.store.db import make_engine
 from tests.browser.conftest import _free_port
 from tests.conftest import CYCLE, load
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
+from app.analysis.lru import Lru
 from app.analysis.veto import (
     VetoAnalysis,
     analyse_all,
@@ -31,7 +32,6 @@ from app.dataset.schema import (
     Stakeholder,
     Stance,
 )
-from app.lru import Lru
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from app.site import Site
+from app.serving.site import Site
 
 METHODS = ("get", "post", "put", "patch", "delete")
 

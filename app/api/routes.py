@@ -8,17 +8,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
-from app import history, queries
 from app.analysis.compare import comparison_snapshot
 from app.analysis.index import veto_for
 from app.analysis.timeline import option_timeline as option_timeline_of
 from app.api import apidocs
-from app.csvout import CSV_CONTENT, CSVResponse, csv_response
 from app.dataset.schema import Dataset, Option
-from app.db import SessionDep
 from app.errors import NoDataset, NotFound
-from app.render import render
-from app.site import Site, SiteDep, get_site
+from app.serving.csvout import CSV_CONTENT, CSVResponse, csv_response
+from app.serving.render import render
+from app.serving.site import SessionDep, Site, SiteDep, get_site
 from app.state import (
     CODE_RE,
     FILTERS,
@@ -30,6 +28,7 @@ from app.state import (
     parse_stances,
     suggest,
 )
+from app.store import history, queries
 from app.views import models as api
 from app.views import present
 from app.views.compare import CompareExport, export

@@ -23,7 +23,7 @@ from typing import NoReturn
 
 from sqlalchemy import make_url
 
-from app.db import normalise_url, schema_versions, upgrade
+from app.store.db import normalise_url, schema_versions, upgrade
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
@@ -257,7 +257,7 @@ def check_pg_backup(file: Path) -> str:
 def _pg_tables() -> list[str]:
     from sqlmodel import SQLModel
 
-    import app.models  # noqa: F401  (registers the tables)
+    import app.store.models  # noqa: F401  (registers the tables)
 
     return [*SQLModel.metadata.tables, "alembic_version"]
 

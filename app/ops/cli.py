@@ -10,10 +10,10 @@ from sqlmodel import Session
 
 from app.config import Settings, get_settings
 from app.dataset.check import DatasetInvalid, load_dataset
-from app.dataset.export import export_dataset, to_yaml
-from app.dataset.load import import_dataset, latest_revision
 from app.dataset.text import text_problem
-from app.db import alembic_config, make_engine, upgrade
+from app.store.db import alembic_config, make_engine, upgrade
+from app.store.export import export_dataset, to_yaml
+from app.store.load import import_dataset, latest_revision
 
 __all__ = ["alembic_config", "main", "migrate"]
 
@@ -149,8 +149,8 @@ def export_cmd(out: Path | None) -> None:
 )
 def serve_cmd(host: str, port: int, header_timeout: float, workers: int) -> None:
     """Serve the web app with uvicorn, with limits on header size, slow clients and
-    concurrency (see app/server.py)."""
-    from app import server
+    concurrency (see app/ops/server.py)."""
+    from app.ops import server
 
     settings = get_settings()
     click.echo(f"serving on http://{host}:{port} with {workers} worker(s)")
@@ -169,7 +169,7 @@ def serve_cmd(host: str, port: int, header_timeout: float, workers: int) -> None
 def backup_cmd(file: Path) -> None:
     """Copy the whole database to FILE while it is in use: SQLite's online backup API, or
     pg_dump (custom format) for PostgreSQL."""
-    from app import backup
+    from app.ops import backup
 
     try:
         backup.backup(get_settings().database_url, file)
@@ -191,7 +191,7 @@ def restore_cmd(file: Path, aside_dir: Path | None) -> None:
     """Replace the database's contents with backup FILE, then upgrade its schema. FILE is
     checked first, and the current database is kept aside; on any failure nothing changes.
     Restart the servers afterwards: their caches know the data they had."""
-    from app import backup
+    from app.ops import backup
 
     settings = get_settings()
     try:
@@ -212,7 +212,7 @@ def restore_cmd(file: Path, aside_dir: Path | None) -> None:
 def check_sources_cmd(concurrency: int, timeout: float, deadline: float) -> None:
     """Check every public source URL; record status, final URL and an archived copy for dead
     links. Addresses that are not public (loopback, private, link-local...) are not fetched."""
-    from app.linkcheck import check_sources, summary
+    from app.ops.linkcheck import check_sources, summary
 
     engine = make_engine(get_settings().database_url)
     results = check_sources(engine, concurrency=concurrency, timeout=timeout, deadline=deadline)

@@ -28,7 +28,7 @@ import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from app.models import LinkCheck, Source
+from app.store.models import LinkCheck, Source
 
 USER_AGENT = (
     "PolicyOptionExplorer-LinkCheck/0.1 "

@@ -163,7 +163,7 @@ def run(
     os.environ["APP_HEADER_TIMEOUT"] = str(head_timeout)
     few_malloc_arenas()
     if metrics and workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        # Every worker writes its numbers here; /metrics adds them up (app.metrics).
+        # Every worker writes its numbers here; /metrics adds them up (app.serving.metrics).
         path = tempfile.mkdtemp(prefix="explorer-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
         atexit.register(shutil.rmtree, path, ignore_errors=True)

@@ -31,11 +31,11 @@ from app.analysis.labels import (
     VETO_MEANINGS,
     VETO_SYMBOLS,
 )
+from app.analysis.lru import Lru
 from app.config import Settings
 from app.dataset.dates import human as human_date
-from app.lru import Lru
+from app.serving.zipped import Rendered, gzip_with_parts
 from app.state import FILTERS, VETO_STATUSES
-from app.zipped import Rendered, gzip_with_parts
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
@@ -126,7 +126,8 @@ def part(
     key: Hashable,
 ) -> Markup:
     """A template rendered and deflated once per (`template`, `key`), for a page to insert (the
-    page cache splices the deflated bytes into the page's gzip: app.zipped). The key must name
+    page cache splices the deflated bytes into the page's gzip: app.serving.zipped). The key
+    must name
     all the part shows; a callable context is called only when the part must be rendered."""
     settings: Settings = request.app.state.settings
     env = environment(str(settings.templates_dir))

@@ -4,7 +4,7 @@ import datetime as dt
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Annotated
 
@@ -13,12 +13,11 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import queries
 from app.analysis.index import Index, build_index
-from app.dataset.schema import Criterion
+from app.dataset.records import LinkStatus, RevisionInfo
 from app.errors import NoDataset
-from app.records import LinkStatus, RevisionInfo
-from app.state import OPTION_STATUSES, BadParam, Vocab, parse_at
+from app.state import OPTION_STATUSES, BadParam, Vocab, parse_at, vocab_of
+from app.store import queries
 from app.views.pages import PageMeta, page_meta
 
 STATUSES = OPTION_STATUSES
@@ -64,38 +63,7 @@ class Site:
 
 
 def build_site(revision: RevisionInfo, index: Index) -> Site:
-    ds = index.ds
-    vocab = Vocab(
-        categories=tuple(sorted({o.category for o in ds.options})),
-        statuses=STATUSES,
-        attributes={
-            a.slug: ("true", "false")
-            if a.type == "bool"
-            else tuple(a.values or ())
-            if a.type == "enum"
-            else tuple(
-                sorted({str(o.attributes[a.slug]) for o in ds.options if a.slug in o.attributes})
-            )
-            for a in ds.attributes
-        },
-        criteria={c.slug: c.default_weight for c in ds.criteria},
-        stakeholders=tuple(s.slug for s in ds.stakeholders),
-        options=tuple(o.slug for o in ds.options),
-        conditions=tuple(c.slug for c in ds.conditions),
-        earliest=index.earliest,
-        axes=overview_axes(ds.criteria),
-    )
-    return Site(revision, index, vocab)
-
-
-def overview_axes(criteria: Sequence[Criterion]) -> tuple[str, str] | None:
-    """The overview chart's default criteria: the first one across, and up the next one where
-    higher is better (for the Ukraine dossier: political feasibility x deterrence)."""
-    if len(criteria) < 2:
-        return None
-    x = criteria[0].slug
-    ups = [c.slug for c in criteria[1:] if c.direction == "higher-is-better"]
-    return x, (ups or [criteria[1].slug])[0]
+    return Site(revision, index, vocab_of(index.ds, index.earliest))
 
 
 class RevisionPoller:
@@ -173,3 +141,11 @@ async def current_site(request: Request) -> Site:
 
 
 LoopSiteDep = Annotated[Site, Depends(current_site)]
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]

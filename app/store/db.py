@@ -1,14 +1,12 @@
 """Engine construction and the per-request session dependency."""
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from alembic.config import Config
-from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlmodel import create_engine
 
 from app.config import ROOT
 
@@ -69,11 +67,3 @@ def make_engine(url: str) -> Engine:
         pool_pre_ping=True,
         connect_args={"options": "-c timezone=UTC -c lock_timeout=5000"},
     )
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine) as session:
-        yield session
-
-
-SessionDep = Annotated[Session, Depends(get_session)]

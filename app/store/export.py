@@ -3,8 +3,8 @@
 import yaml
 from sqlmodel import Session, col, select
 
-from app import models as m
 from app.dataset.schema import Dataset
+from app.store import models as m
 
 
 def export_dataset(session: Session) -> Dataset | None:

@@ -5,9 +5,9 @@ import threading
 
 from sqlmodel import Session
 
-from app import queries
 from app.analysis.changes import RevisionChanges, StoredRevision, revision_changes
 from app.dataset.schema import Dataset
+from app.store import queries
 
 _lock = threading.Lock()
 Cache = dict[str, tuple[int, list[RevisionChanges]]]

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, text
 from sqlmodel import Session, SQLModel, col, select
 
-from app import models as m
 from app.analysis.veto import expand_stances
 from app.dataset.schema import Cite, Dataset
+from app.store import models as m
 
 # Children before parents, so foreign keys hold at every step of the wipe.
 CONTENT_TABLES: tuple[type[SQLModel], ...] = (

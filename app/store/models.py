@@ -231,7 +231,7 @@ class Revision(SQLModel, table=True):
 class Permalink(SQLModel, table=True):
     """A comparison as it was: its canonical state on a dataset revision, on a day. The
     revision's dataset is stored once (Revision.content), so the comparison is rebuilt from it
-    (app.permalinks) rather than stored per link (F2: up to 140 KB each)."""
+    (app.store.permalinks) rather than stored per link (F2: up to 140 KB each)."""
 
     code: str = Field(primary_key=True)
     state: str  # canonical query string

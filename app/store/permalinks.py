@@ -20,9 +20,9 @@ from urllib.parse import parse_qsl
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from app import models as m
 from app.analysis.compare import comparison_snapshot
 from app.analysis.index import Index, build_index, json_weight
+from app.analysis.lru import Lru
 from app.analysis.snapshot import (
     SNAPSHOT_VERSION,
     Snapshot,
@@ -30,9 +30,8 @@ from app.analysis.snapshot import (
     load_snapshot,
 )
 from app.dataset.schema import Dataset
-from app.lru import Lru
-from app.records import RevisionInfo
-from app.state import Vocab, parse_compare
+from app.state import Vocab, parse_compare, vocab_of
+from app.store import models as m
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +54,11 @@ def _content_hash(session: Session, revision: int) -> str:
 
 def _dataset(session: Session, revision: int, digest: str) -> tuple[Dataset, Vocab]:
     def build() -> tuple[Dataset, Vocab]:
-        from app.site import build_site  # the vocabulary the state was parsed with
-
         row = session.get(m.Revision, revision)
         assert row is not None
         ds = Dataset.model_validate(row.content)
-        info = RevisionInfo(revision, row.content_hash, row.loaded_at)
-        return ds, build_site(info, build_index(ds)).vocab
+        index = build_index(ds)
+        return ds, vocab_of(ds, index.earliest)  # the vocabulary the state was parsed with
 
     return _datasets.get_or_build(digest, build)
 

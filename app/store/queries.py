@@ -14,11 +14,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from app import metrics, permalinks
-from app import models as m
+from app.dataset.records import LinkStatus, RevisionInfo
 from app.dataset.schema import Dataset
 from app.errors import Busy
-from app.records import LinkStatus, RevisionInfo
+from app.store import models as m
+from app.store import permalinks
 
 
 def current_revision(session: Session) -> RevisionInfo | None:
@@ -52,16 +52,15 @@ def permalink(session: Session, *, code: str) -> permalinks.Link | None:
     return None if row is None else permalinks.link(session, row)
 
 
-def save_permalink(session: Session, *, link: m.Permalink, hourly_cap: int = 0) -> m.Permalink:
+def save_permalink(session: Session, *, link: m.Permalink, hourly_cap: int = 0) -> bool:
     """Insert unless the content-addressed code exists already; repeated clicks add no rows.
     Identical concurrent requests race to insert the same code: the losers read the winner's.
     The row keeps the comparison only if rebuilding it would not give the same (F2). With
-    `hourly_cap`, a new row past that many in the last hour, from anyone, raises CapReached."""
-    existing = session.get(m.Permalink, link.code)
-    if existing is not None:
-        return existing
+    `hourly_cap`, a new row past that many in the last hour, from anyone, raises CapReached.
+    True when this call added the row (the caller counts it)."""
+    if session.get(m.Permalink, link.code) is not None:
+        return False
     if hourly_cap and permalinks_since(session, dt.datetime.now(dt.UTC) - HOUR) >= hourly_cap:
-        metrics.permalink_refused("hourly_cap")
         raise CapReached(
             "So many permanent links were made in the last hour that new ones are paused. "
             "The comparison itself works: copy its address, or try again later."
@@ -71,12 +70,10 @@ def save_permalink(session: Session, *, link: m.Permalink, hourly_cap: int = 0) 
         session.commit()
     except IntegrityError:
         session.rollback()
-        existing = session.get(m.Permalink, link.code)
-        if existing is None:
+        if session.get(m.Permalink, link.code) is None:
             raise
-        return existing
-    metrics.permalink_created()
-    return link
+        return False
+    return True
 
 
 HOUR = dt.timedelta(hours=1)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from app.analysis.index import CitedClaim, Index, JointStatement
 from app.analysis.veto import StanceRef, StepVeto, VetoAnalysis, parse_assumptions
+from app.dataset.records import LinkStatus
 from app.dataset.schema import (
     AttributeDef,
     AttrValue,
@@ -23,7 +24,6 @@ from app.dataset.schema import (
     Stakeholder,
     Stance,
 )
-from app.records import LinkStatus
 from app.state import ExploreState, Vocab
 from app.views.verdict import Named
 

@@ -13,10 +13,9 @@ from app.analysis.index import veto_for
 from app.charts.png import OptionCard
 from app.charts.raster import svg_to_png
 from app.charts.svg import Chart
-from app.db import SessionDep
 from app.errors import NotFound
-from app.render import cached_page
-from app.site import Site, SiteDep
+from app.serving.render import cached_page
+from app.serving.site import SessionDep, Site, SiteDep
 from app.views.charts import bar_rows, option_bars, option_timeline_chart, overview, snapshot_bars
 from app.views.compare import comparison_card, ranks_chart
 from app.views.home import home_card

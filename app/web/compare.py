@@ -14,7 +14,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from app import permalinks, queries
 from app.analysis.compare import (
     comparison_snapshot,
     diff_snapshots,
@@ -23,11 +22,11 @@ from app.analysis.compare import (
 )
 from app.analysis.labels import VETO_LABELS
 from app.analysis.snapshot import Snapshot
-from app.csvout import csv_response
-from app.db import SessionDep
 from app.errors import NotFound
-from app.render import cached_page, href, part, part_kept, render, wants_fragment
-from app.site import LoopSiteDep, Site, SiteDep
+from app.serving import metrics
+from app.serving.csvout import csv_response
+from app.serving.render import cached_page, href, part, part_kept, render, wants_fragment
+from app.serving.site import LoopSiteDep, SessionDep, Site, SiteDep
 from app.state import (
     CODE_RE,
     MAX_COMPARE,
@@ -36,6 +35,7 @@ from app.state import (
     CompareState,
     parse_compare,
 )
+from app.store import permalinks, queries
 from app.views.charts import snapshot_bars
 from app.views.compare import CompareView, chances_table, compare_view, export
 from app.views.picker import compare_picker
@@ -295,13 +295,19 @@ def create_permalink(
     code = permalink_code(permalink_secret(request, session), site.revision.number, query)
     shown = comparison_snapshot(site.index, state, revision=site.revision.number)
     made = dt.datetime.now(dt.UTC)
-    queries.save_permalink(
-        session,
-        link=permalinks.new_row(
-            code=code, state=query, revision=site.revision.number, made=made, shown=shown
-        ),
-        hourly_cap=request.app.state.settings.permalink_hourly_cap,
-    )
+    try:
+        created = queries.save_permalink(
+            session,
+            link=permalinks.new_row(
+                code=code, state=query, revision=site.revision.number, made=made, shown=shown
+            ),
+            hourly_cap=request.app.state.settings.permalink_hourly_cap,
+        )
+    except queries.CapReached:
+        metrics.permalink_refused("hourly_cap")
+        raise
+    if created:
+        metrics.permalink_created()
     return RedirectResponse(f"/c/{code}", status_code=303)
 
 

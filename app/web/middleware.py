@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import queries
+from app.store import queries
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -370,7 +370,7 @@ access_logger = logging.getLogger("explorer.access")
 class AccessLog:
     """One JSON line per request on the `explorer.access` logger, with a request id that is
     also sent as X-Request-ID (a well-formed X-Request-ID from a trusted proxy is kept), and the
-    Prometheus metrics when they are on (app.metrics)."""
+    Prometheus metrics when they are on (app.serving.metrics)."""
 
     def __init__(self, app: ASGIApp, trusted: str, metrics: bool) -> None:
         self.app = app
@@ -410,7 +410,7 @@ class AccessLog:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
             if self.metrics:
-                from app import metrics
+                from app.serving import metrics
 
                 metrics.observe_request(method_label(scope["method"]), template, status, elapsed)
             if access_logger.isEnabledFor(logging.INFO):

@@ -6,17 +6,15 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app import history as revision_history
 from app.analysis import ranks
 from app.analysis.explore import explore_with_vetoes, position
 from app.analysis.index import veto_for
 from app.analysis.scores import FORMULA
 from app.dataset.schema import Option
 from app.dataset.text import xml_text
-from app.db import SessionDep
 from app.errors import NotFound
-from app.render import cached_page, environment, href, render, wants_fragment, without
-from app.site import Site, SiteDep
+from app.serving.render import cached_page, environment, href, render, wants_fragment, without
+from app.serving.site import SessionDep, Site, SiteDep
 from app.state import (
     MAX_COMPARE,
     MIN_COMPARE,
@@ -25,6 +23,7 @@ from app.state import (
     parse_explore,
     suggest,
 )
+from app.store import history as revision_history
 from app.views import pages, present
 from app.views.charts import option_bars, option_timeline_chart
 from app.views.home import home

@@ -38,7 +38,7 @@ def downgrade() -> None:
     # The old schema needs every snapshot stored: write the rebuilt ones first.
     from sqlmodel import Session
 
-    from app.permalinks import materialise
+    from app.store.permalinks import materialise
 
     with Session(bind=op.get_bind()) as session:
         materialise(session)

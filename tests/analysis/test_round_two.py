@@ -10,7 +10,7 @@ from app.analysis.timeline import option_timeline
 from app.analysis.veto import expand_stances
 from app.dataset.check import load_dataset, validate_text
 from app.dataset.dates import PartialDate
-from app.dataset.export import to_yaml
+from app.store.export import to_yaml
 
 FLOOD = Path(__file__).parent.parent / "data" / "flood-defences.yaml"
 

@@ -12,7 +12,6 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import models as m
 from app.analysis.snapshot import (
     SNAPSHOT_VERSION,
     ScoreRow,
@@ -21,6 +20,7 @@ from app.analysis.snapshot import (
     VetoRow,
     load_snapshot,
 )
+from app.store import models as m
 from tests.conftest import DATA
 
 V1: dict[str, Any] = json.loads((DATA / "snapshot-v1.json").read_text())

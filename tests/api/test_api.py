@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import models as m
 from app.config import DEFAULT_DATASET
 from app.dataset.check import load_dataset
 from app.dataset.schema import Dataset
+from app.store import models as m
 from tests.conftest import CYCLE
 
 

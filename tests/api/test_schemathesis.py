@@ -14,13 +14,13 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 from sqlmodel import Session
 
-from app.cli import migrate
 from app.config import DEFAULT_DATASET, Settings
 from app.dataset.check import load_dataset
-from app.dataset.load import import_dataset
-from app.db import make_engine
 from app.main import create_app
-from app.site import RevisionPoller
+from app.ops.cli import migrate
+from app.serving.site import RevisionPoller
+from app.store.db import make_engine
+from app.store.load import import_dataset
 from tests.api.conftest import SUMMARY
 from tests.conftest import pg_database, pg_drop
 

@@ -14,9 +14,9 @@ from PIL import Image
 from app.charts import svg
 from app.charts.metrics import fit_by, wrap_by
 from app.charts.raster import MAX_PIXELS, svg_to_png
-from app.cli import main
 from app.config import Settings
 from app.main import create_app
+from app.ops.cli import main
 
 MEMBERS = 3000
 CRITERIA = 40

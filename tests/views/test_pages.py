@@ -7,8 +7,8 @@ from pathlib import Path
 from app.analysis.index import build_index, vetoes
 from app.config import DEFAULT_DATASET
 from app.dataset.check import load_dataset
-from app.records import LinkStatus, RevisionInfo
-from app.site import build_site
+from app.dataset.records import LinkStatus, RevisionInfo
+from app.serving.site import build_site
 from app.state import parse_explore
 from app.views import pages
 from app.views.verdict import Named

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from app.models import Permalink
+from app.store.models import Permalink
 from tests.conftest import CYCLE, load
 
 HX = {"HX-Request": "true"}

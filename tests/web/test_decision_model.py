@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import models as m
-from app.cli import main
 from app.config import Settings
 from app.dataset.check import load_dataset
-from app.dataset.load import import_dataset
 from app.main import create_app
+from app.ops.cli import main
+from app.store import models as m
+from app.store.load import import_dataset
 from tests.conftest import CYCLE, FLOOD, load
 
 

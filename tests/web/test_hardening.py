@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from app.config import Settings
-from app.csvout import cell
 from app.main import create_app
+from app.serving.csvout import cell
 from app.state import BadParam, parse_explore, strict_int
 from app.web.middleware import same_site
 from tests.conftest import CYCLE, load

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import models as m
+from app.store import models as m
 
 URL = "https://example.org/riverton/traffic-study"
 ARCHIVE = "https://web.archive.org/web/2024/https://example.org/riverton/traffic-study"

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import models as m
 from app.config import Settings
 from app.main import create_app
+from app.store import models as m
 from tests.conftest import CYCLE, load
 
 FORMS = [

@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from app import models as m
 from app.config import Settings
-from app.db import make_engine
 from app.main import create_app
+from app.store import models as m
+from app.store.db import make_engine
 from tests.conftest import CYCLE, load
 
 # Starts servers or processes: `make check` leaves it to `make test`.

@@ -9,13 +9,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app import models as m
-from app import queries
 from app.analysis.compare import comparison_snapshot
 from app.analysis.snapshot import SNAPSHOT_VERSION
 from app.config import Settings
 from app.main import create_app
-from app.permalinks import materialise
+from app.store import models as m
+from app.store import queries
+from app.store.permalinks import materialise
 from tests.conftest import CYCLE, DATA, load
 from tests.permalink_bytes import measure
 
@@ -146,8 +146,8 @@ def test_rebuild_matches_the_snapshot_made_from_the_site_index(
     assert client.get("/").status_code == 200
     site = client.app.state.site
     with Session(engine) as session:
-        from app.permalinks import rebuild
         from app.state import parse_compare
+        from app.store.permalinks import rebuild
 
         for form in STATES:
             state = parse_compare(list(form.items()), site.vocab)

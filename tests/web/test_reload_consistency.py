@@ -14,12 +14,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.requests import Request
 
-from app import queries
 from app.config import Settings
 from app.dataset.check import load_dataset
-from app.dataset.load import import_dataset
 from app.main import create_app
-from app.render import PageCache, cache_key
+from app.serving.render import PageCache, cache_key
+from app.store import queries
+from app.store.load import import_dataset
 from tests.conftest import CYCLE, load
 
 # Starts servers or processes: `make check` leaves it to `make test`.

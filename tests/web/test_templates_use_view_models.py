@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from jinja2 import meta
 
-from app.render import environment
+from app.serving.render import environment
 
 TEMPLATES = Path(__file__).parents[2] / "templates"
 FILES = sorted(p for p in TEMPLATES.iterdir() if p.is_file())

@@ -9,7 +9,7 @@ import zlib
 
 from fastapi.testclient import TestClient
 
-from app.zipped import Rendered, gzip_with_parts
+from app.serving.zipped import Rendered, gzip_with_parts
 
 HX = {"HX-Request": "true"}
 THREE = "o=protected-lanes,painted-lanes,no-change"

@@ -1,0 +1,1 @@
+"""Running the app: the command line, the server, backups, the link checker, metrics."""

@@ -1,0 +1,1 @@
+"""The database: engine, tables, every SELECT, revisions and permanent links."""
