@@ -27,14 +27,17 @@ from app.dataset.schema import (
     Dataset,
     Option,
     Position,
+    Route,
     Stance,
     Step,
+    UncertainKind,
     VetoStatus,
 )
 
 Verdict = VetoStatus
 LIFTED = "lifted"  # the assume= value that switches a condition off
 StanceKey = tuple[str, str]  # (stakeholder, option)
+RouteKey = tuple[str, str, str | None]  # (stakeholder, option, route or None for every route)
 
 _SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -54,6 +57,7 @@ class StanceRef:
     quote_by: str | None = None
     via: str | None = None  # the joint statement it comes from
     signatories: int = 0
+    outranks: str | None = None  # a joint statement of the same day this own one outranks
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ class StepVeto:
     stances: tuple[StanceRef, ...] = ()  # every stance the step consulted, in member order
     vote: VoteCount | None = None  # set for bodies that vote by seats
     bars: tuple[Bar, ...] = ()  # conditions in force that bar this step
+    uncertain_kind: UncertainKind | None = None  # why, when the status is uncertain
 
 
 @dataclass(frozen=True)
@@ -123,18 +128,27 @@ class VetoAnalysis:
     hypothetical: bool  # any verdict rested on an assumption
     reason: str = ""  # one sentence summarising the option's verdict
     bars: tuple[Bar, ...] = ()  # every condition in force that bars a step or hurdle
+    uncertain_kind: UncertainKind | None = None  # why, when the status is uncertain
+    # The route this verdict is of: for an option, its best route, whose steps, blockers and
+    # reason the fields above are; `routes` then holds every route's own analysis.
+    route: str = ""
+    route_title: str = ""
+    route_note: str = ""
+    route_sources: tuple[Cite, ...] = ()
+    routes: tuple["VetoAnalysis", ...] = ()
 
 
 # --- stances -------------------------------------------------------------------------------
 
 
-def _stance_order(s: Stance) -> tuple[bool, dt.date, int]:
+def stance_order(s: Stance) -> tuple[bool, dt.date, int, bool]:
     # Undated stances (only "unknown" may lack a date) carry no claim about when they held,
     # so any dated stance is taken as more recent than them. A partial date sorts by its
     # first day; on the same first day the more precise date is the later record.
+    # On the same date a stakeholder's own statement outranks a joint one it signed.
     if s.date is None:
-        return (False, dt.date.min, 0)
-    return (True, *s.date._key())
+        return (False, dt.date.min, 0, s.joint is None)
+    return (True, *s.date._key(), s.joint is None)
 
 
 def expand_stances(ds: Dataset, at: dt.date | None = None) -> list[Stance]:
@@ -169,7 +183,23 @@ def expand_stances(ds: Dataset, at: dt.date | None = None) -> list[Stance]:
                     }
                 )
             )
-    return out
+    return _mark_outranked(out)
+
+
+def _mark_outranked(stances: list[Stance]) -> list[Stance]:
+    """An own statement made on the day of a joint one the stakeholder signed (on the same
+    option and route) outranks it; it carries the joint text's name so pages show both."""
+    joint: dict[tuple[str, str, str | None, PartialDate | None], str | None] = {
+        (s.who, s.option, s.route, s.date): s.via for s in stances if s.joint is not None and s.date
+    }
+    if not joint:
+        return stances
+    return [
+        s.model_copy(update={"outranks": via})
+        if s.joint is None and (via := joint.get((s.who, s.option, s.route, s.date)))
+        else s
+        for s in stances
+    ]
 
 
 def current_stances(stances: Sequence[Stance]) -> dict[StanceKey, Stance]:
@@ -184,7 +214,20 @@ def current_stances(stances: Sequence[Stance]) -> dict[StanceKey, Stance]:
     for s in stances:
         key = (s.who, s.option)
         prev = out.get(key)
-        if prev is None or _stance_order(s) >= _stance_order(prev):
+        if prev is None or stance_order(s) >= stance_order(prev):
+            out[key] = s
+    return out
+
+
+def route_stances(stances: Sequence[Stance]) -> dict[RouteKey, Stance]:
+    """(stakeholder, option, route) -> the latest stance addressing that route alone; route
+    None holds the latest of those addressing every route. A route's current stance is the
+    later of its own and the every-route one (`_resolver`)."""
+    out: dict[RouteKey, Stance] = {}
+    for s in stances:
+        key = (s.who, s.option, s.route)
+        prev = out.get(key)
+        if prev is None or stance_order(s) >= stance_order(prev):
             out[key] = s
     return out
 
@@ -231,10 +274,21 @@ def _check_assume(assume: Mapping[str, Position]) -> None:
 Resolver = Callable[[str], StanceRef]
 
 
+def _route_stance(
+    current: Mapping[RouteKey, Stance], stakeholder: str, option: str, route: str
+) -> Stance | None:
+    every = current.get((stakeholder, option, None))
+    own = current.get((stakeholder, option, route))
+    if every is None or own is None:
+        return every or own
+    return own if stance_order(own) >= stance_order(every) else every
+
+
 def _resolver(
-    option: str, current: Mapping[StanceKey, Stance], assume: Mapping[str, Position]
+    option: str, route: str, current: Mapping[RouteKey, Stance], assume: Mapping[str, Position]
 ) -> Resolver:
-    """Stakeholder -> the stance that counts for this option, an assumption taking precedence."""
+    """Stakeholder -> the stance that counts for this route of the option: the latest of those
+    addressing this route or every route, an assumption taking precedence."""
 
     def resolve(stakeholder: str) -> StanceRef:
         if stakeholder in assume:
@@ -247,7 +301,7 @@ def _resolver(
                 sources=(),
                 hypothetical=True,
             )
-        s = current.get((stakeholder, option))
+        s = _route_stance(current, stakeholder, option, route)
         if s is None:
             return StanceRef(stakeholder, None, None, "", (), hypothetical=False, recorded=False)
         return StanceRef(
@@ -261,6 +315,7 @@ def _resolver(
             quote_by=s.quote_by,
             via=s.via if s.signatories else None,
             signatories=s.signatories,
+            outranks=s.outranks,
         )
 
     return resolve
@@ -340,6 +395,7 @@ class _Outcome:
     stances: tuple[StanceRef, ...]
     named: tuple[str, ...]  # stakeholders the verdict explicitly rests on
     vote: VoteCount | None = None
+    uncertain_kind: UncertainKind | None = None
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
@@ -362,7 +418,19 @@ def _veto_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
             f"{who} decides by unanimity, but the dataset lists no members, "
             "so stakeholder stances cannot settle that vote."
         )
-        return _Outcome((), (), (), supporters, opposers, VetoStatus.UNCERTAIN, reason, stances, ())
+        return _Outcome(
+            (),
+            (),
+            (),
+            supporters,
+            opposers,
+            VetoStatus.UNCERTAIN,
+            reason,
+            stances,
+            (),
+            None,
+            "unsettled",
+        )
     blockers = tuple(s for s in holders if (pos[s] or 0) < 0)
     uncertain = tuple(s for s in holders if pos[s] is None)
     if body.rule == "unanimity":
@@ -394,6 +462,7 @@ def _veto_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
         reason,
         stances,
         (*blockers, *uncertain),
+        uncertain_kind="silent" if status == VetoStatus.UNCERTAIN else None,
     )
 
 
@@ -412,7 +481,19 @@ def _majority_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
         else:
             lead = f"{who} decides by {rule_text}; {_unknown_clause([label(u) for u in unknown])}"
         reason = f"{lead}; stakeholder stances cannot settle that vote."
-        return _Outcome((), (), (), supporters, opposers, VetoStatus.UNCERTAIN, reason, refs, ())
+        return _Outcome(
+            (),
+            (),
+            (),
+            supporters,
+            opposers,
+            VetoStatus.UNCERTAIN,
+            reason,
+            refs,
+            (),
+            None,
+            "unsettled",
+        )
     n = len(members)
     need = _needed(body.rule, n)
     neutral = n - len(supporters) - len(opposers)
@@ -431,7 +512,8 @@ def _majority_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
     else:
         status = VetoStatus.UNCERTAIN
         reason = f"{counts}, so the outcome turns on those who neither support nor oppose."
-    return _Outcome((), (), (), supporters, opposers, status, reason, refs, members)
+    kind: UncertainKind | None = "open-vote" if status == VetoStatus.UNCERTAIN else None
+    return _Outcome((), (), (), supporters, opposers, status, reason, refs, members, None, kind)
 
 
 def _coalition_outcome(
@@ -532,15 +614,17 @@ def _seat_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
         "passes" if passes else "uncertain" if reachable else "blocked"
     )
     unit = "members" if qmv else "votes"
-    parts = [f"{in_favour} on record in favour"]
-    if qmv:
+    # No bloc has a position: no vote has been held, which "0 on record in favour" hides.
+    not_held = not (in_favour or against or neutral)
+    parts = ["no recorded vote yet" if not_held else f"{in_favour} on record in favour"]
+    if qmv and not not_held:
         share = round(100 * pop_for / all_pop) if all_pop else 0
         parts[0] += f" ({share} % of the population)"
     if against:
         parts.append(f"{against} against")
     if neutral:
         parts.append(f"{neutral} neither for nor against")
-    if unknown:
+    if unknown and not not_held:
         parts.append(f"{unknown} unknown")
     vacant = seats - filled
     if vacant and not qmv:
@@ -571,7 +655,10 @@ def _seat_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
         outcome=outcome,
     )
     named = opposers if outcome == "blocked" else supporters if passes else ()
-    return _Outcome((), (), (), supporters, opposers, status, reason, refs, named, vote)
+    kind: UncertainKind | None = None
+    if status == VetoStatus.UNCERTAIN:
+        kind = "vote-not-held" if not_held else "open-vote"
+    return _Outcome((), (), (), supporters, opposers, status, reason, refs, named, vote, kind)
 
 
 def _outcome(body: Body, resolve: Resolver, stakeholders: Sequence[str], label: Label) -> _Outcome:
@@ -638,6 +725,7 @@ def _step_politics(
             status=VetoStatus.UNCERTAIN,
             reason=f"The dataset names no decision body {step.body!r}, so this step cannot be "
             "checked.",
+            uncertain_kind="unsettled",
         )
     out = _outcome(body, resolve, stakeholders, label)
     hypothetical = False
@@ -666,6 +754,7 @@ def _step_politics(
         hypothetical=hypothetical,
         stances=out.stances,
         vote=out.vote,
+        uncertain_kind=out.uncertain_kind,
     )
 
 
@@ -716,13 +805,40 @@ def _analyse(
     option: Option,
     bodies: Mapping[str, Body],
     stakeholders: Sequence[str],
-    current: Mapping[StanceKey, Stance],
+    current: Mapping[RouteKey, Stance],
     assume: Mapping[str, Position],
     label: Label,
     in_force: Mapping[str, Condition],
 ) -> VetoAnalysis:
-    resolve = _resolver(option.slug, current, assume)
-    resolve_actual = _resolver(option.slug, current, {}) if assume else None
+    """Any one route suffices: the option's verdict is its best route's (clear, then
+    uncertain, blocked, barred; on a tie the first in the file), with every route kept."""
+    routes = [
+        _analyse_route(option, r, bodies, stakeholders, current, assume, label, in_force)
+        for r in option.decision_routes
+    ]
+    if len(routes) == 1:
+        return routes[0]
+    best = min(routes, key=lambda r: STATUS_ORDER[r.status])
+    others = "; ".join(f"{r.route_title}, {r.status}" for r in routes if r is not best)
+    return replace(
+        best,
+        reason=f"By {best.route_title}: {best.reason} Other routes: {others}.",
+        routes=tuple(routes),
+    )
+
+
+def _analyse_route(
+    option: Option,
+    route: Route,
+    bodies: Mapping[str, Body],
+    stakeholders: Sequence[str],
+    current: Mapping[RouteKey, Stance],
+    assume: Mapping[str, Position],
+    label: Label,
+    in_force: Mapping[str, Condition],
+) -> VetoAnalysis:
+    resolve = _resolver(option.slug, route.slug, current, assume)
+    resolve_actual = _resolver(option.slug, route.slug, current, {}) if assume else None
     steps = tuple(
         _step(
             i,
@@ -740,7 +856,7 @@ def _analyse(
                 in_force,
             ),
         )
-        for i, st in enumerate(option.steps, start=1)
+        for i, st in enumerate(route.steps, start=1)
     )
     hurdle_bars = tuple(
         b for h in option.hurdles for b in _bars(h.barred_by, h.instrument, in_force)
@@ -773,6 +889,13 @@ def _analyse(
         hypothetical=any(s.hypothetical for s in steps),
         reason=_option_reason(status, steps, blockers, label, bars),
         bars=bars,
+        uncertain_kind=next((s.uncertain_kind for s in steps if s.status == status), None)
+        if status == VetoStatus.UNCERTAIN
+        else None,
+        route=route.slug,
+        route_title=route.title,
+        route_note=route.note,
+        route_sources=tuple(route.sources),
     )
 
 
@@ -788,13 +911,13 @@ def analyse_option(
     ds: Dataset,
     option: str,
     *,
-    current: Mapping[StanceKey, Stance] | None = None,
+    current: Mapping[RouteKey, Stance] | None = None,
     assume: Mapping[str, Position] | None = None,
     in_force: Mapping[str, Condition] | None = None,
 ) -> VetoAnalysis:
     """The veto analysis of one option. Raises KeyError for an unknown option slug.
 
-    `current` may be passed when the caller already holds `current_stances(ds.stances)`.
+    `current` may be passed when the caller already holds `route_stances(expand_stances(ds))`.
     `assume` overrides stakeholders' positions (None = unknown) on every option.
     """
     opt = next((o for o in ds.options if o.slug == option), None)
@@ -803,7 +926,7 @@ def analyse_option(
     assume = dict(assume or {})
     _check_assume(assume)
     if current is None:
-        current = current_stances(expand_stances(ds))
+        current = route_stances(expand_stances(ds))
     bodies = {b.slug: b for b in ds.bodies}
     stakeholders = [s.slug for s in ds.stakeholders]
     if in_force is None:
@@ -814,16 +937,16 @@ def analyse_option(
 def analyse_all(
     ds: Dataset,
     *,
-    current: Mapping[StanceKey, Stance] | None = None,
+    current: Mapping[RouteKey, Stance] | None = None,
     assume: Mapping[str, Position] | None = None,
     in_force: Mapping[str, Condition] | None = None,
 ) -> dict[str, VetoAnalysis]:
     """option slug -> veto analysis, in dataset order. Stances are indexed once for all options
-    (or not at all, when the caller already holds `current_stances(ds.stances)`)."""
+    (or not at all, when the caller already holds `route_stances(expand_stances(ds))`)."""
     assume = dict(assume or {})
     _check_assume(assume)
     if current is None:
-        current = current_stances(expand_stances(ds))
+        current = route_stances(expand_stances(ds))
     bodies = {b.slug: b for b in ds.bodies}
     stakeholders = [s.slug for s in ds.stakeholders]
     label = _labeller(ds)
