@@ -155,3 +155,14 @@ def test_methodology_explains_routes_and_why_uncertain(ukraine: TestClient) -> N
     assert 'id="routes"' in page and "any one of which suffices" in page
     assert "A stance without a route applies to every route of the option." in page
     assert "A vote not yet held" in page and "Veto holders with no public stance" in page
+
+
+def test_the_timeline_and_sort_follow_the_best_route(ukraine: TestClient) -> None:
+    points = ukraine.get("/api/v1/options/un-peacekeeping/timeline").json()["points"]
+    assert points and all(p["reason"].startswith("By the Security Council: ") for p in points)
+    assert "Other routes: the General Assembly" in points[-1]["reason"]
+    ranked = ukraine.get("/api/v1/options?sort=veto").json()["options"]
+    order = ["clear", "uncertain", "blocked", "barred"]
+    statuses = [o["veto"] for o in ranked]
+    assert statuses == sorted(statuses, key=order.index)
+    assert ranked[0]["slug"] == "bilateral-agreements"
