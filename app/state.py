@@ -11,11 +11,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 from urllib.parse import urlencode
 
-from app.dataset.schema import Criterion, Dataset, Option, VetoStatus
+from app.dataset.schema import UNCERTAIN_KINDS, Criterion, Dataset, Option, VetoStatus
 
 StanceFilter = Literal["support", "oppose", "not-oppose", "unknown"]
 STANCE_FILTERS: tuple[str, ...] = ("support", "oppose", "not-oppose", "unknown")
 VETO_STATUSES: tuple[str, ...] = tuple(s.value for s in VetoStatus)
+# `veto=` takes a status, or "uncertain-" and why: uncertain-vote-not-held, uncertain-silent, ...
+VETO_FILTERS: tuple[str, ...] = (
+    *VETO_STATUSES,
+    *(f"{VetoStatus.UNCERTAIN}-{k}" for k in UNCERTAIN_KINDS),
+)
 OPTION_STATUSES = ("proposed", "under-negotiation", "in-force", "lapsed", "rejected")
 LIFTED = "lifted"  # assume=<condition>:lifted switches a condition off
 POSITIONS: tuple[str, ...] = ("-2", "-1", "0", "1", "2", "unknown")
@@ -479,6 +484,7 @@ class FilterContext(Protocol):
     def max_hurdle(self, option: str) -> int: ...
     def position(self, stakeholder: str, option: str) -> int | None: ...
     def veto(self, option: str) -> str: ...
+    def veto_why(self, option: str) -> str: ...  # "uncertain-silent", or "" when not uncertain
 
 
 class FilterLabels(Protocol):
@@ -621,13 +627,13 @@ def _stance_predicate(ctx: FilterContext, who: str, wanted: str) -> Predicate:
 
 def _parse_veto(p: "_Params", vocab: Vocab) -> str | None:
     raw = p.one("veto")
-    return _choice("veto", raw, VETO_STATUSES) if raw else None
+    return _choice("veto", raw, VETO_FILTERS) if raw else None
 
 
 def _veto_predicates(veto: str | None, ctx: FilterContext) -> list[tuple[Pair, Predicate]]:
     if not veto:
         return []
-    return [(("veto", veto), lambda o: ctx.veto(o.slug) == veto)]
+    return [(("veto", veto), lambda o: veto in (ctx.veto(o.slug), ctx.veto_why(o.slug)))]
 
 
 def _words(value: str) -> str:
@@ -729,12 +735,13 @@ FILTERS: tuple[Filter, ...] = (
         parse=_parse_veto,
         pairs=lambda veto: [("veto", veto)] if veto else [],
         predicates=_veto_predicates,
-        chip=lambda n, v, lab: f"Veto status: {v}",
+        chip=lambda n, v, lab: f"Veto status: {_words(v)}",
         control="veto_status",
         doc=_doc(
             "veto",
-            {"type": "string", "enum": list(VETO_STATUSES)},
-            "Only options with this veto status.",
+            {"type": "string", "enum": list(VETO_FILTERS)},
+            "Only options with this veto status (the option's best route); `uncertain-<why>` "
+            "narrows uncertain to one reason: " + ", ".join(UNCERTAIN_KINDS) + ".",
         ),
     ),
 )

@@ -205,3 +205,50 @@ def test_check_sources_command_records_dead_link_and_archive(
         assert check is not None and check.status == 404
         assert check.archive_url == "https://web.archive.org/web/2024/" + url
         assert len(session.exec(select(m.Revision)).all()) == 1
+
+
+def test_check_names_bad_route_references_with_line_and_field(tmp_path: Path) -> None:
+    text = CYCLE.read_text()
+    old = """    steps:
+      - {body: budget-board, action: fund the works}
+      - {body: consultation, action: consult traders and cyclists}
+"""
+    new = """    routes:
+      - slug: by-budget
+        title: the budget board
+        steps:
+          - {body: budget-board, action: fund the works}
+      - slug: by-vote
+        title: a referendum
+        steps:
+          - {body: referendum-board, action: hold a vote}
+"""
+    assert old in text
+    text = text.replace(old, new)
+    text = text.replace(
+        "- {stakeholder: shops, option: protected-lanes, date: 2024-04-01,",
+        "- {stakeholder: shops, option: protected-lanes, route: by-bus, date: 2024-04-01,",
+    )
+    broken = tmp_path / "routes.yaml"
+    broken.write_text(text)
+    code, out = run("check", str(broken))
+    assert code == 1
+    lines = text.splitlines()
+    body = next(ln for ln in out.splitlines() if ".routes[1].steps[0].body:" in ln)
+    assert "unknown body 'referendum-board'" in body
+    assert "referendum-board" in lines[int(body.split(":")[1].split()[0]) - 1]
+    route = next(ln for ln in out.splitlines() if "].route:" in ln)
+    assert "option protected-lanes has no route 'by-bus'" in route
+    assert "route: by-bus" in lines[int(route.split(":")[1].split()[0]) - 1]
+
+
+def test_check_refuses_steps_beside_routes(tmp_path: Path) -> None:
+    text = CYCLE.read_text().replace(
+        "    steps:\n      - {body: budget-board, action: fund the works}",
+        "    routes: [{slug: one, title: one, steps: [{body: budget-board, action: fund}]}]\n"
+        "    steps:\n      - {body: budget-board, action: fund the works}",
+    )
+    broken = tmp_path / "both.yaml"
+    broken.write_text(text)
+    code, out = run("check", str(broken))
+    assert code == 1 and "give either steps (one route) or routes, not both" in out

@@ -42,7 +42,7 @@ def index() -> Index:
 
 @cache
 def vetoes() -> dict[str, VetoAnalysis]:
-    return analyse_all(ds(), current=index().current, in_force=index().in_force)
+    return analyse_all(ds(), current=index().by_route, in_force=index().in_force)
 
 
 def option(slug: str) -> Option:
@@ -540,3 +540,76 @@ def test_legal_hurdles_rule_is_stated_and_followed() -> None:
             assert any(h.severity == 5 for h in o.hurdles), o.slug
         for h in o.hurdles:
             assert "signing sequence" not in h.instrument.casefold(), o.slug
+
+
+# --- routes and what a stance is about ---------------------------------------------------------
+
+
+def test_options_whose_sources_name_several_legal_paths_model_them_as_routes() -> None:
+    routes = {o.slug: [r.slug for r in o.routes] for o in ds().options}
+    assert routes["article-5-extension"] == ["nato-protocol", "national-commitments"]
+    assert routes["un-peacekeeping"] == ["security-council", "general-assembly"]
+    assert routes["us-article-5-like"] == [
+        "congressional-executive",
+        "treaty",
+        "executive-agreement",
+    ]
+    # The Assembly route says what it cannot do.
+    assembly = option("un-peacekeeping").routes[1]
+    assert "only recommend" in assembly.note and "consent" in assembly.note
+    assert all(r.sources for o in ds().options for r in o.routes)
+
+
+def test_route_scoped_stances_name_a_route_of_their_option() -> None:
+    routes = {o.slug: {r.slug for r in o.routes} for o in ds().options}
+    for s in ds().stances:
+        if s.route is not None:
+            assert s.route in routes[s.option], (s.option, s.route)
+
+
+def test_a_joint_stance_never_decides_a_route_its_text_does_not_address() -> None:
+    # On an option with several routes a joint statement must name the route it addresses,
+    # unless none of its signatories votes or holds a veto on any of the option's routes.
+    bodies = {b.slug: b for b in ds().bodies}
+    for s in ds().stances:
+        opt = option(s.option)
+        if len(opt.decision_routes) < 2 or s.route is not None:
+            continue
+        if s.stakeholder is not None:
+            continue
+        signatories = set(s.stakeholders or []) | (
+            set(bodies[s.members_of].members) if s.members_of else set()
+        )
+        seated = {
+            m
+            for r in opt.decision_routes
+            for st in r.steps
+            for m in [*bodies[st.body].members, *(b.stakeholder for b in bodies[st.body].blocs)]
+        }
+        assert not signatories & seated, (s.option, s.via)
+
+
+def test_national_guarantee_texts_do_not_count_for_a_nato_protocol() -> None:
+    # The Berlin statement and the Paris Declaration commit to guarantees "subject to national
+    # procedures": at the NATO step nobody's support comes from them.
+    nato = next(r for r in vetoes()["article-5-extension"].routes if r.route == "nato-protocol")
+    nac = next(s for s in nato.steps if s.body == "nato-nac")
+    assert all(r.via is None for r in nac.stances if r.recorded)
+    assert {r.stakeholder for r in nac.stances if (r.position or 0) > 0} == {"it"}
+
+
+def test_a_stakeholder_has_one_position_per_option_route_and_day() -> None:
+    groups: dict[tuple[str, str, str | None, object], list[Any]] = defaultdict(list)
+    for s in index().history.values():
+        for st in s:
+            if st.date is not None:
+                groups[(st.who, st.option, st.route, st.date)].append(st)
+    for key, same_day in groups.items():
+        own = [s for s in same_day if s.joint is None]
+        joint = [s for s in same_day if s.joint is not None]
+        assert len(own) <= 1 and len(joint) <= 1, key
+        if own and joint:
+            # Shown together: "signed the …, but said …"; the own statement decides.
+            assert own[0].outranks == joint[0].via, key
+            current = index().current[(key[0], key[1])]
+            assert current.date != own[0].date or current is own[0], key

@@ -6,8 +6,9 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from app import models as m
 from app.config import DEFAULT_DATASET
 from app.dataset.check import EDITOR_NOTES, load_dataset, validate_text
 from app.dataset.schema import Dataset
@@ -61,13 +62,17 @@ def datasets(draw: st.DrawFn) -> Dataset:
 
     rule = draw(st.sampled_from(["unanimity", "veto-members", "majority", "coalition"]))
     members = draw(st.lists(st.sampled_from(people), min_size=1, unique=True))
+    # Plain `steps:` (no route), or `routes:`; a stance may address one route of its option.
+    routes = {o: draw(st.sampled_from([[], ["by-a"], ["by-a", "by-b"]])) for o in opts}
     stances = []
     for _ in range(draw(st.integers(0, 5))):
         known = draw(st.booleans())
+        opt = draw(st.sampled_from(opts))
         stances.append(
             {
                 "stakeholder": draw(st.sampled_from(people)),
-                "option": draw(st.sampled_from(opts)),
+                "option": opt,
+                "route": draw(st.sampled_from([None, *routes[opt]])),
                 "date": draw(day) if known else draw(st.one_of(st.none(), day)),
                 "position": draw(st.integers(-2, 2)) if known else "unknown",
                 "summary": draw(free),
@@ -75,8 +80,8 @@ def datasets(draw: st.DrawFn) -> Dataset:
                 "sources": draw(cites) if known else [],
             }
         )
-    # One stance per (stakeholder, option, date): the checker rejects exact duplicates.
-    unique = {(s["stakeholder"], s["option"], s["date"]): s for s in stances}
+    # One stance per (stakeholder, option, route, date): the checker rejects exact duplicates.
+    unique = {(s["stakeholder"], s["option"], s["route"], s["date"]): s for s in stances}
     data = {
         "dossier": {
             "slug": "gen",
@@ -167,7 +172,25 @@ def datasets(draw: st.DrawFn) -> Dataset:
                     }
                     for _ in range(draw(st.integers(0, 2)))
                 ],
-                "steps": [{"body": "body", "action": draw(text)}] if draw(st.booleans()) else [],
+                **(
+                    {
+                        "routes": [
+                            {
+                                "slug": r,
+                                "title": draw(text),
+                                "note": draw(free),
+                                "steps": [{"body": "body", "action": draw(text)}],
+                            }
+                            for r in routes[o]
+                        ]
+                    }
+                    if routes[o]
+                    else {
+                        "steps": [{"body": "body", "action": draw(text)}]
+                        if draw(st.booleans())
+                        else []
+                    }
+                ),
             }
             for o in opts
         ],
@@ -200,3 +223,31 @@ def test_generated_datasets_survive_load_export_load(engine: Engine, ds: Dataset
 def test_default_dataset_survives_load_export_load(engine: Engine) -> None:
     ds = load_dataset(DEFAULT_DATASET)
     assert roundtrip(engine, ds) == ds
+
+
+def test_routes_are_stored_as_rows_for_sql_users(engine: Engine) -> None:
+    ds = load_dataset(DEFAULT_DATASET)
+    with Session(engine) as session:
+        import_dataset(session, ds)
+        routes = session.exec(
+            select(m.Option.slug, m.DecisionRoute.slug)
+            .join(m.DecisionRoute, col(m.DecisionRoute.option_id) == m.Option.id)
+            .order_by(col(m.DecisionRoute.id))
+        ).all()
+        un_steps = session.exec(
+            select(m.DecisionRoute.slug, m.DecisionStep.ordinal)
+            .join(m.DecisionStep, col(m.DecisionStep.route_id) == m.DecisionRoute.id)
+            .where(m.DecisionRoute.slug.in_(["security-council", "general-assembly"]))  # type: ignore[attr-defined]
+            .order_by(col(m.DecisionStep.id))
+        ).all()
+        scoped = session.exec(
+            select(m.DecisionRoute.slug).join(
+                m.Stance, col(m.Stance.route_id) == m.DecisionRoute.id
+            )
+        ).all()
+    assert ("un-peacekeeping", "general-assembly") in routes
+    assert ("us-article-5-like", "executive-agreement") in routes
+    # Each route keeps its own steps, numbered from 0: the Assembly is not a second step
+    # after the Council any more, but the first of its own route.
+    assert ("general-assembly", 0) in un_steps and ("security-council", 0) in un_steps
+    assert set(scoped) == {"nato-protocol", "national-commitments"}

@@ -12,7 +12,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.analysis.index import Index, veto_for
-from app.analysis.labels import POSITION_LABELS, POSITION_SYMBOLS, VETO_LABELS, VETO_SYMBOLS
+from app.analysis.labels import (
+    POSITION_LABELS,
+    POSITION_SYMBOLS,
+    UNCERTAIN_LABELS,
+    VETO_LABELS,
+    VETO_SYMBOLS,
+)
 from app.analysis.ranking import weighted_ranking
 from app.analysis.scores import FORMULA
 from app.analysis.snapshot import (
@@ -24,7 +30,7 @@ from app.analysis.snapshot import (
 from app.analysis.snapshot_table import CellChange as CellChange
 from app.analysis.snapshot_table import diff_snapshots as diff_snapshots
 from app.analysis.snapshot_table import snapshot_table as snapshot_table
-from app.analysis.veto import parse_assumptions
+from app.analysis.veto import VetoAnalysis, parse_assumptions
 from app.dataset.schema import Cite, Option, position_json
 from app.state import CompareState
 
@@ -194,8 +200,13 @@ def _veto_rows(
         blockers = [name(b.stakeholder) for b in v.blockers]
         uncertain = [name(u) for u in v.uncertain]
         value = VETO_LABELS[v.status]
+        several = len(v.routes) > 1
+        if several:
+            value += f" by {v.route_title}"
         if blockers:
             value += f" (blockers: {', '.join(blockers)})"
+        elif v.uncertain_kind:
+            value += f" ({UNCERTAIN_LABELS[v.uncertain_kind]})"
         status_cells.append(
             {
                 "value": value,
@@ -206,17 +217,34 @@ def _veto_rows(
                 "uncertain": uncertain,
                 "reason": v.reason,
                 "hypothetical": v.hypothetical,
+                "route": v.route_title if several else "",
+                "why": UNCERTAIN_LABELS[v.uncertain_kind] if v.uncertain_kind else "",
             }
         )
-        steps = [
-            {"title": s.title, "rule": _words(s.rule), "status": s.status, "action": s.action}
-            for s in v.steps
+        routes = [
+            {"title": r.route_title, "status": r.status, "steps": _path_steps(r)} for r in v.routes
         ]
+        steps = _path_steps(v)
         path_value = " → ".join(f"{s['title']}: {s['status']}" for s in steps)
-        path_cells.append({"value": path_value or "no decision step recorded", "steps": steps})
+        if several:
+            path_value = "; or ".join(
+                f"{r.route_title} ({r.status}): "
+                + " → ".join(f"{s.title}: {s.status}" for s in r.steps)
+                for r in v.routes
+            )
+        path_cells.append(
+            {"value": path_value or "no decision step recorded", "steps": steps, "routes": routes}
+        )
     return [
         _row("veto", "veto", "Veto status", "veto", status_cells),
         _row("path", "veto", "Decision path", "path", path_cells),
+    ]
+
+
+def _path_steps(v: VetoAnalysis) -> list[dict[str, Any]]:
+    return [
+        {"title": s.title, "rule": _words(s.rule), "status": s.status, "action": s.action}
+        for s in v.steps
     ]
 
 

@@ -28,6 +28,7 @@ class _Context:
     index: Index
     vetoes: Mapping[str, str]
     assume: Positions
+    why: Mapping[str, str]  # option -> "uncertain-<kind>" for uncertain options
 
     def text(self, option: str) -> str:
         return self.index.search_text[option]
@@ -41,12 +42,19 @@ class _Context:
     def veto(self, option: str) -> str:
         return self.vetoes.get(option, "")
 
+    def veto_why(self, option: str) -> str:
+        return self.why.get(option, "")
+
 
 def _predicates(
-    index: Index, state: ExploreState, veto: Mapping[str, str], assume: Positions
+    index: Index,
+    state: ExploreState,
+    veto: Mapping[str, str],
+    assume: Positions,
+    why: Mapping[str, str],
 ) -> list[tuple[tuple[str, str], Predicate]]:
     """One predicate per active filter, keyed by the query pair it comes from."""
-    ctx = _Context(index, veto, assume)
+    ctx = _Context(index, veto, assume, why)
     return [pred for f in FILTERS for pred in f.predicates(getattr(state, f.field), ctx)]
 
 
@@ -114,9 +122,13 @@ def sort_options(
 
 
 def explore(
-    index: Index, state: ExploreState, veto: Mapping[str, str], assume: Positions
+    index: Index,
+    state: ExploreState,
+    veto: Mapping[str, str],
+    assume: Positions,
+    why: Mapping[str, str] | None = None,
 ) -> ExploreResult:
-    preds = _predicates(index, state, veto, assume)
+    preds = _predicates(index, state, veto, assume, why or {})
     every = list(index.options.values())
     shown = [o for o in every if all(p(o) for _, p in preds)]
     loosen: list[Loosen] = []
@@ -144,4 +156,5 @@ def explore_with_vetoes(index: Index, state: ExploreState) -> Explored:
     assume = parse_assumptions(state.assume)
     analyses = vetoes(index, state.assume)
     veto = {slug: v.status for slug, v in analyses.items()}
-    return Explored(explore(index, state, veto, assume), analyses, veto, assume)
+    why = {s: f"{v.status}-{v.uncertain_kind}" for s, v in analyses.items() if v.uncertain_kind}
+    return Explored(explore(index, state, veto, assume, why), analyses, veto, assume)

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from app.analysis.lru import Lru
 from app.analysis.veto import (
+    RouteKey,
     VetoAnalysis,
     analyse_all,
     analyse_option,
@@ -17,6 +18,8 @@ from app.analysis.veto import (
     expand_stances,
     lifted_conditions,
     parse_assumptions,
+    route_stances,
+    stance_order,
 )
 from app.dataset.dates import PartialDate
 from app.dataset.schema import (
@@ -86,6 +89,7 @@ class Index:
     bodies: dict[str, Body]
     sources: dict[str, Source]
     current: dict[tuple[str, str], Stance]
+    by_route: dict[RouteKey, Stance]  # what the veto analysis reads (veto.route_stances)
     history: dict[tuple[str, str], list[Stance]]
     seats: dict[str, list[tuple[Body, bool]]]  # stakeholder -> bodies it sits on, with veto flag
     cited_by: dict[str, list[CitedClaim]]
@@ -125,9 +129,8 @@ def build_index(ds: Dataset, at: dt.date | None = None, today: dt.date | None = 
     for s in expanded:
         history[(s.who, s.option)].append(s)
     for stances in history.values():
-        stances.sort(
-            key=lambda s: (s.date is not None, s.date._key() if s.date else None), reverse=True
-        )
+        # Latest first; on one day an own statement before the joint one it outranks.
+        stances.sort(key=stance_order, reverse=True)
     seats: dict[str, list[tuple[Body, bool]]] = defaultdict(list)
     for b in ds.bodies:
         for member in b.members:
@@ -158,6 +161,8 @@ def build_index(ds: Dataset, at: dt.date | None = None, today: dt.date | None = 
         for h in o.hurdles:
             cite(h.sources, "hurdle", f"{o.title}: {h.instrument}", href)
             parts.append(h.instrument)
+        for r in o.routes:
+            cite(r.sources, "route", f"{o.title}: by {r.title}", f"{href}#route-{r.slug}")
         search[o.slug] = " ".join(parts).casefold()
     statements = joint_statements(expanded, stakeholders, options)
     for s in expanded:
@@ -183,6 +188,7 @@ def build_index(ds: Dataset, at: dt.date | None = None, today: dt.date | None = 
         bodies={b.slug: b for b in ds.bodies},
         sources={s.id: s for s in ds.sources},
         current=current_stances(expanded),
+        by_route=route_stances(expanded),
         history=dict(history),
         seats=dict(seats),
         cited_by=dict(cited_by),
@@ -237,7 +243,7 @@ def vetoes(index: Index, pairs: Iterable[tuple[str, str]] = ()) -> dict[str, Vet
     pairs = tuple(pairs)
     return analyse_all(
         index.ds,
-        current=index.current,
+        current=index.by_route,
         assume=parse_assumptions(pairs),
         in_force=_in_force(index, pairs),
     )
@@ -248,7 +254,7 @@ def veto_for(index: Index, option: str, pairs: Iterable[tuple[str, str]] = ()) -
     return analyse_option(
         index.ds,
         option,
-        current=index.current,
+        current=index.by_route,
         assume=parse_assumptions(pairs),
         in_force=_in_force(index, pairs),
     )

@@ -105,6 +105,9 @@ class VetoCell(Part):
     uncertain: list[str] = []  # names of veto holders with no known stance
     reason: str = ""
     hypothetical: bool = False
+    # Snapshots from before routes lack these: one route, reason unstated.
+    route: str = ""  # the best route's title, when the option has several
+    why: str = ""  # why uncertain, in words
 
 
 class PathStep(Part):
@@ -114,9 +117,16 @@ class PathStep(Part):
     action: str | None = None
 
 
+class PathRoute(Part):
+    title: str
+    status: str
+    steps: list[PathStep] = []
+
+
 class PathCell(Part):
     value: str
-    steps: list[PathStep] = []
+    steps: list[PathStep] = []  # the best route's
+    routes: list[PathRoute] = []  # every route; empty in snapshots from before routes
 
 
 class StanceCell(Part):

@@ -8,8 +8,8 @@ from app.analysis.veto import (
     Verdict,
     analyse_option,
     conditions_in_force,
-    current_stances,
     expand_stances,
+    route_stances,
 )
 from app.dataset.dates import PartialDate
 from app.dataset.schema import Dataset
@@ -50,7 +50,7 @@ def path_stakeholders(ds: Dataset, option: str) -> list[str]:
     bodies = {b.slug: b for b in ds.bodies}
     opt = next(o for o in ds.options if o.slug == option)
     out: dict[str, None] = {}
-    for step in opt.steps:
+    for step in (st for r in opt.decision_routes for st in r.steps):
         body = bodies.get(step.body)
         if body:
             out.update(dict.fromkeys([*body.members, *(b.stakeholder for b in body.blocs)]))
@@ -79,7 +79,7 @@ def option_timeline(ds: Dataset, option: str, today: dt.date | None = None) -> T
         that_day = events.setdefault(s.date.first_day, [])
         if text not in that_day:
             that_day.append(text)
-    barring = {c for st in opt.steps for c in st.barred_by} | {
+    barring = {c for r in opt.decision_routes for st in r.steps for c in st.barred_by} | {
         c for h in opt.hurdles for c in h.barred_by
     }
     for c in ds.conditions:
@@ -89,7 +89,7 @@ def option_timeline(ds: Dataset, option: str, today: dt.date | None = None) -> T
                 events.setdefault(c.until.first_day, []).append(f"{c.title} ends")
     points = []
     for day in sorted(d for d in events if d <= today):
-        current = current_stances(expand_stances(ds, day))
+        current = route_stances(expand_stances(ds, day))
         v = analyse_option(ds, option, current=current, in_force=conditions_in_force(ds, day))
         points.append(
             TimelinePoint(

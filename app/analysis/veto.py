@@ -10,66 +10,39 @@ Pure functions over `app.dataset.schema` models: no FastAPI, no database, no I/O
 """
 
 import datetime as dt
-import math
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
 
-from app.analysis.labels import POSITION_LABELS
+from app.analysis.stances import LIFTED as LIFTED
+from app.analysis.stances import Resolver, check_assume, resolver
+from app.analysis.stances import RouteKey as RouteKey
+from app.analysis.stances import StanceKey as StanceKey
+from app.analysis.stances import StanceRef as StanceRef
+from app.analysis.stances import current_stances as current_stances
+from app.analysis.stances import expand_stances as expand_stances
+from app.analysis.stances import lifted_conditions as lifted_conditions
+from app.analysis.stances import parse_assumptions as parse_assumptions
+from app.analysis.stances import route_stances as route_stances
+from app.analysis.stances import stance_order as stance_order
+from app.analysis.votes import Label, Outcome, join_names, labeller, rule_outcome, the, unique
+from app.analysis.votes import VoteCount as VoteCount
+from app.analysis.votes import seat_threshold as seat_threshold
 from app.dataset.dates import PartialDate
 from app.dataset.schema import (
-    POSITIONS,
-    SEAT_RULES,
     Body,
     Cite,
     Condition,
     Dataset,
     Option,
     Position,
+    Route,
     Stance,
     Step,
+    UncertainKind,
     VetoStatus,
 )
 
 Verdict = VetoStatus
-LIFTED = "lifted"  # the assume= value that switches a condition off
-StanceKey = tuple[str, str]  # (stakeholder, option)
-
-_SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-
-
-@dataclass(frozen=True)
-class StanceRef:
-    """The stance a verdict rests on: recorded in the dataset, or assumed by the reader."""
-
-    stakeholder: str
-    position: Position
-    date: PartialDate | None
-    summary: str
-    sources: tuple[Cite, ...]
-    hypothetical: bool  # True when it comes from an assumption, not from the dataset
-    recorded: bool = True  # False when the dataset holds no stance at all (and none was assumed)
-    quote: str | None = None
-    quote_by: str | None = None
-    via: str | None = None  # the joint statement it comes from
-    signatories: int = 0
-
-
-@dataclass(frozen=True)
-class VoteCount:
-    """The arithmetic of a seat vote, for bodies that vote by seats."""
-
-    rule: str
-    seats: int
-    vacant: int
-    need: int
-    need_text: str  # e.g. "two thirds of those present"
-    in_favour: int
-    against: int
-    neutral: int
-    unknown: int
-    outcome: Literal["passes", "blocked", "uncertain"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +75,7 @@ class StepVeto:
     stances: tuple[StanceRef, ...] = ()  # every stance the step consulted, in member order
     vote: VoteCount | None = None  # set for bodies that vote by seats
     bars: tuple[Bar, ...] = ()  # conditions in force that bar this step
+    uncertain_kind: UncertainKind | None = None  # why, when the status is uncertain
 
 
 @dataclass(frozen=True)
@@ -123,468 +97,17 @@ class VetoAnalysis:
     hypothetical: bool  # any verdict rested on an assumption
     reason: str = ""  # one sentence summarising the option's verdict
     bars: tuple[Bar, ...] = ()  # every condition in force that bars a step or hurdle
-
-
-# --- stances -------------------------------------------------------------------------------
-
-
-def _stance_order(s: Stance) -> tuple[bool, dt.date, int]:
-    # Undated stances (only "unknown" may lack a date) carry no claim about when they held,
-    # so any dated stance is taken as more recent than them. A partial date sorts by its
-    # first day; on the same first day the more precise date is the later record.
-    if s.date is None:
-        return (False, dt.date.min, 0)
-    return (True, *s.date._key())
-
-
-def expand_stances(ds: Dataset, at: dt.date | None = None) -> list[Stance]:
-    """One stance per signatory: a joint statement becomes one dated, sourced stance for each
-    stakeholder it names (or each member of the body it names). With `at`, only stances made
-    at or before that day count (undated "unknown" entries always count)."""
-    bodies = {b.slug: b for b in ds.bodies}
-    titles = {s.id: s.title for s in ds.sources}
-    out: list[Stance] = []
-    for i, s in enumerate(ds.stances):
-        if at is not None and s.date is not None and s.date.first_day > at:
-            continue
-        if s.stakeholder is not None:
-            out.append(s)
-            continue
-        if s.members_of is not None:
-            body = bodies.get(s.members_of)
-            who = [*body.members, *(b.stakeholder for b in body.blocs)] if body else []
-        else:
-            who = list(s.stakeholders or [])
-        via = s.via or (titles.get(s.sources[0].id) if s.sources else None) or "a joint statement"
-        for w in who:
-            out.append(
-                s.model_copy(
-                    update={
-                        "stakeholder": w,
-                        "stakeholders": None,
-                        "members_of": None,
-                        "via": via,
-                        "signatories": len(who),
-                        "joint": i,
-                    }
-                )
-            )
-    return out
-
-
-def current_stances(stances: Sequence[Stance]) -> dict[StanceKey, Stance]:
-    """(stakeholder, option) -> the current stance: the latest by date.
-
-    On equal dates the one later in the list wins, so a dataset author can correct an entry by
-    appending. An explicit "unknown" is a stance like any other: if it is the latest, the
-    position is unknown even when an older stance was known. Undated entries count as older
-    than any dated one.
-    """
-    out: dict[StanceKey, Stance] = {}
-    for s in stances:
-        key = (s.who, s.option)
-        prev = out.get(key)
-        if prev is None or _stance_order(s) >= _stance_order(prev):
-            out[key] = s
-    return out
-
-
-def lifted_conditions(pairs: Iterable[tuple[str, str]]) -> frozenset[str]:
-    """("martial-law-ua", "lifted") -> {"martial-law-ua"}: conditions a hypothesis switches off."""
-    return frozenset(k.strip() for k, v in pairs if v.strip() == LIFTED)
-
-
-def parse_assumptions(pairs: Iterable[tuple[str, str]]) -> dict[str, Position]:
-    """("hu", "0") -> {"hu": 0}; ("sk", "unknown") -> {"sk": None}. The last pair for a slug wins.
-    Pairs that lift a condition ("martial-law-ua", "lifted") are left to `lifted_conditions`.
-
-    Raises ValueError with a message fit for the reader on a bad slug or position.
-    """
-    out: dict[str, Position] = {}
-    for raw_slug, raw_pos in pairs:
-        slug, value = raw_slug.strip(), raw_pos.strip()
-        if not _SLUG_RE.match(slug):
-            raise ValueError(f"assume: {raw_slug!r} is not a stakeholder slug")
-        if value == LIFTED:
-            continue
-        if value.lower() == "unknown":
-            out[slug] = None
-            continue
-        try:
-            pos = int(value)
-        except ValueError:
-            pos = None
-        if pos is None or pos not in POSITIONS:
-            raise ValueError(
-                f"assume: position for {slug} must be an integer -2..2 or unknown, not {raw_pos!r}"
-            )
-        out[slug] = pos
-    return out
-
-
-def _check_assume(assume: Mapping[str, Position]) -> None:
-    for slug, pos in assume.items():
-        if pos is not None and (isinstance(pos, bool) or pos not in POSITIONS):
-            raise ValueError(f"assumed position for {slug} must be -2..2 or None, not {pos!r}")
-
-
-Resolver = Callable[[str], StanceRef]
-
-
-def _resolver(
-    option: str, current: Mapping[StanceKey, Stance], assume: Mapping[str, Position]
-) -> Resolver:
-    """Stakeholder -> the stance that counts for this option, an assumption taking precedence."""
-
-    def resolve(stakeholder: str) -> StanceRef:
-        if stakeholder in assume:
-            pos = assume[stakeholder]
-            return StanceRef(
-                stakeholder=stakeholder,
-                position=pos,
-                date=None,
-                summary=f"Assumed for this analysis: {POSITION_LABELS[pos].lower()}.",
-                sources=(),
-                hypothetical=True,
-            )
-        s = current.get((stakeholder, option))
-        if s is None:
-            return StanceRef(stakeholder, None, None, "", (), hypothetical=False, recorded=False)
-        return StanceRef(
-            stakeholder=stakeholder,
-            position=s.pos,
-            date=s.date,
-            summary=s.summary,
-            sources=tuple(s.sources),
-            hypothetical=False,
-            quote=s.quote,
-            quote_by=s.quote_by,
-            via=s.via if s.signatories else None,
-            signatories=s.signatories,
-        )
-
-    return resolve
-
-
-# --- wording -------------------------------------------------------------------------------
-
-
-Label = Callable[[str], str]
-MAX_NAMED = 6  # name at most this many stakeholders in one sentence
-
-
-def _labeller(ds: Dataset) -> Label:
-    """Reasons are read by people: name stakeholders, falling back to the slug."""
-    names = {s.slug: s.name for s in ds.stakeholders}
-    return lambda slug: names.get(slug, slug)
-
-
-def _join(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _the(title: str, *, cap: bool = True) -> str:
-    if title.lower().startswith("the "):
-        title = title[4:]
-    return f"{'The' if cap else 'the'} {title}"
-
-
-def _unknown_clause(names: Sequence[str], *, also: bool = False) -> str:
-    more = "also " if also else ""
-    if len(names) > MAX_NAMED:
-        # Long lists read badly in a sentence; pages list every name beside the reason.
-        return f"the positions of {len(names)} of them are {more}unknown"
-    if len(names) == 1:
-        return f"the position of {names[0]} is {more}unknown"
-    return f"the positions of {_join(names)} are {more}unknown"
-
-
-def _opposes_clause(names: Sequence[str]) -> str:
-    if len(names) == 1:
-        return f"{names[0]} opposes and can block it"
-    return f"{_join(names)} oppose, and each can block it"
-
-
-_MAJORITY_TEXT = {"majority": "a majority", "two-thirds": "a two-thirds majority"}
-
-
-def _count(n: int, verb: str, tail: str = "") -> str:
-    # "1 supports", "2 support": the counts are read as a sentence.
-    if n == 1:
-        return f"1 {verb}s" + (f" {tail}s" if tail else "")
-    return f"{n} {verb}" + (f" {tail}" if tail else "")
-
-
-def _needed(rule: str, n: int) -> int:
-    if rule == "two-thirds":
-        return (2 * n + 2) // 3  # at least two thirds, rounded up
-    return n // 2 + 1  # more than half
-
-
-# --- one step ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """What a rule decides for one step; turned into a StepVeto by the caller."""
-
-    veto_holders: tuple[str, ...]
-    blockers: tuple[str, ...]
-    uncertain: tuple[str, ...]
-    supporters: tuple[str, ...]
-    opposers: tuple[str, ...]
-    status: Verdict
-    reason: str
-    stances: tuple[StanceRef, ...]
-    named: tuple[str, ...]  # stakeholders the verdict explicitly rests on
-    vote: VoteCount | None = None
-
-
-def _unique(items: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))
-
-
-def _veto_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
-    members = tuple(body.members)
-    holders = members if body.rule == "unanimity" else _unique(body.veto)
-    everyone = _unique((*members, *holders))
-    refs = {s: resolve(s) for s in everyone}
-    pos = {s: r.position for s, r in refs.items()}
-    supporters = tuple(s for s in everyone if (pos[s] or 0) > 0)
-    opposers = tuple(s for s in everyone if (pos[s] or 0) < 0)
-    stances = tuple(refs[s] for s in holders)
-    who = _the(body.title)
-    if body.rule == "unanimity" and not holders:
-        # Unanimity of an unlisted membership: nobody can say whether someone would object.
-        reason = (
-            f"{who} decides by unanimity, but the dataset lists no members, "
-            "so stakeholder stances cannot settle that vote."
-        )
-        return _Outcome((), (), (), supporters, opposers, VetoStatus.UNCERTAIN, reason, stances, ())
-    blockers = tuple(s for s in holders if (pos[s] or 0) < 0)
-    uncertain = tuple(s for s in holders if pos[s] is None)
-    if body.rule == "unanimity":
-        lead, nobody = f"{who} decides by unanimity, so every member holds a veto", "no member"
-    else:
-        lead, nobody = f"{who} gives a veto to {_join([label(h) for h in holders])}", "none of them"
-    if blockers:
-        status = VetoStatus.BLOCKED
-        reason = f"{lead}; {_opposes_clause([label(b) for b in blockers])}"
-        if uncertain:
-            reason += f"; {_unknown_clause([label(u) for u in uncertain], also=True)}"
-        reason += "."
-    elif uncertain:
-        status = VetoStatus.UNCERTAIN
-        reason = (
-            f"{lead}; {_unknown_clause([label(u) for u in uncertain])}, "
-            "so a veto cannot be ruled out."
-        )
-    else:
-        status = VetoStatus.CLEAR
-        reason = f"{lead}; {nobody} opposes."
-    return _Outcome(
-        holders,
-        blockers,
-        uncertain,
-        supporters,
-        opposers,
-        status,
-        reason,
-        stances,
-        (*blockers, *uncertain),
-    )
-
-
-def _majority_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
-    members = _unique(body.members)
-    refs = tuple(resolve(s) for s in members)
-    pos = {r.stakeholder: r.position for r in refs}
-    supporters = tuple(s for s in members if (pos[s] or 0) > 0)
-    opposers = tuple(s for s in members if (pos[s] or 0) < 0)
-    unknown = tuple(s for s in members if pos[s] is None)
-    who, rule_text = _the(body.title), _MAJORITY_TEXT[body.rule]
-    if not members or unknown:
-        # The voters are not all stakeholders with known positions: a count would be invented.
-        if not members:
-            lead = f"{who} decides by {rule_text} of its members, who are not stakeholders here"
-        else:
-            lead = f"{who} decides by {rule_text}; {_unknown_clause([label(u) for u in unknown])}"
-        reason = f"{lead}; stakeholder stances cannot settle that vote."
-        return _Outcome((), (), (), supporters, opposers, VetoStatus.UNCERTAIN, reason, refs, ())
-    n = len(members)
-    need = _needed(body.rule, n)
-    neutral = n - len(supporters) - len(opposers)
-    counts = (
-        f"{who} decides by {rule_text}, so {need} of its {n} members must agree; "
-        f"{_count(len(supporters), 'support')}, "
-        f"{_count(neutral, 'neither support', 'nor oppose')} "
-        f"and {_count(len(opposers), 'oppose')}"
-    )
-    if len(supporters) >= need:
-        status = VetoStatus.CLEAR
-        reason = f"{counts}, so it passes."
-    elif n - len(opposers) < need:
-        status = VetoStatus.BLOCKED
-        reason = f"{counts}, so it cannot pass."
-    else:
-        status = VetoStatus.UNCERTAIN
-        reason = f"{counts}, so the outcome turns on those who neither support nor oppose."
-    return _Outcome((), (), (), supporters, opposers, status, reason, refs, members)
-
-
-def _coalition_outcome(
-    body: Body, resolve: Resolver, stakeholders: Sequence[str], label: Label
-) -> _Outcome:
-    # An open coalition (no listed members) is open to every stakeholder.
-    candidates = _unique(body.members) if body.members else tuple(stakeholders)
-    refs = tuple(resolve(s) for s in candidates)
-    supporters = tuple(r.stakeholder for r in refs if (r.position or 0) > 0)
-    opposers = tuple(r.stakeholder for r in refs if (r.position or 0) < 0)
-    parts = ["No veto: each participant decides for itself."]
-    if supporters:
-        parts.append(f"Committed: {', '.join(label(s) for s in supporters)}.")
-    if opposers:
-        parts.append(f"Declined: {', '.join(label(s) for s in opposers)}.")
-    if not supporters and not opposers:
-        parts.append("Nobody has committed or declined yet.")
-    stances = tuple(r for r in refs if r.recorded or r.hypothetical)
-    return _Outcome(
-        (),
-        (),
-        (),
-        supporters,
-        opposers,
-        VetoStatus.CLEAR,
-        " ".join(parts),
-        stances,
-        supporters + opposers,
-    )
-
-
-_SEAT_RULE_TEXT = {
-    "majority-members": "a majority of all seats",
-    "majority-present": "a majority of those present",
-    "two-thirds-present": "two thirds of those present",
-    "fixed": "a fixed number of votes",
-    "qualified-majority": "a qualified majority",
-}
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def seat_threshold(body: Body) -> int:
-    """Votes needed, counting every seated member as present (vacancies are not present)."""
-    seats = body.seats or 0
-    filled = sum(b.seats for b in body.blocs)
-    if body.rule == "majority-members":
-        return seats // 2 + 1
-    if body.rule == "majority-present":
-        return filled // 2 + 1
-    if body.rule == "two-thirds-present":
-        return (2 * filled + 2) // 3
-    if body.rule == "fixed":
-        return body.threshold or 0
-    # qualified majority: the member count part; population is checked beside it
-    return math.ceil(round((body.member_share or 0) * len(body.blocs), 9))
-
-
-def _seat_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
-    blocs = tuple(body.blocs)
-    refs = tuple(resolve(b.stakeholder) for b in blocs)
-    pos = {r.stakeholder: r.position for r in refs}
-    who = _the(body.title)
-    supporters = tuple(b.stakeholder for b in blocs if (pos[b.stakeholder] or 0) > 0)
-    opposers = tuple(b.stakeholder for b in blocs if (pos[b.stakeholder] or 0) < 0)
-    qmv = body.rule == "qualified-majority"
-    # Under a qualified majority each bloc is one member (a state) and also weighs by population.
-    weight = {b.stakeholder: (1 if qmv else b.seats) for b in blocs}
-
-    def total(cond: Callable[[Position], bool]) -> int:
-        return sum(weight[b.stakeholder] for b in blocs if cond(pos[b.stakeholder]))
-
-    seats = len(blocs) if qmv else body.seats or 0
-    filled = sum(weight.values())
-    in_favour = total(lambda p: p is not None and p > 0)
-    against = total(lambda p: p is not None and p < 0)
-    neutral = total(lambda p: p == 0)
-    unknown = total(lambda p: p is None)
-    need = seat_threshold(body)
-    passes = in_favour >= need
-    reachable = filled - against >= need
-    population_text = ""
-    pop_for = all_pop = 0.0
-    if qmv:
-        pop = {b.stakeholder: b.population or 0.0 for b in blocs}
-        all_pop = sum(pop.values())
-        need_pop = (body.population_share or 0) * all_pop
-        pop_for = sum(pop[s] for s in supporters)
-        pop_open = all_pop - sum(pop[s] for s in opposers)
-        passes = passes and pop_for >= need_pop
-        reachable = reachable and pop_open >= need_pop
-        population_text = (
-            f" holding {round(100 * (body.population_share or 0))} % of the population"
-        )
-    outcome: Literal["passes", "blocked", "uncertain"] = (
-        "passes" if passes else "uncertain" if reachable else "blocked"
-    )
-    unit = "members" if qmv else "votes"
-    parts = [f"{in_favour} on record in favour"]
-    if qmv:
-        share = round(100 * pop_for / all_pop) if all_pop else 0
-        parts[0] += f" ({share} % of the population)"
-    if against:
-        parts.append(f"{against} against")
-    if neutral:
-        parts.append(f"{neutral} neither for nor against")
-    if unknown:
-        parts.append(f"{unknown} unknown")
-    vacant = seats - filled
-    if vacant and not qmv:
-        parts.append(f"{_plural(vacant, 'seat')} vacant")
-    rule_text = _SEAT_RULE_TEXT[body.rule]
-    arithmetic = (
-        f"{who} needs {need} of {seats} {unit}{population_text} ({rule_text}); {', '.join(parts)}"
-    )
-    if outcome == "passes":
-        status = VetoStatus.CLEAR
-        reason = f"{arithmetic}, so it passes."
-    elif outcome == "blocked":
-        status = VetoStatus.BLOCKED
-        reason = f"{arithmetic}, so it cannot pass."
-    else:
-        status = VetoStatus.UNCERTAIN
-        reason = f"{arithmetic}, so the outcome is open."
-    vote = VoteCount(
-        rule=body.rule,
-        seats=seats,
-        vacant=vacant,
-        need=need,
-        need_text=rule_text,
-        in_favour=in_favour,
-        against=against,
-        neutral=neutral,
-        unknown=unknown,
-        outcome=outcome,
-    )
-    named = opposers if outcome == "blocked" else supporters if passes else ()
-    return _Outcome((), (), (), supporters, opposers, status, reason, refs, named, vote)
-
-
-def _outcome(body: Body, resolve: Resolver, stakeholders: Sequence[str], label: Label) -> _Outcome:
-    if body.rule in SEAT_RULES:
-        return _seat_outcome(body, resolve, label)
-    if body.rule in ("unanimity", "veto-members"):
-        return _veto_outcome(body, resolve, label)
-    if body.rule in _MAJORITY_TEXT:
-        return _majority_outcome(body, resolve, label)
-    return _coalition_outcome(body, resolve, stakeholders, label)
-
-
-def _verdict_key(o: _Outcome) -> tuple[object, ...]:
+    uncertain_kind: UncertainKind | None = None  # why, when the status is uncertain
+    # The route this verdict is of: for an option, its best route, whose steps, blockers and
+    # reason the fields above are; `routes` then holds every route's own analysis.
+    route: str = ""
+    route_title: str = ""
+    route_note: str = ""
+    route_sources: tuple[Cite, ...] = ()
+    routes: tuple["VetoAnalysis", ...] = ()
+
+
+def _verdict_key(o: Outcome) -> tuple[object, ...]:
     return (o.status, o.reason, o.blockers, o.uncertain, o.supporters, o.opposers)
 
 
@@ -602,7 +125,7 @@ def _step(
     if not bars:
         return step_veto
     # Law comes before politics: whatever the stances, the step cannot happen while it holds.
-    names = _join([f"{b.title.lower()} (in force since {b.since.human()})" for b in bars])
+    names = join_names([f"{b.title.lower()} (in force since {b.since.human()})" for b in bars])
     return replace(
         step_veto,
         status=VetoStatus.BARRED,
@@ -638,15 +161,17 @@ def _step_politics(
             status=VetoStatus.UNCERTAIN,
             reason=f"The dataset names no decision body {step.body!r}, so this step cannot be "
             "checked.",
+            uncertain_kind="unsettled",
         )
-    out = _outcome(body, resolve, stakeholders, label)
+    out = rule_outcome(body, resolve, stakeholders, label)
     hypothetical = False
     if resolve_actual is not None:
         # An assumption affects a step when the verdict would differ without it, or when the
         # verdict names a stakeholder whose position was assumed.
         named = set(out.named)
         hypothetical = any(r.hypothetical and r.stakeholder in named for r in out.stances) or (
-            _verdict_key(out) != _verdict_key(_outcome(body, resolve_actual, stakeholders, label))
+            _verdict_key(out)
+            != _verdict_key(rule_outcome(body, resolve_actual, stakeholders, label))
         )
     return StepVeto(
         ordinal=ordinal,
@@ -666,6 +191,7 @@ def _step_politics(
         hypothetical=hypothetical,
         stances=out.stances,
         vote=out.vote,
+        uncertain_kind=out.uncertain_kind,
     )
 
 
@@ -688,8 +214,8 @@ def _option_reason(
     bars: Sequence[Bar] = (),
 ) -> str:
     if status == "barred":
-        titles = _join(list(dict.fromkeys(b.title.lower() for b in bars)))
-        where = _join(list(dict.fromkeys(b.where for b in bars)))
+        titles = join_names(list(dict.fromkeys(b.title.lower() for b in bars)))
+        where = join_names(list(dict.fromkeys(b.where for b in bars)))
         return f"Barred while {titles} lasts: {where} cannot happen until it ends."
     if not steps:
         return "Clear: the dataset lists no decision body that has to agree."
@@ -697,8 +223,8 @@ def _option_reason(
         return "Clear: no step has a veto holder who opposes or whose position is unknown."
     first = next(s for s in steps if s.status == status)
     if status == "blocked" and blockers:
-        who = _join([label(b.stakeholder) for b in blockers])
-        where = _join([_the(s.title, cap=False) for s in steps if s.blockers])
+        who = join_names([label(b.stakeholder) for b in blockers])
+        where = join_names([the(s.title, cap=False) for s in steps if s.blockers])
         return f"Blocked: {who} can veto it in {where}."
     word = "Blocked" if status == "blocked" else "Uncertain"
     return f"{word}: {first.reason}"
@@ -716,13 +242,40 @@ def _analyse(
     option: Option,
     bodies: Mapping[str, Body],
     stakeholders: Sequence[str],
-    current: Mapping[StanceKey, Stance],
+    current: Mapping[RouteKey, Stance],
     assume: Mapping[str, Position],
     label: Label,
     in_force: Mapping[str, Condition],
 ) -> VetoAnalysis:
-    resolve = _resolver(option.slug, current, assume)
-    resolve_actual = _resolver(option.slug, current, {}) if assume else None
+    """Any one route suffices: the option's verdict is its best route's (clear, then
+    uncertain, blocked, barred; on a tie the first in the file), with every route kept."""
+    routes = [
+        _analyse_route(option, r, bodies, stakeholders, current, assume, label, in_force)
+        for r in option.decision_routes
+    ]
+    if len(routes) == 1:
+        return routes[0]
+    best = min(routes, key=lambda r: STATUS_ORDER[r.status])
+    others = "; ".join(f"{r.route_title}, {r.status}" for r in routes if r is not best)
+    return replace(
+        best,
+        reason=f"By {best.route_title}: {best.reason} Other routes: {others}.",
+        routes=tuple(routes),
+    )
+
+
+def _analyse_route(
+    option: Option,
+    route: Route,
+    bodies: Mapping[str, Body],
+    stakeholders: Sequence[str],
+    current: Mapping[RouteKey, Stance],
+    assume: Mapping[str, Position],
+    label: Label,
+    in_force: Mapping[str, Condition],
+) -> VetoAnalysis:
+    resolve = resolver(option.slug, route.slug, current, assume)
+    resolve_actual = resolver(option.slug, route.slug, current, {}) if assume else None
     steps = tuple(
         _step(
             i,
@@ -734,13 +287,13 @@ def _analyse(
             label,
             _bars(
                 st.barred_by,
-                f"{st.action} ({_the(bodies[st.body].title, cap=False)})"
+                f"{st.action} ({the(bodies[st.body].title, cap=False)})"
                 if st.body in bodies
                 else st.action,
                 in_force,
             ),
         )
-        for i, st in enumerate(option.steps, start=1)
+        for i, st in enumerate(route.steps, start=1)
     )
     hurdle_bars = tuple(
         b for h in option.hurdles for b in _bars(h.barred_by, h.instrument, in_force)
@@ -761,7 +314,7 @@ def _analyse(
         Blocker(stakeholder=b, bodies=tuple(bs), stance=blocker_stance[b])
         for b, bs in blocker_bodies.items()
     )
-    uncertain = _unique(u for s in steps for u in s.uncertain)
+    uncertain = unique(u for s in steps for u in s.uncertain)
     # Option without steps: no veto holder anywhere, so by the model it is clear.
     status = _worst([*(s.status for s in steps), *([VetoStatus.BARRED] if hurdle_bars else [])])
     return VetoAnalysis(
@@ -773,6 +326,13 @@ def _analyse(
         hypothetical=any(s.hypothetical for s in steps),
         reason=_option_reason(status, steps, blockers, label, bars),
         bars=bars,
+        uncertain_kind=next((s.uncertain_kind for s in steps if s.status == status), None)
+        if status == VetoStatus.UNCERTAIN
+        else None,
+        route=route.slug,
+        route_title=route.title,
+        route_note=route.note,
+        route_sources=tuple(route.sources),
     )
 
 
@@ -788,45 +348,45 @@ def analyse_option(
     ds: Dataset,
     option: str,
     *,
-    current: Mapping[StanceKey, Stance] | None = None,
+    current: Mapping[RouteKey, Stance] | None = None,
     assume: Mapping[str, Position] | None = None,
     in_force: Mapping[str, Condition] | None = None,
 ) -> VetoAnalysis:
     """The veto analysis of one option. Raises KeyError for an unknown option slug.
 
-    `current` may be passed when the caller already holds `current_stances(ds.stances)`.
+    `current` may be passed when the caller already holds `route_stances(expand_stances(ds))`.
     `assume` overrides stakeholders' positions (None = unknown) on every option.
     """
     opt = next((o for o in ds.options if o.slug == option), None)
     if opt is None:
         raise KeyError(option)
     assume = dict(assume or {})
-    _check_assume(assume)
+    check_assume(assume)
     if current is None:
-        current = current_stances(expand_stances(ds))
+        current = route_stances(expand_stances(ds))
     bodies = {b.slug: b for b in ds.bodies}
     stakeholders = [s.slug for s in ds.stakeholders]
     if in_force is None:
         in_force = conditions_in_force(ds, dt.date.today())
-    return _analyse(opt, bodies, stakeholders, current, assume, _labeller(ds), in_force)
+    return _analyse(opt, bodies, stakeholders, current, assume, labeller(ds), in_force)
 
 
 def analyse_all(
     ds: Dataset,
     *,
-    current: Mapping[StanceKey, Stance] | None = None,
+    current: Mapping[RouteKey, Stance] | None = None,
     assume: Mapping[str, Position] | None = None,
     in_force: Mapping[str, Condition] | None = None,
 ) -> dict[str, VetoAnalysis]:
     """option slug -> veto analysis, in dataset order. Stances are indexed once for all options
-    (or not at all, when the caller already holds `current_stances(ds.stances)`)."""
+    (or not at all, when the caller already holds `route_stances(expand_stances(ds))`)."""
     assume = dict(assume or {})
-    _check_assume(assume)
+    check_assume(assume)
     if current is None:
-        current = current_stances(expand_stances(ds))
+        current = route_stances(expand_stances(ds))
     bodies = {b.slug: b for b in ds.bodies}
     stakeholders = [s.slug for s in ds.stakeholders]
-    label = _labeller(ds)
+    label = labeller(ds)
     if in_force is None:
         in_force = conditions_in_force(ds, dt.date.today())
     return {

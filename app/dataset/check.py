@@ -301,14 +301,21 @@ def _semantic(raw: dict[str, Any]) -> Iterator[Problem]:
             for k, c in enumerate(_as_list(_as_dict(h).get("barred_by"))):
                 loc = ("options", i, "hurdles", j, "barred_by", k)
                 yield from ref(loc, c, "conditions", "condition")
-        for j, s in enumerate(_as_list(o.get("steps"))):
-            yield from ref(
-                ("options", i, "steps", j, "body"), _as_dict(s).get("body"), "bodies", "body"
-            )
-            for k, c in enumerate(_as_list(_as_dict(s).get("barred_by"))):
-                loc = ("options", i, "steps", j, "barred_by", k)
-                yield from ref(loc, c, "conditions", "condition")
-    seen: dict[tuple[Any, Any, Any], int] = {}
+        # Plain `steps:` are one route; each of `routes:` has its own.
+        paths: list[tuple[Loc, Any]] = [(("options", i, "steps"), o.get("steps"))]
+        for j, r in enumerate(_as_list(o.get("routes"))):
+            yield from cites(("options", i, "routes", j, "sources"), _as_dict(r).get("sources"))
+            paths.append((("options", i, "routes", j, "steps"), _as_dict(r).get("steps")))
+        for at, steps in paths:
+            for j, s in enumerate(_as_list(steps)):
+                yield from ref((*at, j, "body"), _as_dict(s).get("body"), "bodies", "body")
+                for k, c in enumerate(_as_list(_as_dict(s).get("barred_by"))):
+                    yield from ref((*at, j, "barred_by", k), c, "conditions", "condition")
+    routes = {
+        o.get("slug"): {_as_dict(r).get("slug") for r in _as_list(o.get("routes"))}
+        for o in map(_as_dict, _as_list(raw.get("options")))
+    }
+    seen: dict[tuple[Any, ...], int] = {}
     for i, stance in enumerate(_as_list(raw.get("stances"))):
         s = _as_dict(stance)
         yield from ref(
@@ -320,10 +327,15 @@ def _semantic(raw: dict[str, Any]) -> Iterator[Problem]:
         yield from ref(("stances", i, "option"), s.get("option"), "options", "option")
         yield from after_as_of(("stances", i, "date"), s.get("date"))
         yield from cites(("stances", i, "sources"), s.get("sources"))
-        same = (s.get("stakeholder"), s.get("option"), s.get("date"))
+        route = s.get("route")
+        if route is not None and route not in routes.get(s.get("option"), {route}):
+            yield Problem(
+                ("stances", i, "route"), f"option {s.get('option')} has no route {route!r}"
+            )
+        same = (s.get("stakeholder"), s.get("option"), route, s.get("date"))
         if s.get("stakeholder") is not None and same in seen:
             yield Problem(
-                ("stances", i), f"same stakeholder, option and date as stances[{seen[same]}]"
+                ("stances", i), f"same stakeholder, option, route and date as stances[{seen[same]}]"
             )
         seen.setdefault(same, i)
 

@@ -81,6 +81,13 @@ class VetoStatus(StrEnum):
         return list(VetoStatus).index(self)
 
 
+# Why a verdict is uncertain: a seat vote with no recorded vote or bloc position, veto holders
+# with no public stance, a seat vote with some positions but short of a result, or a vote that
+# stakeholder stances cannot settle (voters who are not stakeholders here).
+UncertainKind = Literal["vote-not-held", "silent", "open-vote", "unsettled"]
+UNCERTAIN_KINDS: tuple[UncertainKind, ...] = ("vote-not-held", "silent", "open-vote", "unsettled")
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -258,6 +265,19 @@ class Step(Model):
     barred_by: list[Slug] = Field(default_factory=list)  # conditions under which it cannot happen
 
 
+class Route(Model):
+    """One way an option can be decided: all its steps must pass. Any one route suffices."""
+
+    slug: Slug
+    title: Text  # read after "by" / "through": "the national route", "NATO"
+    note: str = ""  # what this route can and cannot do
+    sources: list[Cite] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=list)
+
+
+# The one route of an option written with plain `steps:`; never written to a file.
+SINGLE_ROUTE = "default"
+
 AttrValue = bool | int | float | str
 
 
@@ -274,6 +294,23 @@ class Option(Model):
     assessments: dict[Slug, Assessment] = Field(default_factory=dict)
     hurdles: list[Hurdle] = Field(default_factory=list)
     steps: list[Step] = Field(default_factory=list)
+    routes: list[Route] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _steps_or_routes(self) -> "Option":
+        if self.steps and self.routes:
+            raise ValueError("give either steps (one route) or routes, not both")
+        slugs = [r.slug for r in self.routes]
+        if len(set(slugs)) != len(slugs):
+            raise ValueError("two routes share a slug")
+        return self
+
+    @property
+    def decision_routes(self) -> tuple[Route, ...]:
+        """The routes, any one of which suffices; plain `steps:` are one route."""
+        if self.routes:
+            return tuple(self.routes)
+        return (Route(slug=SINGLE_ROUTE, title="its decision path", steps=self.steps),)
 
 
 def _position(v: int | str) -> int | str:
@@ -291,6 +328,7 @@ class Stance(Model):
     members_of: Slug | None = None
     via: str | None = None  # the joint text, e.g. "the Washington Summit Declaration"
     option: Slug
+    route: Slug | None = None  # the route it addresses; None: every route of the option
     date: PartialDate | None = None
     position: Annotated[int | str, AfterValidator(_position)]
     summary: str = ""
@@ -301,6 +339,8 @@ class Stance(Model):
     # among the file's stances (what its signatories' stances share). Never part of the file.
     signatories: int = Field(default=0, exclude=True)
     joint: int | None = Field(default=None, exclude=True)
+    # Set on an own statement that outranks a joint one of the same day: the joint text.
+    outranks: str | None = Field(default=None, exclude=True)
 
     @property
     def pos(self) -> Position:

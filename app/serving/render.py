@@ -27,6 +27,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.analysis.labels import (
     POSITION_LABELS,
     POSITION_SYMBOLS,
+    UNCERTAIN_LABELS,
+    UNCERTAIN_MEANINGS,
+    VETO_FILTER_LABELS,
     VETO_LABELS,
     VETO_MEANINGS,
     VETO_SYMBOLS,
@@ -35,7 +38,7 @@ from app.analysis.lru import Lru
 from app.config import Settings
 from app.dataset.dates import human as human_date
 from app.serving.zipped import Rendered, gzip_with_parts
-from app.state import FILTERS, VETO_STATUSES
+from app.state import FILTERS, VETO_FILTERS, VETO_STATUSES
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
@@ -87,6 +90,8 @@ def environment(templates_dir: str) -> Environment:
         VETO_LABELS=VETO_LABELS,
         VETO_SYMBOLS=VETO_SYMBOLS,
         VETO_MEANINGS=VETO_MEANINGS,
+        UNCERTAIN_LABELS=UNCERTAIN_LABELS,
+        UNCERTAIN_MEANINGS=UNCERTAIN_MEANINGS,
         position_key=position_key,
     )
     # Shared macros as globals, so blocks rendered alone as htmx fragments see them too.
@@ -109,7 +114,12 @@ def environment(templates_dir: str) -> Environment:
     env.globals["VETO_BADGES"] = {s: badge(s) for s in VETO_LABELS}
     # The filter panel renders each registry entry's control (templates/_filters.html); the
     # module is built after every other global is set, since it keeps the globals it saw.
-    env.globals.update(FILTERS=FILTERS, VETO_STATUSES=VETO_STATUSES)
+    env.globals.update(
+        FILTERS=FILTERS,
+        VETO_STATUSES=VETO_STATUSES,
+        VETO_FILTERS=VETO_FILTERS,
+        VETO_FILTER_LABELS=VETO_FILTER_LABELS,
+    )
     env.globals["filter_controls"] = env.get_template("_filters.html").module
     return env
 

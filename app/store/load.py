@@ -9,7 +9,7 @@ from sqlalchemy import delete, text
 from sqlmodel import Session, SQLModel, col, select
 
 from app.analysis.veto import expand_stances
-from app.dataset.schema import Cite, Dataset
+from app.dataset.schema import Cite, Dataset, Step
 from app.store import models as m
 
 # Children before parents, so foreign keys hold at every step of the wipe.
@@ -17,6 +17,7 @@ CONTENT_TABLES: tuple[type[SQLModel], ...] = (
     m.Citation,
     m.Stance,
     m.DecisionStep,
+    m.DecisionRoute,
     m.LegalHurdle,
     m.Assessment,
     m.OptionAttribute,
@@ -162,6 +163,7 @@ def _insert(session: Session, ds: Dataset) -> None:
             )
 
     cited: list[tuple[Row, str, list[Cite]]] = []
+    routes: dict[tuple[str, str], m.DecisionRoute] = {}
     for d in ds.disputes:
         for i, c in enumerate(d.claims):
             claim = m.DisputeClaim(dispute_id=_id(disputes[d.slug]), position=i, claim=c.claim)
@@ -194,20 +196,39 @@ def _insert(session: Session, ds: Dataset) -> None:
                 severity=h.severity,
             )
             cited.append((hurdle, "hurdle_id", h.sources))
-        for i, step in enumerate(o.steps):
-            session.add(
-                m.DecisionStep(
-                    option_id=_id(row_o),
-                    body_id=_id(bodies[step.body]),
-                    ordinal=i,
-                    action=step.action,
-                    why=step.why,
-                )
+        # Plain `steps:` have no route row; each of `routes:` has one, flushed for its id.
+        own = [
+            m.DecisionRoute(
+                option_id=_id(row_o), slug=r.slug, position=i, title=r.title, note=r.note
             )
+            for i, r in enumerate(o.routes)
+        ]
+        if own:
+            session.add_all(own)
+            session.flush()
+        routes.update({(o.slug, row.slug): row for row in own})
+        paths: list[tuple[m.DecisionRoute | None, list[Step]]] = [
+            (None, o.steps),
+            *zip(own, (r.steps for r in o.routes), strict=True),
+        ]
+        for row_r, steps in paths:
+            for i, step in enumerate(steps):
+                session.add(
+                    m.DecisionStep(
+                        option_id=_id(row_o),
+                        route_id=_id(row_r) if row_r else None,
+                        body_id=_id(bodies[step.body]),
+                        ordinal=i,
+                        action=step.action,
+                        why=step.why,
+                    )
+                )
     for i, s in enumerate(expand_stances(ds)):
+        route = routes.get((s.option, s.route or ""))
         stance = m.Stance(
             stakeholder_id=_id(people[s.who]),
             option_id=_id(options[s.option]),
+            route_id=_id(route) if route else None,
             seq=i,
             date=s.date.first_day if s.date else None,
             position=s.pos,

@@ -144,9 +144,25 @@ class LegalHurdle(SQLModel, table=True):
     severity: int
 
 
+class DecisionRoute(SQLModel, table=True):
+    """One of an option's `routes:`, any one of which suffices. An option written with plain
+    `steps:` has no row here: its steps have no route."""
+
+    __table_args__ = (UniqueConstraint("option_id", "slug"),)
+    id: int | None = Field(default=None, primary_key=True)
+    option_id: int = Field(foreign_key="option.id", index=True, ondelete="CASCADE")
+    slug: str
+    position: int
+    title: str
+    note: str = ""
+
+
 class DecisionStep(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     option_id: int = Field(foreign_key="option.id", index=True, ondelete="CASCADE")
+    route_id: int | None = Field(
+        default=None, foreign_key="decisionroute.id", index=True, ondelete="CASCADE"
+    )
     body_id: int = Field(foreign_key="decisionbody.id")
     ordinal: int
     action: str
@@ -162,6 +178,10 @@ class Stance(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     stakeholder_id: int = Field(foreign_key="stakeholder.id", index=True)
     option_id: int = Field(foreign_key="option.id", index=True, ondelete="CASCADE")
+    # The route it addresses; None: every route of the option.
+    route_id: int | None = Field(
+        default=None, foreign_key="decisionroute.id", index=True, ondelete="CASCADE"
+    )
     seq: int  # order in the file, to break ties and keep export order
     date: dt.date | None = None
     position: int | None = None  # None means unknown

@@ -4,11 +4,11 @@ one-line verdict, and the overview chart of the options shown.
 Pure: no FastAPI, no database."""
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from app.analysis.index import Index, vetoes
-from app.analysis.labels import VETO_LABELS
+from app.analysis.labels import UNCERTAIN_COUNTED, VETO_LABELS
 from app.analysis.scores import weighted_scores
 from app.analysis.veto import VetoAnalysis
 from app.charts.png import ComparisonCard, RankedOption
@@ -30,8 +30,9 @@ class Home:
 
 
 def answer(index: Index, analyses: Mapping[str, VetoAnalysis]) -> str:
-    """E.g. "Of 11 options, 1 is clear of vetoes (Bilateral agreements); 6 are uncertain, 2
-    blocked and 2 barred." Over every option, whatever the filters."""
+    """E.g. "Of 11 options, only Bilateral agreements is clear of vetoes; 6 are uncertain (3
+    await a vote not yet held, 3 wait on silent veto holders), 2 blocked and 2 barred." Over
+    every option, whatever the filters."""
     counts = Counter(str(a.status) for a in analyses.values())
     total = sum(counts.values())
     if not total:
@@ -50,7 +51,20 @@ def answer(index: Index, analyses: Mapping[str, VetoAnalysis]) -> str:
     words = [f"{n} {word}" for n, word in rest]
     n, word = rest[0]
     words[0] = f"{n} {'is' if n == 1 else 'are'} {word}"
+    why = uncertain_why(analyses.values())
+    if why:
+        at = next(i for i, (_, word) in enumerate(rest) if word == "uncertain")
+        words[at] += f" ({why})"
     return f"{head}; {join(words)}."
+
+
+def uncertain_why(analyses: Iterable[VetoAnalysis]) -> str:
+    """Why the uncertain options are uncertain, counted by kind: "3 await a vote not yet
+    held, 3 wait on silent veto holders"."""
+    kinds = Counter(str(a.uncertain_kind) for a in analyses if a.status == "uncertain")
+    return join(
+        [f"{kinds[k]} {UNCERTAIN_COUNTED[k][kinds[k] != 1]}" for k in UNCERTAIN_COUNTED if kinds[k]]
+    )
 
 
 def home(

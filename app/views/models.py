@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.dataset.dates import PartialDate, Precision
-from app.dataset.schema import Cite, Dossier, VetoStatus
+from app.dataset.schema import UNCERTAIN_KINDS, Cite, Dossier, UncertainKind, VetoStatus
 from app.views.compare import CompareExport
 
 # A recorded position: -2 (strongly oppose) .. +2 (strongly support), or "unknown".
@@ -60,6 +60,9 @@ class RevisionOut(Out):
 # --- options ---------------------------------------------------------------------------------
 
 
+_WHY_SHORT = "Why uncertain (" + ", ".join(UNCERTAIN_KINDS) + "); null unless uncertain"
+
+
 class OptionSummary(Out):
     slug: str
     title: str
@@ -68,7 +71,9 @@ class OptionSummary(Out):
     summary: str
     scores: dict[str, int] = Field(description="criterion slug -> score 1..5")
     max_hurdle: int = Field(description="Highest legal-hurdle severity, 0 when none")
-    veto: VetoStatus
+    veto: VetoStatus = Field(description="The best route's veto status")
+    veto_why: UncertainKind | None = Field(description=_WHY_SHORT)
+    veto_route: str = Field(description="The route the veto status is of")
     href: str
 
 
@@ -116,15 +121,33 @@ class VetoStep(Out):
     bars: list[BarOut] = Field(description="Conditions in force that bar this step")
 
 
+_WHY = _WHY_SHORT
+
+
+class VetoRouteOut(Out):
+    route: str = Field(description="The route's slug (`default` for plain `steps:`)")
+    title: str
+    note: str = Field(description="What this route can and cannot do")
+    status: VetoStatus
+    uncertain_kind: UncertainKind | None = Field(description=_WHY)
+    reason: str
+    steps: list[VetoStep]
+    blockers: list[str]
+    uncertain: list[str]
+
+
 class VetoOut(Out):
     option: str
-    status: VetoStatus
+    status: VetoStatus = Field(description="The best route's status")
+    uncertain_kind: UncertainKind | None = Field(description=_WHY)
+    route: str = Field(description="The route the status is of (the best one)")
     reason: str
     hypothetical: bool = Field(description="Some verdict rests on an `assume` hypothesis")
-    steps: list[VetoStep]
+    steps: list[VetoStep] = Field(description="The best route's steps")
     blockers: list[str] = Field(description="Stakeholder slugs that can veto and oppose")
     uncertain: list[str] = Field(description="Veto holders whose position is unknown")
     bars: list[BarOut] = Field(description="Conditions in force that bar a step or hurdle")
+    routes: list[VetoRouteOut] = Field(description="Every route, any one of which suffices")
     at: dt.date | None = Field(description="The day the analysis is as of (`at=`); null: today")
 
 
@@ -311,7 +334,7 @@ class SourceList(Out):
 
 
 class Claim(Out):
-    kind: Literal["assessment", "hurdle", "stance", "dispute", "condition", "body"]
+    kind: Literal["assessment", "hurdle", "stance", "dispute", "condition", "body", "route"]
     label: str
     href: str
     locator: str

@@ -6,7 +6,7 @@ Pure: no FastAPI, no database."""
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.analysis.index import CitedClaim, Index, JointStatement
 from app.analysis.veto import StanceRef, StepVeto, VetoAnalysis, parse_assumptions
@@ -149,14 +149,24 @@ class ConditionToEnd:
 
 @dataclass(frozen=True)
 class DecisionPath:
-    """templates/_decision_path.html: the steps with names, then what would have to change."""
+    """templates/_decision_path.html: the steps with names, then what would have to change.
+    For an option with several routes these are the best route's, and `routes` holds each."""
 
     steps: tuple[PathStep, ...]
     conditions: tuple[ConditionToEnd, ...]
     blockers: tuple[tuple[Named, StanceRef], ...]  # with the stance that makes each one
+    veto: VetoAnalysis | None = None  # the route's own analysis (status, reason, note)
+    routes: tuple["DecisionPath", ...] = ()
 
 
 def decision_path(index: Index, veto: VetoAnalysis) -> DecisionPath:
+    best = _route_path(index, veto)
+    if len(veto.routes) < 2:
+        return best
+    return replace(best, routes=tuple(_route_path(index, r) for r in veto.routes))
+
+
+def _route_path(index: Index, veto: VetoAnalysis) -> DecisionPath:
     bars: dict[str, list[str]] = {}
     for b in veto.bars:
         where = bars.setdefault(b.condition, [])
@@ -176,6 +186,7 @@ def decision_path(index: Index, veto: VetoAnalysis) -> DecisionPath:
             (Named(b.stakeholder, index.stakeholders[b.stakeholder].name), b.stance)
             for b in veto.blockers
         ),
+        veto=veto,
     )
 
 
@@ -190,6 +201,7 @@ class OptionPage:
     stances: tuple[tuple[Stakeholder, list[Stance]], ...]  # each with its history, latest first
     sources: tuple[Source, ...]  # every source the page cites, in first-cited order
     cited: dict[str, CitedSource]
+    routes: dict[str, str]  # route slug -> title, for stances that address one route
 
 
 def option_page(
@@ -223,6 +235,7 @@ def option_page(
         stances=stances,
         sources=tuple(index.sources[sid] for sid in option_sources(option, stances)),
         cited=citations(index, links),
+        routes={r.slug: r.title for r in option.routes},
     )
 
 
@@ -235,6 +248,8 @@ def option_sources(
         ids.update(dict.fromkeys(c.id for c in a.sources))
     for h in option.hurdles:
         ids.update(dict.fromkeys(c.id for c in h.sources))
+    for r in option.routes:
+        ids.update(dict.fromkeys(c.id for c in r.sources))
     for _, history in stances:
         for st in history:
             ids.update(dict.fromkeys(c.id for c in st.sources))

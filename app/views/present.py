@@ -28,9 +28,11 @@ def _cites(cites: Sequence[Cite]) -> str:
 # --- options ---------------------------------------------------------------------------------
 
 
-def _explored(index: Index, state: ExploreState) -> tuple[list[Option], int, dict[str, VetoStatus]]:
+def _explored(
+    index: Index, state: ExploreState
+) -> tuple[list[Option], int, dict[str, VetoAnalysis]]:
     explored = explore_with_vetoes(index, state)
-    return explored.result.options, explored.result.total, explored.veto
+    return explored.result.options, explored.result.total, explored.analyses
 
 
 def option_list(index: Index, state: ExploreState) -> api.OptionList:
@@ -48,7 +50,9 @@ def option_list(index: Index, state: ExploreState) -> api.OptionList:
                 summary=o.summary,
                 scores={k: a.score for k, a in o.assessments.items()},
                 max_hurdle=index.max_hurdle[o.slug],
-                veto=veto[o.slug],
+                veto=veto[o.slug].status,
+                veto_why=veto[o.slug].uncertain_kind,
+                veto_route=veto[o.slug].route,
                 href=f"/options/{o.slug}",
             )
             for o in options
@@ -58,10 +62,11 @@ def option_list(index: Index, state: ExploreState) -> api.OptionList:
 
 def option_list_table(result: api.OptionList, index: Index) -> Table:
     crits = list(index.criteria)
-    header = ["slug", "title", "category", "status", "veto", "max_hurdle", *crits]
+    header = ["slug", "title", "category", "status", "veto", "max_hurdle", *crits, "veto_why"]
     rows: list[list[object]] = [
         [o.slug, o.title, o.category, o.status, o.veto, o.max_hurdle]
         + [o.scores.get(c) for c in crits]
+        + [o.veto_why]
         for o in result.options
     ]
     return header, rows
@@ -97,30 +102,50 @@ def veto(v: VetoAnalysis, at: dt.date | None = None) -> api.VetoOut:
     return api.VetoOut(
         option=v.option,
         status=v.status,
+        uncertain_kind=v.uncertain_kind,
+        route=v.route,
         reason=v.reason,
         hypothetical=v.hypothetical,
-        steps=[
-            api.VetoStep(
-                body=s.body,
-                title=s.title,
-                rule=s.rule,
-                action=s.action,
-                status=s.status,
-                reason=s.reason,
-                veto_holders=list(s.veto_holders),
-                blockers=list(s.blockers),
-                uncertain=list(s.uncertain),
-                supporters=list(s.supporters),
-                vote=api.VoteOut(**asdict(s.vote)) if s.vote else None,
-                bars=[_bar(b) for b in s.bars],
-            )
-            for s in v.steps
-        ],
+        steps=_veto_steps(v),
         blockers=[b.stakeholder for b in v.blockers],
         uncertain=list(v.uncertain),
         bars=[_bar(b) for b in v.bars],
+        routes=[
+            api.VetoRouteOut(
+                route=r.route,
+                title=r.route_title,
+                note=r.route_note,
+                status=r.status,
+                uncertain_kind=r.uncertain_kind,
+                reason=r.reason,
+                steps=_veto_steps(r),
+                blockers=[b.stakeholder for b in r.blockers],
+                uncertain=list(r.uncertain),
+            )
+            for r in (v.routes or (v,))
+        ],
         at=at,
     )
+
+
+def _veto_steps(v: VetoAnalysis) -> list[api.VetoStep]:
+    return [
+        api.VetoStep(
+            body=s.body,
+            title=s.title,
+            rule=s.rule,
+            action=s.action,
+            status=s.status,
+            reason=s.reason,
+            veto_holders=list(s.veto_holders),
+            blockers=list(s.blockers),
+            uncertain=list(s.uncertain),
+            supporters=list(s.supporters),
+            vote=api.VoteOut(**asdict(s.vote)) if s.vote else None,
+            bars=[_bar(b) for b in s.bars],
+        )
+        for s in v.steps
+    ]
 
 
 def _bar(b: Bar) -> api.BarOut:

@@ -5,7 +5,7 @@ martial law lasts". Derived from `VetoAnalysis` only (blockers, steps, bars): no
 Pure: no FastAPI, no database."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.analysis.labels import VETO_LABELS
 from app.analysis.veto import StepVeto, VetoAnalysis
@@ -27,6 +27,8 @@ class Verdict:
     detail: str  # the line without its leading "Blocked: ", for places that show the word apart
     who: tuple[Named, ...]  # the stakeholders the line names: blockers, else unknown holders
     hypothetical: bool
+    uncertain_kind: str | None = None  # why, when uncertain (schema.UNCERTAIN_KINDS)
+    route: str = ""  # the route the status is of, when the option has several
 
 
 def join(items: Sequence[str]) -> str:
@@ -87,6 +89,8 @@ def _uncertain(a: VetoAnalysis, name: Mapping[str, str]) -> tuple[str, tuple[Nam
         return f"{text} ({_where(step)})", named
     if step.vote:
         v = step.vote
+        if step.uncertain_kind == "vote-not-held":
+            return f"no recorded vote yet in {_the(step.title)} (needs {v.need} of {v.seats})", ()
         return (
             f"open vote in {_the(step.title)} (needs {v.need} of {v.seats}; "
             f"{v.in_favour} on record in favour)",
@@ -96,7 +100,30 @@ def _uncertain(a: VetoAnalysis, name: Mapping[str, str]) -> tuple[str, tuple[Nam
 
 
 def verdict(a: VetoAnalysis, names: Mapping[str, str]) -> Verdict:
-    """The one-line verdict of an analysis; `names` maps stakeholder slugs to names."""
+    """The one-line verdict of an analysis; `names` maps stakeholder slugs to names. With
+    several routes it names them, best first: "Clear by national commitments; uncertain by a
+    NATO protocol (the stances of Hungary and Slovakia are unknown (…))"."""
+    if len(a.routes) > 1:
+        return _by_routes(a, names)
+    return _one_route(a, names)
+
+
+def _by_routes(a: VetoAnalysis, names: Mapping[str, str]) -> Verdict:
+    best = _one_route(a, names)
+    others = [(r, _one_route(r, names)) for r in a.routes if r.route != a.route]
+    rest = "; ".join(f"{v.status} by {r.route_title} ({_plain(v)})" for r, v in others)
+    detail = f"by {a.route_title} ({_plain(best)}); {rest}"
+    text = f"{VETO_LABELS[best.status]} {detail}"
+    if a.hypothetical:
+        text, detail = f"{text} (hypothetical)", f"{detail} (hypothetical)"
+    return replace(best, text=text, detail=detail, route=a.route)
+
+
+def _plain(v: Verdict) -> str:
+    return v.detail.removesuffix(" (hypothetical)")
+
+
+def _one_route(a: VetoAnalysis, names: Mapping[str, str]) -> Verdict:
     status = str(a.status)
     who: tuple[Named, ...] = ()
     if status == "barred":
@@ -120,7 +147,7 @@ def verdict(a: VetoAnalysis, names: Mapping[str, str]) -> Verdict:
     if a.hypothetical:
         text += " (hypothetical)"
         detail += " (hypothetical)"
-    return Verdict(status, text, detail, who, a.hypothetical)
+    return Verdict(status, text, detail, who, a.hypothetical, a.uncertain_kind, a.route)
 
 
 def verdicts(analyses: Mapping[str, VetoAnalysis], names: Mapping[str, str]) -> dict[str, Verdict]:

@@ -10,6 +10,7 @@ from app.analysis.veto import (
     analyse_option,
     current_stances,
     parse_assumptions,
+    route_stances,
 )
 from app.dataset.schema import Dataset, Stance
 
@@ -383,7 +384,7 @@ def test_analyse_all_matches_analyse_option() -> None:
     )
     every = analyse_all(ds)
     assert list(every) == ["a", "b", "c"]
-    current = current_stances(ds.stances)
+    current = route_stances(ds.stances)
     for slug, va in every.items():
         assert va == analyse_option(ds, slug) == analyse_option(ds, slug, current=current)
     assert [every[o].status for o in "abc"] == ["blocked", "blocked", "clear"]

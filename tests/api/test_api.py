@@ -74,6 +74,8 @@ def test_options_echo_the_canonical_query(client: TestClient) -> None:
         "scores": {"safety": 5, "cost": 4},
         "max_hurdle": 3,
         "veto": "blocked",
+        "veto_why": None,
+        "veto_route": "default",
         "href": "/options/protected-lanes",
     }
 
@@ -346,7 +348,17 @@ def test_no_dataset_is_503_json(empty_client: TestClient) -> None:
     [
         (
             "/api/v1/options.csv",
-            ["slug", "title", "category", "status", "veto", "max_hurdle", "safety", "cost"],
+            [
+                "slug",
+                "title",
+                "category",
+                "status",
+                "veto",
+                "max_hurdle",
+                "safety",
+                "cost",
+                "veto_why",
+            ],
             3,
         ),
         ("/api/v1/options.csv?category=kerbs", None, 1),
