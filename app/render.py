@@ -35,6 +35,7 @@ from app.config import Settings
 from app.dataset.dates import human as human_date
 from app.lru import Lru
 from app.state import FILTERS, VETO_STATUSES
+from app.views.pages import date_control as date_form
 from app.zipped import Rendered, gzip_with_parts
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -88,6 +89,7 @@ def environment(templates_dir: str) -> Environment:
         VETO_SYMBOLS=VETO_SYMBOLS,
         VETO_MEANINGS=VETO_MEANINGS,
         position_key=position_key,
+        date_form=date_form,
     )
     # Shared macros as globals, so blocks rendered alone as htmx fragments see them too.
     macros = env.get_template("_macros.html").module
@@ -101,6 +103,7 @@ def environment(templates_dir: str) -> Environment:
                 "filter_chips",
                 "chart_figure",
                 "share_link",
+                "date_control",
             )
         }
     )

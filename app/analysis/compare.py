@@ -24,7 +24,7 @@ from app.analysis.snapshot import (
 from app.analysis.snapshot_table import CellChange as CellChange
 from app.analysis.snapshot_table import diff_snapshots as diff_snapshots
 from app.analysis.snapshot_table import snapshot_table as snapshot_table
-from app.analysis.veto import parse_assumptions
+from app.analysis.veto import parse_assumptions, while_text
 from app.dataset.schema import Cite, Option, position_json
 from app.state import CompareState
 
@@ -194,6 +194,9 @@ def _veto_rows(
         blockers = [name(b.stakeholder) for b in v.blockers]
         uncertain = [name(u) for u in v.uncertain]
         value = VETO_LABELS[v.status]
+        barred = while_text(v.bars) if v.status == "barred" else ""
+        if barred:
+            value += f" {barred}"
         if blockers:
             value += f" (blockers: {', '.join(blockers)})"
         status_cells.append(
@@ -206,6 +209,7 @@ def _veto_rows(
                 "uncertain": uncertain,
                 "reason": v.reason,
                 "hypothetical": v.hypothetical,
+                "barred": barred,
             }
         )
         steps = [

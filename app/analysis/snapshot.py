@@ -105,6 +105,9 @@ class VetoCell(Part):
     uncertain: list[str] = []  # names of veto holders with no known stance
     reason: str = ""
     hypothetical: bool = False
+    # What bars it, when barred: "while martial law lasts (Constitution of Ukraine, Art. 157)".
+    # Blockers stay in `blockers`, never here. Older snapshots have none.
+    barred: str = ""
 
 
 class PathStep(Part):

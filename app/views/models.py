@@ -311,7 +311,7 @@ class SourceList(Out):
 
 
 class Claim(Out):
-    kind: Literal["assessment", "hurdle", "stance", "dispute", "condition", "body"]
+    kind: Literal["assessment", "hurdle", "stance", "dispute", "condition", "body", "proposal"]
     label: str
     href: str
     locator: str

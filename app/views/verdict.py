@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.analysis.labels import VETO_LABELS
-from app.analysis.veto import StepVeto, VetoAnalysis
+from app.analysis.veto import StepVeto, VetoAnalysis, while_text
 
 MAX_NAMED = 3  # more unknown veto holders than this are counted, not named
 RULE_WORDS = {"unanimity": "unanimity", "veto-members": "veto"}
@@ -27,6 +27,8 @@ class Verdict:
     detail: str  # the line without its leading "Blocked: ", for places that show the word apart
     who: tuple[Named, ...]  # the stakeholders the line names: blockers, else unknown holders
     hypothetical: bool
+    # A barred option's blockers, apart from what bars it: "Hungary (European Council, unanimity)"
+    blocked: str = ""
 
 
 def join(items: Sequence[str]) -> str:
@@ -95,18 +97,33 @@ def _uncertain(a: VetoAnalysis, name: Mapping[str, str]) -> tuple[str, tuple[Nam
     return f"stances cannot settle the vote in {_the(step.title)}", ()
 
 
+def _barred_step(steps: Sequence[StepVeto]) -> str:
+    """Where the path stops, and what goes on meanwhile: " at step 4 of 5 (Verkhovna Rada
+    amending the Constitution); steps 1-3 can go on meanwhile"."""
+    first = next((s for s in steps if s.bars), None)
+    if first is None:
+        return ""  # only a legal hurdle is barred: no step of the path is named
+    k = first.ordinal
+    text = f" at step {k} of {len(steps)} ({first.title})"
+    if k == 2:
+        text += "; step 1 can go on meanwhile"
+    elif k > 2:
+        text += f"; steps 1–{k - 1} can go on meanwhile"
+    return text
+
+
 def verdict(a: VetoAnalysis, names: Mapping[str, str]) -> Verdict:
     """The one-line verdict of an analysis; `names` maps stakeholder slugs to names."""
     status = str(a.status)
     who: tuple[Named, ...] = ()
+    blocked = ""
     if status == "barred":
-        conditions = list(dict.fromkeys(b.title for b in a.bars))
-        conds = join([c[:1].lower() + c[1:] for c in conditions])
-        head = f"Barred while {conds} lasts"
+        # The law that bars it, never the politicians: blockers are listed apart, as blockers.
+        detail = f"Barred {while_text(a.bars)}{_barred_step(a.steps)}"
+        text = detail
         if a.blockers:
             blocked, who = _blocked(a, names)
-            head += f"; also blocked by {blocked}"
-        text, detail = head, head
+            text += f". Blockers: {blocked}"
     else:
         if status == "blocked":
             detail, who = _blocked(a, names)
@@ -120,7 +137,7 @@ def verdict(a: VetoAnalysis, names: Mapping[str, str]) -> Verdict:
     if a.hypothetical:
         text += " (hypothetical)"
         detail += " (hypothetical)"
-    return Verdict(status, text, detail, who, a.hypothetical)
+    return Verdict(status, text, detail, who, a.hypothetical, blocked)
 
 
 def verdicts(analyses: Mapping[str, VetoAnalysis], names: Mapping[str, str]) -> dict[str, Verdict]:
