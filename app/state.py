@@ -58,6 +58,9 @@ class Vocab:
     today: dt.date | None = None
     # The overview chart's default criteria (across, up); `x=`/`y=` choose others.
     axes: tuple[str, str] | None = None
+    # On a past day (`at=`): options not yet proposed, slug -> why they cannot be shown, e.g.
+    # "not yet proposed on 1 June 2022 (first proposed on 2 March 2025)".
+    later: Mapping[str, str] = field(default_factory=dict)
 
 
 def vocab_of(ds: Dataset, earliest: dt.date | None) -> Vocab:
@@ -273,6 +276,8 @@ def _options(raw: str | None, vocab: Vocab) -> tuple[str, ...]:
     seen: set[str] = set()
     dupes: set[str] = set()
     for s in slugs:
+        if s in vocab.later:
+            raise BadParam("o", f"{s} was {vocab.later[s]}", vocab.options)
         if s not in allowed:
             _choice("o", s, vocab.options, "option")
         (dupes if s in seen else seen).add(s)

@@ -8,11 +8,11 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from app import models as m
 from app.config import DEFAULT_DATASET
 from app.dataset.check import EDITOR_NOTES, load_dataset, validate_text
 from app.dataset.schema import Dataset
 from app.dataset.text import text_problem
+from app.store import models as m
 from app.store.export import export_dataset, to_yaml
 from app.store.load import import_dataset
 

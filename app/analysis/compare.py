@@ -30,7 +30,7 @@ from app.analysis.snapshot import (
 from app.analysis.snapshot_table import CellChange as CellChange
 from app.analysis.snapshot_table import diff_snapshots as diff_snapshots
 from app.analysis.snapshot_table import snapshot_table as snapshot_table
-from app.analysis.veto import VetoAnalysis, parse_assumptions
+from app.analysis.veto import VetoAnalysis, parse_assumptions, while_text
 from app.dataset.schema import Cite, Option, position_json
 from app.state import CompareState
 
@@ -203,6 +203,9 @@ def _veto_rows(
         several = len(v.routes) > 1
         if several:
             value += f" by {v.route_title}"
+        barred = while_text(v.bars) if v.status == "barred" else ""
+        if barred:
+            value += f" {barred}"
         if blockers:
             value += f" (blockers: {', '.join(blockers)})"
         elif v.uncertain_kind:
@@ -219,6 +222,7 @@ def _veto_rows(
                 "hypothetical": v.hypothetical,
                 "route": v.route_title if several else "",
                 "why": UNCERTAIN_LABELS[v.uncertain_kind] if v.uncertain_kind else "",
+                "barred": barred,
             }
         )
         routes = [

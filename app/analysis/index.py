@@ -56,7 +56,7 @@ class JointStatement:
 class CitedClaim:
     """A claim that cites a source, described for the bibliography."""
 
-    kind: str  # assessment | hurdle | stance | dispute | condition | body
+    kind: str  # assessment | hurdle | stance | dispute | condition | body | proposal
     label: str
     href: str
     locator: str
@@ -98,6 +98,9 @@ class Index:
     conditions: dict[str, Condition] = field(default_factory=dict)
     in_force: dict[str, Condition] = field(default_factory=dict)  # on `at`, or today
     at: dt.date | None = None  # the day the dossier is shown as it stood; None = today
+    # On `at`, the options not yet proposed that day: left out of `ds` and `options`, so they
+    # get no veto status, counts or scores; pages name them apart.
+    later: tuple[Option, ...] = ()
     earliest: dt.date | None = None  # the first day on record: `at` may not go before it
     # Derived data that outlives a request: the weight-independent part of comparisons
     # (app.analysis.compare), so a new weighting recomputes only its ranking. Dies with the index.
@@ -119,8 +122,40 @@ def earliest_record(ds: Dataset) -> dt.date | None:
     return min(days, default=None)
 
 
-def build_index(ds: Dataset, at: dt.date | None = None, today: dt.date | None = None) -> Index:
-    """Lookup tables for the dossier as it stands today, or as it stood on `at`."""
+def not_yet_proposed(ds: Dataset, day: dt.date) -> tuple[Option, ...]:
+    """Options first proposed after `day`. A partial date counts from its first day ("2023":
+    proposed on 1 January 2023); an option without a proposal date is never left out."""
+    return tuple(o for o in ds.options if o.proposed_on and o.proposed_on.first_day > day)
+
+
+def as_proposed(ds: Dataset, day: dt.date) -> tuple[Dataset, tuple[Option, ...]]:
+    """The dossier without the options not yet proposed on `day`, nor stances on them."""
+    later = not_yet_proposed(ds, day)
+    if not later:
+        return ds, ()
+    gone = {o.slug for o in later}
+    kept = ds.model_copy(
+        update={
+            "options": [o for o in ds.options if o.slug not in gone],
+            "stances": [s for s in ds.stances if s.option not in gone],
+        }
+    )
+    return kept, later
+
+
+def build_index(
+    ds: Dataset,
+    at: dt.date | None = None,
+    today: dt.date | None = None,
+    *,
+    proposed_only: bool = False,
+) -> Index:
+    """Lookup tables for the dossier as it stands today, or as it stood on `at`. With
+    `proposed_only`, options not yet proposed on `at` are left out (the pages' time travel;
+    permalinks rebuilt from old states keep every option they named)."""
+    later: tuple[Option, ...] = ()
+    if at is not None and proposed_only:
+        ds, later = as_proposed(ds, at)
     options = {o.slug: o for o in ds.options}
     criteria = {c.slug: c for c in ds.criteria}
     stakeholders = {s.slug: s for s in ds.stakeholders}
@@ -154,6 +189,7 @@ def build_index(ds: Dataset, at: dt.date | None = None, today: dt.date | None = 
     for o in ds.options:
         href = f"/options/{o.slug}"
         parts = [o.title, o.summary, o.description]
+        cite(o.proposed_sources, "proposal", f"{o.title}: first proposed", href)
         for slug, a in o.assessments.items():
             title = criteria[slug].title if slug in criteria else slug
             cite(a.sources, "assessment", f"{o.title}: {title} score", href)
@@ -197,6 +233,7 @@ def build_index(ds: Dataset, at: dt.date | None = None, today: dt.date | None = 
         conditions={c.slug: c for c in ds.conditions},
         in_force=conditions_in_force(ds, at or today or dt.date.today()),
         at=at,
+        later=later,
         earliest=earliest_record(ds),
         # Only the live index keeps many comparisons: past days (`at=`, up to 32 indexes per
         # site) and permalink rebuilds (cached whole elsewhere) keep two each, so walking days

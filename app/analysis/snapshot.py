@@ -108,6 +108,9 @@ class VetoCell(Part):
     # Snapshots from before routes lack these: one route, reason unstated.
     route: str = ""  # the best route's title, when the option has several
     why: str = ""  # why uncertain, in words
+    # What bars it, when barred: "while martial law lasts (Constitution of Ukraine, Art. 157)".
+    # Blockers stay in `blockers`, never here. Older snapshots have none.
+    barred: str = ""
 
 
 class PathStep(Part):

@@ -87,8 +87,18 @@ def option_timeline(ds: Dataset, option: str, today: dt.date | None = None) -> T
             events.setdefault(c.since.first_day, []).append(f"{c.title} begins")
             if c.until is not None:
                 events.setdefault(c.until.first_day, []).append(f"{c.title} ends")
+    # Before it was proposed an option has no veto status: its timeline starts that day, the
+    # stances already on record counting from then.
+    start = opt.proposed_on.first_day if opt.proposed_on else None
+    if start is not None and start <= today:
+        earlier = [d for d in events if d < start]
+        for d in earlier:
+            del events[d]
+        events.setdefault(start, []).insert(
+            0, "First proposed" + (" (earlier records count from this day)" if earlier else "")
+        )
     points = []
-    for day in sorted(d for d in events if d <= today):
+    for day in sorted(d for d in events if d <= today and (start is None or d >= start)):
         current = route_stances(expand_stances(ds, day))
         v = analyse_option(ds, option, current=current, in_force=conditions_in_force(ds, day))
         points.append(

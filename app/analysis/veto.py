@@ -33,6 +33,7 @@ from app.dataset.schema import (
     Cite,
     Condition,
     Dataset,
+    LegalBasis,
     Option,
     Position,
     Route,
@@ -53,6 +54,15 @@ class Bar:
     title: str
     since: PartialDate
     where: str  # the step or hurdle it bars, in words
+    law: str = ""  # the law under which it bars, e.g. "Constitution of Ukraine, Art. 157"
+    step: int | None = None  # the ordinal of the step it bars; None for a hurdle
+
+
+def while_text(bars: Sequence[Bar]) -> str:
+    """ "while martial law lasts (Constitution of Ukraine, Art. 157)": the condition and law."""
+    titles = join_names(list(dict.fromkeys(b.title[:1].lower() + b.title[1:] for b in bars)))
+    laws = list(dict.fromkeys(b.law for b in bars if b.law))
+    return f"while {titles} lasts" + (f" ({'; '.join(laws)})" if laws else "")
 
 
 @dataclass(frozen=True)
@@ -125,11 +135,11 @@ def _step(
     if not bars:
         return step_veto
     # Law comes before politics: whatever the stances, the step cannot happen while it holds.
-    names = join_names([f"{b.title.lower()} (in force since {b.since.human()})" for b in bars])
+    since = join_names([f"{b.title.lower()}: in force since {b.since.human()}" for b in bars])
     return replace(
         step_veto,
         status=VetoStatus.BARRED,
-        reason=f"Barred while {names} lasts. {step_veto.reason}",
+        reason=f"Barred {while_text(bars)} ({since}). {step_veto.reason}",
         bars=bars,
     )
 
@@ -214,9 +224,11 @@ def _option_reason(
     bars: Sequence[Bar] = (),
 ) -> str:
     if status == "barred":
-        titles = join_names(list(dict.fromkeys(b.title.lower() for b in bars)))
         where = join_names(list(dict.fromkeys(b.where for b in bars)))
-        return f"Barred while {titles} lasts: {where} cannot happen until it ends."
+        reason = f"Barred {while_text(bars)}: {where} cannot happen until it ends."
+        if go_on := meanwhile(steps):
+            reason += f" The steps before it are not barred and can go on meanwhile: {go_on}."
+        return reason
     if not steps:
         return "Clear: the dataset lists no decision body that has to agree."
     if status == "clear":
@@ -230,11 +242,27 @@ def _option_reason(
     return f"{word}: {first.reason}"
 
 
+def meanwhile(steps: Sequence[StepVeto]) -> str:
+    """What can go on while a later step is barred: the steps before the first barred one, e.g.
+    "the European Council, the Council of the EU" while a constitutional amendment waits."""
+    first = next((s.ordinal for s in steps if s.bars), None)
+    if first is None:
+        return ""
+    return join_names([the(s.title, cap=False) for s in steps if s.ordinal < first])
+
+
 def _bars(
-    barred_by: Sequence[str], where: str, in_force: Mapping[str, Condition]
+    barred_by: Sequence[str],
+    where: str,
+    in_force: Mapping[str, Condition],
+    basis: LegalBasis | None = None,
+    step: int | None = None,
 ) -> tuple[Bar, ...]:
+    law = basis.law if basis else ""
     return tuple(
-        Bar(c, in_force[c].title, in_force[c].since, where) for c in barred_by if c in in_force
+        Bar(c, in_force[c].title, in_force[c].since, where, law, step)
+        for c in barred_by
+        if c in in_force
     )
 
 
@@ -291,12 +319,16 @@ def _analyse_route(
                 if st.body in bodies
                 else st.action,
                 in_force,
+                st.barred_under,
+                i,
             ),
         )
         for i, st in enumerate(route.steps, start=1)
     )
     hurdle_bars = tuple(
-        b for h in option.hurdles for b in _bars(h.barred_by, h.instrument, in_force)
+        b
+        for h in option.hurdles
+        for b in _bars(h.barred_by, h.instrument, in_force, h.barred_under)
     )
     bars = (*(b for s in steps for b in s.bars), *hurdle_bars)
     # Blockers and uncertain holders are listed once, where they first appear; a blocker's

@@ -146,6 +146,7 @@ def _not_found(what: str, field: str, value: str, choices: Any) -> NotFound:
 
 
 def option_dep(slug: Annotated[str, Path(description="Option slug")], site: SiteDep) -> Option:
+    site.check_proposed(slug)
     option = site.index.options.get(slug)
     if option is None:
         raise _not_found("option", "slug", slug, site.index.options)

@@ -16,7 +16,7 @@ import datetime as dt
 import functools
 import hashlib
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TypeVar
@@ -554,10 +554,12 @@ def timeline(
     option_title: str,
     width: float = 900,
     chart_id: str | None = None,
+    day_href: Callable[[dt.date], str] | None = None,
 ) -> Chart:
     """An option's veto status as a band of dated intervals, and below it one row per
     stakeholder with a marker for each stance (its symbol, e.g. ++ or ?) held until the next.
     Takes `app.analysis.timeline.Timeline`'s points and holders; nothing after `today`.
+    `day_href`: where each dated change of the table links to (the page as of that day).
 
     The band joins neighbouring intervals of the same status; its table keeps every dated
     change with its reason. Markers closer than their width are nudged apart to the right."""
@@ -726,6 +728,7 @@ def timeline(
             )
             for p, until in intervals
         ),
+        links=tuple(day_href(p.date) for p, _ in intervals) if day_href else (),
     )
     stance_table = DataTable(
         caption=f"Stances over time: {option_title}",

@@ -232,6 +232,13 @@ def _semantic(raw: dict[str, Any]) -> Iterator[Problem]:
         for j, c in enumerate(_as_list(value)):
             yield from ref((*loc, j, "id"), _as_dict(c).get("id"), "sources", "source")
 
+    def bars(loc: Loc, item: Any) -> Iterator[Problem]:
+        """A step's or hurdle's bar: the conditions it names and the sources of its law."""
+        for k, c in enumerate(_as_list(_as_dict(item).get("barred_by"))):
+            yield from ref((*loc, "barred_by", k), c, "conditions", "condition")
+        basis = _as_dict(_as_dict(item).get("barred_under"))
+        yield from cites((*loc, "barred_under", "sources"), basis.get("sources"))
+
     attr_defs = {_as_dict(a).get("slug"): _as_dict(a) for a in _as_list(raw.get("attributes"))}
 
     for i, src in enumerate(_as_list(raw.get("sources"))):
@@ -279,6 +286,7 @@ def _semantic(raw: dict[str, Any]) -> Iterator[Problem]:
             ("options", i, "proposed_by"), o.get("proposed_by"), "stakeholders", "stakeholder"
         )
         yield from after_as_of(("options", i, "proposed_on"), o.get("proposed_on"))
+        yield from cites(("options", i, "proposed_sources"), o.get("proposed_sources"))
         for slug, value in _as_dict(o.get("attributes")).items():
             loc: Loc = ("options", i, "attributes", slug)
             d = attr_defs.get(slug)
@@ -298,9 +306,7 @@ def _semantic(raw: dict[str, Any]) -> Iterator[Problem]:
             yield from cites((*loc, "sources"), _as_dict(a).get("sources"))
         for j, h in enumerate(_as_list(o.get("hurdles"))):
             yield from cites(("options", i, "hurdles", j, "sources"), _as_dict(h).get("sources"))
-            for k, c in enumerate(_as_list(_as_dict(h).get("barred_by"))):
-                loc = ("options", i, "hurdles", j, "barred_by", k)
-                yield from ref(loc, c, "conditions", "condition")
+            yield from bars(("options", i, "hurdles", j), h)
         # Plain `steps:` are one route; each of `routes:` has its own.
         paths: list[tuple[Loc, Any]] = [(("options", i, "steps"), o.get("steps"))]
         for j, r in enumerate(_as_list(o.get("routes"))):
@@ -309,8 +315,7 @@ def _semantic(raw: dict[str, Any]) -> Iterator[Problem]:
         for at, steps in paths:
             for j, s in enumerate(_as_list(steps)):
                 yield from ref((*at, j, "body"), _as_dict(s).get("body"), "bodies", "body")
-                for k, c in enumerate(_as_list(_as_dict(s).get("barred_by"))):
-                    yield from ref((*at, j, "barred_by", k), c, "conditions", "condition")
+                yield from bars((*at, j), s)
     routes = {
         o.get("slug"): {_as_dict(r).get("slug") for r in _as_list(o.get("routes"))}
         for o in map(_as_dict, _as_list(raw.get("options")))

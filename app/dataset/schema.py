@@ -250,19 +250,36 @@ class Assessment(Model):
         return self
 
 
-class Hurdle(Model):
+class LegalBasis(Model):
+    """The law under which a condition bars a step or hurdle, e.g. "Constitution of Ukraine,
+    Art. 157": readers are told what bars it, not only that it is barred."""
+
+    law: Text
+    sources: Annotated[list[Cite], Field(min_length=1)]
+
+
+class _Barrable(Model):
+    barred_by: list[Slug] = Field(default_factory=list)  # conditions under which it cannot happen
+    barred_under: LegalBasis | None = None  # the law that makes those conditions bar it
+
+    @model_validator(mode="after")
+    def _basis_needs_bar(self) -> "_Barrable":
+        if self.barred_under is not None and not self.barred_by:
+            raise ValueError("barred_under names the law of a bar: give barred_by too")
+        return self
+
+
+class Hurdle(_Barrable):
     instrument: Text
     requires: Text
     severity: Score
     sources: Annotated[list[Cite], Field(min_length=1)]
-    barred_by: list[Slug] = Field(default_factory=list)  # conditions under which it cannot be met
 
 
-class Step(Model):
+class Step(_Barrable):
     body: Slug
     action: Text
     why: str = ""
-    barred_by: list[Slug] = Field(default_factory=list)  # conditions under which it cannot happen
 
 
 class Route(Model):
@@ -288,6 +305,9 @@ class Option(Model):
     status: Status
     proposed_by: Slug | None = None
     proposed_on: PartialDate | None = None
+    # Where the proposal and its date are on record: on `at=` days before it, the option is
+    # left out ("not yet proposed").
+    proposed_sources: list[Cite] = Field(default_factory=list)
     summary: Text
     description: str = ""
     attributes: dict[AttrSlug, AttrValue] = Field(default_factory=dict)

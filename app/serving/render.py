@@ -39,6 +39,7 @@ from app.config import Settings
 from app.dataset.dates import human as human_date
 from app.serving.zipped import Rendered, gzip_with_parts
 from app.state import FILTERS, VETO_FILTERS, VETO_STATUSES
+from app.views.pages import date_control as date_form
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
@@ -93,6 +94,7 @@ def environment(templates_dir: str) -> Environment:
         UNCERTAIN_LABELS=UNCERTAIN_LABELS,
         UNCERTAIN_MEANINGS=UNCERTAIN_MEANINGS,
         position_key=position_key,
+        date_form=date_form,
     )
     # Shared macros as globals, so blocks rendered alone as htmx fragments see them too.
     macros = env.get_template("_macros.html").module
@@ -106,6 +108,7 @@ def environment(templates_dir: str) -> Environment:
                 "filter_chips",
                 "chart_figure",
                 "share_link",
+                "date_control",
             )
         }
     )

@@ -14,8 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.analysis.index import Index, build_index
+from app.dataset.dates import human
 from app.dataset.records import LinkStatus, RevisionInfo
-from app.errors import NoDataset
+from app.dataset.schema import Criterion
+from app.errors import NoDataset, NotFound
 from app.state import OPTION_STATUSES, BadParam, Vocab, parse_at, vocab_of
 from app.store import queries
 from app.views.pages import PageMeta, page_meta
@@ -44,7 +46,18 @@ class Site:
     @property
     def meta(self) -> PageMeta:
         """What every page's frame shows of the dossier: templates get this, never the site."""
-        return page_meta(self.index, self.revision.number)
+        return page_meta(self.index, self.revision.number, self.vocab.earliest)
+
+    def check_proposed(self, slug: str) -> None:
+        """On a past day, an option not yet proposed is not found, and the page says why."""
+        why = self.vocab.later.get(slug)
+        if why:
+            title = next((o.title for o in self.index.later if o.slug == slug), slug)
+            raise NotFound(
+                f"“{title}” was {why}.",
+                field="slug",
+                back=("See it as it stands today", f"/options/{slug}"),
+            )
 
     def at(self, day: dt.date | None) -> "Site":
         """This site as the dossier stood on `day` (None: today)."""
@@ -53,13 +66,21 @@ class Site:
         with _lock:
             index = self.past.get(day)
             if index is None:
-                index = build_index(self.index.ds, at=day)
+                index = build_index(self.index.ds, at=day, proposed_only=True)
                 self.past[day] = index
                 if len(self.past) > PAST_INDEXES:
                     self.past.popitem(last=False)
             else:
                 self.past.move_to_end(day)
-        return replace(self, index=index)
+        # Options not yet proposed that day are unknown to the parser, which says why.
+        later = {
+            o.slug: f"not yet proposed on {human(day)} (first proposed on {human(o.proposed_on)})"
+            for o in index.later
+        }
+        vocab = replace(
+            self.vocab, options=tuple(o for o in self.vocab.options if o not in later), later=later
+        )
+        return replace(self, index=index, vocab=vocab)
 
 
 def build_site(revision: RevisionInfo, index: Index) -> Site:

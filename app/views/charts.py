@@ -6,7 +6,7 @@ Pure: no FastAPI, no database."""
 
 import datetime as dt
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from app.analysis.index import Index
 from app.analysis.snapshot import ScoreRow, Snapshot
@@ -91,10 +91,15 @@ def option_bars(index: Index, option: Option) -> Chart:
 
 
 def option_timeline_chart(
-    index: Index, slug: str, today: dt.date | None = None, *, narrow: bool = False
+    index: Index,
+    slug: str,
+    today: dt.date | None = None,
+    *,
+    narrow: bool = False,
+    day_href: Callable[[dt.date], str] | None = None,
 ) -> Chart:
     """The option's veto status and each veto holder's stance over time, up to `at=` or today;
-    `narrow` draws the phone's variant."""
+    `narrow` draws the phone's variant; `day_href` links each change to its day."""
     day = index.at or today or dt.date.today()
     t = option_timeline(index.ds, slug, day)
     return svg.timeline(
@@ -104,6 +109,7 @@ def option_timeline_chart(
         option_title=index.options[slug].title,
         width=NARROW if narrow else 900,
         chart_id=f"chart-timeline-{slug}" + ("-narrow" if narrow else ""),
+        day_href=day_href,
     )
 
 

@@ -334,7 +334,9 @@ class SourceList(Out):
 
 
 class Claim(Out):
-    kind: Literal["assessment", "hurdle", "stance", "dispute", "condition", "body", "route"]
+    kind: Literal[
+        "assessment", "hurdle", "stance", "dispute", "condition", "body", "route", "proposal"
+    ]
     label: str
     href: str
     locator: str

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from app.analysis.index import CitedClaim, Index, JointStatement
 from app.analysis.veto import StanceRef, StepVeto, VetoAnalysis, parse_assumptions
+from app.dataset.dates import human
 from app.dataset.records import LinkStatus
 from app.dataset.schema import (
     AttributeDef,
@@ -39,11 +40,66 @@ class PageMeta:
     licence: str
     revision: int
     at: dt.date | None  # the day the dossier is shown as it stood; None: today
+    # On `at`: options not yet proposed that day, left out of the page, as (slug, title, when).
+    later: tuple[tuple[str, str, str], ...] = ()
+    earliest: dt.date | None = None  # the first day on record: the date control's minimum
 
 
-def page_meta(index: Index, revision: int) -> PageMeta:
+def page_meta(index: Index, revision: int, earliest: dt.date | None = None) -> PageMeta:
     d = index.ds.dossier
-    return PageMeta(d.title, d.question, d.summary, d.as_of, d.licence, revision, index.at)
+    later = tuple((o.slug, o.title, human(o.proposed_on)) for o in index.later)
+    return PageMeta(
+        d.title, d.question, d.summary, d.as_of, d.licence, revision, index.at, later, earliest
+    )
+
+
+@dataclass(frozen=True)
+class DateControl:
+    """The date form on every page: a plain GET of `at=` that keeps the page's other state in
+    hidden fields, so it works without JavaScript."""
+
+    action: str
+    keep: tuple[tuple[str, str], ...]  # the page's query without `at`
+    value: dt.date  # the day shown
+    min: dt.date | None
+    max: dt.date
+    floor_note: str = ""  # why the minimum is later than the first record, if it is
+
+
+def date_control(
+    action: str,
+    pairs: Iterable[tuple[str, str]],
+    meta: PageMeta,
+    *,
+    today: dt.date | None = None,
+    floor: tuple[dt.date, str] | None = None,
+) -> DateControl:
+    """`floor`: a later minimum and its reason, e.g. the day the options shown were proposed."""
+    today = today or dt.date.today()
+    lo, note = meta.earliest, ""
+    if floor is not None and (lo is None or floor[0] > lo):
+        lo, note = floor
+    return DateControl(
+        action=action,
+        keep=tuple((k, v) for k, v in pairs if k != "at"),
+        value=meta.at or today,
+        min=lo,
+        max=today,
+        floor_note=note,
+    )
+
+
+def proposal_floor(options: Iterable[Option]) -> tuple[dt.date, str] | None:
+    """The earliest day on which all `options` had been proposed, said in words."""
+    dated = [o for o in options if o.proposed_on is not None]
+    if not dated:
+        return None
+    last = max(dated, key=lambda o: o.proposed_on.first_day if o.proposed_on else dt.date.min)
+    assert last.proposed_on is not None
+    return (
+        last.proposed_on.first_day,
+        f"{last.title} was first proposed on {human(last.proposed_on)}",
+    )
 
 
 @dataclass(frozen=True)
@@ -243,7 +299,7 @@ def option_sources(
     option: Option, stances: Iterable[tuple[Stakeholder, list[Stance]]]
 ) -> list[str]:
     """Every source the option page cites, in first-cited order."""
-    ids: dict[str, None] = {}
+    ids: dict[str, None] = dict.fromkeys(c.id for c in option.proposed_sources)
     for a in option.assessments.values():
         ids.update(dict.fromkeys(c.id for c in a.sources))
     for h in option.hurdles:

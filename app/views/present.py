@@ -14,7 +14,7 @@ from app.analysis.index import Index
 from app.analysis.timeline import Timeline
 from app.analysis.veto import Bar, VetoAnalysis, parse_assumptions
 from app.dataset.records import LinkStatus
-from app.dataset.schema import Cite, Option, Position, Stance, VetoStatus, position_json
+from app.dataset.schema import Cite, Option, Position, Stance, position_json
 from app.state import ExploreState, StanceQuery
 from app.views import models as api
 

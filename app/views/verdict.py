@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from app.analysis.labels import VETO_LABELS
-from app.analysis.veto import StepVeto, VetoAnalysis
+from app.analysis.veto import StepVeto, VetoAnalysis, while_text
 
 MAX_NAMED = 3  # more unknown veto holders than this are counted, not named
 RULE_WORDS = {"unanimity": "unanimity", "veto-members": "veto"}
@@ -29,6 +29,8 @@ class Verdict:
     hypothetical: bool
     uncertain_kind: str | None = None  # why, when uncertain (schema.UNCERTAIN_KINDS)
     route: str = ""  # the route the status is of, when the option has several
+    # A barred option's blockers, apart from what bars it: "Hungary (European Council, unanimity)"
+    blocked: str = ""
 
 
 def join(items: Sequence[str]) -> str:
@@ -99,6 +101,21 @@ def _uncertain(a: VetoAnalysis, name: Mapping[str, str]) -> tuple[str, tuple[Nam
     return f"stances cannot settle the vote in {_the(step.title)}", ()
 
 
+def _barred_step(steps: Sequence[StepVeto]) -> str:
+    """Where the path stops, and what goes on meanwhile: " at step 4 of 5 (Verkhovna Rada
+    amending the Constitution); steps 1-3 can go on meanwhile"."""
+    first = next((s for s in steps if s.bars), None)
+    if first is None:
+        return ""  # only a legal hurdle is barred: no step of the path is named
+    k = first.ordinal
+    text = f" at step {k} of {len(steps)} ({first.title})"
+    if k == 2:
+        text += "; step 1 can go on meanwhile"
+    elif k > 2:
+        text += f"; steps 1–{k - 1} can go on meanwhile"
+    return text
+
+
 def verdict(a: VetoAnalysis, names: Mapping[str, str]) -> Verdict:
     """The one-line verdict of an analysis; `names` maps stakeholder slugs to names. With
     several routes it names them, best first: "Clear by national commitments; uncertain by a
@@ -126,14 +143,14 @@ def _plain(v: Verdict) -> str:
 def _one_route(a: VetoAnalysis, names: Mapping[str, str]) -> Verdict:
     status = str(a.status)
     who: tuple[Named, ...] = ()
+    blocked = ""
     if status == "barred":
-        conditions = list(dict.fromkeys(b.title for b in a.bars))
-        conds = join([c[:1].lower() + c[1:] for c in conditions])
-        head = f"Barred while {conds} lasts"
+        # The law that bars it, never the politicians: blockers are listed apart, as blockers.
+        detail = f"Barred {while_text(a.bars)}{_barred_step(a.steps)}"
+        text = detail
         if a.blockers:
             blocked, who = _blocked(a, names)
-            head += f"; also blocked by {blocked}"
-        text, detail = head, head
+            text += f". Blockers: {blocked}"
     else:
         if status == "blocked":
             detail, who = _blocked(a, names)
@@ -147,7 +164,7 @@ def _one_route(a: VetoAnalysis, names: Mapping[str, str]) -> Verdict:
     if a.hypothetical:
         text += " (hypothetical)"
         detail += " (hypothetical)"
-    return Verdict(status, text, detail, who, a.hypothetical, a.uncertain_kind, a.route)
+    return Verdict(status, text, detail, who, a.hypothetical, a.uncertain_kind, a.route, blocked)
 
 
 def verdicts(analyses: Mapping[str, VetoAnalysis], names: Mapping[str, str]) -> dict[str, Verdict]:

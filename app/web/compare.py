@@ -38,10 +38,11 @@ from app.state import (
 from app.store import permalinks, queries
 from app.views.charts import snapshot_bars
 from app.views.compare import CompareView, chances_table, compare_view, export
+from app.views.pages import date_control, proposal_floor
 from app.views.picker import compare_picker
 from app.web.guards import takes
 from app.web.middleware import FRAMEABLE
-from app.web.routes import not_canonical
+from app.web.routes import dated, not_canonical
 
 router = APIRouter(include_in_schema=False)
 
@@ -174,6 +175,7 @@ def picker_page(request: Request, site: Site, state: CompareState) -> Response:
         {
             "meta": site.meta,
             "picker": compare_picker(site.index, state),
+            "dates": dated(site, "/compare", state),
             "page_title": "Choose options to compare",
         },
     )
@@ -233,6 +235,7 @@ def _compare_page(request: Request, site: Site) -> Response:
                 else fixed_parts(request, snapshot, fixed_key, urls["bars"])
             ),
             "controls": _controls(state, site),
+            "dates": dated(site, "/compare", state),
             "cv": cv,
             "chart_urls": urls,
             "og": og,
@@ -291,6 +294,7 @@ def create_permalink(
     # does not stall the event loop (and every other request with it).
     state = parse_compare(items, site.vocab)
     site = site.at(state.at)  # the form, not the URL, carries `at` here
+    state = parse_compare(items, site.vocab)  # refuses options not yet proposed on that day
     query = state.query()
     code = permalink_code(permalink_secret(request, session), site.revision.number, query)
     shown = comparison_snapshot(site.index, state, revision=site.revision.number)
@@ -342,13 +346,17 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
     # The same state on today's data; it may no longer parse if options or criteria went away.
     missing: str | None = None
     changes = []
+    items = parse_qsl(link.state, keep_blank_values=True)
     try:
-        live = parse_compare(parse_qsl(link.state, keep_blank_values=True), site.vocab)
+        live = parse_compare(items, site.vocab)
+        # On its day (`at=`), the current data may know an option as not yet proposed.
+        then = site.at(live.at)
+        live = parse_compare(items, then.vocab)
     except BadParam as exc:
         missing = f"The current data cannot show this comparison any more: {exc.message}."
     else:
         if site.revision.number != link.revision:
-            fresh = comparison_snapshot(site.at(live.at).index, live, revision=site.revision.number)
+            fresh = comparison_snapshot(then.index, live, revision=site.revision.number)
             changes = diff_snapshots(frozen, fresh)
     cv = compare_view(frozen)
     og = og_text(frozen, cv)
@@ -361,6 +369,16 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
             "snap": frozen,
             **fixed_parts(request, frozen, ("link", code), urls["bars"]),
             "controls": None,
+            # The frozen page has no day of its own to change: the control opens the
+            # comparison on today's data, as it stood on the day chosen.
+            "dates": date_control(
+                "/compare",
+                items,
+                site.meta,
+                floor=proposal_floor(
+                    o for s in frozen.options if (o := site.index.options.get(s.slug))
+                ),
+            ),
             "link": link,
             "code": code,
             "url": f"{request.app.state.settings.public_url.rstrip('/')}/c/{code}",

@@ -1,6 +1,7 @@
 """Pages. Each route: parse state (dependency) -> analysis -> render. No SQL here."""
 
-from collections.abc import Callable, Mapping
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Request
@@ -143,10 +144,19 @@ def explore_page(request: Request, site: SiteDep, state: ExploreDep) -> Response
             "shown": {o.slug for o in shown},
             "filter_count": sum(1 for _ in filter_pairs(state)),
             "compare_notice": go,
+            "dates": dated(site, "/", state),
         },
         block="results",
         push_url=href("/", state.pairs()),
     )
+
+
+def dated(
+    site: Site, path: str, state: ExploreState | CompareState, options: Iterable[str] = ()
+) -> pages.DateControl:
+    """The page's date control: its state kept, and no earlier than its options' proposals."""
+    chosen = [site.index.options[s] for s in (*state.o, *options) if s in site.index.options]
+    return pages.date_control(path, state.pairs(), site.meta, floor=pages.proposal_floor(chosen))
 
 
 def filter_pairs(state: ExploreState) -> list[tuple[str, str]]:
@@ -155,6 +165,7 @@ def filter_pairs(state: ExploreState) -> list[tuple[str, str]]:
 
 
 def option_or_404(site: Site, slug: str) -> Option:
+    site.check_proposed(slug)
     return lookup(
         site.index.options,
         slug,
@@ -175,6 +186,11 @@ def option_page(request: Request, slug: str, site: SiteDep) -> Response:
     names = {k: s.name for k, s in site.index.stakeholders.items()}
     line = verdict(analysis, names)
     at = [("at", state.at.isoformat())] if state.at else []
+
+    def on_day(day: dt.date) -> str:
+        # A timeline change links to this page as it stood that day, hypotheses kept.
+        return href(f"/options/{slug}", [*without(state.pairs(), "at"), ("at", day.isoformat())])
+
     return render(
         request,
         "option.html",
@@ -187,14 +203,17 @@ def option_page(request: Request, slug: str, site: SiteDep) -> Response:
             "state": state,
             "page_title": option.title,
             "exports": alternates(f"/api/v1/options/{slug}"),
-            "timeline": option_timeline_chart(site.index, slug),
-            "timeline_narrow": option_timeline_chart(site.index, slug, narrow=True),
+            "timeline": option_timeline_chart(site.index, slug, day_href=on_day),
+            "timeline_narrow": option_timeline_chart(
+                site.index, slug, narrow=True, day_href=on_day
+            ),
             "bars": option_bars(site.index, option),
             "chart_links": {
                 "timeline": chart_links(f"/options/{slug}/timeline", at),
                 "scores": chart_links(f"/options/{slug}/scores", at),
             },
             "og_image": href(f"/options/{slug}/preview.png", at),
+            "dates": dated(site, f"/options/{slug}", state, (slug,)),
             "og": {
                 "title": f"{option.title}: {line.text}",
                 "description": option.summary,
@@ -286,6 +305,7 @@ def matrix_page(request: Request, site: SiteDep, state: ExploreDep) -> Response:
             "page_title": "Stance matrix",
             "describe": lambda n, v: describe_pair(site.index, n, v),
             "exports": {**alternates("/api/v1/matrix", state.pairs()), "in_page": True},
+            "dates": dated(site, "/matrix", state),
         },
         block="results",
         push_url=href("/matrix", state.pairs()),

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 
@@ -97,3 +98,23 @@ def test_compare_picker_works_by_keyboard_without_javascript(server: str, nojs_p
         page.keyboard.press("Enter")
     assert page.url.endswith("/compare?o=nato-membership,bilateral-agreements&w=feasibility:5")
     assert page.get_by_role("heading", name="Compare 2 options").is_visible()
+
+
+@pytest.mark.parametrize("scripts", [True, False])
+def test_the_date_control_keeps_the_filters_changed_with_htmx(
+    server: str, page: Page, nojs_page: Page, scripts: bool
+) -> None:
+    """With scripts, filters change by htmx and the date form must follow them (sent again out
+    of band); without, every change reloads the page. Either way the day keeps the filters."""
+    p = page if scripts else nojs_page
+    p.goto(server + "/?veto=blocked")
+    if scripts:
+        p.select_option("#veto-filter", "barred")
+        expect(p).to_have_url(server + "/?veto=barred")
+    else:
+        p.goto(server + "/?veto=barred")
+    p.fill("#date-control-at", "2022-06-01")
+    p.click("#date-control button")
+    expect(p).to_have_url(server + "/?veto=barred&at=2022-06-01")
+    expect(p.locator(".as-it-stood")).to_contain_text("Not yet proposed that day, so left out")
+    expect(p.locator("#date-control-at")).to_have_value("2022-06-01")

@@ -35,6 +35,8 @@ PAGES = [
     "/methodology",
     "/api/docs",
     "/options/nato-membership?at=2025-06-12",
+    "/?at=2022-06-01",  # options not yet proposed, left out and named in the banner
+    "/options/article-5-extension?at=2022-06-01",
     "/compare?o=article-5-extension,nato-membership,reassurance-force&w=feasibility:5",
     "/compare?o=article-5-extension,nato-membership,reassurance-force,un-peacekeeping,"
     "eu-membership,steel-porcupine",

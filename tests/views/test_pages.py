@@ -89,6 +89,7 @@ def test_explore_page_resolves_hypotheses_and_ticked_options() -> None:
         index.ds.dossier.licence,
         3,
         None,
+        earliest=index.earliest,  # the date control's minimum
     )
     day = index.earliest
     assert day is not None

@@ -86,11 +86,18 @@ def test_clear_and_the_real_dataset_verdicts() -> None:
     # Barred by Ukraine's constitution now; and the guarantors Kyiv proposed oppose it since
     # the European leaders' statement of 16 August 2025. Italy is among those guarantors
     # (fact-check E1), so it is named too.
+    # Barred names the condition and the law, and where the path stops; the blockers follow
+    # apart, as blockers.
     assert lines["neutrality-with-guarantors"] == (
-        "Barred while martial law lasts; also blocked by France, United Kingdom, Germany, Italy "
+        "Barred while martial law lasts (Constitution of Ukraine, Art. 157) at step 3 of 4 "
+        "(Verkhovna Rada amending the Constitution); steps 1–2 can go on meanwhile. "
+        "Blockers: France, United Kingdom, Germany, Italy "
         "and Poland (Guarantor states proposed at the Istanbul talks (2022), unanimity)"
     )
-    assert lines["eu-membership"].startswith("Barred while martial law lasts; also blocked by")
+    assert lines["eu-membership"].startswith(
+        "Barred while martial law lasts (Constitution of Ukraine, Art. 157) at step 4 of 5 "
+        "(Verkhovna Rada amending the Constitution); steps 1–3 can go on meanwhile. Blockers: "
+    )
     assert answer(index, vetoes(index)).startswith(
         "Of 11 options, only Bilateral security agreements (G7 Vilnius framework) is clear"
     )

@@ -192,8 +192,14 @@ def load_dataset_text(text: str):  # type: ignore[no-untyped-def]
 
 
 def test_a_permalink_keeps_the_day_it_was_made_for(flood: TestClient) -> None:
+    # The sea wall was first proposed in 2023: on 1 June 2022 it cannot be compared.
+    early = flood.post("/c", data={"o": "sea-wall,river-diversion", "at": "2022-06-01"})
+    assert early.status_code == 400
+    assert "sea-wall was not yet proposed on 1 June 2022 (first proposed on 2023)" in early.text
     r = flood.post(
-        "/c", data={"o": "sea-wall,river-diversion", "at": "2022-06-01"}, follow_redirects=False
+        "/c",
+        data={"o": "tidal-barrier,river-diversion", "at": "2022-06-01"},
+        follow_redirects=False,
     )
     assert r.status_code == 303
     html = flood.get(r.headers["location"]).text

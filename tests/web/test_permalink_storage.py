@@ -77,7 +77,8 @@ def test_links_render_as_they_were_after_later_loads(client: TestClient, engine:
 def test_at_is_rebuilt_on_that_day(engine: Engine, migrated: Settings) -> None:
     load(engine, FLOOD)
     with TestClient(create_app(migrated)) as c:
-        form = {"o": "river-diversion,sea-wall,tidal-barrier", "at": "2022-06-01"}
+        # (The sea wall, first proposed in 2023, cannot be compared on that day.)
+        form = {"o": "river-diversion,tidal-barrier", "at": "2022-06-01"}
         live = c.get("/compare.json", params=form)
         assert live.status_code == 200, live.text
         code = _create(c, form)

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import models as m
+from app.store import models as m
 
 UNCERTAIN_BY_WHY = "6 are uncertain (3 await a vote not yet held and 3 wait on silent veto holders)"
 
