@@ -39,11 +39,27 @@ class PageMeta:
     licence: str
     revision: int
     at: dt.date | None  # the day the dossier is shown as it stood; None: today
+    editors: tuple[str, ...] = ()  # who answers for the judgements
+    contact: str = ""  # a site path, an http(s) address or an e-mail address
+
+    @property
+    def contact_href(self) -> str:
+        return f"mailto:{self.contact}" if "@" in self.contact else self.contact
 
 
 def page_meta(index: Index, revision: int) -> PageMeta:
     d = index.ds.dossier
-    return PageMeta(d.title, d.question, d.summary, d.as_of, d.licence, revision, index.at)
+    return PageMeta(
+        d.title,
+        d.question,
+        d.summary,
+        d.as_of,
+        d.licence,
+        revision,
+        index.at,
+        tuple(d.editors),
+        d.contact,
+    )
 
 
 @dataclass(frozen=True)
