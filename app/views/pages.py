@@ -431,3 +431,34 @@ def _claim_line(claims: list[CitedClaim]) -> ClaimLine:
         return ClaimLine(first, locators)
     who = sorted((Named(s, n) for s, n in first.statement.signatories), key=lambda w: w.name)
     return ClaimLine(first, locators, first.statement, tuple(who), tuple(who[:SIGNATORIES_NAMED]))
+
+
+# --- the stance matrix ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """A matrix cell's note: where its stance is told, since when, and whether it can veto."""
+
+    href: str  # the stance's row on the option page, or the stakeholder's page if none
+    date: str | None  # the latest stance's date as recorded (YYYY, YYYY-MM or YYYY-MM-DD)
+    veto: bool  # holds a veto on the option's decision path
+
+
+def matrix_cells(
+    index: Index,
+    options: Iterable[Option],
+    people: Iterable[Stakeholder],
+    vetoes: Mapping[str, VetoAnalysis],
+) -> dict[tuple[str, str], MatrixCell]:
+    options = list(options)
+    holders = {o.slug: {h for s in vetoes[o.slug].steps for h in s.veto_holders} for o in options}
+    cells = {}
+    for p in people:
+        for o in options:
+            s = index.current.get((p.slug, o.slug))
+            veto = p.slug in holders[o.slug]
+            told = s is not None or (veto and p.slug in vetoes[o.slug].uncertain)
+            href = f"/options/{o.slug}#stance-{p.slug}" if told else f"/stakeholders/{p.slug}"
+            cells[(p.slug, o.slug)] = MatrixCell(href, str(s.date) if s and s.date else None, veto)
+    return cells
