@@ -177,7 +177,11 @@ def test_matrix_is_a_real_table_with_words_and_filters(client: TestClient) -> No
     html = client.get("/matrix").text
     assert '<th scope="row"><a href="/stakeholders/shops">' in html
     assert '<th scope="col"><a href="/options/protected-lanes">' in html
-    cell = '<td class="pos-cell pos--2"><span aria-hidden="true">−−</span>'
+    # Each cell links to the stance on the option's page (issue 19).
+    cell = (
+        '<td class="pos-cell pos--2"><a href="/options/protected-lanes#stance-shops">'
+        '<span aria-hidden="true">−−</span>'
+    )
     assert cell + ' <span class="word">Strongly opposes' in html
     narrowed = client.get("/matrix?category=paint").text
     assert "/options/protected-lanes" not in narrowed.split("<table")[1]
