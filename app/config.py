@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     # counted in the database, so across every process and instance.
     permalink_rate_limit: int = 20
     permalink_rate_window: float = 60.0
+    # "Report an error" forms sent: at most this many per client per window (seconds), counted
+    # like permalinks. Refused (bad input) sends count too.
+    report_rate_limit: int = 5
+    report_rate_window: float = 600.0
     # Images (PNG) drawn at once per process; more get 503 with Retry-After. Cached images
     # are answered without drawing.
     image_renders: int = 2

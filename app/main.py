@@ -145,11 +145,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from app.api.routes import router as api_router
     from app.web.charts import router as charts_router
     from app.web.compare import router as compare_router
+    from app.web.report import router as report_router
     from app.web.routes import router as web_router
 
     app.include_router(api_router)
     app.include_router(compare_router)
     app.include_router(charts_router)
+    app.include_router(report_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     if settings.metrics:
@@ -174,6 +176,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         paths=("/c",),
         limit=settings.permalink_rate_limit,
         window=settings.permalink_rate_window,
+    )
+    app.add_middleware(
+        RateLimit,
+        paths=("/report",),
+        limit=settings.report_rate_limit,
+        window=settings.report_rate_window,
+        name="report",
+        noun="error reports sent",
     )
     app.add_middleware(CachedPages)
     app.add_middleware(SameOrigin, public_url=settings.public_url)

@@ -1,6 +1,7 @@
 """Pydantic models of the dataset file. The file is a public contract: names here are fixed."""
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -10,6 +11,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
@@ -17,6 +19,8 @@ from app.dataset.dates import PartialDate
 
 SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ATTR_SLUG_RE = r"^[a-z0-9]+([-_][a-z0-9]+)*$"
+# An e-mail address as a reader types one: something@domain.tld, no spaces.
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _range(lo: int, hi: int) -> AfterValidator:
@@ -106,6 +110,26 @@ class Dossier(Model):
     licence: Text
     # What this edition of the file changes; `explorer load` records it unless --note is given.
     revision_note: str = ""
+    # Who answers for the judgements (names or a collective), and where to write: a site path
+    # ("/report", the error form), an http(s) address or an e-mail address.
+    editors: list[Text] = Field(default_factory=list)
+    contact: str = ""
+
+    @field_validator("contact")
+    @classmethod
+    def _contact(cls, value: str) -> str:
+        value = value.strip()
+        ok = (
+            not value
+            or (value.startswith("/") and not value.startswith("//"))
+            or value.startswith(("https://", "http://"))
+            or EMAIL_RE.fullmatch(value) is not None
+        )
+        if not ok:
+            raise ValueError(
+                "must be a site path such as /report, an http(s) address or an e-mail address"
+            )
+        return value
 
 
 class Criterion(Model):

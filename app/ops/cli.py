@@ -1,4 +1,5 @@
-"""The `explorer` command: serve, migrate, load, export, check, check-sources, backup, restore."""
+"""The `explorer` command: serve, migrate, load, export, check, check-sources, backup, restore,
+corrections."""
 
 import os
 import sys
@@ -11,6 +12,7 @@ from sqlmodel import Session
 from app.config import Settings, get_settings
 from app.dataset.check import DatasetInvalid, load_dataset
 from app.dataset.text import text_problem
+from app.store import queries
 from app.store.db import alembic_config, make_engine, upgrade
 from app.store.export import export_dataset, to_yaml
 from app.store.load import import_dataset, latest_revision
@@ -222,3 +224,46 @@ def check_sources_cmd(concurrency: int, timeout: float, deadline: float) -> None
             archived = f" (archived copy: {r.archive_url})" if r.archive_url else ""
             click.echo(f"dead: {r.url}: {r.error or r.status}{archived}")
     click.echo(summary(results))
+
+
+@main.group("corrections")
+def corrections_cmd() -> None:
+    """Readers' error reports (the "Report an error" form): list and resolve them."""
+
+
+@corrections_cmd.command("list")
+@click.option(
+    "--status",
+    type=click.Choice(["open", "resolved", "all"]),
+    default="open",
+    show_default=True,
+    help="Which reports to list.",
+)
+def corrections_list_cmd(status: str) -> None:
+    """Print the reports, oldest first: id, date, status, page and cell, then the text, the
+    source and the e-mail address given."""
+    with Session(make_engine(get_settings().database_url)) as session:
+        rows = queries.corrections(session, status=None if status == "all" else status)
+    for r in rows:
+        where = f"{r.page} [{r.cell}]" if r.cell else r.page
+        click.echo(f"#{r.id}  {r.created_at:%Y-%m-%d %H:%M}  {r.status}  {where}")
+        click.echo(f"    {r.text}")
+        for label, value in (("source", r.source_url), ("e-mail", r.email)):
+            if value:
+                click.echo(f"    {label}: {value}")
+    click.echo(f"{len(rows)} report{'s' if len(rows) != 1 else ''} ({status})")
+
+
+@corrections_cmd.command("resolve")
+@click.argument("report_id", metavar="ID", type=click.IntRange(min=1))
+def corrections_resolve_cmd(report_id: int) -> None:
+    """Mark report ID resolved (after the dataset was corrected, or the report answered)."""
+    with Session(make_engine(get_settings().database_url)) as session:
+        row = queries.resolve_correction(session, id=report_id)
+    if row is None:
+        click.echo(
+            f"there is no report #{report_id}: `explorer corrections list --status all` lists them",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"report #{report_id} resolved")

@@ -109,6 +109,7 @@ def environment(templates_dir: str) -> Environment:
                 "chart_figure",
                 "share_link",
                 "date_control",
+                "veto_mark",
             )
         }
     )

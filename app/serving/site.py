@@ -16,7 +16,6 @@ from sqlmodel import Session
 from app.analysis.index import Index, build_index
 from app.dataset.dates import human
 from app.dataset.records import LinkStatus, RevisionInfo
-from app.dataset.schema import Criterion
 from app.errors import NoDataset, NotFound
 from app.state import OPTION_STATUSES, BadParam, Vocab, parse_at, vocab_of
 from app.store import queries

@@ -281,3 +281,20 @@ class DeploymentSetting(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class Correction(SQLModel, table=True):
+    """A reader's report of an error, sent with the "Report an error" form (no account): the
+    page and, optionally, the cell it is about. Editors list and resolve them with
+    `explorer corrections`."""
+
+    __table_args__ = (CheckConstraint("status IN ('open', 'resolved')", name="status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    page: str  # the site path reported, with its query: "/options/nato-membership"
+    cell: str = ""  # the cell or passage, as the reader names it (may be empty)
+    text: str  # what is wrong
+    source_url: str | None = None  # a source the reader offers
+    email: str | None = None  # for a reply, if the reader wants one
+    status: str = Field(default="open", index=True)
+    created_at: dt.datetime = Field(index=True)

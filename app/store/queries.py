@@ -145,3 +145,45 @@ def rate_limit_count(engine: Engine, *, key: str, window: int, expired: int) -> 
             return rate_limit_hit(session, key=key, window=window, expired=expired)
     except OperationalError:
         return None
+
+
+# --- readers' error reports ----------------------------------------------------------------------
+
+
+def add_correction(
+    session: Session,
+    *,
+    page: str,
+    cell: str,
+    text: str,
+    source_url: str | None,
+    email: str | None,
+    now: dt.datetime,
+) -> int:
+    """Store a reader's report (status open); its id."""
+    row = m.Correction(
+        page=page, cell=cell, text=text, source_url=source_url, email=email, created_at=now
+    )
+    session.add(row)
+    session.commit()
+    assert row.id is not None
+    return row.id
+
+
+def corrections(session: Session, *, status: str | None = None) -> list[m.Correction]:
+    """Reports, oldest first; only those with `status` (open | resolved) if given."""
+    stmt = select(m.Correction).order_by(col(m.Correction.id))
+    if status is not None:
+        stmt = stmt.where(m.Correction.status == status)
+    return list(session.exec(stmt).all())
+
+
+def resolve_correction(session: Session, *, id: int) -> m.Correction | None:
+    """Mark report `id` resolved; the report, or None when there is none with that id."""
+    row = session.get(m.Correction, id)
+    if row is not None:
+        row.status = "resolved"
+        session.add(row)
+        session.commit()
+        session.refresh(row)
+    return row

@@ -5,7 +5,7 @@ publisher, year and link health. Templates read these and never the index itself
 Pure: no FastAPI, no database."""
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from app.analysis.index import CitedClaim, Index, JointStatement
@@ -43,13 +43,29 @@ class PageMeta:
     # On `at`: options not yet proposed that day, left out of the page, as (slug, title, when).
     later: tuple[tuple[str, str, str], ...] = ()
     earliest: dt.date | None = None  # the first day on record: the date control's minimum
+    editors: tuple[str, ...] = ()  # who answers for the judgements
+    contact: str = ""  # a site path, an http(s) address or an e-mail address
+
+    @property
+    def contact_href(self) -> str:
+        return f"mailto:{self.contact}" if "@" in self.contact else self.contact
 
 
 def page_meta(index: Index, revision: int, earliest: dt.date | None = None) -> PageMeta:
     d = index.ds.dossier
     later = tuple((o.slug, o.title, human(o.proposed_on)) for o in index.later)
     return PageMeta(
-        d.title, d.question, d.summary, d.as_of, d.licence, revision, index.at, later, earliest
+        d.title,
+        d.question,
+        d.summary,
+        d.as_of,
+        d.licence,
+        revision,
+        index.at,
+        later,
+        earliest,
+        tuple(d.editors),
+        d.contact,
     )
 
 
@@ -210,7 +226,8 @@ class DecisionPath:
 
     steps: tuple[PathStep, ...]
     conditions: tuple[ConditionToEnd, ...]
-    blockers: tuple[tuple[Named, StanceRef], ...]  # with the stance that makes each one
+    # Each stance that makes blockers, with its stakeholders: a joint statement is quoted once.
+    blockers: tuple[tuple[tuple[Named, ...], StanceRef], ...]
     veto: VetoAnalysis | None = None  # the route's own analysis (status, reason, note)
     routes: tuple["DecisionPath", ...] = ()
 
@@ -228,6 +245,12 @@ def _route_path(index: Index, veto: VetoAnalysis) -> DecisionPath:
         where = bars.setdefault(b.condition, [])
         if b.where not in where:
             where.append(b.where)
+    grouped: dict[object, tuple[list[Named], StanceRef]] = {}
+    for blocker in veto.blockers:
+        st = blocker.stance
+        key = (st.via, st.date, st.summary) if st.via and not st.hypothetical else blocker
+        who = Named(blocker.stakeholder, index.stakeholders[blocker.stakeholder].name)
+        grouped.setdefault(key, ([], st))[0].append(who)
     return DecisionPath(
         steps=tuple(
             PathStep(
@@ -238,11 +261,100 @@ def _route_path(index: Index, veto: VetoAnalysis) -> DecisionPath:
         conditions=tuple(
             ConditionToEnd(index.conditions[c], "; ".join(where)) for c, where in bars.items()
         ),
-        blockers=tuple(
-            (Named(b.stakeholder, index.stakeholders[b.stakeholder].name), b.stance)
-            for b in veto.blockers
-        ),
+        blockers=tuple((tuple(who), stance) for who, stance in grouped.values()),
         veto=veto,
+    )
+
+
+@dataclass(frozen=True)
+class StanceRow:
+    """One row of an option's stances: one stakeholder's latest stance, or a joint statement
+    standing once for all the signatories whose latest stance it is."""
+
+    stance: Stance  # the latest stance; for a joint statement, its first signatory's
+    who: tuple[Named, ...]  # the stakeholder, or the joint statement's signatories by name
+    vetoes: frozenset[str]  # those of `who` who hold a veto on the decision path
+    joint: bool
+
+
+@dataclass(frozen=True)
+class EarlierStance:
+    """A stance since superseded, listed once however many signed it."""
+
+    stance: Stance
+    who: tuple[Named, ...]
+    shown: bool  # a joint statement also listed above, as others' latest stance
+
+
+@dataclass(frozen=True)
+class OptionStances:
+    """templates/option.html's stances: what decides the verdict first, agreement folded."""
+
+    first: tuple[StanceRow, ...]  # opponents, then veto holders whose position is unknown
+    silent: tuple[Named, ...]  # veto holders with no stance on record at all
+    neutral: tuple[StanceRow, ...]
+    unknown: tuple[StanceRow, ...]  # no known position, and no veto: folded
+    supporters: tuple[StanceRow, ...]
+    supporters_count: int  # stakeholders, not rows
+    earlier: tuple[EarlierStance, ...]  # newest first
+
+    @property
+    def empty(self) -> bool:
+        return not (self.first or self.silent or self.neutral or self.unknown or self.supporters)
+
+
+def _rows(
+    index: Index, stances: Iterable[Stance], holders: frozenset[str]
+) -> tuple[StanceRow, ...]:
+    groups: dict[object, list[Stance]] = {}
+    for s in stances:
+        # Stakeholders who said the same thing, word for word, share a row too.
+        key = ("joint", s.joint) if s.joint is not None else (s.pos, s.date, s.summary, s.quote)
+        groups.setdefault(key, []).append(s)
+    rows = []
+    for group in groups.values():
+        who = tuple(Named(s.who, index.stakeholders[s.who].name) for s in group)
+        joint = group[0].joint is not None
+        if joint:
+            who = tuple(sorted(who, key=lambda w: w.name))
+        rows.append(StanceRow(group[0], who, frozenset(w.slug for w in who) & holders, joint))
+    return tuple(rows)
+
+
+def option_stances(
+    index: Index, veto: VetoAnalysis, stances: Sequence[tuple[str, list[Stance]]]
+) -> OptionStances:
+    holders = frozenset(h for step in veto.steps for h in step.veto_holders)
+    latest = {who: history[0] for who, history in stances}
+    against = sorted(
+        (s for s in latest.values() if s.pos is not None and s.pos < 0),
+        key=lambda s: (s.who not in holders, s.pos or 0),
+    )
+    unknown = [s for s in latest.values() if s.pos is None and s.who in holders]
+    earlier: dict[object, list[Stance]] = {}
+    for who, history in stances:
+        for s in history[1:]:
+            key = ("joint", s.joint, s.date) if s.joint is not None else (who, id(s))
+            earlier.setdefault(key, []).append(s)
+    current_joint = {s.joint for s in latest.values() if s.joint is not None}
+    supporters = [s for s in latest.values() if (s.pos or 0) > 0]
+    return OptionStances(
+        first=_rows(index, [*against, *unknown], holders),
+        silent=names(index, [h for h in veto.uncertain if h not in latest]),
+        neutral=_rows(index, (s for s in latest.values() if s.pos == 0), holders),
+        unknown=_rows(
+            index, (s for s in latest.values() if s.pos is None and s.who not in holders), holders
+        ),
+        supporters=_rows(index, supporters, holders),
+        supporters_count=len(supporters),
+        earlier=tuple(
+            EarlierStance(g[0], names(index, [s.who for s in g]), g[0].joint in current_joint)
+            for g in sorted(
+                earlier.values(),
+                key=lambda g: g[0].date.first_day if g[0].date else dt.date.min,
+                reverse=True,
+            )
+        ),
     )
 
 
@@ -255,6 +367,7 @@ class OptionPage:
     criteria: tuple[Criterion, ...]
     path: DecisionPath
     stances: tuple[tuple[Stakeholder, list[Stance]], ...]  # each with its history, latest first
+    rows: OptionStances
     sources: tuple[Source, ...]  # every source the page cites, in first-cited order
     cited: dict[str, CitedSource]
     routes: dict[str, str]  # route slug -> title, for stances that address one route
@@ -289,6 +402,7 @@ def option_page(
         criteria=tuple(index.ds.criteria),
         path=decision_path(index, veto),
         stances=stances,
+        rows=option_stances(index, veto, [(w.slug, h) for w, h in stances]),
         sources=tuple(index.sources[sid] for sid in option_sources(option, stances)),
         cited=citations(index, links),
         routes={r.slug: r.title for r in option.routes},
@@ -388,3 +502,34 @@ def _claim_line(claims: list[CitedClaim]) -> ClaimLine:
         return ClaimLine(first, locators)
     who = sorted((Named(s, n) for s, n in first.statement.signatories), key=lambda w: w.name)
     return ClaimLine(first, locators, first.statement, tuple(who), tuple(who[:SIGNATORIES_NAMED]))
+
+
+# --- the stance matrix ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """A matrix cell's note: where its stance is told, since when, and whether it can veto."""
+
+    href: str  # the stance's row on the option page, or the stakeholder's page if none
+    date: str | None  # the latest stance's date as recorded (YYYY, YYYY-MM or YYYY-MM-DD)
+    veto: bool  # holds a veto on the option's decision path
+
+
+def matrix_cells(
+    index: Index,
+    options: Iterable[Option],
+    people: Iterable[Stakeholder],
+    vetoes: Mapping[str, VetoAnalysis],
+) -> dict[tuple[str, str], MatrixCell]:
+    options = list(options)
+    holders = {o.slug: {h for s in vetoes[o.slug].steps for h in s.veto_holders} for o in options}
+    cells = {}
+    for p in people:
+        for o in options:
+            s = index.current.get((p.slug, o.slug))
+            veto = p.slug in holders[o.slug]
+            told = s is not None or (veto and p.slug in vetoes[o.slug].uncertain)
+            href = f"/options/{o.slug}#stance-{p.slug}" if told else f"/stakeholders/{p.slug}"
+            cells[(p.slug, o.slug)] = MatrixCell(href, str(s.date) if s and s.date else None, veto)
+    return cells

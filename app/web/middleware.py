@@ -209,14 +209,25 @@ BUSY = -1  # RateLimit._hit: the database was too busy to count the request
 
 
 class RateLimit:
-    """Per-client fixed-window limit on the POST paths that write (creating permalinks),
-    counted in the database so that every process and instance shares the counters (F7).
-    Reading is never limited. The client is scope["client"], set by ClientAddress, keyed by
-    rate_key (an IPv6 client by its /64)."""
+    """Per-client fixed-window limit on the POST paths that write (creating permalinks, sending
+    error reports), counted in the database so that every process and instance shares the
+    counters (F7). Reading is never limited. The client is scope["client"], set by
+    ClientAddress, keyed by rate_key (an IPv6 client by its /64)."""
 
-    def __init__(self, app: ASGIApp, *, paths: tuple[str, ...], limit: int, window: float) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        paths: tuple[str, ...],
+        limit: int,
+        window: float,
+        name: str = "permalink",
+        noun: str = "permanent links created",
+    ) -> None:
         self.app = app
         self.paths = paths
+        self.name = name  # counters of different forms are apart
+        self.noun = noun
         self.limit = limit
         self.window = max(1, int(window))
 
@@ -226,7 +237,7 @@ class RateLimit:
         t = now()
         start = int(t // self.window) * self.window
         hits = queries.rate_limit_count(
-            engine, key=f"permalink {client}", window=start, expired=start - self.window
+            engine, key=f"{self.name} {client}", window=start, expired=start - self.window
         )
         if hits is None:
             return BUSY
@@ -249,7 +260,7 @@ class RateLimit:
             await self.app(scope, receive, send)
             return
         msg = (
-            f"Too many permanent links created from your address: at most {self.limit} per "
+            f"Too many {self.noun} from your address: at most {self.limit} per "
             f"{self.window} seconds. Try again in {retry} seconds."
         )
         await send_error(

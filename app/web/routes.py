@@ -289,10 +289,12 @@ def matrix_page(request: Request, site: SiteDep, state: ExploreDep) -> Response:
         for p in people
         for o in result.options
     }
+    vetoes = {o.slug: veto_for(site.index, o.slug, state.assume) for o in result.options}
     return render(
         request,
         "matrix.html",
         {
+            "notes": pages.matrix_cells(site.index, result.options, people, vetoes),
             "meta": site.meta,
             "view": present.matrix(site.index, state),
             "state": state,

@@ -44,6 +44,10 @@ PAGES = [
     "/compare?o=nato-membership&w=feasibility:5&assume=hu:0",
     "/c/{code}",
     "/embed/c/{code}",
+    "/report?page=/matrix&cell=Hungary",
+    "/report/sent?page=/matrix",
+    "/options/neutrality-with-guarantors",
+    "/options/nato-membership",
 ]
 PERMALINK = {"o": "nato-membership,bilateral-agreements,neutrality-with-guarantors", "w": ""}
 

@@ -60,10 +60,21 @@ def test_blockers_come_with_names_and_stances() -> None:
     index = build_index(load_dataset(DEFAULT_DATASET))
     analysis = next(a for a in vetoes(index).values() if a.blockers)
     path = pages.decision_path(index, analysis)
-    assert [(who.slug, who.name) for who, _ in path.blockers] == [
+    assert [(who.slug, who.name) for group, _ in path.blockers for who in group] == [
         (b.stakeholder, index.stakeholders[b.stakeholder].name) for b in analysis.blockers
     ]
-    assert [stance for _, stance in path.blockers] == [b.stance for b in analysis.blockers]
+    stance_of = {b.stakeholder: b.stance for b in analysis.blockers}
+    assert all(stance_of[who.slug] == st for group, st in path.blockers for who in group)
+
+
+def test_blockers_of_one_joint_statement_share_one_quote() -> None:
+    """Five governments that opposed through one joint statement: quoted once, not five times."""
+    index = build_index(load_dataset(DEFAULT_DATASET))
+    path = pages.decision_path(index, vetoes(index)["neutrality-with-guarantors"])
+    joint = [(group, st) for group, st in path.blockers if len(group) > 1]
+    assert joint and all(st.via for _, st in joint)
+    summaries = [st.summary for _, st in path.blockers]
+    assert len(summaries) == len(set(summaries))
 
 
 def test_explore_page_resolves_hypotheses_and_ticked_options() -> None:

@@ -136,11 +136,13 @@ def test_option_page_shows_everything_known(client: TestClient) -> None:
     assert 'href="/sources/traffic-study"' in html and "p. 8" in html
     assert "Parking bylaw, s. 3" in html and "Severity <strong>3/5</strong>" in html
     assert "Budget board" in html and "Public consultation" in html
-    # The latest stance wins; the earlier one is kept as history.
-    row = html.split('href="/stakeholders/shops">Main Street traders</a>')[1].split("</tr>")[0]
+    # The latest stance wins; the earlier one is kept, folded, under "Earlier stances".
+    row = html.split('id="stance-shops">Main Street traders</a>')[1].split("</li>")[0]
     assert "Strongly opposes" in row and "2024-05-12" in row
-    assert "History (1 earlier)" in row and "Traders worry about parking." in row
     assert "“We will lose customers” <cite>A. Trader, chair</cite>" in row
+    earlier = html.split('id="earlier-stances"')[1].split("</details>")[0]
+    assert "Earlier stances, since superseded (1)" in earlier
+    assert "Traders worry about parking." in earlier and "Traders worry" not in row
     assert 'action="/compare"' in html and "Add to comparison" in html
     assert "Scores are this dataset's own judgements" in html
 
@@ -175,7 +177,11 @@ def test_matrix_is_a_real_table_with_words_and_filters(client: TestClient) -> No
     html = client.get("/matrix").text
     assert '<th scope="row"><a href="/stakeholders/shops">' in html
     assert '<th scope="col"><a href="/options/protected-lanes">' in html
-    cell = '<td class="pos-cell pos--2"><span aria-hidden="true">−−</span>'
+    # Each cell links to the stance on the option's page (issue 19).
+    cell = (
+        '<td class="pos-cell pos--2"><a href="/options/protected-lanes#stance-shops">'
+        '<span aria-hidden="true">−−</span>'
+    )
     assert cell + ' <span class="word">Strongly opposes' in html
     narrowed = client.get("/matrix?category=paint").text
     assert "/options/protected-lanes" not in narrowed.split("<table")[1]

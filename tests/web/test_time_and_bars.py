@@ -15,8 +15,8 @@ from sqlmodel import Session
 from app.analysis.index import build_index, veto_for
 from app.config import Settings
 from app.dataset.check import validate_text
-from app.store.load import import_dataset
 from app.main import create_app
+from app.store.load import import_dataset
 from app.views.verdict import verdict
 from tests.conftest import FLOOD, load
 from tests.web.test_answers import card, cards
