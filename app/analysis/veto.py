@@ -172,6 +172,11 @@ def expand_stances(ds: Dataset, at: dt.date | None = None) -> list[Stance]:
     return out
 
 
+def supersedes(s: Stance, prev: Stance | None) -> bool:
+    """Whether `s`, met after `prev` in the list, becomes the current stance instead of it."""
+    return prev is None or _stance_order(s) >= _stance_order(prev)
+
+
 def current_stances(stances: Sequence[Stance]) -> dict[StanceKey, Stance]:
     """(stakeholder, option) -> the current stance: the latest by date.
 
@@ -184,7 +189,7 @@ def current_stances(stances: Sequence[Stance]) -> dict[StanceKey, Stance]:
     for s in stances:
         key = (s.who, s.option)
         prev = out.get(key)
-        if prev is None or _stance_order(s) >= _stance_order(prev):
+        if supersedes(s, prev):
             out[key] = s
     return out
 
@@ -346,6 +351,34 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
+def veto_verdict(
+    body: Body,
+    holders: Sequence[str],
+    blockers: Sequence[str],
+    uncertain: Sequence[str],
+    label: Label,
+) -> tuple[VetoStatus, str]:
+    """A veto body's verdict from its veto holders, those who oppose and those unknown (each
+    in holder order). Shared with the timeline, which keeps these lists up to date itself."""
+    who = _the(body.title)
+    if body.rule == "unanimity":
+        lead, nobody = f"{who} decides by unanimity, so every member holds a veto", "no member"
+    else:
+        lead, nobody = f"{who} gives a veto to {_join([label(h) for h in holders])}", "none of them"
+    # A long list of unknowns is counted, not named: no need to look their names up.
+    unknown = [label(u) for u in uncertain] if len(uncertain) <= MAX_NAMED else uncertain
+    if blockers:
+        reason = f"{lead}; {_opposes_clause([label(b) for b in blockers])}"
+        if uncertain:
+            reason += f"; {_unknown_clause(unknown, also=True)}"
+        return VetoStatus.BLOCKED, reason + "."
+    if uncertain:
+        return VetoStatus.UNCERTAIN, (
+            f"{lead}; {_unknown_clause(unknown)}, so a veto cannot be ruled out."
+        )
+    return VetoStatus.CLEAR, f"{lead}; {nobody} opposes."
+
+
 def _veto_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
     members = tuple(body.members)
     holders = members if body.rule == "unanimity" else _unique(body.veto)
@@ -365,25 +398,7 @@ def _veto_outcome(body: Body, resolve: Resolver, label: Label) -> _Outcome:
         return _Outcome((), (), (), supporters, opposers, VetoStatus.UNCERTAIN, reason, stances, ())
     blockers = tuple(s for s in holders if (pos[s] or 0) < 0)
     uncertain = tuple(s for s in holders if pos[s] is None)
-    if body.rule == "unanimity":
-        lead, nobody = f"{who} decides by unanimity, so every member holds a veto", "no member"
-    else:
-        lead, nobody = f"{who} gives a veto to {_join([label(h) for h in holders])}", "none of them"
-    if blockers:
-        status = VetoStatus.BLOCKED
-        reason = f"{lead}; {_opposes_clause([label(b) for b in blockers])}"
-        if uncertain:
-            reason += f"; {_unknown_clause([label(u) for u in uncertain], also=True)}"
-        reason += "."
-    elif uncertain:
-        status = VetoStatus.UNCERTAIN
-        reason = (
-            f"{lead}; {_unknown_clause([label(u) for u in uncertain])}, "
-            "so a veto cannot be ruled out."
-        )
-    else:
-        status = VetoStatus.CLEAR
-        reason = f"{lead}; {nobody} opposes."
+    status, reason = veto_verdict(body, holders, blockers, uncertain, label)
     return _Outcome(
         holders,
         blockers,
@@ -599,6 +614,11 @@ def _step(
     bars: tuple[Bar, ...] = (),
 ) -> StepVeto:
     step_veto = _step_politics(ordinal, step, body, resolve, resolve_actual, stakeholders, label)
+    return with_bars(step_veto, bars)
+
+
+def with_bars(step_veto: StepVeto, bars: tuple[Bar, ...]) -> StepVeto:
+    """The step as the conditions in force leave it."""
     if not bars:
         return step_veto
     # Law comes before politics: whatever the stances, the step cannot happen while it holds.
@@ -608,6 +628,27 @@ def _step(
         status=VetoStatus.BARRED,
         reason=f"Barred while {names} lasts. {step_veto.reason}",
         bars=bars,
+    )
+
+
+def analyse_step(
+    ordinal: int,
+    step: Step,
+    bodies: Mapping[str, Body],
+    current: Mapping[StanceKey, Stance],
+    option: str,
+    ds: Dataset,
+) -> StepVeto:
+    """One step of an option on the recorded stances `current`, before any condition bars it
+    (see `with_bars`); no assumptions."""
+    return _step_politics(
+        ordinal,
+        step,
+        bodies.get(step.body),
+        _resolver(option, current, {}),
+        None,
+        [s.slug for s in ds.stakeholders],
+        _labeller(ds),
     )
 
 
@@ -683,7 +724,7 @@ def _worst(statuses: Iterable[str]) -> VetoStatus:
 def _option_reason(
     status: Verdict,
     steps: Sequence[StepVeto],
-    blockers: Sequence[Blocker],
+    blockers: Sequence[str],
     label: Label,
     bars: Sequence[Bar] = (),
 ) -> str:
@@ -697,11 +738,21 @@ def _option_reason(
         return "Clear: no step has a veto holder who opposes or whose position is unknown."
     first = next(s for s in steps if s.status == status)
     if status == "blocked" and blockers:
-        who = _join([label(b.stakeholder) for b in blockers])
+        who = _join([label(b) for b in blockers])
         where = _join([_the(s.title, cap=False) for s in steps if s.blockers])
         return f"Blocked: {who} can veto it in {where}."
     word = "Blocked" if status == "blocked" else "Uncertain"
     return f"{word}: {first.reason}"
+
+
+def option_verdict(
+    steps: Sequence[StepVeto], hurdle_bars: Sequence[Bar], label: Label
+) -> tuple[VetoStatus, str]:
+    """An option's status and reason from its steps and the bars on its hurdles."""
+    status = _worst([*(s.status for s in steps), *([VetoStatus.BARRED] if hurdle_bars else [])])
+    blockers = _unique(b for s in steps for b in s.blockers)
+    bars = (*(b for s in steps for b in s.bars), *hurdle_bars)
+    return status, _option_reason(status, steps, blockers, label, bars)
 
 
 def _bars(
@@ -710,6 +761,21 @@ def _bars(
     return tuple(
         Bar(c, in_force[c].title, in_force[c].since, where) for c in barred_by if c in in_force
     )
+
+
+def step_bars(
+    step: Step, bodies: Mapping[str, Body], in_force: Mapping[str, Condition]
+) -> tuple[Bar, ...]:
+    where = (
+        f"{step.action} ({_the(bodies[step.body].title, cap=False)})"
+        if step.body in bodies
+        else step.action
+    )
+    return _bars(step.barred_by, where, in_force)
+
+
+def option_hurdle_bars(option: Option, in_force: Mapping[str, Condition]) -> tuple[Bar, ...]:
+    return tuple(b for h in option.hurdles for b in _bars(h.barred_by, h.instrument, in_force))
 
 
 def _analyse(
@@ -732,19 +798,11 @@ def _analyse(
             resolve_actual,
             stakeholders,
             label,
-            _bars(
-                st.barred_by,
-                f"{st.action} ({_the(bodies[st.body].title, cap=False)})"
-                if st.body in bodies
-                else st.action,
-                in_force,
-            ),
+            step_bars(st, bodies, in_force),
         )
         for i, st in enumerate(option.steps, start=1)
     )
-    hurdle_bars = tuple(
-        b for h in option.hurdles for b in _bars(h.barred_by, h.instrument, in_force)
-    )
+    hurdle_bars = option_hurdle_bars(option, in_force)
     bars = (*(b for s in steps for b in s.bars), *hurdle_bars)
     # Blockers and uncertain holders are listed once, where they first appear; a blocker's
     # bodies gather every step at which it could veto.
@@ -763,7 +821,7 @@ def _analyse(
     )
     uncertain = _unique(u for s in steps for u in s.uncertain)
     # Option without steps: no veto holder anywhere, so by the model it is clear.
-    status = _worst([*(s.status for s in steps), *([VetoStatus.BARRED] if hurdle_bars else [])])
+    status, reason = option_verdict(steps, hurdle_bars, label)
     return VetoAnalysis(
         option=option.slug,
         status=status,
@@ -771,7 +829,7 @@ def _analyse(
         blockers=blockers,
         uncertain=uncertain,
         hypothetical=any(s.hypothetical for s in steps),
-        reason=_option_reason(status, steps, blockers, label, bars),
+        reason=reason,
         bars=bars,
     )
 
