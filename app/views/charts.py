@@ -81,12 +81,16 @@ BARS_WIDTH = 440  # reads at a phone's width and as small multiples on a desktop
 NARROW = 380  # a phone's variant of the wide charts (900 units across)
 
 
-def option_bars(index: Index, option: Option) -> Chart:
+OPTION_BARS = 640  # an option page's own chart, with room for whole names and labels
+NARROW_BARS = 340  # a phone's variant: each name above its bar, drawn at about full size
+
+
+def option_bars(index: Index, option: Option, *, narrow: bool = False) -> Chart:
     return svg.bars(
         option.title,
         bar_rows(index, option),
-        width=BARS_WIDTH,
-        chart_id=f"chart-scores-{option.slug}",
+        width=NARROW_BARS if narrow else OPTION_BARS,
+        chart_id=f"chart-scores-{option.slug}" + ("-narrow" if narrow else ""),
     )
 
 
@@ -104,6 +108,8 @@ def option_timeline_chart(
         option_title=index.options[slug].title,
         width=NARROW if narrow else 900,
         chart_id=f"chart-timeline-{slug}" + ("-narrow" if narrow else ""),
+        veto_holders=t.veto_holders,
+        names=t.names,
     )
 
 

@@ -191,6 +191,7 @@ def option_page(request: Request, slug: str, site: SiteDep) -> Response:
             "timeline": option_timeline_chart(site.index, slug),
             "timeline_narrow": option_timeline_chart(site.index, slug, narrow=True),
             "bars": option_bars(site.index, option),
+            "bars_narrow": option_bars(site.index, option, narrow=True),
             "chart_links": {
                 "timeline": chart_links(f"/options/{slug}/timeline", at),
                 "scores": chart_links(f"/options/{slug}/scores", at),
