@@ -1,10 +1,10 @@
 """Link preview images (Open Graph, 1200x630 PNG) drawn with Pillow on the server.
 
-Text uses the font that ships inside Pillow (`ImageFont.load_default(size=...)`, Aileron), so
-nothing depends on the system's fonts and the same input gives the same bytes. That font
-covers ASCII and a little punctuation only: other characters are written the nearest way it
-can (an accented e as e, an en dash as a hyphen), and what has no such form becomes "?".
-The page itself keeps the original text; the preview is a picture of it.
+Text uses DejaVu Sans (Debian's package fonts-dejavu-core, which `make install` installs),
+a free font with every letter and arrow of the dataset ("Türkiye", "→"). Where it is missing,
+Pillow's own font (Aileron, ASCII and a little punctuation) stands in, and other characters are
+written the nearest way it can (an accented e as e, an arrow as "->"), what has no such form as
+"?". The page itself keeps the original text; the preview is a picture of it.
 
 `OptionCard(...).png()` and `ComparisonCard(...).png()` give the bytes. Each card is first
 laid out as a list of drawing operations (`.layout()`, a `Card`), then rendered, so tests
@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -110,9 +111,36 @@ class Card:
         return tuple(op for op in self.ops if isinstance(op, Text))
 
 
+# Where Debian, Ubuntu, Fedora and Homebrew put DejaVu Sans.
+FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu-sans-fonts"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/local/share/fonts/dejavu"),
+    Path("/opt/homebrew/share/fonts/dejavu"),
+)
+FACES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
+
+
 @cache
-def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def font_file(bold: bool = False) -> Path | None:
+    """DejaVu Sans (bold or regular), if the system has it."""
+    return next((d / FACES[bold] for d in FONT_DIRS if (d / FACES[bold]).is_file()), None)
+
+
+@cache
+def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    path = font_file(bold)
+    if path is not None:
+        # The basic layout: no shaping library, so hostile text (bidi controls, lone
+        # combining marks) cannot fail a layout, and the bytes do not depend on libraqm.
+        return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
     return ImageFont.load_default(size=size)
+
+
+def stroke(bold: bool) -> int:
+    """Pillow's own font has no bold face: bold text is drawn with a 1 px outline instead."""
+    return 1 if bold and font_file(True) is None else 0
 
 
 @cache
@@ -141,7 +169,7 @@ def printable(text: str) -> str:
 
 def text_length(text: str, size: int, *, bold: bool = False) -> float:
     """How far right of its origin `text` inks, the stroke of bold text included."""
-    return float(font(size).getbbox(text, stroke_width=int(bold))[2]) if text else 0.0
+    return float(font(size, bold).getbbox(text, stroke_width=stroke(bold))[2]) if text else 0.0
 
 
 def _measure(size: int, bold: bool = False) -> Measure:
@@ -328,9 +356,9 @@ def render(card: Card) -> bytes:
             draw.text(
                 (op.x, op.y),
                 op.text,
-                font=font(op.size),
+                font=font(op.size, op.bold),
                 fill=op.fill,
-                stroke_width=1 if op.bold else 0,
+                stroke_width=stroke(op.bold),
                 stroke_fill=op.fill,
             )
     out = io.BytesIO()

@@ -2,7 +2,7 @@
 from here, built by the same view function the page used; previews are 1200x630 PNGs for Open
 Graph and Twitter cards. All are cached per dataset revision, like pages (`cached_page`)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -10,14 +10,24 @@ from fastapi.responses import Response
 from app.analysis.compare import comparison_snapshot
 from app.analysis.explore import explore_with_vetoes
 from app.analysis.index import veto_for
+from app.charts.caption import Caption, with_caption
 from app.charts.png import OptionCard
 from app.charts.raster import svg_to_png
 from app.charts.svg import Chart
 from app.db import SessionDep
 from app.errors import NotFound
-from app.render import cached_page
+from app.render import cached_page, href
 from app.site import Site, SiteDep
-from app.views.charts import bar_rows, option_bars, option_timeline_chart, overview, snapshot_bars
+from app.views.charts import (
+    bar_rows,
+    hypotheses_text,
+    index_caption,
+    option_bars,
+    option_timeline_chart,
+    overview,
+    snapshot_bars,
+    snapshot_caption,
+)
 from app.views.compare import comparison_card, ranks_chart
 from app.views.home import home_card
 from app.views.verdict import verdict
@@ -31,13 +41,23 @@ AT_ONLY = Depends(takes("at"))  # an option's charts change with the day, nothin
 NOTHING = Depends(takes())
 
 
-def chart_file(request: Request, chart: Chart | None, ext: str, name: str) -> Response:
-    """The chart as an .svg document or a .png image, named for saving."""
+def address(request: Request, path: str, pairs: Iterable[tuple[str, str]] = ()) -> str:
+    """The public address of the page a download or preview belongs to."""
+    base: str = request.app.state.settings.public_url
+    return base.rstrip("/") + href(path, pairs)
+
+
+def chart_file(
+    request: Request, chart: Chart | None, ext: str, name: str, caption: Caption
+) -> Response:
+    """The chart as an .svg document or a .png image, named for saving, with its title,
+    subtitle, source, data date, licence and address drawn around it."""
     if ext not in FORMATS or chart is None:
         raise NotFound(
             f"There is no chart file “{name}.{ext}”: charts come as .svg or .png.",
             back=("See all options", "/"),
         )
+    chart = with_caption(chart, caption)
     disposition = {"Content-Disposition": f'inline; filename="{name}.{ext}"'}
     if ext == "svg":
         return Response(chart.document, media_type="image/svg+xml", headers=disposition)
@@ -67,21 +87,41 @@ def overview_file(request: Request, ext: str, site: SiteDep, state: ExploreDep) 
     shown = explored.result.options
     x, y = state.axes(site.vocab)
     chart = overview(site.index, shown, explored.veto, x, y) if shown else None
-    return chart_file(request, chart, ext, f"overview-{x}-{y}")
+    subtitle = " ".join(
+        t
+        for t in (
+            f"{len(shown)} of {len(site.index.options)} options, as filtered."
+            if len(shown) < len(site.index.options)
+            else "",
+            hypotheses_text(site.index, state.assume),
+        )
+        if t
+    )
+    here = index_caption(
+        site.index, site.revision.number, address(request, "/", state.pairs()), subtitle
+    )
+    return chart_file(request, chart, ext, f"overview-{x}-{y}", here)
 
 
 @router.get("/options/{slug}/scores.{ext}", dependencies=[AT_ONLY])
 @cached_page
 def option_scores_file(request: Request, slug: str, ext: str, site: SiteDep) -> Response:
     option = option_or_404(site, slug)
-    return chart_file(request, option_bars(site.index, option), ext, f"{slug}-scores")
+    here = option_caption(request, site, slug)
+    return chart_file(request, option_bars(site.index, option), ext, f"{slug}-scores", here)
 
 
 @router.get("/options/{slug}/timeline.{ext}", dependencies=[AT_ONLY])
 @cached_page
 def option_timeline_file(request: Request, slug: str, ext: str, site: SiteDep) -> Response:
     option_or_404(site, slug)
-    return chart_file(request, option_timeline_chart(site.index, slug), ext, f"{slug}-timeline")
+    chart = option_timeline_chart(site.index, slug)
+    return chart_file(request, chart, ext, f"{slug}-timeline", option_caption(request, site, slug))
+
+
+def option_caption(request: Request, site: Site, slug: str) -> Caption:
+    at = [("at", str(site.index.at))] if site.index.at else []
+    return index_caption(site.index, site.revision.number, address(request, f"/options/{slug}", at))
 
 
 @router.get("/options/{slug}/preview.png", dependencies=[AT_ONLY])
@@ -112,7 +152,9 @@ def site_preview(request: Request, site: SiteDep) -> Response:
 def compare_ranks_file(request: Request, ext: str, site: SiteDep) -> Response:
     state = parse_state(request, site)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
-    return chart_file(request, ranks_chart(snapshot), ext, "rank-chances-" + "-".join(state.o))
+    here = snapshot_caption(snapshot, address(request, "/compare", state.pairs()))
+    name = "rank-chances-" + "-".join(state.o)
+    return chart_file(request, ranks_chart(snapshot), ext, name, here)
 
 
 @router.get("/c/{code}/ranks.{ext}", dependencies=[NOTHING])
@@ -121,7 +163,8 @@ def permalink_ranks_file(
     request: Request, code: str, ext: str, site: SiteDep, session: SessionDep
 ) -> Response:
     snapshot = link_or_404(session, code).snapshot
-    return chart_file(request, ranks_chart(snapshot), ext, f"rank-chances-{code}")
+    here = snapshot_caption(snapshot, address(request, f"/c/{code}"))
+    return chart_file(request, ranks_chart(snapshot), ext, f"rank-chances-{code}", here)
 
 
 @router.get("/c/{code}/preview.png", dependencies=[NOTHING])
@@ -140,10 +183,12 @@ def permalink_preview(request: Request, code: str, site: SiteDep, session: Sessi
 def permalink_scores_file(
     request: Request, code: str, slug: str, ext: str, site: SiteDep, session: SessionDep
 ) -> Response:
-    bars = snapshot_bars(link_or_404(session, code).snapshot)
+    snapshot = link_or_404(session, code).snapshot
+    bars = snapshot_bars(snapshot)
     if slug not in bars:
         raise NotFound(f"The permanent link {code} does not compare “{slug}”.", field="slug")
-    return chart_file(request, bars[slug], ext, f"{slug}-scores-{code}")
+    here = snapshot_caption(snapshot, address(request, f"/c/{code}"))
+    return chart_file(request, bars[slug], ext, f"{slug}-scores-{code}", here)
 
 
 @router.get("/compare/preview.png")
