@@ -202,10 +202,15 @@ def _header(ops: list[Op], colour: str, dossier_title: str) -> float:
     return 88
 
 
-def _footer(ops: list[Op], footer: str) -> None:
+FOOTER_TOP = HEIGHT - 74  # the rule above the credits: source, data date, licence; address
+
+
+def _footer(ops: list[Op], footer: str, address: str = "") -> None:
     if footer:
-        ops.append(Box(MARGIN, HEIGHT - 62, RIGHT, HEIGHT - 61, GRID))
-        _lines(ops, MARGIN, HEIGHT - 48, footer, 22, RIGHT - MARGIN, 1, fill=MUTED)
+        ops.append(Box(MARGIN, FOOTER_TOP, RIGHT, FOOTER_TOP + 1, GRID))
+        if address:  # drawn first, so the footer line stays the last text
+            _lines(ops, MARGIN, HEIGHT - 32, address, 18, RIGHT - MARGIN, 1, fill=MUTED)
+        _lines(ops, MARGIN, FOOTER_TOP + 12, footer, 20, RIGHT - MARGIN, 1, fill=MUTED)
 
 
 def _status(ops: list[Op], x: float, y: float, status: str, size: int) -> None:
@@ -262,6 +267,7 @@ class OptionCard(_Preview):
     verdict: str
     scores: tuple[BarRow, ...] = ()
     footer: str = ""  # e.g. "Policy Option Explorer · as of 8 January 2026 · revision 12"
+    address: str = ""  # the page it previews
 
     def layout(self) -> Card:
         ops: list[Op] = []
@@ -278,7 +284,7 @@ class OptionCard(_Preview):
         scores = self.scores
         if scores:
             shown = list(scores[:6]) if len(scores) <= 6 else list(scores[:5])
-            top = max(y + 20, HEIGHT - 80 - 46 * ((len(shown) + 1) // 2) - 10)
+            top = max(y + 20, FOOTER_TOP - 18 - 46 * ((len(shown) + 1) // 2) - 10)
             col_w = (RIGHT - MARGIN - 40) / 2
             for i, row in enumerate(shown):
                 cx = MARGIN + (i % 2) * (col_w + 40)
@@ -288,7 +294,7 @@ class OptionCard(_Preview):
                 cx = MARGIN + (i % 2) * (col_w + 40)
                 more = f"+ {len(scores) - len(shown)} more criteria"
                 _lines(ops, cx, top + 46 * (i // 2), more, 22, col_w, 1, fill=MUTED)
-        _footer(ops, self.footer)
+        _footer(ops, self.footer, self.address)
         return Card(tuple(ops))
 
 
@@ -302,6 +308,8 @@ class ComparisonCard(_Preview):
     heading: str
     rows: tuple[RankedOption, ...]
     footer: str = ""
+    address: str = ""
+    subtitle: str = ""  # the weights and hypotheses, where set
 
     def layout(self) -> Card:
         ops: list[Op] = []
@@ -310,8 +318,10 @@ class ComparisonCard(_Preview):
             _lines(ops, MARGIN, y, self.heading, 44, RIGHT - MARGIN, 2, bold=True, leading=1.15)
             + 14
         )
+        if self.subtitle:
+            y = _lines(ops, MARGIN, y - 6, self.subtitle, 22, RIGHT - MARGIN, 1, fill=MUTED) + 8
         rows = self.rows
-        row_h, bottom = 56, HEIGHT - (80 if self.footer else 24)
+        row_h, bottom = 56, (FOOTER_TOP - 6 if self.footer else HEIGHT - 24)
         fits = int((bottom - y) // row_h)
         shown = list(rows) if len(rows) <= fits else list(rows[: max(fits - 1, 0)])
         status_x, bar_w, score_w = RIGHT - 250, 150, 70
@@ -334,7 +344,7 @@ class ComparisonCard(_Preview):
         if len(shown) < len(rows):
             more = f"+ {len(rows) - len(shown)} more options"
             _lines(ops, title_x, y + 12, more, 26, RIGHT - title_x, 1, fill=MUTED)
-        _footer(ops, self.footer)
+        _footer(ops, self.footer, self.address)
         return Card(tuple(ops))
 
 

@@ -3,6 +3,7 @@ from here, built by the same view function the page used; previews are 1200x630 
 Graph and Twitter cards. All are cached per dataset revision, like pages (`cached_page`)."""
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -14,6 +15,7 @@ from app.charts.caption import Caption, with_caption
 from app.charts.png import OptionCard
 from app.charts.raster import svg_to_png
 from app.charts.svg import Chart
+from app.dataset.dates import human
 from app.db import SessionDep
 from app.errors import NotFound
 from app.render import cached_page, href
@@ -27,6 +29,7 @@ from app.views.charts import (
     overview,
     snapshot_bars,
     snapshot_caption,
+    snapshot_subtitle,
 )
 from app.views.compare import comparison_card, ranks_chart
 from app.views.home import home_card
@@ -77,6 +80,7 @@ def footer(site: Site) -> str:
     word = "as it stood on" if site.index.at else "facts as of"
     return (
         f"Policy Option Explorer · {word} {when.day} {when:%B %Y} · revision {site.revision.number}"
+        f" · licence {d.licence}"
     )
 
 
@@ -137,6 +141,7 @@ def option_preview(request: Request, slug: str, site: SiteDep) -> Response:
         v.text,
         bar_rows(site.index, option),
         footer(site),
+        address(request, f"/options/{slug}"),
     )
     return png(request, card.png)
 
@@ -144,7 +149,8 @@ def option_preview(request: Request, slug: str, site: SiteDep) -> Response:
 @router.get("/preview.png", dependencies=[NOTHING])
 @cached_page
 def site_preview(request: Request, site: SiteDep) -> Response:
-    return png(request, home_card(site.index, footer(site)).png)
+    card = replace(home_card(site.index, footer(site)), address=address(request, "/"))
+    return png(request, card.png)
 
 
 @router.get("/compare/ranks.{ext}")
@@ -173,8 +179,13 @@ def permalink_preview(request: Request, code: str, site: SiteDep, session: Sessi
     link = link_or_404(session, code)
     snap = link.snapshot
     made = link.created_at
-    when = f"revision {link.revision}, frozen {made.day} {made:%B %Y}"
+    d = snap.dossier
+    when = (
+        f"facts as of {human(d.as_of)}, revision {link.revision}, frozen {made.day} {made:%B %Y}"
+        f" · licence {d.licence}"
+    )
     card = comparison_card(snap, f"Policy Option Explorer · {when}")
+    card = replace(card, address=address(request, f"/c/{code}"), subtitle=snapshot_subtitle(snap))
     return png(request, card.png)
 
 
@@ -197,4 +208,6 @@ def compare_preview(request: Request, site: SiteDep) -> Response:
     state = parse_state(request, site)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
     card = comparison_card(snapshot, footer(site))
+    here = address(request, "/compare", state.pairs())
+    card = replace(card, address=here, subtitle=snapshot_subtitle(snapshot))
     return png(request, card.png)

@@ -5,8 +5,11 @@ address, as Our World in Data's downloads do. They carried none of it."""
 import io
 import xml.etree.ElementTree as ET
 
+import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
+
+from app.charts import png
 
 S = "{http://www.w3.org/2000/svg}"
 BASE = "http://127.0.0.1:8000"
@@ -48,3 +51,29 @@ def test_every_chart_download_carries_title_source_date_licence_and_address(
         height = float(ET.fromstring(ranks.content).attrib["height"])
         png = c.get(f"/compare/ranks.png?{query}")
         assert Image.open(io.BytesIO(png.content)).size == (1800, round(height * 2))
+
+
+def test_preview_cards_carry_data_date_licence_address_and_weights(
+    ukraine: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The permalink's card left out "facts as of", the weights, the licence and the address.
+    drawn: list[list[str]] = []
+    render = png.render
+
+    def spy(card: png.Card) -> bytes:
+        drawn.append([t.text for t in card.texts])
+        return render(card)
+
+    monkeypatch.setattr(png, "render", spy)
+    with ukraine as c:
+        fields = {"o": "nato-membership,article-5-extension", "w": "deterrence:5", "assume": ""}
+        made = c.post("/c", data=fields, follow_redirects=False)
+        code = made.headers["location"].rsplit("/", 1)[-1]
+        assert c.get(f"/c/{code}/preview.png").status_code == 200
+        assert c.get("/options/nato-membership/preview.png").status_code == 200
+    permalink, option = drawn
+    assert "Weights: Deterrence credibility 5 (default 3)." in permalink
+    assert f"{BASE}/c/{code}" in permalink
+    assert any("facts as of 5 July 2026" in t and "licence CC BY 4.0" in t for t in permalink)
+    assert f"{BASE}/options/nato-membership" in option
+    assert any("facts as of 5 July 2026" in t and "licence CC BY 4.0" in t for t in option)
