@@ -77,3 +77,14 @@ def test_preview_cards_carry_data_date_licence_address_and_weights(
     assert any("facts as of 5 July 2026" in t and "licence CC BY 4.0" in t for t in permalink)
     assert f"{BASE}/options/nato-membership" in option
     assert any("facts as of 5 July 2026" in t and "licence CC BY 4.0" in t for t in option)
+
+
+def test_the_embed_shows_the_ranking_before_the_long_title(ukraine: TestClient) -> None:
+    # The embed's title ran all the compared options' names together above the data: on a
+    # phone-sized frame only the title showed.
+    with ukraine as c:
+        fields = {"o": "nato-membership,article-5-extension", "w": "", "assume": ""}
+        code = c.post("/c", data=fields, follow_redirects=False).headers["location"]
+        html = c.get(f"/embed/c/{code.rsplit('/', 1)[-1]}").text
+    ranking = html.index('<table class="ranking')
+    assert html.index("<h1") < ranking < html.index('class="embed-title"')
