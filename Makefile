@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test check test-fast test-sqlite test-postgresql install lint format chromium node postgresql nginx bench loadtest clean
+.PHONY: run test check test-fast test-sqlite test-postgresql install lint format fonts chromium node postgresql nginx bench loadtest clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed fonts
 
 # Test-only tools from npm (vnu-jar, axe-core), pinned by package-lock.json.
 node_modules/.installed: package.json package-lock.json
@@ -37,6 +37,12 @@ define apt_install
 	  echo "Install the Debian package '$(2)' or $(3)."; exit 1; \
 	fi
 endef
+
+# DejaVu Sans draws the text of PNG charts and preview images: every letter and arrow of the
+# dataset ("Türkiye", "→"). app/charts/png.py looks for it where Linux distributions put it.
+fonts:
+	@if [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ]; then :; \
+	else $(call apt_install,DejaVu Sans,fonts-dejavu-core,install the DejaVu Sans fonts); fi
 
 chromium:
 	@if [ -x "$(CHROMIUM)" ]; then :; \

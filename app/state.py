@@ -487,6 +487,7 @@ class FilterContext(Protocol):
 
     def text(self, option: str) -> str: ...
     def max_hurdle(self, option: str) -> int: ...
+    def lower_is_better(self, criterion: str) -> bool: ...
     def position(self, stakeholder: str, option: str) -> int | None: ...
     def veto(self, option: str) -> str: ...
     def veto_why(self, option: str) -> str: ...  # "uncertain-silent", or "" when not uncertain
@@ -497,6 +498,7 @@ class FilterLabels(Protocol):
 
     def attribute(self, slug: str) -> str: ...
     def criterion(self, slug: str) -> str: ...
+    def score_bound(self, slug: str, level: int) -> str: ...
     def stakeholder(self, slug: str) -> str: ...
 
 
@@ -602,8 +604,11 @@ def _parse_mins(p: "_Params", vocab: Vocab) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(mins))
 
 
-def _min_predicate(slug: str, lo: int) -> Predicate:
-    return lambda o: slug in o.assessments and o.assessments[slug].score >= lo
+def _min_predicate(slug: str, level: int, lower_is_better: bool) -> Predicate:
+    """At least this good: a score at most `level` where lower is better, else at least."""
+    if lower_is_better:
+        return lambda o: slug in o.assessments and o.assessments[slug].score <= level
+    return lambda o: slug in o.assessments and o.assessments[slug].score >= level
 
 
 def _parse_max_hurdle(p: "_Params", vocab: Vocab) -> int | None:
@@ -698,9 +703,9 @@ FILTERS: tuple[Filter, ...] = (
         parse=_parse_mins,
         pairs=lambda mins: [(f"min.{k}", str(v)) for k, v in mins],
         predicates=lambda mins, ctx: [
-            ((f"min.{k}", str(v)), _min_predicate(k, v)) for k, v in mins
+            ((f"min.{k}", str(v)), _min_predicate(k, v, ctx.lower_is_better(k))) for k, v in mins
         ],
-        chip=lambda n, v, lab: f"{lab.criterion(n[4:])} ≥ {v}",
+        chip=lambda n, v, lab: f"{lab.criterion(n[4:])} {lab.score_bound(n[4:], int(v))}",
         control="minimum_scores",
         doc=_doc("min.<criterion>", {"type": "integer"}, "`min.<criterion>=<1..5>`"),
     ),
@@ -710,7 +715,7 @@ FILTERS: tuple[Filter, ...] = (
         parse=_parse_max_hurdle,
         pairs=lambda most: [("max_hurdle", str(most))] if most is not None else [],
         predicates=_max_hurdle_predicates,
-        chip=lambda n, v, lab: f"Legal hurdles ≤ severity {v}",
+        chip=lambda n, v, lab: f"Worst legal hurdle at most severity {v} of 5",
         control="worst_hurdle",
         doc=_doc(
             "max_hurdle",

@@ -1,5 +1,9 @@
 // Small progressive enhancements that htmx cannot do. The site works without this file.
 
+// Controls that need this file (class "js-only": "Copy link", "Show only rows where the
+// options differ") are hidden until it runs.
+document.documentElement.classList.add("js");
+
 // "Copy" buttons: copy the value of the field they name (a link, an embed code).
 document.addEventListener("click", async (event) => {
   const button = event.target.closest("[data-copy]");

@@ -36,6 +36,10 @@ class _Context:
     def max_hurdle(self, option: str) -> int:
         return self.index.max_hurdle[option]
 
+    def lower_is_better(self, criterion: str) -> bool:
+        c = self.index.criteria.get(criterion)
+        return c is not None and c.direction == "lower-is-better"
+
     def position(self, stakeholder: str, option: str) -> int | None:
         return position(self.index, stakeholder, option, self.assume)
 

@@ -2,7 +2,8 @@
 its decision path, or a condition that bars one of its steps, changed. Pure."""
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from app.analysis.veto import (
     Verdict,
@@ -11,6 +12,7 @@ from app.analysis.veto import (
     expand_stances,
     route_stances,
 )
+from app.analysis.votes import unique
 from app.dataset.dates import PartialDate
 from app.dataset.schema import Dataset
 
@@ -43,6 +45,10 @@ class Timeline:
     option: str
     points: tuple[TimelinePoint, ...]
     holders: tuple[HolderSeries, ...]  # each stakeholder on the path that has a dated stance
+    # Who holds a veto on the best route on the last day, in path order, whether or not they
+    # have a dated stance (the silent ones decide an "uncertain" status).
+    veto_holders: tuple[str, ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)  # stakeholder slug -> name
 
 
 def path_stakeholders(ds: Dataset, option: str) -> list[str]:
@@ -115,4 +121,17 @@ def option_timeline(ds: Dataset, option: str, today: dt.date | None = None) -> T
         HolderSeries(who, names.get(who, who), tuple(sorted(pts, key=lambda p: p.date)))
         for who, pts in series.items()
     )
-    return Timeline(option, tuple(points), holders)
+    last = analyse_option(
+        ds,
+        option,
+        current=route_stances(expand_stances(ds, today)),
+        in_force=conditions_in_force(ds, today),
+    )
+    vetoes = unique(h for st in last.steps for h in st.veto_holders)
+    return Timeline(
+        option,
+        tuple(points),
+        holders,
+        veto_holders=vetoes,
+        names={h: names.get(h, h) for h in vetoes},
+    )

@@ -1,10 +1,10 @@
 """Link preview images (Open Graph, 1200x630 PNG) drawn with Pillow on the server.
 
-Text uses the font that ships inside Pillow (`ImageFont.load_default(size=...)`, Aileron), so
-nothing depends on the system's fonts and the same input gives the same bytes. That font
-covers ASCII and a little punctuation only: other characters are written the nearest way it
-can (an accented e as e, an en dash as a hyphen), and what has no such form becomes "?".
-The page itself keeps the original text; the preview is a picture of it.
+Text uses DejaVu Sans (Debian's package fonts-dejavu-core, which `make install` installs),
+a free font with every letter and arrow of the dataset ("Türkiye", "→"). Where it is missing,
+Pillow's own font (Aileron, ASCII and a little punctuation) stands in, and other characters are
+written the nearest way it can (an accented e as e, an arrow as "->"), what has no such form as
+"?". The page itself keeps the original text; the preview is a picture of it.
 
 `OptionCard(...).png()` and `ComparisonCard(...).png()` give the bytes. Each card is first
 laid out as a list of drawing operations (`.layout()`, a `Card`), then rendered, so tests
@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -110,9 +111,36 @@ class Card:
         return tuple(op for op in self.ops if isinstance(op, Text))
 
 
+# Where Debian, Ubuntu, Fedora and Homebrew put DejaVu Sans.
+FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu-sans-fonts"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/local/share/fonts/dejavu"),
+    Path("/opt/homebrew/share/fonts/dejavu"),
+)
+FACES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
+
+
 @cache
-def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def font_file(bold: bool = False) -> Path | None:
+    """DejaVu Sans (bold or regular), if the system has it."""
+    return next((d / FACES[bold] for d in FONT_DIRS if (d / FACES[bold]).is_file()), None)
+
+
+@cache
+def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    path = font_file(bold)
+    if path is not None:
+        # The basic layout: no shaping library, so hostile text (bidi controls, lone
+        # combining marks) cannot fail a layout, and the bytes do not depend on libraqm.
+        return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
     return ImageFont.load_default(size=size)
+
+
+def stroke(bold: bool) -> int:
+    """Pillow's own font has no bold face: bold text is drawn with a 1 px outline instead."""
+    return 1 if bold and font_file(True) is None else 0
 
 
 @cache
@@ -141,7 +169,7 @@ def printable(text: str) -> str:
 
 def text_length(text: str, size: int, *, bold: bool = False) -> float:
     """How far right of its origin `text` inks, the stroke of bold text included."""
-    return float(font(size).getbbox(text, stroke_width=int(bold))[2]) if text else 0.0
+    return float(font(size, bold).getbbox(text, stroke_width=stroke(bold))[2]) if text else 0.0
 
 
 def _measure(size: int, bold: bool = False) -> Measure:
@@ -174,10 +202,15 @@ def _header(ops: list[Op], colour: str, dossier_title: str) -> float:
     return 88
 
 
-def _footer(ops: list[Op], footer: str) -> None:
+FOOTER_TOP = HEIGHT - 74  # the rule above the credits: source, data date, licence; address
+
+
+def _footer(ops: list[Op], footer: str, address: str = "") -> None:
     if footer:
-        ops.append(Box(MARGIN, HEIGHT - 62, RIGHT, HEIGHT - 61, GRID))
-        _lines(ops, MARGIN, HEIGHT - 48, footer, 22, RIGHT - MARGIN, 1, fill=MUTED)
+        ops.append(Box(MARGIN, FOOTER_TOP, RIGHT, FOOTER_TOP + 1, GRID))
+        if address:  # drawn first, so the footer line stays the last text
+            _lines(ops, MARGIN, HEIGHT - 32, address, 18, RIGHT - MARGIN, 1, fill=MUTED)
+        _lines(ops, MARGIN, FOOTER_TOP + 12, footer, 20, RIGHT - MARGIN, 1, fill=MUTED)
 
 
 def _status(ops: list[Op], x: float, y: float, status: str, size: int) -> None:
@@ -234,6 +267,7 @@ class OptionCard(_Preview):
     verdict: str
     scores: tuple[BarRow, ...] = ()
     footer: str = ""  # e.g. "Policy Option Explorer · as of 8 January 2026 · revision 12"
+    address: str = ""  # the page it previews
 
     def layout(self) -> Card:
         ops: list[Op] = []
@@ -250,7 +284,7 @@ class OptionCard(_Preview):
         scores = self.scores
         if scores:
             shown = list(scores[:6]) if len(scores) <= 6 else list(scores[:5])
-            top = max(y + 20, HEIGHT - 80 - 46 * ((len(shown) + 1) // 2) - 10)
+            top = max(y + 20, FOOTER_TOP - 18 - 46 * ((len(shown) + 1) // 2) - 10)
             col_w = (RIGHT - MARGIN - 40) / 2
             for i, row in enumerate(shown):
                 cx = MARGIN + (i % 2) * (col_w + 40)
@@ -260,7 +294,7 @@ class OptionCard(_Preview):
                 cx = MARGIN + (i % 2) * (col_w + 40)
                 more = f"+ {len(scores) - len(shown)} more criteria"
                 _lines(ops, cx, top + 46 * (i // 2), more, 22, col_w, 1, fill=MUTED)
-        _footer(ops, self.footer)
+        _footer(ops, self.footer, self.address)
         return Card(tuple(ops))
 
 
@@ -274,6 +308,8 @@ class ComparisonCard(_Preview):
     heading: str
     rows: tuple[RankedOption, ...]
     footer: str = ""
+    address: str = ""
+    subtitle: str = ""  # the weights and hypotheses, where set
 
     def layout(self) -> Card:
         ops: list[Op] = []
@@ -282,8 +318,10 @@ class ComparisonCard(_Preview):
             _lines(ops, MARGIN, y, self.heading, 44, RIGHT - MARGIN, 2, bold=True, leading=1.15)
             + 14
         )
+        if self.subtitle:
+            y = _lines(ops, MARGIN, y - 6, self.subtitle, 22, RIGHT - MARGIN, 1, fill=MUTED) + 8
         rows = self.rows
-        row_h, bottom = 56, HEIGHT - (80 if self.footer else 24)
+        row_h, bottom = 56, (FOOTER_TOP - 6 if self.footer else HEIGHT - 24)
         fits = int((bottom - y) // row_h)
         shown = list(rows) if len(rows) <= fits else list(rows[: max(fits - 1, 0)])
         status_x, bar_w, score_w = RIGHT - 250, 150, 70
@@ -306,7 +344,7 @@ class ComparisonCard(_Preview):
         if len(shown) < len(rows):
             more = f"+ {len(rows) - len(shown)} more options"
             _lines(ops, title_x, y + 12, more, 26, RIGHT - title_x, 1, fill=MUTED)
-        _footer(ops, self.footer)
+        _footer(ops, self.footer, self.address)
         return Card(tuple(ops))
 
 
@@ -328,9 +366,9 @@ def render(card: Card) -> bytes:
             draw.text(
                 (op.x, op.y),
                 op.text,
-                font=font(op.size),
+                font=font(op.size, op.bold),
                 fill=op.fill,
-                stroke_width=1 if op.bold else 0,
+                stroke_width=stroke(op.bold),
                 stroke_fill=op.fill,
             )
     out = io.BytesIO()

@@ -3,8 +3,8 @@
 Not a general SVG renderer: it draws exactly the subset the chart builders write (rect, line,
 circle, polygon, text; g and a as containers; `translate(x y)` and `rotate(-90)` transforms;
 fill, fill-opacity, stroke, stroke-width, stroke-dasharray, font-size, font-weight and
-text-anchor, inherited from the root as SVG inherits them). Text uses the font inside Pillow,
-as the preview images do (`app.charts.png`), so the bytes do not depend on the system.
+text-anchor, inherited from the root as SVG inherits them). Text uses the preview images' font
+(`app.charts.png`: DejaVu Sans).
 
 Pure: no FastAPI, no database, no I/O but the bytes returned."""
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from PIL import Image, ImageDraw
 
 from app.charts.marks import INK, PAPER
-from app.charts.png import font, printable
+from app.charts.png import font, printable, stroke
 
 NS = "{http://www.w3.org/2000/svg}"
 _TRANSLATE = re.compile(r"translate\(\s*([-\d.]+)[ ,]+([-\d.]+)\s*\)")
@@ -166,9 +166,9 @@ class _Painter:
         if not content or not fill:
             return
         size = max(1, round(s.font_size * self.k))
-        face = font(size)
+        face = font(size, s.bold)
         anchor = {"middle": "ms", "end": "rs"}.get(s.anchor, "ls")
-        stroke = 1 if s.bold else 0
+        outline = stroke(s.bold)
         x, y = _f(el, "x"), _f(el, "y")
 
         def write(on: ImageDraw.ImageDraw, at: tuple[float, float]) -> None:
@@ -178,7 +178,7 @@ class _Painter:
                 font=face,
                 fill=fill,
                 anchor=anchor,
-                stroke_width=stroke,
+                stroke_width=outline,
                 stroke_fill=fill,
             )
 
@@ -186,7 +186,7 @@ class _Painter:
             write(self.draw, self.xy(s, x, y))
             return
         # Rotated a quarter turn anticlockwise about the origin: (x, y) lands at (y, -x).
-        left, top, right, bottom = face.getbbox(content, anchor=anchor, stroke_width=stroke)
+        left, top, right, bottom = face.getbbox(content, anchor=anchor, stroke_width=outline)
         tile_size = (int(right - left) + 2, int(bottom - top) + 2)
         tile = Image.new("RGBA", tile_size, (0, 0, 0, 0))
         write(ImageDraw.Draw(tile), (-left + 1, -top + 1))

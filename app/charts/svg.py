@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import hashlib
 import html
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -185,21 +186,25 @@ class _Drawn:
     bottom: float  # the baseline of the last line drawn
 
 
-def _legend(entries: Sequence[tuple[str, str]], x0: float, y: float, right: float) -> _Drawn:
+def _legend(
+    entries: Sequence[tuple[str, str]], x0: float, y: float, right: float, size: float = 12
+) -> _Drawn:
     """Marks (drawn around (0, 0)) with their words in a row from x0, wrapping at `right`."""
-    out, x = [], x0
+    out, x, gap = [], x0, 20 * size / 12
     for mark, word in entries:
-        width = 20 + text_width(word, 12) + 14
+        width = gap + text_width(word, size) + 14
         if x + width > right and x > x0:
-            x, y = x0, y + 22
-        out.append(_el("g", mark, transform=f"translate({_num(x + 8)} {_num(y - 4)})"))
-        out.append(_text(x + 20, y, word, font_size=12))
+            x, y = x0, y + 22 * size / 12
+        out.append(_el("g", mark, transform=f"translate({_num(x + 8)} {_num(y - size / 3)})"))
+        out.append(_text(x + gap, y, word, font_size=size))
         x += width
     return _Drawn("".join(out), y)
 
 
-def _status_legend(x0: float, y: float, right: float) -> _Drawn:
-    return _legend([(_mark(s, 0, 0, 6), status_word(s)) for s in STATUSES], x0, y, right)
+def _status_legend(x0: float, y: float, right: float, size: float = 12) -> _Drawn:
+    return _legend(
+        [(_mark(s, 0, 0, size / 2), status_word(s)) for s in STATUSES], x0, y, right, size
+    )
 
 
 def _lines(x: float, top: float, lines: Sequence[str], size: float, **attrs: object) -> str:
@@ -506,7 +511,7 @@ def _year_step(px_per_year: float) -> int:
     return next((s for s in (1, 2, 5, 10, 20, 25, 50) if px_per_year * s >= 48), 100)
 
 
-def _position_marker(position: int | None, cx: float, cy: float, r: float = 10) -> str:
+def _position_marker(position: int | None, cx: float, cy: float, r: float = 12) -> str:
     colour = POSITION_COLOURS[position]
     symbol = position_symbol(position)
     circle = _el(
@@ -519,31 +524,187 @@ def _position_marker(position: int | None, cx: float, cy: float, r: float = 10) 
         stroke_width=2.5,
         stroke_dasharray="3 2" if position is None else None,
     )
-    size = r * (1.0 if len(symbol) > 1 else 1.2)
+    # The symbol stays legible (12.5 units or more: 11 px or more on a phone); two signs are
+    # drawn closer together so that they stay inside the circle.
+    pair = len(symbol) > 1
+    size = 12.5 if pair else 13.0
     return circle + _text(
-        cx, cy + size * 0.36, symbol, font_size=size, font_weight=700, text_anchor="middle"
+        cx,
+        cy + size * 0.36,
+        symbol,
+        font_size=size,
+        font_weight=700,
+        text_anchor="middle",
+        letter_spacing=-1.5 if pair else None,
     )
 
 
 # Rows a timeline draws: the default dataset's longest path has 33 stakeholders. Beyond this
 # the chart would grow with the data (4,000 members of one body drew 256,592 px).
 MAX_TIMELINE_ROWS = 40
+# A long record squeezes the years before the last RECENT_YEARS into EARLY_SHARE of the axis,
+# so the recent years, where stances change most, are not a sliver at the right.
+RECENT_YEARS = 3
+EARLY_SHARE = 0.25
 
 _Series = tuple[HolderSeries, list[StancePoint]]
 
 
-def _decisive_rows(series: Sequence[_Series], limit: int) -> tuple[list[_Series], int]:
-    """At most `limit` rows, the last of them kept for "and N more": those whose latest stance
-    opposes (the blockers) first, then unknowns, then the rest; drawn in their path order."""
-    if len(series) <= limit:
-        return list(series), 0
+def _stance_rank(pts: Sequence[StancePoint]) -> int:
+    """0 for a blocker (its latest stance opposes), 1 for unknown or silent, 2 otherwise."""
+    pos = pts[-1].position if pts else None
+    return 1 if pos is None else 0 if pos < 0 else 2
 
-    def weight(i: int) -> tuple[int, int]:
-        pos = series[i][1][-1].position
-        return (0 if pos is not None and pos < 0 else 1 if pos is None else 2), i
 
-    keep = sorted(sorted(range(len(series)), key=weight)[: limit - 1])
-    return [series[i] for i in keep], len(series) - len(keep)
+def _decisive_rows(
+    series: Sequence[_Series], limit: int, veto: Sequence[str] = ()
+) -> tuple[list[_Series], int]:
+    """The rows in reading order: blockers first, then unknowns, then the rest; veto holders
+    before other members; path order within each. At most `limit` rows, the last of them
+    kept for "and N more"."""
+    holders = set(veto)
+    order = sorted(
+        series, key=lambda s: (_stance_rank(s[1]), 0 if s[0].stakeholder in holders else 1)
+    )
+    if len(order) <= limit:
+        return order, 0
+    return order[: limit - 1], len(order) - (limit - 1)
+
+
+@dataclass(frozen=True)
+class _TimeAxis:
+    """Days to x. Linear, or in two linear pieces when the record is long: the years before
+    `recent` squeezed into the first part, up to `split`, and the recent years after it."""
+
+    start: dt.date
+    recent: dt.date  # equals `start` when the axis is linear
+    today: dt.date
+    left: float
+    right: float
+    split: float
+
+    @property
+    def broken(self) -> bool:
+        return self.recent > self.start
+
+    def x(self, day: dt.date) -> float:
+        day = min(day, self.today)
+        if day < self.recent:
+            return self.left + (self.split - self.left) * (day - self.start).days / max(
+                (self.recent - self.start).days, 1
+            )
+        return self.split + (self.right - self.split) * (day - self.recent).days / max(
+            (self.today - self.recent).days, 1
+        )
+
+    def px_per_year(self, year: int) -> float:
+        a = dt.date(year, 1, 1)
+        b = min(dt.date(year + 1, 1, 1), self.today)
+        if a >= self.recent or b <= self.recent:
+            return (self.x(b) - self.x(a)) * 365.25 / max((b - a).days, 1)
+        return (self.split - self.left) * 365.25 / max((self.recent - self.start).days, 1)
+
+    def labelled_years(self) -> list[int]:
+        """Years whose 1 January gets a label, at least 48 units apart, recent years first."""
+        years = range(self.start.year, self.today.year + 1)
+        wanted = [
+            y
+            for y in years
+            if (y == self.recent.year and self.broken) or y % _year_step(self.px_per_year(y)) == 0
+        ]
+        kept: list[int] = []
+        for y in reversed(wanted):
+            if not kept or self.x(dt.date(kept[-1], 1, 1)) - self.x(dt.date(y, 1, 1)) >= 48:
+                kept.append(y)
+        return sorted(kept)
+
+
+def _time_axis(start: dt.date, today: dt.date, left: float, right: float) -> _TimeAxis:
+    recent = dt.date(today.year - RECENT_YEARS + 1, 1, 1)
+    if (recent - start).days < 3 * 365:
+        return _TimeAxis(start, start, today, left, right, left)
+    return _TimeAxis(start, recent, today, left, right, left + EARLY_SHARE * (right - left))
+
+
+def _axis_marks(axis: _TimeAxis, top: float, axis_y: float, size: float) -> list[str]:
+    """Grid lines and year labels, the axis line, and where the scale changes, a break in the
+    axis and a line saying so."""
+    out = []
+    labelled = set(axis.labelled_years())
+    for year in range(axis.start.year, axis.today.year + 1):
+        gx = axis.x(dt.date(year, 1, 1))
+        if year in labelled:
+            out.append(_el("line", x1=gx, y1=top, x2=gx, y2=axis_y, stroke=GRID))
+            out.append(
+                _text(gx, axis_y + size + 5, str(year), font_size=size, text_anchor="middle")
+            )
+        elif axis.px_per_year(year) >= 6:
+            out.append(_el("line", x1=gx, y1=axis_y - 4, x2=gx, y2=axis_y, stroke=MUTED))
+    out.append(_el("line", x1=axis.left, y1=axis_y, x2=axis.right, y2=axis_y, stroke=MUTED))
+    if axis.broken:
+        # Two slanted strokes across the axis: the scale is not the same on both sides.
+        for dx in (-3.0, 3.0):
+            bx = axis.split + dx
+            out.append(
+                _el(
+                    "line",
+                    x1=bx - 3,
+                    y1=axis_y + 6,
+                    x2=bx + 3,
+                    y2=axis_y - 6,
+                    stroke=INK,
+                    stroke_width=1.5,
+                )
+            )
+        out.append(
+            _text(
+                axis.left,
+                axis_y + 2 * size + 14,
+                f"Years before {axis.recent.year} are drawn compressed.",
+                font_size=size,
+                fill=MUTED,
+            )
+        )
+    return out
+
+
+def _stance_line(position: int | None, x0: float, x1: float, cy: float) -> str:
+    """A stance held from x0 to x1: its colour, dashed while unknown."""
+    dash = "3 3" if position is None else None
+    return _el(
+        "line",
+        x1=x0,
+        y1=cy,
+        x2=x1,
+        y2=cy,
+        stroke=POSITION_COLOURS[position],
+        stroke_width=3,
+        stroke_dasharray=dash,
+    )
+
+
+def _stance_marks(
+    pts: Sequence[StancePoint], axis: _TimeAxis, cy: float, r: float
+) -> tuple[list[str], list[str]]:
+    """A row's lines (each stance held until the next, or today) and its markers. Markers sit
+    at their dates, never past today; where one would cover the next, a dot stands for it (the
+    table lists every stance)."""
+    lines, marks = [], []
+    low, high = axis.left + r, axis.x(axis.today) - r
+    nxt = math.inf
+    for j in range(len(pts) - 1, -1, -1):
+        sp = pts[j]
+        x0 = axis.x(sp.date.first_day)
+        x1 = axis.x(pts[j + 1].date.first_day) if j + 1 < len(pts) else axis.x(axis.today)
+        colour = POSITION_COLOURS[sp.position]
+        lines.append(_stance_line(sp.position, x0, x1, cy))
+        cx = min(max(x0, low), high)
+        if cx <= nxt - 2 * r - 1:
+            marks.append(_position_marker(sp.position, cx, cy, r))
+            nxt = cx
+        else:
+            marks.append(_el("circle", cx=x0, cy=cy, r=3.5, fill=colour))
+    return lines, marks
 
 
 def timeline(
@@ -555,49 +716,56 @@ def timeline(
     width: float = 900,
     chart_id: str | None = None,
     day_href: Callable[[dt.date], str] | None = None,
+    veto_holders: Sequence[str] = (),
+    names: Mapping[str, str] | None = None,
 ) -> Chart:
     """An option's veto status as a band of dated intervals, and below it one row per
     stakeholder with a marker for each stance (its symbol, e.g. ++ or ?) held until the next.
-    Takes `app.analysis.timeline.Timeline`'s points and holders; nothing after `today`.
+    Takes `app.analysis.timeline.Timeline`'s points, holders and veto holders; nothing after
+    `today`. Every veto holder gets a row: one with no dated stance is drawn as unknown.
     `day_href`: where each dated change of the table links to (the page as of that day).
 
-    The band joins neighbouring intervals of the same status; its table keeps every dated
-    change with its reason. Markers closer than their width are nudged apart to the right."""
-    cid = chart_id or _chart_id("timeline", (points, holders, today, option_title, width))
+    Rows read blockers first, then unknowns. The band joins neighbouring intervals of the same
+    status; its table keeps every dated change with its reason. Below `width` 600 (a phone)
+    names stand above their rows, so the time axis has the whole width."""
+    names = names or {}
+    cid = chart_id or _chart_id(
+        "timeline", (points, holders, today, option_title, width, tuple(veto_holders))
+    )
     title = f"Veto status and stances over time: {option_title}"
     kept = [p for p in points if p.date <= today]
     series = [(h, [sp for sp in h.points if sp.date.first_day <= today]) for h in holders]
     series = [(h, pts) for h, pts in series if pts]
+    dated = {h.stakeholder for h, _ in series}
+    silent = [v for v in veto_holders if v not in dated]
+    series += [(HolderSeries(v, names.get(v, v), ()), []) for v in silent]
     dates = [p.date for p in kept] + [sp.date.first_day for _, pts in series for sp in pts]
     start = dt.date(min(dates, default=today).year, 1, 1)
-    span = max((today - start).days, 1)
-    # Narrow (a phone): a narrower column of names.
-    left, right = (196, 24) if width >= 600 else (112, 12)
-    plot_w = width - left - right
-    band_top, band_h, row_h = 46, 34, 32
-    rows_top = band_top + band_h + 18
-    drawn, hidden = _decisive_rows(series, MAX_TIMELINE_ROWS)
-    axis_y = rows_top + row_h * (len(drawn) + (1 if hidden else 0)) + 8
+    narrow = width < 600
+    # Text is at least 13 units: a phone shows the narrow variant at about 0.9 of its size.
+    size = 13.5 if narrow else 13
+    left, right = (14, 14) if narrow else (196, 24)
+    name_h = size + 6 if narrow else 0  # a phone's names stand above their rows
+    band_top, band_h, row_h, r = 46 + name_h, 34, 32 + name_h, 12.0
+    silent_h = 2 * r + 6  # a silent holder's row: its name beside the "?" on any width
+    rows_top = band_top + band_h + 14
+    drawn, hidden = _decisive_rows(series, MAX_TIMELINE_ROWS, veto_holders)
+    centres, y = [], rows_top
+    for _, pts in drawn:
+        one = row_h if pts else silent_h
+        centres.append(y + one - (row_h - name_h) / 2 if pts else y + one / 2)
+        y += one
+    more_y = y + (row_h - name_h) / 2 + name_h
+    axis_y = y + (row_h if hidden else 0) + 8
+    axis = _time_axis(start, today, left, width - right)
+    x = axis.x
 
-    def x(day: dt.date) -> float:
-        return left + plot_w * (day - start).days / span
-
-    grid = []
-    px_year = plot_w * 365.25 / span
-    step = _year_step(px_year)
-    for year in range(start.year, today.year + 1):
-        gx = x(dt.date(year, 1, 1))
-        if year % step == 0:
-            grid.append(_el("line", x1=gx, y1=band_top - 6, x2=gx, y2=axis_y, stroke=GRID))
-            grid.append(_text(gx, axis_y + 18, str(year), font_size=12, text_anchor="middle"))
-        elif px_year >= 6:
-            grid.append(_el("line", x1=gx, y1=axis_y - 4, x2=gx, y2=axis_y, stroke=MUTED))
-    grid.append(_el("line", x1=left, y1=axis_y, x2=left + plot_w, y2=axis_y, stroke=MUTED))
+    grid = _axis_marks(axis, band_top - 6, axis_y, size)
     grid.append(
         _el(
             "line",
             x1=x(today),
-            y1=band_top - 14,
+            y1=band_top - 14 - name_h,
             x2=x(today),
             y2=axis_y,
             stroke=INK,
@@ -605,19 +773,22 @@ def timeline(
         )
     )
     grid.append(
-        _text(x(today), band_top - 18, f"Today, {human(today)}", font_size=11, text_anchor="end")
-    )
-
-    band = [
         _text(
-            left - 16,
-            band_top + band_h / 2 + 4,
-            "Veto status",
-            font_size=12.5,
-            font_weight=600,
+            x(today),
+            band_top - 18 - name_h,
+            f"Today, {human(today)}",
+            font_size=size,
             text_anchor="end",
         )
-    ]
+    )
+
+    def label(text: str, cy: float, **attrs: object) -> str:
+        """A row's name: left of the row, or above it on a phone."""
+        if narrow:
+            return _text(left, cy - r - 6, fit(text, size, width - left - right), **attrs)
+        return _text(left - 16, cy + 4, fit(text, size, left - 28), text_anchor="end", **attrs)
+
+    band = [label("Veto status", band_top + band_h / 2, font_size=size, font_weight=600)]
     intervals = [(p, kept[i + 1].date if i + 1 < len(kept) else None) for i, p in enumerate(kept)]
     runs = [i for i, p in enumerate(kept) if i == 0 or kept[i - 1].status != p.status]
     for k, i in enumerate(runs):
@@ -640,60 +811,51 @@ def timeline(
         if x1 - x0 >= 20:
             band.append(_mark(status, x0 + 11, band_top + band_h / 2, 6))
         word = status_word(status)
-        if x1 - x0 >= 30 + text_width(word, 12):
-            band.append(_text(x0 + 22, band_top + band_h / 2 + 4, word, font_size=12, fill=colour))
+        if x1 - x0 >= 30 + text_width(word, size):
+            band.append(
+                _text(x0 + 22, band_top + band_h / 2 + 4, word, font_size=size, fill=colour)
+            )
 
     rows = []
-    for i, (h, pts) in enumerate(drawn):
-        cy = rows_top + i * row_h + row_h / 2
-        rows.append(
-            _text(
-                left - 16, cy + 4, fit(h.name, 12.5, left - 28), font_size=12.5, text_anchor="end"
-            )
-        )
-        marks, last = [], -1e9
-        for j, sp in enumerate(pts):
-            x0 = x(sp.date.first_day)
-            x1 = x(pts[j + 1].date.first_day) if j + 1 < len(pts) else x(today)
-            colour = POSITION_COLOURS[sp.position]
-            rows.append(
-                _el(
-                    "line",
-                    x1=x0,
-                    y1=cy,
-                    x2=x1,
-                    y2=cy,
-                    stroke=colour,
-                    stroke_width=3,
-                    stroke_dasharray="3 3" if sp.position is None else None,
-                )
-            )
-            last = max(x0, last + 21)
-            if last <= width:  # markers nudged past the edge would only cost time
-                marks.append(_position_marker(sp.position, last, cy))
+    for (h, pts), cy in zip(drawn, centres, strict=True):
+        if not pts:  # a veto holder with no dated stance: unknown all along
+            name_end = left + 2 * r + 6 + text_width(h.name, size) + 6 if narrow else left
+            if narrow:
+                rows.append(_text(left + 2 * r + 6, cy + 4.5, h.name, font_size=size))
+            else:
+                rows.append(label(h.name, cy, font_size=size))
+            rows.append(_stance_line(None, name_end, x(today), cy))
+            rows.append(_position_marker(None, left + r, cy, r))
+            continue
+        rows.append(label(h.name, cy, font_size=size))
+        lines, marks = _stance_marks(pts, axis, cy, r)
+        rows.extend(lines)
         rows.extend(marks)
     if hidden:
-        cy = rows_top + len(drawn) * row_h + row_h / 2
-        more = f"and {hidden:,} more"
-        rows.append(_text(left - 16, cy + 4, more, font_size=12.5, text_anchor="end", fill=MUTED))
+        cy = more_y
+        rows.append(label(f"and {hidden:,} more", cy, font_size=size, fill=MUTED))
         rows.append(
-            _text(left, cy + 4, "not drawn; the table lists them", font_size=12.5, fill=MUTED)
+            _text(
+                left,
+                cy + 4,
+                "not drawn; the table lists them",
+                font_size=size,
+                fill=MUTED,
+            )
         )
 
-    legend_top = axis_y + 50
-    grid.append(
-        _text(left - 16, legend_top, "Status", font_size=12, font_weight=600, text_anchor="end")
-    )
-    status_key = _status_legend(left, legend_top, width - right)
-    stance_top = status_key.bottom + 28
-    grid.append(
-        _text(left - 16, stance_top, "Stance", font_size=12, font_weight=600, text_anchor="end")
-    )
+    legend_top = axis_y + (3 if axis.broken else 2) * size + 40 + name_h
+    key_left = left
+    grid.append(label("Status", legend_top - 4, font_size=size, font_weight=600))
+    status_key = _status_legend(key_left, legend_top, width - right, size)
+    stance_top = status_key.bottom + 2.2 * size + name_h
+    grid.append(label("Stance", stance_top - 4, font_size=size, font_weight=600))
     stance_key = _legend(
-        [(_position_marker(p, 0, 0, 7.5), position_word(p)) for p in (2, 1, 0, -1, -2, None)],
-        left,
+        [(_position_marker(p, 0, 0, 11), position_word(p)) for p in (2, 1, 0, -1, -2, None)],
+        key_left,
         stance_top,
         width - right,
+        size,
     )
     height = stance_key.bottom + 16
 
@@ -707,7 +869,14 @@ def timeline(
     else:
         desc = f"No dated record of the veto status of {option_title} before {human(today)}."
     if series:
-        desc += f" Stances of {len(series)} stakeholders on its decision path over time."
+        desc += (
+            f" Stances of {len(series)} stakeholders on its decision path over time,"
+            " blockers first."
+        )
+    if silent:
+        desc += f" {len(silent):,} veto holders with no recorded stance are drawn as unknown."
+    if axis.broken:
+        desc += f" Years before {axis.recent.year} are drawn compressed."
     if hidden:
         desc += (
             f" Drawn: the {len(drawn)} most decisive (opponents and unknowns first),"
@@ -735,7 +904,8 @@ def timeline(
         columns=("Stakeholder", "Date", "Position"),
         rows=tuple(
             (h.name, sp.date.human(), position_word(sp.position)) for h, pts in series for sp in pts
-        ),
+        )
+        + tuple((names.get(v, v), "no dated stance", position_word(None)) for v in silent),
     )
     return Chart(cid, title, desc, svg, (status_table, stance_table))
 
@@ -767,6 +937,8 @@ def bars(
     small multiples) the names and the figures get narrower columns."""
     cid = chart_id or _chart_id("bars", (option_title, rows, width))
     title = f"Scores of {option_title}"
+    if width < STACKED_BARS:
+        return _stacked_bars(cid, title, option_title, rows, width)
     narrow = width < 600
     left, figures = (round(width * 0.36), 100) if narrow else (188, 152)
     unit, top, row_h = (width - left - figures) / 5, 10, 50
@@ -809,34 +981,96 @@ def bars(
         if r.score is None:
             out.append(_text(x(0) + 6, cy + 4, "not assessed", font_size=12, fill=MUTED))
             continue
-        out.append(_el("rect", x=x(0), y=cy - 8, width=unit * r.score, height=16, fill=ACCENT))
-        low = r.low if r.low is not None else r.score
-        high = r.high if r.high is not None else r.score
-        if low != high:
-            out.append(_el("line", x1=x(low), y1=cy, x2=x(high), y2=cy, stroke=INK, stroke_width=2))
-            for end in (low, high):
-                out.append(
-                    _el(
-                        "line",
-                        x1=x(end),
-                        y1=cy - 7,
-                        x2=x(end),
-                        y2=cy + 7,
-                        stroke=INK,
-                        stroke_width=2,
-                    )
-                )
-        tx = x(max(r.score, high)) + 8
-        value = f"{r.score} · {r.scale_label}" if r.scale_label else str(r.score)
-        out.append(_text(tx, cy + 4, fit(value, 12, width - tx - 4), font_size=12))
+        out.extend(_bar_marks(r, x, cy, width - 4))
 
+    return _bars_chart(cid, title, option_title, rows, width, height, "".join(grid) + "".join(out))
+
+
+# Below this width (a phone's) each criterion's name stands on its own line above its bar, so
+# names are whole and the text keeps its size.
+STACKED_BARS = 400
+
+
+def _bar_marks(r: BarRow, x: Callable[[float], float], cy: float, right: float) -> list[str]:
+    """A score's bar, its range's whisker, and its value and label after them."""
+    out = [_el("rect", x=x(0), y=cy - 8, width=x(r.score or 0) - x(0), height=16, fill=ACCENT)]
+    low = r.low if r.low is not None else r.score
+    high = r.high if r.high is not None else r.score
+    assert r.score is not None and low is not None and high is not None
+    if low != high:
+        out.append(_el("line", x1=x(low), y1=cy, x2=x(high), y2=cy, stroke=INK, stroke_width=2))
+        for end in (low, high):
+            out.append(
+                _el("line", x1=x(end), y1=cy - 7, x2=x(end), y2=cy + 7, stroke=INK, stroke_width=2)
+            )
+    tx = x(max(r.score, high)) + 8
+    value = f"{r.score} · {r.scale_label}" if r.scale_label else str(r.score)
+    out.append(_text(tx, cy + 4, fit(value, 13, right - tx), font_size=13))
+    return out
+
+
+def _stacked_bars(
+    cid: str, title: str, option_title: str, rows: Sequence[BarRow], width: float
+) -> Chart:
+    left, right, size = 10, width - 10, 13.5
+    unit = (right - left - 110) / 5  # room after a full bar for "5 · Prohibitive"
+
+    def x(v: float) -> float:
+        return left + unit * v
+
+    drawn, more = _crowd(rows, MAX_BARS)
+    out, y = [], 8.0
+    for r in drawn:
+        names = wrap(
+            r.criterion + (" (lower is better)" if r.lower_is_better else ""),
+            size,
+            right - left,
+            2,
+            bold=True,
+        )
+        out.append(_lines(left, y, names, size, font_weight=600))
+        y += size * 1.2 * len(names) + 6
+        cy = y + 10
+        if r.score is None:
+            out.append(_text(left, cy + 4, "not assessed", font_size=size, fill=MUTED))
+        else:
+            out.append(
+                _el(
+                    "rect", x=x(0), y=cy - 8, width=unit * 5, height=16, fill=GRID, fill_opacity=0.5
+                )
+            )
+            out.extend(_bar_marks(r, x, cy, right))
+        y = cy + 20
+    if more:
+        out.append(
+            _text(
+                left,
+                y + size,
+                f"and {more:,} more criteria, in the table",
+                font_size=size,
+                fill=MUTED,
+            )
+        )
+        y += size * 1.6
+    return _bars_chart(cid, title, option_title, rows, width, y + 6, "".join(out))
+
+
+def _bars_chart(
+    cid: str,
+    title: str,
+    option_title: str,
+    rows: Sequence[BarRow],
+    width: float,
+    height: float,
+    body: str,
+) -> Chart:
     parts = [
         f"{r.criterion} {r.score if r.score is not None else 'not assessed'}"
         + (f" (range {_range_text(r)})" if _range_text(r) else "")
         for r in rows
     ]
     desc = f"Scores of {option_title}, 1 to 5: {'; '.join(parts)}."
-    svg = _svg(cid, width, height, title, desc, "".join(grid) + "".join(out))
+    svg = _svg(cid, width, height, title, desc, body)
     table = DataTable(
         caption=title,
         columns=("Criterion", "Score", "Range", "Meaning"),

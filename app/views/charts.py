@@ -9,10 +9,14 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 
 from app.analysis.index import Index
+from app.analysis.labels import POSITION_LABELS
 from app.analysis.snapshot import ScoreRow, Snapshot
 from app.analysis.timeline import option_timeline
+from app.analysis.veto import LIFTED, parse_assumptions
 from app.charts import svg
+from app.charts.caption import Caption
 from app.charts.svg import BarRow, Chart, ScatterPoint
+from app.dataset.dates import human
 from app.dataset.schema import Criterion, Option
 
 
@@ -81,12 +85,16 @@ BARS_WIDTH = 440  # reads at a phone's width and as small multiples on a desktop
 NARROW = 380  # a phone's variant of the wide charts (900 units across)
 
 
-def option_bars(index: Index, option: Option) -> Chart:
+OPTION_BARS = 640  # an option page's own chart, with room for whole names and labels
+NARROW_BARS = 340  # a phone's variant: each name above its bar, drawn at about full size
+
+
+def option_bars(index: Index, option: Option, *, narrow: bool = False) -> Chart:
     return svg.bars(
         option.title,
         bar_rows(index, option),
-        width=BARS_WIDTH,
-        chart_id=f"chart-scores-{option.slug}",
+        width=NARROW_BARS if narrow else OPTION_BARS,
+        chart_id=f"chart-scores-{option.slug}" + ("-narrow" if narrow else ""),
     )
 
 
@@ -110,6 +118,8 @@ def option_timeline_chart(
         width=NARROW if narrow else 900,
         chart_id=f"chart-timeline-{slug}" + ("-narrow" if narrow else ""),
         day_href=day_href,
+        veto_holders=t.veto_holders,
+        names=t.names,
     )
 
 
@@ -139,3 +149,77 @@ def snapshot_bars(snapshot: Snapshot) -> dict[str, Chart]:
 def _bars(title: str, rows: tuple[BarRow, ...], slug: str) -> Chart:
     # Scores do not change with the weights: every weighting of a comparison reuses them.
     return svg.bars(title, rows, width=BARS_WIDTH, chart_id=f"chart-scores-{slug}")
+
+
+# --- captions of downloads and preview images ---------------------------------------------
+
+SOURCE = "Policy Option Explorer"
+
+
+def _hypothesis(label: str, value: str) -> str:
+    if value == LIFTED:
+        return f"{label} lifted"
+    pos = parse_assumptions([("x", value)])["x"]
+    return f"{label} assumed {POSITION_LABELS[pos].lower()}"
+
+
+def hypotheses_text(index: Index, assume: Sequence[tuple[str, str]]) -> str:
+    """ "Hypotheses: Hungary assumed neutral; martial law lifted." or ""."""
+    if not assume:
+        return ""
+    parts = [
+        _hypothesis(
+            index.stakeholders[who].name
+            if who in index.stakeholders
+            else index.conditions[who].title
+            if who in index.conditions
+            else who,
+            value,
+        )
+        for who, value in assume
+    ]
+    return f"Hypotheses: {'; '.join(parts)}."
+
+
+def data_date(as_of: object, revision: int, at: object = None) -> str:
+    """ "facts as of 5 July 2026, dataset revision 3" (", as it stood on ..." with `at=`)."""
+    text = f"facts as of {human(as_of)}, dataset revision {revision}"
+    return f"{text}, as it stood on {human(at)}" if at else text
+
+
+def index_caption(index: Index, revision: int, address: str, subtitle: str = "") -> Caption:
+    """The credits of a chart drawn from the live dataset."""
+    d = index.ds.dossier
+    return Caption(
+        subtitle,
+        f"{SOURCE}, “{d.title}”; each score and stance is sourced at the address below",
+        data_date(d.as_of, revision, index.at),
+        d.licence,
+        address,
+    )
+
+
+def snapshot_subtitle(snapshot: Snapshot) -> str:
+    """The weights that differ from the default, and the hypotheses, of a comparison."""
+    changed = [
+        f"{w.title} {w.weight} (default {w.default})"
+        for w in snapshot.weights
+        if w.weight != w.default
+    ]
+    parts = [f"Weights: {'; '.join(changed)}." if changed else "Default weights."]
+    if snapshot.assume:
+        hyp = "; ".join(f"{a.name} assumed {a.label.lower()}" for a in snapshot.assume)
+        parts.append(f"Hypotheses: {hyp}.")
+    return " ".join(parts)
+
+
+def snapshot_caption(snapshot: Snapshot, address: str) -> Caption:
+    """The credits of a chart drawn from a comparison (live or frozen in a permalink)."""
+    d = snapshot.dossier
+    return Caption(
+        snapshot_subtitle(snapshot),
+        f"{SOURCE}, “{d.title}”; each score and stance is sourced at the address below",
+        data_date(d.as_of, snapshot.revision, snapshot.at),
+        d.licence,
+        address,
+    )

@@ -2,7 +2,8 @@
 from here, built by the same view function the page used; previews are 1200x630 PNGs for Open
 Graph and Twitter cards. All are cached per dataset revision, like pages (`cached_page`)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -10,13 +11,25 @@ from fastapi.responses import Response
 from app.analysis.compare import comparison_snapshot
 from app.analysis.explore import explore_with_vetoes
 from app.analysis.index import veto_for
+from app.charts.caption import Caption, with_caption
 from app.charts.png import OptionCard
 from app.charts.raster import svg_to_png
 from app.charts.svg import Chart
+from app.dataset.dates import human
 from app.errors import NotFound
-from app.serving.render import cached_page
+from app.serving.render import cached_page, href
 from app.serving.site import SessionDep, Site, SiteDep
-from app.views.charts import bar_rows, option_bars, option_timeline_chart, overview, snapshot_bars
+from app.views.charts import (
+    bar_rows,
+    hypotheses_text,
+    index_caption,
+    option_bars,
+    option_timeline_chart,
+    overview,
+    snapshot_bars,
+    snapshot_caption,
+    snapshot_subtitle,
+)
 from app.views.compare import comparison_card, ranks_chart
 from app.views.home import home_card
 from app.views.verdict import verdict
@@ -30,13 +43,23 @@ AT_ONLY = Depends(takes("at"))  # an option's charts change with the day, nothin
 NOTHING = Depends(takes())
 
 
-def chart_file(request: Request, chart: Chart | None, ext: str, name: str) -> Response:
-    """The chart as an .svg document or a .png image, named for saving."""
+def address(request: Request, path: str, pairs: Iterable[tuple[str, str]] = ()) -> str:
+    """The public address of the page a download or preview belongs to."""
+    base: str = request.app.state.settings.public_url
+    return base.rstrip("/") + href(path, pairs)
+
+
+def chart_file(
+    request: Request, chart: Chart | None, ext: str, name: str, caption: Caption
+) -> Response:
+    """The chart as an .svg document or a .png image, named for saving, with its title,
+    subtitle, source, data date, licence and address drawn around it."""
     if ext not in FORMATS or chart is None:
         raise NotFound(
             f"There is no chart file “{name}.{ext}”: charts come as .svg or .png.",
             back=("See all options", "/"),
         )
+    chart = with_caption(chart, caption)
     disposition = {"Content-Disposition": f'inline; filename="{name}.{ext}"'}
     if ext == "svg":
         return Response(chart.document, media_type="image/svg+xml", headers=disposition)
@@ -56,6 +79,7 @@ def footer(site: Site) -> str:
     word = "as it stood on" if site.index.at else "facts as of"
     return (
         f"Policy Option Explorer · {word} {when.day} {when:%B %Y} · revision {site.revision.number}"
+        f" · licence {d.licence}"
     )
 
 
@@ -66,21 +90,41 @@ def overview_file(request: Request, ext: str, site: SiteDep, state: ExploreDep) 
     shown = explored.result.options
     x, y = state.axes(site.vocab)
     chart = overview(site.index, shown, explored.veto, x, y) if shown else None
-    return chart_file(request, chart, ext, f"overview-{x}-{y}")
+    subtitle = " ".join(
+        t
+        for t in (
+            f"{len(shown)} of {len(site.index.options)} options, as filtered."
+            if len(shown) < len(site.index.options)
+            else "",
+            hypotheses_text(site.index, state.assume),
+        )
+        if t
+    )
+    here = index_caption(
+        site.index, site.revision.number, address(request, "/", state.pairs()), subtitle
+    )
+    return chart_file(request, chart, ext, f"overview-{x}-{y}", here)
 
 
 @router.get("/options/{slug}/scores.{ext}", dependencies=[AT_ONLY])
 @cached_page
 def option_scores_file(request: Request, slug: str, ext: str, site: SiteDep) -> Response:
     option = option_or_404(site, slug)
-    return chart_file(request, option_bars(site.index, option), ext, f"{slug}-scores")
+    here = option_caption(request, site, slug)
+    return chart_file(request, option_bars(site.index, option), ext, f"{slug}-scores", here)
 
 
 @router.get("/options/{slug}/timeline.{ext}", dependencies=[AT_ONLY])
 @cached_page
 def option_timeline_file(request: Request, slug: str, ext: str, site: SiteDep) -> Response:
     option_or_404(site, slug)
-    return chart_file(request, option_timeline_chart(site.index, slug), ext, f"{slug}-timeline")
+    chart = option_timeline_chart(site.index, slug)
+    return chart_file(request, chart, ext, f"{slug}-timeline", option_caption(request, site, slug))
+
+
+def option_caption(request: Request, site: Site, slug: str) -> Caption:
+    at = [("at", str(site.index.at))] if site.index.at else []
+    return index_caption(site.index, site.revision.number, address(request, f"/options/{slug}", at))
 
 
 @router.get("/options/{slug}/preview.png", dependencies=[AT_ONLY])
@@ -96,6 +140,7 @@ def option_preview(request: Request, slug: str, site: SiteDep) -> Response:
         v.text,
         bar_rows(site.index, option),
         footer(site),
+        address(request, f"/options/{slug}"),
     )
     return png(request, card.png)
 
@@ -103,7 +148,8 @@ def option_preview(request: Request, slug: str, site: SiteDep) -> Response:
 @router.get("/preview.png", dependencies=[NOTHING])
 @cached_page
 def site_preview(request: Request, site: SiteDep) -> Response:
-    return png(request, home_card(site.index, footer(site)).png)
+    card = replace(home_card(site.index, footer(site)), address=address(request, "/"))
+    return png(request, card.png)
 
 
 @router.get("/compare/ranks.{ext}")
@@ -111,7 +157,9 @@ def site_preview(request: Request, site: SiteDep) -> Response:
 def compare_ranks_file(request: Request, ext: str, site: SiteDep) -> Response:
     state = parse_state(request, site)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
-    return chart_file(request, ranks_chart(snapshot), ext, "rank-chances-" + "-".join(state.o))
+    here = snapshot_caption(snapshot, address(request, "/compare", state.pairs()))
+    name = "rank-chances-" + "-".join(state.o)
+    return chart_file(request, ranks_chart(snapshot), ext, name, here)
 
 
 @router.get("/c/{code}/ranks.{ext}", dependencies=[NOTHING])
@@ -120,7 +168,8 @@ def permalink_ranks_file(
     request: Request, code: str, ext: str, site: SiteDep, session: SessionDep
 ) -> Response:
     snapshot = link_or_404(session, code).snapshot
-    return chart_file(request, ranks_chart(snapshot), ext, f"rank-chances-{code}")
+    here = snapshot_caption(snapshot, address(request, f"/c/{code}"))
+    return chart_file(request, ranks_chart(snapshot), ext, f"rank-chances-{code}", here)
 
 
 @router.get("/c/{code}/preview.png", dependencies=[NOTHING])
@@ -129,8 +178,13 @@ def permalink_preview(request: Request, code: str, site: SiteDep, session: Sessi
     link = link_or_404(session, code)
     snap = link.snapshot
     made = link.created_at
-    when = f"revision {link.revision}, frozen {made.day} {made:%B %Y}"
+    d = snap.dossier
+    when = (
+        f"facts as of {human(d.as_of)}, revision {link.revision}, frozen {made.day} {made:%B %Y}"
+        f" · licence {d.licence}"
+    )
     card = comparison_card(snap, f"Policy Option Explorer · {when}")
+    card = replace(card, address=address(request, f"/c/{code}"), subtitle=snapshot_subtitle(snap))
     return png(request, card.png)
 
 
@@ -139,10 +193,12 @@ def permalink_preview(request: Request, code: str, site: SiteDep, session: Sessi
 def permalink_scores_file(
     request: Request, code: str, slug: str, ext: str, site: SiteDep, session: SessionDep
 ) -> Response:
-    bars = snapshot_bars(link_or_404(session, code).snapshot)
+    snapshot = link_or_404(session, code).snapshot
+    bars = snapshot_bars(snapshot)
     if slug not in bars:
         raise NotFound(f"The permanent link {code} does not compare “{slug}”.", field="slug")
-    return chart_file(request, bars[slug], ext, f"{slug}-scores-{code}")
+    here = snapshot_caption(snapshot, address(request, f"/c/{code}"))
+    return chart_file(request, bars[slug], ext, f"{slug}-scores-{code}", here)
 
 
 @router.get("/compare/preview.png")
@@ -151,4 +207,6 @@ def compare_preview(request: Request, site: SiteDep) -> Response:
     state = parse_state(request, site)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
     card = comparison_card(snapshot, footer(site))
+    here = address(request, "/compare", state.pairs())
+    card = replace(card, address=here, subtitle=snapshot_subtitle(snapshot))
     return png(request, card.png)

@@ -19,6 +19,15 @@ class _Names:
         c = self.index.criteria.get(slug)
         return c.title if c else slug
 
+    def score_bound(self, slug: str, level: int) -> str:
+        """ "at most 2 (Moderate)" where lower is better, else "at least 4 (Likely)"."""
+        c = self.index.criteria.get(slug)
+        if c is None:
+            return f"≥ {level}"
+        word = f" ({c.scale[level]})" if level in c.scale else ""
+        bound = "at most" if c.direction == "lower-is-better" else "at least"
+        return f"{bound} {level}{word}"
+
     def stakeholder(self, slug: str) -> str:
         s = self.index.stakeholders.get(slug)
         return s.name if s else slug

@@ -208,6 +208,7 @@ def option_page(request: Request, slug: str, site: SiteDep) -> Response:
                 site.index, slug, narrow=True, day_href=on_day
             ),
             "bars": option_bars(site.index, option),
+            "bars_narrow": option_bars(site.index, option, narrow=True),
             "chart_links": {
                 "timeline": chart_links(f"/options/{slug}/timeline", at),
                 "scores": chart_links(f"/options/{slug}/scores", at),

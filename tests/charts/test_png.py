@@ -87,7 +87,9 @@ def test_option_card_says_verdict_status_and_scores() -> None:
     assert "Blocked" in words
     # The status word stands above the verdict, so the verdict does not repeat it.
     assert "Hungary and Slovakia (NATO unanimity)" in words
-    assert "Political feasibility" in words and "Legal hurdles (lower is better)" in words
+    assert "Political feasibility" in words
+    # DejaVu Sans (with every letter of the dataset) is wider than Pillow's own font was.
+    assert any(w.startswith("Legal hurdles (lower is") for w in words)
     assert "+ 2 more criteria" in words  # seven criteria: five shown, two counted
     assert words[-1] == "Policy Option Explorer · as of 8 January 2026 · revision 12"
 
@@ -155,10 +157,11 @@ def test_comparison_card_counts_rows_that_do_not_fit() -> None:
     assert words[-2].endswith("more options")
 
 
-def test_characters_the_bundled_font_lacks_are_spelled_out() -> None:
+def test_characters_the_font_lacks_are_spelled_out() -> None:
+    # DejaVu Sans draws accents, dashes, quotes and the euro sign; it has no Chinese.
     assert (
         png.printable("Türkiye – “Zelensky’s” plan, €5 日本")
-        == "Turkiye - “Zelensky’s” plan, EUR5 ??"
+        == "Türkiye – “Zelensky’s” plan, €5 ??"
     )
     words = [t.text for t in png.OptionCard(**card(option_title="Türkiye – plan")).layout().texts]
-    assert "Turkiye - plan" in words
+    assert "Türkiye – plan" in words

@@ -9,8 +9,10 @@ from fractions import Fraction
 import pytest
 
 from app.analysis.ranks import rank_chances as compute_rank_chances
+from app.analysis.timeline import HolderSeries, StancePoint
 from app.charts import svg
 from app.charts.metrics import text_width
+from app.dataset.dates import PartialDate
 from tests.analysis.test_scores import crit, opt
 from tests.charts.samples import (
     NASTY,
@@ -211,8 +213,9 @@ def test_timeline_has_year_ticks_today_and_a_row_per_stakeholder() -> None:
     assert "Today, 8 January 2026" in words
     assert {"Hungary", "France"} <= set(words)
     symbols = [w for w in words if w in ("++", "+", "0", "−", "−−", "?")]
-    # Hungary 3, the second holder 1 (its 2027 stance is after today), France 1; legend 6
-    assert len(symbols) == 3 + 1 + 1 + 6
+    # Hungary 2 (its stances of 20 and 25 November 2023 would overlap: the earlier is a dot),
+    # the second holder 1 (its 2027 stance is after today), France 1; legend 6
+    assert len(symbols) == 2 + 1 + 1 + 6
     status, stances = chart.tables
     assert status.rows[0][:3] == ("1 March 2022", "1 June 2023", "Clear")
     assert status.rows[-1][:4] == (
@@ -224,6 +227,72 @@ def test_timeline_has_year_ticks_today_and_a_row_per_stakeholder() -> None:
     assert ("Hungary", "June 2023", "Unknown") in stances.rows
     assert not any(r[1] == "1 January 2027" for r in stances.rows)
     assert "barred since 1 February 2025" in chart.description
+
+
+def today_x(root: ET.Element) -> float:
+    dashed = [ln for ln in root.iter(f"{S}line") if ln.get("stroke-dasharray") == "4 3"]
+    assert len(dashed) == 1
+    return float(dashed[0].get("x1", "nan"))
+
+
+@pytest.mark.parametrize("width", [900, 380])
+def test_timeline_has_a_row_for_every_veto_holder_blockers_first(width: int) -> None:
+    # Issue 19.2: the silent veto holders decide an "uncertain" status, so they get rows.
+    chart = svg.timeline(
+        timeline_points(),
+        holders(),
+        TODAY,
+        option_title="Full NATO membership",
+        width=width,
+        veto_holders=("fr", "hu", "sk", "si", "mk"),
+        names={"si": "Slovenia", "mk": "North Macedonia", "hu": "Hungary", "fr": "France"},
+    )
+    root = parse(chart)
+    words = texts(root)
+    assert {"Slovenia", "North Macedonia"} <= set(words)
+    ys = {w: float(t.get("y", "0")) for t in root.iter(f"{S}text") if (w := "".join(t.itertext()))}
+    # Blockers (latest stance opposes) first, then unknowns, then the rest.
+    assert ys[NASTY] < ys["Slovenia"] < ys["North Macedonia"] < ys["France"]
+    assert ys["Hungary"] < ys["Slovenia"]  # Hungary opposes (its last stance, -1)
+    assert "2 veto holders with no recorded stance are drawn as unknown" in chart.description
+    assert ("Slovenia", "no dated stance", "Unknown") in chart.tables[1].rows
+
+
+def test_timeline_draws_nothing_past_today() -> None:
+    late = [
+        HolderSeries(
+            "us",
+            "United States",
+            tuple(
+                StancePoint(PartialDate(d), p)
+                for d, p in (("2025-12-20", 1), ("2025-12-28", -1), ("2026-01-05", -2))
+            ),
+        )
+    ]
+    root = parse(svg.timeline(timeline_points(), late, TODAY, option_title="US"))
+    edge = today_x(root)
+    circles = [c for c in root.iter(f"{S}circle") if c.get("stroke") or c.get("r") == "3.5"]
+    drawn = [float(c.get("cx", "0")) + float(c.get("r", "0")) for c in circles]
+    assert drawn and max(drawn) <= edge + 0.5
+    ends = [float(ln.get(k, "0")) for ln in root.iter(f"{S}line") for k in ("x1", "x2")]
+    assert max(ends) <= edge + 0.5
+
+
+def test_timeline_gives_the_recent_years_most_of_the_axis() -> None:
+    # A record back to 1994: linear, 2024-26 got a ninth of the width. Now the years before
+    # the last three are squeezed into a quarter, and the chart says so.
+    old = [svg_point(dt.date(1994, 12, 5)), svg_point(dt.date(2025, 3, 1))]
+    chart = svg.timeline(old, [], dt.date(2026, 12, 6), option_title="Budapest")
+    root = parse(chart)
+    years = {
+        t.text: float(t.get("x", "0"))
+        for t in root.iter(f"{S}text")
+        if re.fullmatch(r"\d{4}", t.text or "")
+    }
+    edge = today_x(root)
+    assert (edge - years["2024"]) / (edge - 196) > 0.7
+    assert "Years before 2024 are drawn compressed." in texts(root)
+    assert "Years before 2024 are drawn compressed." in chart.description
 
 
 def test_timeline_labels_thin_out_over_long_spans() -> None:

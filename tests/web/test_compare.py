@@ -222,7 +222,7 @@ def test_permalink_is_content_addressed_and_idempotent(client: TestClient, engin
     assert page.status_code == 200
     assert columns(page.text) == ["Protected lanes", "Painted lanes"]
     assert 'href="/compare?o=protected-lanes,painted-lanes&amp;w=cost:5"' in page.text
-    assert '<button type="button" data-copy="permalink-url">' in page.text
+    assert '<button type="button" class="js-only" data-copy="permalink-url">' in page.text
     share = f'<input id="permalink-url" type="url" value="http://127.0.0.1:8000{first}" readonly>'
     assert share in page.text
     assert "Nothing shown here has changed." in page.text

@@ -62,14 +62,25 @@ def test_active_filters_are_removable_chips(client: TestClient) -> None:
     html = client.get("/?category=kerbs&min.safety=4").text
     assert 'href="/?min.safety=4"' in html  # removing the category chip
     assert 'href="/?category=kerbs"' in html  # removing the score chip
-    assert "Safety gain ≥ 4" in html
+    assert "Safety gain at least 4 (Large)" in html  # was "Safety gain ≥ 4"
     assert re.search(r'<a class="chip clear" href="/">Clear all</a>', html)
+
+
+def test_a_lower_is_better_score_filter_reads_at_most_and_keeps_the_better_options(
+    client: TestClient,
+) -> None:
+    # Issue 19.10: "Minimum score: Cost ≥ 2" selected the dearer options. The filter keeps the
+    # options at least this good: a cost of at most 2 (Low), in the level's words.
+    html = client.get("/?min.cost=2").text
+    assert sorted(titles(html)) == ["Leave Main Street as it is", "Painted lanes"]
+    assert "Cost at most 2 (Low)" in html
+    assert ">at most 2 (Low)</option>" in html and ">at least 4 (Large)</option>" in html
 
 
 def test_empty_result_says_which_filter_to_loosen(client: TestClient) -> None:
     html = client.get("/?category=paint&min.safety=4").text
     assert "No option meets all these conditions." in html
-    assert "Remove “Safety gain ≥ 4”</a> (1 option)" in html
+    assert "Remove “Safety gain at least 4 (Large)”</a> (1 option)" in html
     assert 'href="/?category=paint"' in html
 
 
