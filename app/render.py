@@ -101,6 +101,7 @@ def environment(templates_dir: str) -> Environment:
                 "filter_chips",
                 "chart_figure",
                 "share_link",
+                "cell_change",
             )
         }
     )

@@ -5,10 +5,14 @@ Pure functions over snapshots (app.analysis.snapshot): no FastAPI, no database, 
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from app.analysis.snapshot import CiteRef, HurdleRow, Row, ScoreRow, Snapshot, StanceRow
 
 # --- diff ----------------------------------------------------------------------------------
+
+
+Trend = Literal["better", "worse", "changed"]
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,9 @@ class CellChange:
     option: str  # the option's title
     old: str
     new: str
+    # A score moving the way its criterion calls better or worse; everything else (stances,
+    # ranges, hurdles, veto status) only "changed": a new value is not good news by itself.
+    trend: Trend = "changed"
 
 
 def diff_snapshots(old: Snapshot, new: Snapshot) -> list[CellChange]:
@@ -34,8 +41,22 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> list[CellChange]:
             before = _cell_value(row if row.key in old_keys else None, i)
             after = _cell_value(new_rows.get(row.key), j)
             if before != after:
-                changes.append(CellChange(row.group, row.label, opt.title, before, after))
+                trend = _trend(row, new_rows.get(row.key), i, j)
+                changes.append(CellChange(row.group, row.label, opt.title, before, after, trend))
     return changes
+
+
+def _trend(old: Row, new: Row | None, i: int, j: int | None) -> Trend:
+    """Better or worse by the criterion's direction, when both cells hold a score."""
+    if not isinstance(old, ScoreRow) or not isinstance(new, ScoreRow) or j is None:
+        return "changed"
+    if i >= len(old.cells) or j >= len(new.cells):
+        return "changed"
+    before, after = old.cells[i].score, new.cells[j].score
+    if before is None or after is None or before == after:
+        return "changed"
+    higher = after > before
+    return "worse" if higher == new.lower_is_better else "better"
 
 
 def _cell_value(row: Row | None, i: int | None) -> str:

@@ -165,6 +165,10 @@ class CellChangeOut(Out):
     option: str
     old: str
     new: str
+    trend: Literal["better", "worse", "changed"] = Field(
+        description="A score that moved the way its criterion calls better or worse; "
+        "anything else (stances, ranges, hurdles, veto status) only changed."
+    )
 
 
 class RevisionChangesOut(Out):

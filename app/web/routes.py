@@ -367,6 +367,8 @@ def changes_feed(request: Request, site: SiteDep, session: SessionDep) -> Respon
         .render(
             meta=site.meta,
             revisions=revisions,
+            # Feed readers resolve the entries' relative links against this.
+            public_url=request.app.state.settings.public_url.rstrip("/"),
             feed_id=f"urn:policy-option-explorer:{site.index.ds.dossier.slug}:changes",
         )
     )

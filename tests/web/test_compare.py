@@ -277,12 +277,12 @@ def test_permalink_survives_a_reload_and_lists_what_changed(
     since = html.split('id="since"')[1].split("</section>")[0]
     assert "Since this link was created" in since
     assert (
-        "<strong>Protected lanes · Cost:</strong> <del>4/5 High</del> → <ins>5/5 Very high</ins>"
-        in since
+        "<strong>Protected lanes · Cost:</strong> was <del>4/5 High</del>, now "
+        '<ins>5/5 Very high</ins> <strong class="trend trend-worse">(worse)</strong>' in since
     )
     assert (
-        "<strong>Protected lanes · The mayor:</strong> <del>− Opposes (2024-05-20)</del>"
-        " → <ins>+ Supports (2024-05-20)</ins>" in since
+        "<strong>Protected lanes · The mayor:</strong> was <del>− Opposes (2024-05-20)</del>,"
+        " now <ins>+ Supports (2024-05-20)</ins></li>" in since
     )
     # The live comparison shows the new values.
     live = client.get("/compare?o=protected-lanes,painted-lanes").text
@@ -290,6 +290,41 @@ def test_permalink_survives_a_reload_and_lists_what_changed(
     assert "Supports" in row(live, "stance:mayor")
     # A second load keeps the link's row and code.
     assert client.get(link + ".json").json()["revision"] == 1
+
+
+def test_since_this_link_says_better_or_worse_by_direction_and_stances_neutrally(
+    client: TestClient, engine: Engine, tmp_path: Path
+) -> None:
+    """Issue 19.9: every new value used to be green and every old one red, so a downgrade read
+    as good news. Scores now say "better" or "worse" by their criterion's direction (a higher
+    cost is worse, a higher safety gain better); a stance changes without a verdict."""
+    link = create(client, o="protected-lanes,painted-lanes")
+    text = changed_copy(tmp_path).read_text()
+    old_safety = "safety: {score: 2, "
+    assert old_safety in text
+    (tmp_path / "better.yaml").write_text(text.replace(old_safety, "safety: {score: 3, "))
+    load(engine, tmp_path / "better.yaml")
+
+    since = client.get(link).text.split('id="since"')[1].split("</section>")[0]
+    items = {
+        li.split("</strong>")[0].removeprefix("<strong>"): li
+        for li in re.findall(r"<li>(.*?)</li>", since, re.S)
+    }
+    assert "(worse)" in items["Protected lanes · Cost:"]
+    assert "(better)" in items["Painted lanes · Safety gain:"]
+    assert "(better)" not in items["Protected lanes · The mayor:"]
+    assert "(worse)" not in items["Protected lanes · The mayor:"]
+    # The same words on /changes and in the API.
+    assert '<strong class="trend trend-worse">(worse)</strong>' in client.get("/changes").text
+    cells = client.get("/api/v1/changes").json()["revisions"][0]["changes"]
+    assert {(c["row"], c["trend"]) for c in cells} >= {
+        ("Cost", "worse"),
+        ("Safety gain", "better"),
+        ("The mayor", "changed"),
+    }
+    # Colour follows the verdict, never the position: old and new values are not coloured.
+    css = client.get("/static/site.css").text
+    assert ".changes del { color" not in css and ".changes ins { color" not in css
 
 
 def test_permalink_whose_options_vanished_says_so(
