@@ -102,6 +102,7 @@ def environment(templates_dir: str) -> Environment:
                 "chart_figure",
                 "share_link",
                 "cell_change",
+                "data_section",
             )
         }
     )

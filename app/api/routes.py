@@ -30,8 +30,8 @@ from app.state import (
     parse_stances,
     suggest,
 )
+from app.views import datapackage, present
 from app.views import models as api
-from app.views import present
 from app.views.compare import CompareExport, export
 
 router = APIRouter()
@@ -495,6 +495,45 @@ def source_csv(source_id: SourceDep, site: SiteDep) -> Response:
 def source(source_id: SourceDep, site: SiteDep) -> api.SourceOut:
     """The source, its link check and every claim that cites it."""
     return present.source(site.index, site.links, source_id)
+
+
+# --- data package --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/data/datapackage.json",
+    tags=["data"],
+    summary="Frictionless Data Package descriptor",
+    responses=_errors(400),
+    openapi_extra={"parameters": [AT]},
+)
+def data_package(request: Request, site: SiteDep) -> dict[str, Any]:
+    """The tidy tables under /data/ (options, criteria, scores, stakeholders, stances, sources)
+    with their schemas, keys, licence, data date and revision: https://datapackage.org."""
+    home = request.app.state.settings.public_url.rstrip("/") + "/"
+    return datapackage.descriptor(
+        site.index, site.revision.number, site.revision.loaded_at, home, site.index.at
+    )
+
+
+def _data_table(name: Annotated[str, Path(description="A table of the data package")]) -> str:
+    if name not in datapackage.BY_NAME:
+        raise _not_found("table", "name", name, datapackage.BY_NAME)
+    return name
+
+
+@router.get(
+    "/data/{name}.csv",
+    tags=["data"],
+    summary="One table of the data package, as CSV",
+    response_class=CSVResponse,
+    responses=_csv_errors(400, 404),
+    openapi_extra={"parameters": [AT]},
+)
+def data_csv(name: Annotated[str, Depends(_data_table)], site: SiteDep) -> Response:
+    """One row per fact, typed columns (see /data/datapackage.json for the schema)."""
+    table = datapackage.BY_NAME[name]
+    return csv_response(table.header, table.rows(site.index, site.links), name)
 
 
 # --- compare and permalinks ----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from app.analysis.explore import explore_with_vetoes
 from app.analysis.index import Index
 from app.analysis.timeline import Timeline
 from app.analysis.veto import Bar, VetoAnalysis, parse_assumptions
-from app.dataset.schema import Cite, Option, Position, Stance, VetoStatus, position_json
+from app.dataset.schema import Assessment, Cite, Option, Position, Stance, VetoStatus, position_json
 from app.records import LinkStatus
 from app.state import ExploreState, StanceQuery
 from app.views import models as api
@@ -67,6 +67,11 @@ def option_list_table(result: api.OptionList, index: Index) -> Table:
     return header, rows
 
 
+def score_range(a: Assessment) -> tuple[int, int]:
+    """The plausible range of a score; without one, the score itself at both ends."""
+    return (a.low if a.low is not None else a.score, a.high if a.high is not None else a.score)
+
+
 def option_table(option: Option, index: Index) -> Table:
     """One row per criterion assessment, then one per legal hurdle."""
     header = ["kind", "key", "title", "value", "low", "high", "confidence", "text", "sources"]
@@ -79,8 +84,7 @@ def option_table(option: Option, index: Index) -> Table:
                 slug,
                 crit.title if crit else slug,
                 a.score,
-                a.low if a.low is not None else a.score,
-                a.high if a.high is not None else a.score,
+                *score_range(a),
                 a.confidence,
                 a.rationale,
                 _cites(a.sources),

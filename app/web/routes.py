@@ -25,7 +25,7 @@ from app.state import (
     parse_explore,
     suggest,
 )
-from app.views import pages, present
+from app.views import datapackage, pages, present
 from app.views.charts import option_bars, option_timeline_chart
 from app.views.home import home
 from app.views.verdict import verdict
@@ -309,6 +309,7 @@ def sources_page(request: Request, site: SiteDep) -> Response:
             "meta": site.meta,
             "view": present.sources(site.index, site.links),
             "page": pages.sources_page(site.index, site.links),
+            "data_tables": datapackage.TABLES,
             "page_title": "Sources",
             "exports": alternates("/api/v1/sources"),
         },
@@ -391,6 +392,7 @@ def methodology_page(request: Request, site: SiteDep) -> Response:
             "draws": ranks.DRAWS,
             "seed": ranks.SEED,
             "page": pages.methodology_page(site.index, site.links),
+            "data_tables": datapackage.TABLES,
             "og": {
                 "title": f"Methodology · {site.index.ds.dossier.title}",
                 "description": "How scores, weights, rank chances, veto statuses and votes are "

@@ -348,6 +348,11 @@ def parse_csv(body: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body)))
 
 
+def records(body: str) -> dict[tuple[str, str], dict[str, str]]:
+    """The long compare CSV by (key, option)."""
+    return {(r["key"], r["option"]): r for r in csv.DictReader(io.StringIO(body))}
+
+
 def test_csv_and_json_exports_carry_sources_and_licence(client: TestClient) -> None:
     r = client.get(f"/compare.csv?{PAIR}")
     assert r.status_code == 200
@@ -357,13 +362,27 @@ def test_csv_and_json_exports_carry_sources_and_licence(client: TestClient) -> N
         in r.headers["content-disposition"]
     )
     rows = parse_csv(r.text)
-    assert rows[0] == ["section", "row", "Protected lanes", "Painted lanes"]
-    assert ["criteria", "Cost", "4/5 High", "1/5 Trivial"] in rows
-    assert ["ranking", "rank", "1", "2"] in rows
-    assert ["licence", "licence", "CC0 1.0", ""] in rows
+    # Issue 19.6: one row per fact with numbers in their own columns (it was a transposed
+    # report with cells such as "4/5 High"); the words a reader sees are in label and value.
+    facts = records(r.text)
+    assert rows[0][:5] == ["section", "key", "row", "option", "option_title"]
+    cost = facts[("score:cost", "protected-lanes")]
+    assert (cost["score"], cost["low"], cost["high"], cost["confidence"]) == (
+        "4",
+        "4",
+        "4",
+        "medium",
+    )
+    safety = facts[("score:safety", "protected-lanes")]
+    assert (safety["score"], safety["low"], safety["high"]) == ("5", "4", "5")
+    assert (cost["label"], cost["value"], cost["sources"]) == ("High", "4/5 High", "traffic-study")
+    assert facts[("score:cost", "painted-lanes")]["score"] == "1"
+    assert facts[("rank", "protected-lanes")]["number"] == "1"
+    assert facts[("rank", "painted-lanes")]["number"] == "2"
+    assert facts[("licence", "")]["value"] == "CC0 1.0"
     sources = [r for r in rows if r[0] == "sources"]
     assert [s[1] for s in sources] == ["traffic-study", "local-paper"]
-    assert "https://example.org/riverton/traffic-study" in sources[0][2]
+    assert facts[("traffic-study", "")]["value"] == "https://example.org/riverton/traffic-study"
     assert rows[-1][0] == "sources"
 
     data = client.get(f"/compare.json?{PAIR}").json()
@@ -391,8 +410,9 @@ def test_hypotheses_are_marked_on_page_permalink_and_exports(client: TestClient)
     assert "<strong>Hypothetical:</strong> The mayor assumed: supports" in page
     assert "hypothetical-tag" in row(page, "stance:mayor")
     assert "Includes hypothetical stances." in page  # og:description
-    rows = parse_csv(client.get(link + ".csv").text)
-    assert ["hypothetical", "The mayor", "assumed: Supports", ""] in rows
+    mayor = records(client.get(link + ".csv").text)[("mayor", "")]
+    assert (mayor["section"], mayor["row"]) == ("hypothetical", "The mayor")
+    assert (mayor["position"], mayor["value"]) == ("1", "assumed: Supports")
     data = client.get(link + ".json").json()
     assert data["assume"] == [
         {"stakeholder": "mayor", "name": "The mayor", "position": 1, "label": "Supports"}
@@ -435,12 +455,14 @@ def test_exports_carry_the_rank_chances_the_page_shows(client: TestClient) -> No
         assert oc["summary"] in page  # the same sentence the ranking table shows
     api = client.get(f"/api/v1/compare?{three}").json()
     assert api["rank_chances"] == chances
-    rows = parse_csv(client.get(f"/compare.csv?{three}").text)
-    firsts = next(r for r in rows if r[1].startswith("chance of rank 1"))
-    by_slug = {oc["option"]: oc for oc in chances["options"]}
-    slugs = ["protected-lanes", "painted-lanes", "no-change"]
-    assert firsts[2:] == [f"{by_slug[s]['chances'][0]['chance']:.1%}" for s in slugs]
-    assert [r[0] for r in rows][-3:] == ["licence", "sources", "sources"]
+    body = client.get(f"/compare.csv?{three}").text
+    facts = records(body)
+    for oc in chances["options"]:  # a number from 0 to 1, as in JSON
+        first = facts[("chance_rank_1", oc["option"])]
+        assert float(first["number"]) == oc["chances"][0]["chance"]
+        assert first["row"].startswith("chance of rank 1")
+        assert facts[("summary", oc["option"])]["value"] == oc["summary"]
+    assert [r[0] for r in parse_csv(body)][-3:] == ["licence", "sources", "sources"]
     # A permanent link's exports carry the same, from its frozen scores.
     link = create(client, o=three.removeprefix("o="))
     frozen = client.get(f"{link}.json").json()
