@@ -103,6 +103,7 @@ def environment(templates_dir: str) -> Environment:
                 "share_link",
                 "cell_change",
                 "data_section",
+                "note_text",
             )
         }
     )

@@ -84,6 +84,7 @@ def build_site(revision: RevisionInfo, index: Index) -> Site:
         conditions=tuple(c.slug for c in ds.conditions),
         earliest=index.earliest,
         axes=overview_axes(ds.criteria),
+        publishers=tuple(sorted({s.publisher for s in ds.sources}, key=str.casefold)),
     )
     return Site(revision, index, vocab)
 

@@ -53,6 +53,7 @@ class Vocab:
     today: dt.date | None = None
     # The overview chart's default criteria (across, up); `x=`/`y=` choose others.
     axes: tuple[str, str] | None = None
+    publishers: tuple[str, ...] = ()  # of the sources, for the sources page's filter
 
 
 def suggest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
@@ -415,6 +416,54 @@ def parse_stances(items: Iterable[tuple[str, str]], vocab: Vocab) -> StanceQuery
         ),
         since=since,
         until=until,
+    )
+
+
+SOURCE_KINDS = ("primary", "secondary")
+YEAR_RE = re.compile(r"[0-9]{4}")
+
+
+@dataclass(frozen=True)
+class SourceQuery:
+    """Filters of the sources page and its twins: words, the option a source is cited for,
+    publisher, kind and year of publication."""
+
+    q: str = ""
+    option: str | None = None
+    publisher: str | None = None
+    kind: str | None = None
+    year: int | None = None
+
+    def pairs(self) -> list[tuple[str, str]]:
+        out = [("q", self.q)] if self.q else []
+        for name in ("option", "publisher", "kind"):
+            if (value := getattr(self, name)) is not None:
+                out.append((name, value))
+        if self.year is not None:
+            out.append(("year", str(self.year)))
+        return out
+
+    def query(self) -> str:
+        return urlencode(self.pairs(), safe=",:")
+
+    def is_filtered(self) -> bool:
+        return bool(self.pairs())
+
+
+def parse_sources(items: Iterable[tuple[str, str]], vocab: Vocab) -> SourceQuery:
+    p = _Params(items)
+    p.check_known({"q", "option", "publisher", "kind", "year", "at"}, ())
+    option, publisher, kind, year = (p.one(n) for n in ("option", "publisher", "kind", "year"))
+    if year is not None and not YEAR_RE.fullmatch(year):
+        raise BadParam("year", f"must be a year written YYYY, not {year!r}")
+    return SourceQuery(
+        q=" ".join((p.one("q") or "").split()),
+        option=_choice("option", option, vocab.options, "option") if option else None,
+        publisher=_choice("publisher", publisher, vocab.publishers, "publisher")
+        if publisher
+        else None,
+        kind=_choice("kind", kind, SOURCE_KINDS, "kind") if kind else None,
+        year=int(year) if year else None,
     )
 
 

@@ -24,9 +24,11 @@ from app.state import (
     FILTERS,
     CompareState,
     ExploreState,
+    SourceQuery,
     StanceQuery,
     parse_compare,
     parse_explore,
+    parse_sources,
     parse_stances,
     suggest,
 )
@@ -113,6 +115,17 @@ STANCE_DOC = (
     "Every recorded stance, history included, each marked `current` when it is the latest of "
     "its stakeholder on its option. A date range leaves out undated (unknown) stances."
 )
+SOURCE_PARAMS = [
+    _param("q", {"type": "string"}, "Words, each found in the title, publisher, author or notes."),
+    _param("option", {"type": "string"}, "An option slug: the sources its claims cite."),
+    _param("publisher", {"type": "string"}, "A publisher, exactly as listed."),
+    _param("kind", {"type": "string", "enum": ["primary", "secondary"]}, "Primary or secondary."),
+    _param("year", {"type": "string", "pattern": "^[0-9]{4}$"}, "Year of publication, YYYY."),
+]
+SOURCE_DOC = (
+    "The bibliography, with the number of citing claims and the last link check; the same "
+    "filters as the sources page. An unknown parameter or value is answered 400, naming it."
+)
 COMPARE_PARAMS = [
     {
         **_param("o", {"type": "string"}, "2 to 6 option slugs, comma-separated, in column order."),
@@ -136,6 +149,10 @@ def compare_state(request: Request, site: SiteDep) -> CompareState:
 
 def stance_query(request: Request, site: SiteDep) -> StanceQuery:
     return parse_stances(request.query_params.multi_items(), site.vocab)
+
+
+def source_query(request: Request, site: SiteDep) -> SourceQuery:
+    return parse_sources(request.query_params.multi_items(), site.vocab)
 
 
 def _not_found(what: str, field: str, value: str, choices: Any) -> NotFound:
@@ -177,6 +194,7 @@ def optional_site(request: Request) -> Site | None:
 ExploreDep = Annotated[ExploreState, Depends(explore_state)]
 CompareDep = Annotated[CompareState, Depends(compare_state)]
 StanceQueryDep = Annotated[StanceQuery, Depends(stance_query)]
+SourceQueryDep = Annotated[SourceQuery, Depends(source_query)]
 OptionDep = Annotated[Option, Depends(option_dep)]
 StakeholderDep = Annotated[str, Depends(stakeholder_dep)]
 SourceDep = Annotated[str, Depends(source_dep)]
@@ -453,24 +471,28 @@ def matrix_csv(site: SiteDep, state: ExploreDep) -> Response:
 @router.get(
     "/api/v1/sources",
     tags=["sources"],
-    summary="Sources",
+    summary="Sources, filtered",
+    description=SOURCE_DOC,
     response_model=api.SourceList,
-    responses=_errors(),
+    responses=_errors(400),
+    openapi_extra={"parameters": SOURCE_PARAMS},
 )
-def sources(site: SiteDep) -> api.SourceList:
-    """The bibliography, with the number of citing claims and the last link check."""
-    return present.sources(site.index, site.links)
+def sources(site: SiteDep, q: SourceQueryDep) -> api.SourceList:
+    return present.sources(site.index, site.links, q)
 
 
 @router.get(
     "/api/v1/sources.csv",
     tags=["sources"],
-    summary="Sources as CSV",
+    summary="Sources as CSV, filtered",
+    description=SOURCE_DOC,
     response_class=CSVResponse,
-    responses=_csv_errors(),
+    responses=_csv_errors(400),
+    openapi_extra={"parameters": SOURCE_PARAMS},
 )
-def sources_csv(site: SiteDep) -> Response:
-    return csv_response(*present.sources_table(present.sources(site.index, site.links)), "sources")
+def sources_csv(site: SiteDep, q: SourceQueryDep) -> Response:
+    found = present.sources(site.index, site.links, q)
+    return csv_response(*present.sources_table(found), "sources")
 
 
 @router.get(

@@ -311,6 +311,9 @@ class SourceSummary(Out):
 
 
 class SourceList(Out):
+    query: str = Field(description="The canonical query of the filters applied.")
+    count: int = Field(description="How many sources match.")
+    total: int = Field(description="How many sources the dataset cites.")
     sources: list[SourceSummary]
 
 

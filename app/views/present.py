@@ -11,11 +11,12 @@ from dataclasses import asdict
 from app.analysis.changes import RevisionChanges
 from app.analysis.explore import explore_with_vetoes
 from app.analysis.index import Index
+from app.analysis.sources import find_sources
 from app.analysis.timeline import Timeline
 from app.analysis.veto import Bar, VetoAnalysis, parse_assumptions
 from app.dataset.schema import Assessment, Cite, Option, Position, Stance, VetoStatus, position_json
 from app.records import LinkStatus
-from app.state import ExploreState, StanceQuery
+from app.state import ExploreState, SourceQuery, StanceQuery
 from app.views import models as api
 
 Table = tuple[list[str], list[list[object]]]  # header, rows
@@ -423,12 +424,18 @@ def _source_fields(index: Index, links: Mapping[str, LinkStatus], sid: str) -> d
     }
 
 
-def sources(index: Index, links: Mapping[str, LinkStatus]) -> api.SourceList:
+def sources(
+    index: Index, links: Mapping[str, LinkStatus], q: SourceQuery | None = None
+) -> api.SourceList:
+    q = q or SourceQuery()
+    found = find_sources(index, q)
     return api.SourceList(
+        query=q.query(),
+        count=len(found),
+        total=len(index.sources),
         sources=[
-            api.SourceSummary.model_validate(_source_fields(index, links, sid))
-            for sid in index.sources
-        ]
+            api.SourceSummary.model_validate(_source_fields(index, links, sid)) for sid in found
+        ],
     )
 
 

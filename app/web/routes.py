@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Mapping
 from typing import Annotated, TypeVar
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -23,6 +24,7 @@ from app.state import (
     CompareState,
     ExploreState,
     parse_explore,
+    parse_sources,
     suggest,
 )
 from app.views import datapackage, pages, present
@@ -302,18 +304,30 @@ def matrix_page(request: Request, site: SiteDep, state: ExploreDep) -> Response:
 @router.get("/sources")
 @cached_page
 def sources_page(request: Request, site: SiteDep) -> Response:
+    q = parse_sources(request.query_params.multi_items(), site.vocab)
+    pairs = [*q.pairs(), *at_pair(site)]
+    if redirect := not_canonical(request, urlencode(pairs, safe=",:")):
+        return redirect
     return render(
         request,
         "sources.html",
         {
             "meta": site.meta,
-            "view": present.sources(site.index, site.links),
-            "page": pages.sources_page(site.index, site.links),
+            "q": q,
+            "view": present.sources(site.index, site.links, q),
+            "page": pages.sources_page(site.index, site.links, site.vocab.publishers),
             "data_tables": datapackage.TABLES,
             "page_title": "Sources",
-            "exports": alternates("/api/v1/sources"),
+            "exports": {**alternates("/api/v1/sources", q.pairs()), "in_page": True},
         },
+        block="results",
+        push_url=href("/sources", pairs),
     )
+
+
+def at_pair(site: Site) -> list[tuple[str, str]]:
+    """`at=` as the site resolved it, to keep in the links of a page that takes it."""
+    return [("at", site.index.at.isoformat())] if site.index.at else []
 
 
 @router.get("/sources/{source_id}")
