@@ -97,3 +97,27 @@ def test_compare_picker_works_by_keyboard_without_javascript(server: str, nojs_p
         page.keyboard.press("Enter")
     assert page.url.endswith("/compare?o=nato-membership,bilateral-agreements&w=feasibility:5")
     assert page.get_by_role("heading", name="Compare 2 options").is_visible()
+
+
+def test_sources_search_swaps_results_with_htmx_and_works_without_javascript(
+    server: str, page: Page, nojs_page: Page
+) -> None:
+    """Issue 19.7: the sources page filters like the explore page."""
+    page.goto(server + "/sources")
+    expect(page.locator("#results-heading")).to_have_text(re.compile(r"^\d+ sources$"))
+    heading_before = page.locator("h1").element_handle()
+    page.select_option("#source-option", "article-5-extension")
+    page.select_option("#source-kind", "primary")
+    expect(page).to_have_url(server + "/sources?option=article-5-extension&kind=primary")
+    expect(page.locator("#results-heading")).to_have_text(re.compile(r"^8 of \d+ sources$"))
+    assert heading_before is not None and heading_before.is_visible()
+    page.fill("#source-q", "Paris Declaration")
+    expect(page.locator("#results-heading")).to_have_text(re.compile(r"^1 of \d+ sources$"))
+    page.fill("#source-q", "zzzz nothing")
+    expect(page.locator("#results .empty")).to_contain_text("No source matches")
+
+    nojs_page.goto(server + "/sources")
+    nojs_page.select_option("#source-year", "2001")
+    nojs_page.get_by_role("button", name="Show sources").click()
+    expect(nojs_page).to_have_url(server + "/sources?year=2001")
+    expect(nojs_page.locator("#results-heading")).to_have_text(re.compile(r"^\d+ of \d+ sources$"))
