@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-fast test-sqlite test-postgresql install lint format chromium node postgresql nginx bench loadtest clean
+.PHONY: run test check test-fast test-sqlite test-postgresql install lint format chromium node postgresql nginx bench loadtest clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -76,7 +76,12 @@ test: install chromium node postgresql nginx lint test-sqlite test-postgresql
 test-sqlite: install nginx
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
-# Everything but the browser tests (no Chromium needed): for quick feedback while editing.
+# The one-minute loop while editing: lint, types and every test that starts no server, child
+# process or browser (markers `slow` and `browser`), on both cores.
+check: install lint
+	$(BIN)/pytest -m "not slow and not browser" -n 2
+
+# Everything but the browser tests (no Chromium needed).
 test-fast: install node lint
 	$(BIN)/pytest -m "not browser"
 test-postgresql: install postgresql nginx

@@ -105,6 +105,13 @@ class ExploreState:
     def is_filtered(self) -> bool:
         return any(f.pairs(getattr(self, f.field)) for f in FILTERS)
 
+    def with_hypothesis(self, who: str, value: str) -> "ExploreState":
+        """This view plus one hypothesis (`hu:0`, `martial-law-ua:lifted`), keeping the others."""
+        return replace(self, assume=add_hypothesis(self.assume, who, value))
+
+    def without_hypotheses(self) -> "ExploreState":
+        return replace(self, assume=())
+
     def cleared(self) -> "ExploreState":
         """The same view with every filter removed (sort, selection and hypotheses stay)."""
         return ExploreState(
@@ -139,6 +146,11 @@ class CompareState:
 
     def with_options(self, o: Iterable[str]) -> "CompareState":
         return replace(self, o=tuple(o))
+
+
+def add_hypothesis(assume: Assume, who: str, value: str) -> Assume:
+    """The hypotheses with one more (replacing any earlier one for `who`), in canonical order."""
+    return tuple(sorted({**dict(assume), who: value}.items()))
 
 
 class _Params:

@@ -5,6 +5,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from app.cli import main
@@ -30,6 +31,8 @@ def check(path: Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+# A child process, so a hang cannot stall the suite: `make test` runs it.
+@pytest.mark.slow
 def test_alias_bomb_is_refused_quickly_with_file_and_line(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text(BOMB, encoding="utf-8")

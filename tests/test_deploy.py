@@ -26,6 +26,9 @@ from tests.servers import ROOT, Server, free_port
 sys.path.insert(0, str(ROOT / "deploy"))
 from runtime_requirements import parse_lock, runtime
 
+# Starts servers or processes: `make check` leaves it to `make test`.
+pytestmark = pytest.mark.slow
+
 DEPLOY = ROOT / "deploy"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 DEV_TOOLS = {"pytest", "playwright", "ruff", "mypy", "schemathesis", "hypothesis", "pytest-httpx"}

@@ -4,6 +4,7 @@ database passes its integrity check afterwards."""
 import threading
 import time
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
@@ -11,6 +12,9 @@ from app.config import DEFAULT_DATASET, Settings
 from tests.conftest import load
 from tests.loadtest import Stats, run_load, verify
 from tests.servers import Server
+
+# Starts servers or processes: `make check` leaves it to `make test`.
+pytestmark = pytest.mark.slow
 
 ENV = {"APP_TRUSTED_PROXIES": "127.0.0.1", "APP_ACCESS_LOG": "false"}
 

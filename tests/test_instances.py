@@ -18,6 +18,9 @@ from app.config import Settings
 from tests.conftest import CYCLE, load
 from tests.servers import EXPLORER, ROOT, Server
 
+# Starts servers or processes: `make check` leaves it to `make test`.
+pytestmark = pytest.mark.slow
+
 PAIR = "painted-lanes,protected-lanes"
 # Windows start at multiples of their length since the epoch: one of 10^9 s is not crossed
 # while a test runs (2001 to 2033).

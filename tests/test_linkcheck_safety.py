@@ -328,6 +328,8 @@ def test_every_redirect_hop_connects_to_the_address_it_checked(
     assert (result.ok, result.error) == (False, NOT_PUBLIC)
 
 
+# Makes a certificate with openssl and serves TLS: `make test` runs it.
+@pytest.mark.slow
 @pytest.mark.parametrize("certified", ["rebind.test", "elsewhere.test"])
 def test_tls_names_the_host_and_checks_its_certificate(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, certified: str

@@ -7,6 +7,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -15,6 +16,9 @@ from app.config import DEFAULT_DATASET, Settings
 from app.dataset.check import load_dataset
 from app.dataset.load import ImportResult, import_dataset
 from tests.conftest import CYCLE, load
+
+# Starts servers or processes: `make check` leaves it to `make test`.
+pytestmark = pytest.mark.slow
 
 
 def _revisions(engine: Engine) -> list[tuple[int, str]]:

@@ -17,6 +17,9 @@ from app.db import make_engine
 from tests.browser.conftest import _free_port
 from tests.conftest import CYCLE, load
 
+# Starts servers or processes: `make check` leaves it to `make test`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:

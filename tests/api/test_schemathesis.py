@@ -24,6 +24,9 @@ from app.site import RevisionPoller
 from tests.api.conftest import SUMMARY
 from tests.conftest import pg_database, pg_drop
 
+# Starts servers or processes: `make check` leaves it to `make test`.
+pytestmark = pytest.mark.slow
+
 CHECKS = [not_a_server_error, response_schema_conformance]
 # Bounded and derandomized: the same cases on every run, well under a minute in total.
 MAX_EXAMPLES = 25

@@ -39,6 +39,8 @@ def html_page(charts: list[Chart]) -> str:
     )
 
 
+# Starts the Nu checker (Java): `make test` runs it.
+@pytest.mark.slow
 def test_nu_html_checker_accepts_inlined_charts(tmp_path: Path) -> None:
     java = shutil.which("java")
     if java is None:

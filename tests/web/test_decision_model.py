@@ -3,6 +3,7 @@
 
 import datetime as dt
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 
 import feedparser
@@ -214,3 +215,44 @@ def test_a_load_without_note_records_the_files_revision_note(migrated: Settings)
         latest = c.get("/api/v1/changes").json()["revisions"][0]
         assert latest["note"].startswith("Re-sourced and updated to 5 July 2026")
         assert "Re-sourced and updated to 5 July 2026" in c.get("/changes").text
+
+
+class _Anchors(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+        self._href: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._href = dict(attrs).get("href")
+            self.found.append((self._href or "", ""))
+
+    def handle_data(self, data: str) -> None:
+        if self._href is not None:
+            href, text = self.found[-1]
+            self.found[-1] = (href, text + data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._href = None
+
+
+def what_if_links(html: str) -> dict[str, str]:
+    parser = _Anchors()
+    parser.feed(html)
+    return {" ".join(t.split()): h for h, t in parser.found if t.strip().startswith("What if")}
+
+
+def test_what_if_links_keep_earlier_hypotheses_and_the_day(flood: TestClient) -> None:
+    # The review's bug: `?assume=hu:0&at=2025-03-01` linked to `?assume=de:0`, dropping both.
+    page = "/options/river-diversion?assume=mayor:unknown&at=2024-06-01"
+    links = what_if_links(flood.get(page).text)
+    assert links["What if flood emergency ended?"] == (
+        "/options/river-diversion?assume=flood-emergency:lifted,mayor:unknown&at=2024-06-01"
+    )
+    assert links, "the page offers what-if links"
+    for href in links.values():
+        assert "mayor:unknown" in href and href.endswith("&at=2024-06-01"), href
+    shown = flood.get(links["What if flood emergency ended?"])
+    assert shown.status_code == 200 and "veto-barred" not in shown.text

@@ -18,6 +18,9 @@ from app.db import make_engine
 from app.main import create_app
 from tests.conftest import CYCLE, load
 
+# Starts servers or processes: `make check` leaves it to `make test`.
+pytestmark = pytest.mark.slow
+
 PAIR = "painted-lanes,protected-lanes"
 
 

@@ -22,6 +22,9 @@ from app.main import create_app
 from app.render import PageCache, cache_key
 from tests.conftest import CYCLE, load
 
+# Starts servers or processes: `make check` leaves it to `make test`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def fast_switching() -> Iterator[None]:
