@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -316,6 +317,7 @@ def test_since_this_link_says_better_or_worse_by_direction_and_stances_neutrally
     assert "(worse)" not in items["Protected lanes · The mayor:"]
     # The same words on /changes and in the API.
     assert '<strong class="trend trend-worse">(worse)</strong>' in client.get("/changes").text
+    assert "5/5 Very high (worse)" in unescape(client.get("/changes.atom").text)
     cells = client.get("/api/v1/changes").json()["revisions"][0]["changes"]
     assert {(c["row"], c["trend"]) for c in cells} >= {
         ("Cost", "worse"),
