@@ -63,7 +63,7 @@ nginx:
 run: install
 	mkdir -p data
 	$(BIN)/explorer migrate
-	$(BIN)/explorer load
+	$(BIN)/explorer load --unless-newer
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/explorer serve
 
 lint: install

@@ -35,7 +35,8 @@ from app.web.middleware import (
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    # The data package's files are read by programs too: their errors are JSON.
+    return request.url.path.startswith(("/api/", "/data/"))
 
 
 def error_response(request: Request, err: AppError) -> Response:

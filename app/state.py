@@ -61,6 +61,7 @@ class Vocab:
     # On a past day (`at=`): options not yet proposed, slug -> why they cannot be shown, e.g.
     # "not yet proposed on 1 June 2022 (first proposed on 2 March 2025)".
     later: Mapping[str, str] = field(default_factory=dict)
+    publishers: tuple[str, ...] = ()  # of the sources, for the sources page's filter
 
 
 def vocab_of(ds: Dataset, earliest: dt.date | None) -> Vocab:
@@ -85,6 +86,7 @@ def vocab_of(ds: Dataset, earliest: dt.date | None) -> Vocab:
         conditions=tuple(c.slug for c in ds.conditions),
         earliest=earliest,
         axes=overview_axes(ds.criteria),
+        publishers=tuple(sorted({s.publisher for s in ds.sources}, key=str.casefold)),
     )
 
 
@@ -472,6 +474,54 @@ def parse_stances(items: Iterable[tuple[str, str]], vocab: Vocab) -> StanceQuery
         ),
         since=since,
         until=until,
+    )
+
+
+SOURCE_KINDS = ("primary", "secondary")
+YEAR_RE = re.compile(r"[0-9]{4}")
+
+
+@dataclass(frozen=True)
+class SourceQuery:
+    """Filters of the sources page and its twins: words, the option a source is cited for,
+    publisher, kind and year of publication."""
+
+    q: str = ""
+    option: str | None = None
+    publisher: str | None = None
+    kind: str | None = None
+    year: int | None = None
+
+    def pairs(self) -> list[tuple[str, str]]:
+        out = [("q", self.q)] if self.q else []
+        for name in ("option", "publisher", "kind"):
+            if (value := getattr(self, name)) is not None:
+                out.append((name, value))
+        if self.year is not None:
+            out.append(("year", str(self.year)))
+        return out
+
+    def query(self) -> str:
+        return urlencode(self.pairs(), safe=",:")
+
+    def is_filtered(self) -> bool:
+        return bool(self.pairs())
+
+
+def parse_sources(items: Iterable[tuple[str, str]], vocab: Vocab) -> SourceQuery:
+    p = _Params(items)
+    p.check_known({"q", "option", "publisher", "kind", "year", "at"}, ())
+    option, publisher, kind, year = (p.one(n) for n in ("option", "publisher", "kind", "year"))
+    if year is not None and not YEAR_RE.fullmatch(year):
+        raise BadParam("year", f"must be a year written YYYY, not {year!r}")
+    return SourceQuery(
+        q=" ".join((p.one("q") or "").split()),
+        option=_choice("option", option, vocab.options, "option") if option else None,
+        publisher=_choice("publisher", publisher, vocab.publishers, "publisher")
+        if publisher
+        else None,
+        kind=_choice("kind", kind, SOURCE_KINDS, "kind") if kind else None,
+        year=int(year) if year else None,
     )
 
 

@@ -142,6 +142,25 @@ def test_load_if_empty_does_not_replace(engine: Engine, migrated: Settings) -> N
         assert session.exec(select(m.Dossier.slug)).one() == "riverton-cycle-lanes"
 
 
+def test_load_unless_newer_does_not_roll_back(
+    engine: Engine, migrated: Settings, tmp_path: Path
+) -> None:
+    """A file loaded before and replaced since is not loaded again, nor an older one."""
+    assert run("load", "--unless-newer", str(CYCLE))[0] == 0
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(CYCLE.read_text().replace("Paint costs little.", "Paint is cheap."))
+    assert run("load", str(changed))[0] == 0
+    code, out = run("load", "--unless-newer", str(CYCLE))
+    assert code == 0 and "not loaded; it was loaded as revision 1" in out
+    older = tmp_path / "older.yaml"
+    older.write_text(re.sub(r"(?m)^(  as_of: ).*$", r"\g<1>2024-06-01", CYCLE.read_text()))
+    code, out = run("load", "--unless-newer", str(older))
+    assert code == 0 and "newer than this file's 2024-06-01" in out
+    assert snapshot(engine)[0] == 2
+    code, out = run("load", str(CYCLE))  # without the flag, as asked
+    assert "as revision 3" in out
+
+
 def test_export_then_load_is_lossless(engine: Engine, migrated: Settings, tmp_path: Path) -> None:
     assert run("load", str(CYCLE))[0] == 0
     out_file = tmp_path / "out.yaml"

@@ -145,6 +145,45 @@ def test_make_run_serves_the_configured_database(db_url: str) -> None:
     assert (ROOT / "Makefile").exists()
 
 
+def test_make_run_restarted_keeps_a_newer_revision_and_links_to_its_port(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Issue 19.9: restarting `make run` used to reload the bundled file over a revision loaded
+    after it (a rollback shown as an update), and links said port 8000 whatever the port."""
+
+    def make_run() -> Server:
+        server = Server(db_url, command=["make", "--no-print-directory", "run"])
+        server.env["PORT"] = str(server.port)
+        server.env.pop("APP_PUBLIC_URL", None)
+        return server
+
+    with make_run() as first:
+        assert httpx.get(f"{first.base}/healthz").json()["revision"] == 1
+    bundled = Settings().default_dataset.read_text(encoding="utf-8")
+    newer = tmp_path / "newer.yaml"
+    newer.write_text(re.sub(r"(?m)^(  as_of: ).*$", r"\g<1>2026-11-30", bundled, count=1))
+    loaded = subprocess.run(
+        [str(EXPLORER), "load", str(newer), "--note", "Facts to 30 November"],
+        env=first.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "as revision 2" in loaded.stdout
+    server = make_run()
+    with server:
+        assert httpx.get(f"{server.base}/healthz").json()["revision"] == 2
+        page = httpx.get(f"{server.base}/options/nato-membership").text
+        assert "30 November 2026" in page
+        assert f'value="{server.base}/options/nato-membership"' in page
+        assert "http://127.0.0.1:8000" not in page
+        feed = httpx.get(f"{server.base}/changes.atom").text
+        assert f'xml:base="{server.base}/"' in feed
+        log = server.output()
+    assert "newer than this file" in log and "not loaded" in log
+    assert f"links (share, embed, citations, feed) use {server.base}" in log
+
+
 def test_odd_methods_over_real_http_add_no_metric_series(
     engine: Engine, migrated: Settings
 ) -> None:

@@ -61,6 +61,7 @@ class CitedClaim:
     href: str
     locator: str
     statement: JointStatement | None = None  # a signatory's stance: the joint statement
+    option: str | None = None  # the option the claim is about, if one
 
 
 MEMO_SIZE = 48  # comparisons' fixed parts kept by the live index, at most
@@ -181,9 +182,10 @@ def build_index(
         label: str,
         href: str,
         statement: JointStatement | None = None,
+        option: str | None = None,
     ) -> None:
         for c in cites:
-            cited_by[c.id].append(CitedClaim(kind, label, href, c.locator, statement))
+            cited_by[c.id].append(CitedClaim(kind, label, href, c.locator, statement, option))
 
     search: dict[str, str] = {}
     for o in ds.options:
@@ -192,10 +194,10 @@ def build_index(
         cite(o.proposed_sources, "proposal", f"{o.title}: first proposed", href)
         for slug, a in o.assessments.items():
             title = criteria[slug].title if slug in criteria else slug
-            cite(a.sources, "assessment", f"{o.title}: {title} score", href)
+            cite(a.sources, "assessment", f"{o.title}: {title} score", href, option=o.slug)
             parts.append(a.rationale)
         for h in o.hurdles:
-            cite(h.sources, "hurdle", f"{o.title}: {h.instrument}", href)
+            cite(h.sources, "hurdle", f"{o.title}: {h.instrument}", href, option=o.slug)
             parts.append(h.instrument)
         for r in o.routes:
             cite(r.sources, "route", f"{o.title}: by {r.title}", f"{href}#route-{r.slug}")
@@ -206,7 +208,8 @@ def build_index(
         title = options[s.option].title if s.option in options else s.option
         when = s.date.human() if s.date else "undated"
         joint = statements.get(s.joint) if s.joint is not None else None
-        cite(s.sources, "stance", f"{who} on {title} ({when})", f"/stakeholders/{s.who}", joint)
+        label = f"{who} on {title} ({when})"
+        cite(s.sources, "stance", label, f"/stakeholders/{s.who}", joint, s.option)
     for cond in ds.conditions:
         cite(cond.sources, "condition", cond.title, "/methodology#conditions")
     for b in ds.bodies:

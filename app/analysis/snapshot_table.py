@@ -5,10 +5,22 @@ Pure functions over snapshots (app.analysis.snapshot): no FastAPI, no database, 
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
-from app.analysis.snapshot import CiteRef, HurdleRow, Row, ScoreRow, Snapshot, StanceRow
+from app.analysis.snapshot import (
+    CiteRef,
+    HurdleRow,
+    Row,
+    ScoreRow,
+    Snapshot,
+    StanceRow,
+    VetoRow,
+)
 
 # --- diff ----------------------------------------------------------------------------------
+
+
+Trend = Literal["better", "worse", "changed"]
 
 
 @dataclass(frozen=True)
@@ -18,6 +30,9 @@ class CellChange:
     option: str  # the option's title
     old: str
     new: str
+    # A score moving the way its criterion calls better or worse; everything else (stances,
+    # ranges, hurdles, veto status) only "changed": a new value is not good news by itself.
+    trend: Trend = "changed"
 
 
 def diff_snapshots(old: Snapshot, new: Snapshot) -> list[CellChange]:
@@ -34,8 +49,22 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> list[CellChange]:
             before = _cell_value(row if row.key in old_keys else None, i)
             after = _cell_value(new_rows.get(row.key), j)
             if before != after:
-                changes.append(CellChange(row.group, row.label, opt.title, before, after))
+                trend = _trend(row, new_rows.get(row.key), i, j)
+                changes.append(CellChange(row.group, row.label, opt.title, before, after, trend))
     return changes
+
+
+def _trend(old: Row, new: Row | None, i: int, j: int | None) -> Trend:
+    """Better or worse by the criterion's direction, when both cells hold a score."""
+    if not isinstance(old, ScoreRow) or not isinstance(new, ScoreRow) or j is None:
+        return "changed"
+    if i >= len(old.cells) or j >= len(new.cells):
+        return "changed"
+    before, after = old.cells[i].score, new.cells[j].score
+    if before is None or after is None or before == after:
+        return "changed"
+    higher = after > before
+    return "worse" if higher == new.lower_is_better else "better"
 
 
 def _cell_value(row: Row | None, i: int | None) -> str:
@@ -46,53 +75,112 @@ def _cell_value(row: Row | None, i: int | None) -> str:
 
 # --- export --------------------------------------------------------------------------------
 
+# One row per fact, one typed column per kind of value: numbers stay numbers (a score, its
+# range, a stance's position, a weight, a rank, a chance) and the words a reader sees go in
+# `label` and `value`. Cells that do not apply are empty.
+LONG_HEADER = [
+    "section",
+    "key",
+    "row",
+    "option",
+    "option_title",
+    "score",
+    "low",
+    "high",
+    "confidence",
+    "position",
+    "date",
+    "number",
+    "label",
+    "value",
+    "text",
+    "sources",
+]
+_COLUMN = {name: i for i, name in enumerate(LONG_HEADER)}
 
-def _cites(sources: Sequence[CiteRef]) -> str:
-    return "; ".join(s.label for s in sources)
+
+def long_row(section: str, key: str, row: str, **values: object) -> list[object]:
+    """A row of the long table: the named columns set, the others empty."""
+    out: list[object] = [section, key, row] + [None] * (len(LONG_HEADER) - 3)
+    for name, value in values.items():
+        out[_COLUMN[name]] = value
+    return out
 
 
-def snapshot_table(snapshot: Snapshot) -> list[list[str]]:
-    """The snapshot as CSV rows: section, row, then one column per option."""
-    titles = [o.title for o in snapshot.options]
-    pad = [""] * (len(titles) - 1)
-    out = [["section", "row", *titles]]
+def _ids(sources: Sequence[CiteRef]) -> str:
+    return "; ".join(dict.fromkeys(s.id for s in sources))
+
+
+def _cells(row: Row, slug: str, title: str, i: int) -> list[object]:
+    """One option's cell of a snapshot row, its numbers split from its words."""
+    base = {"option": slug, "option_title": title}
+    key, group, label = row.key, row.group, row.label
+    if isinstance(row, ScoreRow):
+        c = row.cells[i]
+        return long_row(
+            group, key, label, **base, score=c.score, low=c.low, high=c.high,
+            confidence=c.confidence, label=c.label, value=c.value, text=c.rationale,
+            sources=_ids(c.sources),
+        )  # fmt: skip
+    if isinstance(row, StanceRow):
+        s = row.cells[i]
+        return long_row(
+            group, key, label, **base, position=s.position if s.position != "unknown" else None,
+            date=s.date, label=s.label, value=s.value, text=s.summary, sources=_ids(s.sources),
+        )  # fmt: skip
+    if isinstance(row, HurdleRow):
+        h = row.cells[i]
+        worst = max((x.severity for x in h.hurdles), default=None)
+        sources = _ids([s for x in h.hurdles for s in x.sources])
+        return long_row(group, key, label, **base, number=worst, value=h.value, sources=sources)
+    if isinstance(row, VetoRow):
+        v = row.cells[i]
+        return long_row(
+            group, key, label, **base, label=v.status.value, value=v.value, text=v.reason
+        )
+    return long_row(group, key, label, **base, value=row.cells[i].value)
+
+
+def snapshot_table(snapshot: Snapshot) -> list[list[object]]:
+    """The snapshot as a long table (LONG_HEADER, then rows): the dataset and the state first,
+    then one row per option and table row, the ranking, the licence and the sources."""
     d = snapshot.dossier
-    out.append(["dataset", "title", d.title, *pad])
-    out.append(["dataset", "revision", str(snapshot.revision), *pad])
-    out.append(["dataset", "as of", d.as_of, *pad])
-    out.append(["dataset", "comparison", snapshot.query, *pad])
+    out: list[list[object]] = [list(LONG_HEADER)]
+    out.append(long_row("dataset", "title", "title", value=d.title))
+    out.append(long_row("dataset", "revision", "revision", number=snapshot.revision))
+    out.append(long_row("dataset", "as_of", "as of", date=d.as_of))
+    out.append(long_row("dataset", "comparison", "comparison", value=snapshot.query))
     for a in snapshot.assume:
-        out.append(["hypothetical", a.name, f"assumed: {a.label}", *pad])
+        pos = a.position if a.position != "unknown" else None
+        value = f"assumed: {a.label}"
+        out.append(long_row("hypothetical", a.stakeholder, a.name, position=pos, value=value))
     for w in snapshot.weights:
-        out.append(["weight", w.title, str(w.weight), *pad])
+        out.append(long_row("weight", w.slug, w.title, number=w.weight))
+    options = [(o.slug, o.title) for o in snapshot.options]
     for row in snapshot.rows:
-        out.append([row.group, row.label, *(c.value for c in row.cells)])
-        if isinstance(row, ScoreRow):
-            out.append([row.group, f"{row.label}: rationale", *(c.rationale for c in row.cells)])
-        if isinstance(row, ScoreRow | StanceRow):
-            out.append(
-                [row.group, f"{row.label}: sources", *(_cites(c.sources) for c in row.cells)]
-            )
-        if isinstance(row, HurdleRow):
-            out.append(
-                [
-                    row.group,
-                    "Legal hurdles: sources",
-                    *(_cites([s for h in c.hurdles for s in h.sources]) for c in row.cells),
-                ]
-            )
+        out.extend(_cells(row, slug, title, i) for i, (slug, title) in enumerate(options))
     r = snapshot.ranking
     by_slug = {x.slug: x for x in r.ranked}
-    slugs = [o.slug for o in snapshot.options]
-    if r.ranked:
-        out.append(["ranking", "weighted score", *(by_slug[s].score_text for s in slugs)])
-        out.append(["ranking", "rank", *(str(by_slug[s].rank or "") for s in slugs)])
-    else:
-        out.append(["ranking", "message", r.message or "", *pad])
+    for slug, title in options if r.ranked else []:
+        x = by_slug[slug]
+        out.append(
+            long_row(
+                "ranking", "weighted_score", "weighted score", option=slug, option_title=title,
+                number=None if x.score is None else round(x.score, 4), value=x.score_text,
+            )
+        )  # fmt: skip
+        out.append(
+            long_row("ranking", "rank", "rank", option=slug, option_title=title, number=x.rank)
+        )
+    if not r.ranked:
+        out.append(long_row("ranking", "message", "message", value=r.message or ""))
     if r.sensitivity:
-        out.append(["ranking", "sensitivity", r.sensitivity, *pad])
-    out.append(["licence", "licence", d.licence, *pad])
+        out.append(long_row("ranking", "sensitivity", "sensitivity", value=r.sensitivity))
+    out.append(long_row("licence", "licence", "licence", value=d.licence))
     for s in snapshot.sources:
-        text = f"{s.title}, {s.publisher}, {s.date} ({s.kind})"
-        out.append(["sources", s.id, text + (f" {s.url}" if s.url else ""), *pad])
+        out.append(
+            long_row(
+                "sources", s.id, s.title, date=s.date, label=s.kind, value=s.url, text=s.publisher
+            )
+        )
     return out

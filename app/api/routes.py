@@ -22,15 +22,17 @@ from app.state import (
     FILTERS,
     CompareState,
     ExploreState,
+    SourceQuery,
     StanceQuery,
     parse_compare,
     parse_explore,
+    parse_sources,
     parse_stances,
     suggest,
 )
 from app.store import history, queries
+from app.views import datapackage, present
 from app.views import models as api
-from app.views import present
 from app.views.compare import CompareExport, export
 
 router = APIRouter()
@@ -112,6 +114,17 @@ STANCE_DOC = (
     "Every recorded stance, history included, each marked `current` when it is the latest of "
     "its stakeholder on its option. A date range leaves out undated (unknown) stances."
 )
+SOURCE_PARAMS = [
+    _param("q", {"type": "string"}, "Words, each found in the title, publisher, author or notes."),
+    _param("option", {"type": "string"}, "An option slug: the sources its claims cite."),
+    _param("publisher", {"type": "string"}, "A publisher, exactly as listed."),
+    _param("kind", {"type": "string", "enum": ["primary", "secondary"]}, "Primary or secondary."),
+    _param("year", {"type": "string", "pattern": "^[0-9]{4}$"}, "Year of publication, YYYY."),
+]
+SOURCE_DOC = (
+    "The bibliography, with the number of citing claims and the last link check; the same "
+    "filters as the sources page. An unknown parameter or value is answered 400, naming it."
+)
 COMPARE_PARAMS = [
     {
         **_param("o", {"type": "string"}, "2 to 6 option slugs, comma-separated, in column order."),
@@ -135,6 +148,10 @@ def compare_state(request: Request, site: SiteDep) -> CompareState:
 
 def stance_query(request: Request, site: SiteDep) -> StanceQuery:
     return parse_stances(request.query_params.multi_items(), site.vocab)
+
+
+def source_query(request: Request, site: SiteDep) -> SourceQuery:
+    return parse_sources(request.query_params.multi_items(), site.vocab)
 
 
 def _not_found(what: str, field: str, value: str, choices: Any) -> NotFound:
@@ -177,6 +194,7 @@ def optional_site(request: Request) -> Site | None:
 ExploreDep = Annotated[ExploreState, Depends(explore_state)]
 CompareDep = Annotated[CompareState, Depends(compare_state)]
 StanceQueryDep = Annotated[StanceQuery, Depends(stance_query)]
+SourceQueryDep = Annotated[SourceQuery, Depends(source_query)]
 OptionDep = Annotated[Option, Depends(option_dep)]
 StakeholderDep = Annotated[str, Depends(stakeholder_dep)]
 SourceDep = Annotated[str, Depends(source_dep)]
@@ -453,24 +471,28 @@ def matrix_csv(site: SiteDep, state: ExploreDep) -> Response:
 @router.get(
     "/api/v1/sources",
     tags=["sources"],
-    summary="Sources",
+    summary="Sources, filtered",
+    description=SOURCE_DOC,
     response_model=api.SourceList,
-    responses=_errors(),
+    responses=_errors(400),
+    openapi_extra={"parameters": SOURCE_PARAMS},
 )
-def sources(site: SiteDep) -> api.SourceList:
-    """The bibliography, with the number of citing claims and the last link check."""
-    return present.sources(site.index, site.links)
+def sources(site: SiteDep, q: SourceQueryDep) -> api.SourceList:
+    return present.sources(site.index, site.links, q)
 
 
 @router.get(
     "/api/v1/sources.csv",
     tags=["sources"],
-    summary="Sources as CSV",
+    summary="Sources as CSV, filtered",
+    description=SOURCE_DOC,
     response_class=CSVResponse,
-    responses=_csv_errors(),
+    responses=_csv_errors(400),
+    openapi_extra={"parameters": SOURCE_PARAMS},
 )
-def sources_csv(site: SiteDep) -> Response:
-    return csv_response(*present.sources_table(present.sources(site.index, site.links)), "sources")
+def sources_csv(site: SiteDep, q: SourceQueryDep) -> Response:
+    found = present.sources(site.index, site.links, q)
+    return csv_response(*present.sources_table(found), "sources")
 
 
 @router.get(
@@ -495,6 +517,45 @@ def source_csv(source_id: SourceDep, site: SiteDep) -> Response:
 def source(source_id: SourceDep, site: SiteDep) -> api.SourceOut:
     """The source, its link check and every claim that cites it."""
     return present.source(site.index, site.links, source_id)
+
+
+# --- data package --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/data/datapackage.json",
+    tags=["data"],
+    summary="Frictionless Data Package descriptor",
+    responses=_errors(400),
+    openapi_extra={"parameters": [AT]},
+)
+def data_package(request: Request, site: SiteDep) -> dict[str, Any]:
+    """The tidy tables under /data/ (options, criteria, scores, stakeholders, stances, sources)
+    with their schemas, keys, licence, data date and revision: https://datapackage.org."""
+    home = request.app.state.settings.public_url.rstrip("/") + "/"
+    return datapackage.descriptor(
+        site.index, site.revision.number, site.revision.loaded_at, home, site.index.at
+    )
+
+
+def _data_table(name: Annotated[str, Path(description="A table of the data package")]) -> str:
+    if name not in datapackage.BY_NAME:
+        raise _not_found("table", "name", name, datapackage.BY_NAME)
+    return name
+
+
+@router.get(
+    "/data/{name}.csv",
+    tags=["data"],
+    summary="One table of the data package, as CSV",
+    response_class=CSVResponse,
+    responses=_csv_errors(400, 404),
+    openapi_extra={"parameters": [AT]},
+)
+def data_csv(name: Annotated[str, Depends(_data_table)], site: SiteDep) -> Response:
+    """One row per fact, typed columns (see /data/datapackage.json for the schema)."""
+    table = datapackage.BY_NAME[name]
+    return csv_response(table.header, table.rows(site.index, site.links), name)
 
 
 # --- compare and permalinks ----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from app.dataset.text import text_problem
 from app.store import queries
 from app.store.db import alembic_config, make_engine, upgrade
 from app.store.export import export_dataset, to_yaml
-from app.store.load import import_dataset, latest_revision
+from app.store.load import import_dataset, latest_revision, newer_in_database
 
 __all__ = ["alembic_config", "main", "migrate"]
 
@@ -79,12 +79,18 @@ def _dataset_text(ctx: click.Context, param: click.Parameter, value: str) -> str
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False), required=False)
 @click.option("--if-empty", is_flag=True, help="Load only when the database holds no dataset yet.")
 @click.option(
+    "--unless-newer",
+    is_flag=True,
+    help="Skip the load when the database holds newer data: facts of a later date, or a "
+    "revision loaded after this very file (what `make run` does at every start).",
+)
+@click.option(
     "--note",
     default="",
     callback=_dataset_text,
     help="What this load changes; shown on /changes and its feed.",
 )
-def load_cmd(file: Path | None, if_empty: bool, note: str) -> None:
+def load_cmd(file: Path | None, if_empty: bool, unless_newer: bool, note: str) -> None:
     """Import FILE (default: the bundled dataset) atomically. Invalid files change nothing."""
     settings = get_settings()
     path = file or settings.default_dataset
@@ -99,6 +105,9 @@ def load_cmd(file: Path | None, if_empty: bool, note: str) -> None:
             click.echo(exc.report(), err=True)
             click.echo(f"{path.name}: not loaded; the database is unchanged", err=True)
             sys.exit(1)
+        if unless_newer and (why := newer_in_database(session, ds)):
+            click.echo(f"{path.name}: not loaded; {why} (`explorer load` loads it anyway)")
+            return
         result = import_dataset(session, ds, note=note or ds.dossier.revision_note)
     engine.dispose()
     if result.changed:
@@ -124,6 +133,15 @@ def export_cmd(out: Path | None) -> None:
     else:
         out.write_text(text, encoding="utf-8")
         click.echo(f"wrote {out}", err=True)
+
+
+def served_url(host: str, port: int) -> str:
+    """The address a browser on this machine reaches the server at: a wildcard host (all
+    interfaces) is reached at loopback, and an IPv6 address goes in brackets."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}.get(host, host)
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 @main.command("serve")
@@ -154,8 +172,20 @@ def serve_cmd(host: str, port: int, header_timeout: float, workers: int) -> None
     concurrency (see app/ops/server.py)."""
     from app.ops import server
 
+    served = served_url(host, port)
+    if "APP_PUBLIC_URL" not in os.environ:
+        # Links readers copy (share, embed, citations, feed) must reach this server; worker
+        # processes read the setting from the environment.
+        os.environ["APP_PUBLIC_URL"] = served
+        get_settings.cache_clear()
+        click.echo(
+            f"links (share, embed, citations, feed) use {served}, as served; "
+            "set APP_PUBLIC_URL to the address readers use"
+        )
+    else:
+        click.echo(f"links start with {os.environ['APP_PUBLIC_URL']} (APP_PUBLIC_URL)")
     settings = get_settings()
-    click.echo(f"serving on http://{host}:{port} with {workers} worker(s)")
+    click.echo(f"serving on {served} with {workers} worker(s)")
     server.run(
         host,
         port,

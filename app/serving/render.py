@@ -110,6 +110,9 @@ def environment(templates_dir: str) -> Environment:
                 "share_link",
                 "date_control",
                 "veto_mark",
+                "cell_change",
+                "data_section",
+                "note_text",
             )
         }
     )

@@ -60,6 +60,27 @@ def latest_revision(session: Session) -> m.Revision | None:
     return session.exec(select(m.Revision).order_by(col(m.Revision.id).desc())).first()
 
 
+def newer_in_database(session: Session, ds: Dataset) -> str | None:
+    """Why loading `ds` would roll the database back, or None. Newer means facts of a later
+    date, or this very content loaded before and replaced since: a restart that reloads the
+    bundled file must not undo a revision someone loaded after it."""
+    latest = latest_revision(session)
+    if latest is None or latest.content_hash == content_hash(ds):
+        return None
+    held = Dataset.model_validate(latest.content).dossier.as_of
+    if held > ds.dossier.as_of:
+        return (
+            f"the database holds revision {latest.id} with facts as of {held.isoformat()}, "
+            f"newer than this file's {ds.dossier.as_of.isoformat()}"
+        )
+    earlier = session.exec(
+        select(m.Revision.id).where(m.Revision.content_hash == content_hash(ds)).limit(1)
+    ).first()
+    if earlier is not None:
+        return f"it was loaded as revision {earlier}, and revision {latest.id} replaced it since"
+    return None
+
+
 def import_dataset(session: Session, ds: Dataset, note: str = "") -> ImportResult:
     digest = content_hash(ds)
     latest = latest_revision(session)

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from app.analysis.ranks import RankChances, rank_chances
 from app.analysis.snapshot import Part, ScoreRow, Snapshot, VetoCell, VetoRow
+from app.analysis.snapshot_table import long_row
 from app.charts import svg
 from app.charts.png import ComparisonCard, RankedOption
 from app.charts.svg import Chart
@@ -278,18 +279,22 @@ def export(snapshot: Snapshot) -> CompareExport:
     )
 
 
-def chances_table(snapshot: Snapshot) -> list[list[str]]:
-    """The chance of each rank as CSV rows (section, row, one column per option), to follow
-    the snapshot's own rows."""
+def chances_table(snapshot: Snapshot) -> list[list[object]]:
+    """The chance of each rank (0 to 1) as rows of the long table, to follow the ranking."""
     chances = chances_of(snapshot)
     if chances is None:
         return []
     by_option = {rc.option: rc for rc in chances.options}
-    slugs = [o.slug for o in snapshot.options]
-    rows = [
-        ["rank chances", f"chance of rank {r} ({chances.method})"]
-        + [f"{float(by_option[s].chance(r)):.1%}" if by_option[s].chances else "" for s in slugs]
-        for r in range(1, chances.ranks + 1)
-    ]
-    rows.append(["rank chances", "summary", *(by_option[s].summary for s in slugs)])
+    rows: list[list[object]] = []
+    for o in snapshot.options:
+        rc = by_option[o.slug]
+        who = {"option": o.slug, "option_title": o.title}
+        for r in range(1, chances.ranks + 1) if rc.chances else []:
+            rows.append(
+                long_row(
+                    "rank chances", f"chance_rank_{r}", f"chance of rank {r} ({chances.method})",
+                    **who, number=round(float(rc.chance(r)), 4), value=rc.chance_text(r),
+                )
+            )  # fmt: skip
+        rows.append(long_row("rank chances", "summary", "summary", **who, value=rc.summary))
     return rows

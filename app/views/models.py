@@ -188,6 +188,10 @@ class CellChangeOut(Out):
     option: str
     old: str
     new: str
+    trend: Literal["better", "worse", "changed"] = Field(
+        description="A score that moved the way its criterion calls better or worse; "
+        "anything else (stances, ranges, hurdles, veto status) only changed."
+    )
 
 
 class RevisionChangesOut(Out):
@@ -330,6 +334,9 @@ class SourceSummary(Out):
 
 
 class SourceList(Out):
+    query: str = Field(description="The canonical query of the filters applied.")
+    count: int = Field(description="How many sources match.")
+    total: int = Field(description="How many sources the dataset cites.")
     sources: list[SourceSummary]
 
 

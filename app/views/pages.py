@@ -5,8 +5,9 @@ publisher, year and link health. Templates read these and never the index itself
 Pure: no FastAPI, no database."""
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from app.analysis.index import CitedClaim, Index, JointStatement
 from app.analysis.veto import StanceRef, StepVeto, VetoAnalysis, parse_assumptions
@@ -446,12 +447,41 @@ def methodology_page(index: Index, links: Mapping[str, LinkStatus]) -> Methodolo
     )
 
 
+NoteParts = tuple[tuple[str, str | None], ...]  # (text, link or None)
+
+
 @dataclass(frozen=True)
 class SourcesPage:
     # The bibliography itself is the JSON twin's (present.sources), link checks included.
     checked: bool  # any link was ever checked
     disputes: tuple[Dispute, ...]
     cited: dict[str, CitedSource]
+    # Each source's notes with the ids of other sources turned into links (note_parts).
+    notes: dict[str, NoteParts] = field(default_factory=dict)
+    # The filter form's choices: (slug, title) of options, publishers, years newest first.
+    options: tuple[tuple[str, str], ...] = ()
+    publishers: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+
+
+# An id standing as a word, not inside an address ("/" or "." before it).
+SOURCE_ID_RE = re.compile(r"`?(?<![\w/.-])([a-z0-9]+(?:-[a-z0-9]+)+)(?![\w/-])`?")
+
+
+def note_parts(index: Index, text: str) -> NoteParts:
+    """A note as readers see it: another source's id (editors write "(reuters-trump-2025-02-26)")
+    becomes a link named by its publisher and date, never the id itself."""
+    parts: list[tuple[str, str | None]] = []
+    end = 0
+    for m in SOURCE_ID_RE.finditer(text):
+        source = index.sources.get(m.group(1))
+        if source is None:
+            continue
+        parts.append((text[end : m.start()], None))
+        parts.append((f"{source.publisher}, {source.date.human()}", f"/sources/{source.id}"))
+        end = m.end()
+    parts.append((text[end:], None))
+    return tuple(p for p in parts if p[0])
 
 
 @dataclass(frozen=True)
@@ -459,8 +489,18 @@ class StakeholderPage:
     cited: dict[str, CitedSource]
 
 
-def sources_page(index: Index, links: Mapping[str, LinkStatus]) -> SourcesPage:
-    return SourcesPage(bool(links), tuple(index.ds.disputes), citations(index, links))
+def sources_page(
+    index: Index, links: Mapping[str, LinkStatus], publishers: tuple[str, ...] = ()
+) -> SourcesPage:
+    return SourcesPage(
+        bool(links),
+        tuple(index.ds.disputes),
+        citations(index, links),
+        notes={sid: note_parts(index, src.notes) for sid, src in index.sources.items()},
+        options=tuple((o.slug, o.title) for o in index.options.values()),
+        publishers=publishers,
+        years=tuple(sorted({s.date.first_day.year for s in index.sources.values()}, reverse=True)),
+    )
 
 
 # --- one source --------------------------------------------------------------------------------
@@ -484,6 +524,7 @@ class ClaimLine:
 class SourcePage:
     lines: tuple[ClaimLine, ...]  # in the order the claims cite the source
     signatories: int  # of the joint statements, summed: each a claim, listed under its statement
+    notes: NoteParts = ()  # the source's notes, other sources' ids as links
 
 
 def source_page(index: Index, sid: str) -> SourcePage:
@@ -492,7 +533,8 @@ def source_page(index: Index, sid: str) -> SourcePage:
     for i, c in enumerate(index.cited_by.get(sid, [])):
         groups.setdefault(("joint", c.statement.id) if c.statement else i, []).append(c)
     lines = tuple(_claim_line(claims) for claims in groups.values())
-    return SourcePage(lines, sum(len(line.signatories) for line in lines))
+    notes = note_parts(index, index.sources[sid].notes)
+    return SourcePage(lines, sum(len(line.signatories) for line in lines), notes)
 
 
 def _claim_line(claims: list[CitedClaim]) -> ClaimLine:

@@ -11,11 +11,12 @@ from dataclasses import asdict
 from app.analysis.changes import RevisionChanges
 from app.analysis.explore import explore_with_vetoes
 from app.analysis.index import Index
+from app.analysis.sources import find_sources
 from app.analysis.timeline import Timeline
 from app.analysis.veto import Bar, VetoAnalysis, parse_assumptions
 from app.dataset.records import LinkStatus
-from app.dataset.schema import Cite, Option, Position, Stance, position_json
-from app.state import ExploreState, StanceQuery
+from app.dataset.schema import Assessment, Cite, Option, Position, Stance, VetoStatus, position_json
+from app.state import ExploreState, SourceQuery, StanceQuery
 from app.views import models as api
 
 Table = tuple[list[str], list[list[object]]]  # header, rows
@@ -72,6 +73,11 @@ def option_list_table(result: api.OptionList, index: Index) -> Table:
     return header, rows
 
 
+def score_range(a: Assessment) -> tuple[int, int]:
+    """The plausible range of a score; without one, the score itself at both ends."""
+    return (a.low if a.low is not None else a.score, a.high if a.high is not None else a.score)
+
+
 def option_table(option: Option, index: Index) -> Table:
     """One row per criterion assessment, then one per legal hurdle."""
     header = ["kind", "key", "title", "value", "low", "high", "confidence", "text", "sources"]
@@ -84,8 +90,7 @@ def option_table(option: Option, index: Index) -> Table:
                 slug,
                 crit.title if crit else slug,
                 a.score,
-                a.low if a.low is not None else a.score,
-                a.high if a.high is not None else a.score,
+                *score_range(a),
                 a.confidence,
                 a.rationale,
                 _cites(a.sources),
@@ -444,12 +449,18 @@ def _source_fields(index: Index, links: Mapping[str, LinkStatus], sid: str) -> d
     }
 
 
-def sources(index: Index, links: Mapping[str, LinkStatus]) -> api.SourceList:
+def sources(
+    index: Index, links: Mapping[str, LinkStatus], q: SourceQuery | None = None
+) -> api.SourceList:
+    q = q or SourceQuery()
+    found = find_sources(index, q)
     return api.SourceList(
+        query=q.query(),
+        count=len(found),
+        total=len(index.sources),
         sources=[
-            api.SourceSummary.model_validate(_source_fields(index, links, sid))
-            for sid in index.sources
-        ]
+            api.SourceSummary.model_validate(_source_fields(index, links, sid)) for sid in found
+        ],
     )
 
 

@@ -257,7 +257,7 @@ def _csv(snapshot: Snapshot, name: str) -> Response:
     # The chances follow the ranking; the licence and sources stay last.
     at = next(i for i, row in enumerate(table) if row[0] == "licence")
     table[at:at] = chances_table(snapshot)
-    return csv_response(table[0], table[1:], name)
+    return csv_response([str(h) for h in table[0]], table[1:], name)
 
 
 def _json(data: dict[str, Any], name: str) -> Response:

@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, TypeVar
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -22,10 +23,11 @@ from app.state import (
     CompareState,
     ExploreState,
     parse_explore,
+    parse_sources,
     suggest,
 )
 from app.store import history as revision_history
-from app.views import pages, present
+from app.views import datapackage, pages, present
 from app.views.charts import option_bars, option_timeline_chart
 from app.views.home import home
 from app.views.verdict import verdict
@@ -318,17 +320,30 @@ def matrix_page(request: Request, site: SiteDep, state: ExploreDep) -> Response:
 @router.get("/sources")
 @cached_page
 def sources_page(request: Request, site: SiteDep) -> Response:
+    q = parse_sources(request.query_params.multi_items(), site.vocab)
+    pairs = [*q.pairs(), *at_pair(site)]
+    if redirect := not_canonical(request, urlencode(pairs, safe=",:")):
+        return redirect
     return render(
         request,
         "sources.html",
         {
             "meta": site.meta,
-            "view": present.sources(site.index, site.links),
-            "page": pages.sources_page(site.index, site.links),
+            "q": q,
+            "view": present.sources(site.index, site.links, q),
+            "page": pages.sources_page(site.index, site.links, site.vocab.publishers),
+            "data_tables": datapackage.TABLES,
             "page_title": "Sources",
-            "exports": alternates("/api/v1/sources"),
+            "exports": {**alternates("/api/v1/sources", q.pairs()), "in_page": True},
         },
+        block="results",
+        push_url=href("/sources", pairs),
     )
+
+
+def at_pair(site: Site) -> list[tuple[str, str]]:
+    """`at=` as the site resolved it, to keep in the links of a page that takes it."""
+    return [("at", site.index.at.isoformat())] if site.index.at else []
 
 
 @router.get("/sources/{source_id}")
@@ -383,6 +398,8 @@ def changes_feed(request: Request, site: SiteDep, session: SessionDep) -> Respon
         .render(
             meta=site.meta,
             revisions=revisions,
+            # Feed readers resolve the entries' relative links against this.
+            public_url=request.app.state.settings.public_url.rstrip("/"),
             feed_id=f"urn:policy-option-explorer:{site.index.ds.dossier.slug}:changes",
         )
     )
@@ -405,6 +422,7 @@ def methodology_page(request: Request, site: SiteDep) -> Response:
             "draws": ranks.DRAWS,
             "seed": ranks.SEED,
             "page": pages.methodology_page(site.index, site.links),
+            "data_tables": datapackage.TABLES,
             "og": {
                 "title": f"Methodology · {site.index.ds.dossier.title}",
                 "description": "How scores, weights, rank chances, veto statuses and votes are "

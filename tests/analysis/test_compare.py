@@ -66,9 +66,19 @@ def test_diff_lists_changed_cells_old_to_new() -> None:
     assert diff_snapshots(old, old) == []
 
 
-def test_table_has_one_column_per_option_and_ends_with_licence_and_sources() -> None:
+def test_table_is_long_with_a_row_per_option_and_ends_with_licence_and_sources() -> None:
+    """Issue 19.6: one row per fact (it was one column per option, cells of text)."""
     rows = snapshot_table(snap("protected-lanes", "painted-lanes", assume=(("mayor", "1"),)))
-    assert all(len(r) == 4 for r in rows)
-    assert ["hypothetical", "The mayor", "assumed: Supports", ""] in rows
+    header = rows[0]
+    assert all(len(r) == len(header) for r in rows)
+    col = {name: i for i, name in enumerate(header)}
+    mayor = next(r for r in rows if r[col["section"]] == "hypothetical")
+    assert (mayor[col["row"]], mayor[col["position"]]) == ("The mayor", 1)
+    assert mayor[col["value"]] == "assumed: Supports"
+    cost = [r for r in rows if r[col["key"]] == "score:cost"]
+    assert [(r[col["option"]], r[col["score"]]) for r in cost] == [
+        ("protected-lanes", 4),
+        ("painted-lanes", 1),
+    ]
     sections = [r[0] for r in rows]
     assert sections[-3:] == ["licence", "sources", "sources"]

@@ -118,3 +118,27 @@ def test_the_date_control_keeps_the_filters_changed_with_htmx(
     expect(p).to_have_url(server + "/?veto=barred&at=2022-06-01")
     expect(p.locator(".as-it-stood")).to_contain_text("Not yet proposed that day, so left out")
     expect(p.locator("#date-control-at")).to_have_value("2022-06-01")
+
+
+def test_sources_search_swaps_results_with_htmx_and_works_without_javascript(
+    server: str, page: Page, nojs_page: Page
+) -> None:
+    """Issue 19.7: the sources page filters like the explore page."""
+    page.goto(server + "/sources")
+    expect(page.locator("#results-heading")).to_have_text(re.compile(r"^\d+ sources$"))
+    heading_before = page.locator("h1").element_handle()
+    page.select_option("#source-option", "article-5-extension")
+    page.select_option("#source-kind", "primary")
+    expect(page).to_have_url(server + "/sources?option=article-5-extension&kind=primary")
+    expect(page.locator("#results-heading")).to_have_text(re.compile(r"^8 of \d+ sources$"))
+    assert heading_before is not None and heading_before.is_visible()
+    page.fill("#source-q", "Paris Declaration")
+    expect(page.locator("#results-heading")).to_have_text(re.compile(r"^1 of \d+ sources$"))
+    page.fill("#source-q", "zzzz nothing")
+    expect(page.locator("#results .empty")).to_contain_text("No source matches")
+
+    nojs_page.goto(server + "/sources")
+    nojs_page.select_option("#source-year", "2001")
+    nojs_page.get_by_role("button", name="Show sources").click()
+    expect(nojs_page).to_have_url(server + "/sources?year=2001")
+    expect(nojs_page.locator("#results-heading")).to_have_text(re.compile(r"^\d+ of \d+ sources$"))

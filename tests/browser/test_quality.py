@@ -27,6 +27,8 @@ PAGES = [
     "/stakeholders/hu",
     "/matrix",
     "/sources",
+    "/sources?option=article-5-extension&kind=primary",
+    "/sources?q=zzzz-nothing",
     "/sources/north-atlantic-treaty",
     "/sources/nato-vilnius-2023",
     "/options/no-such-option",

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -277,12 +278,12 @@ def test_permalink_survives_a_reload_and_lists_what_changed(
     since = html.split('id="since"')[1].split("</section>")[0]
     assert "Since this link was created" in since
     assert (
-        "<strong>Protected lanes · Cost:</strong> <del>4/5 High</del> → <ins>5/5 Very high</ins>"
-        in since
+        "<strong>Protected lanes · Cost:</strong> was <del>4/5 High</del>, now "
+        '<ins>5/5 Very high</ins> <strong class="trend trend-worse">(worse)</strong>' in since
     )
     assert (
-        "<strong>Protected lanes · The mayor:</strong> <del>− Opposes (2024-05-20)</del>"
-        " → <ins>+ Supports (2024-05-20)</ins>" in since
+        "<strong>Protected lanes · The mayor:</strong> was <del>− Opposes (2024-05-20)</del>,"
+        " now <ins>+ Supports (2024-05-20)</ins></li>" in since
     )
     # The live comparison shows the new values.
     live = client.get("/compare?o=protected-lanes,painted-lanes").text
@@ -290,6 +291,42 @@ def test_permalink_survives_a_reload_and_lists_what_changed(
     assert "Supports" in row(live, "stance:mayor")
     # A second load keeps the link's row and code.
     assert client.get(link + ".json").json()["revision"] == 1
+
+
+def test_since_this_link_says_better_or_worse_by_direction_and_stances_neutrally(
+    client: TestClient, engine: Engine, tmp_path: Path
+) -> None:
+    """Issue 19.9: every new value used to be green and every old one red, so a downgrade read
+    as good news. Scores now say "better" or "worse" by their criterion's direction (a higher
+    cost is worse, a higher safety gain better); a stance changes without a verdict."""
+    link = create(client, o="protected-lanes,painted-lanes")
+    text = changed_copy(tmp_path).read_text()
+    old_safety = "safety: {score: 2, "
+    assert old_safety in text
+    (tmp_path / "better.yaml").write_text(text.replace(old_safety, "safety: {score: 3, "))
+    load(engine, tmp_path / "better.yaml")
+
+    since = client.get(link).text.split('id="since"')[1].split("</section>")[0]
+    items = {
+        li.split("</strong>")[0].removeprefix("<strong>"): li
+        for li in re.findall(r"<li>(.*?)</li>", since, re.S)
+    }
+    assert "(worse)" in items["Protected lanes · Cost:"]
+    assert "(better)" in items["Painted lanes · Safety gain:"]
+    assert "(better)" not in items["Protected lanes · The mayor:"]
+    assert "(worse)" not in items["Protected lanes · The mayor:"]
+    # The same words on /changes and in the API.
+    assert '<strong class="trend trend-worse">(worse)</strong>' in client.get("/changes").text
+    assert "5/5 Very high (worse)" in unescape(client.get("/changes.atom").text)
+    cells = client.get("/api/v1/changes").json()["revisions"][0]["changes"]
+    assert {(c["row"], c["trend"]) for c in cells} >= {
+        ("Cost", "worse"),
+        ("Safety gain", "better"),
+        ("The mayor", "changed"),
+    }
+    # Colour follows the verdict, never the position: old and new values are not coloured.
+    css = client.get("/static/site.css").text
+    assert ".changes del { color" not in css and ".changes ins { color" not in css
 
 
 def test_permalink_whose_options_vanished_says_so(
@@ -313,6 +350,11 @@ def parse_csv(body: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body)))
 
 
+def records(body: str) -> dict[tuple[str, str], dict[str, str]]:
+    """The long compare CSV by (key, option)."""
+    return {(r["key"], r["option"]): r for r in csv.DictReader(io.StringIO(body))}
+
+
 def test_csv_and_json_exports_carry_sources_and_licence(client: TestClient) -> None:
     r = client.get(f"/compare.csv?{PAIR}")
     assert r.status_code == 200
@@ -322,13 +364,27 @@ def test_csv_and_json_exports_carry_sources_and_licence(client: TestClient) -> N
         in r.headers["content-disposition"]
     )
     rows = parse_csv(r.text)
-    assert rows[0] == ["section", "row", "Protected lanes", "Painted lanes"]
-    assert ["criteria", "Cost", "4/5 High", "1/5 Trivial"] in rows
-    assert ["ranking", "rank", "1", "2"] in rows
-    assert ["licence", "licence", "CC0 1.0", ""] in rows
+    # Issue 19.6: one row per fact with numbers in their own columns (it was a transposed
+    # report with cells such as "4/5 High"); the words a reader sees are in label and value.
+    facts = records(r.text)
+    assert rows[0][:5] == ["section", "key", "row", "option", "option_title"]
+    cost = facts[("score:cost", "protected-lanes")]
+    assert (cost["score"], cost["low"], cost["high"], cost["confidence"]) == (
+        "4",
+        "4",
+        "4",
+        "medium",
+    )
+    safety = facts[("score:safety", "protected-lanes")]
+    assert (safety["score"], safety["low"], safety["high"]) == ("5", "4", "5")
+    assert (cost["label"], cost["value"], cost["sources"]) == ("High", "4/5 High", "traffic-study")
+    assert facts[("score:cost", "painted-lanes")]["score"] == "1"
+    assert facts[("rank", "protected-lanes")]["number"] == "1"
+    assert facts[("rank", "painted-lanes")]["number"] == "2"
+    assert facts[("licence", "")]["value"] == "CC0 1.0"
     sources = [r for r in rows if r[0] == "sources"]
     assert [s[1] for s in sources] == ["traffic-study", "local-paper"]
-    assert "https://example.org/riverton/traffic-study" in sources[0][2]
+    assert facts[("traffic-study", "")]["value"] == "https://example.org/riverton/traffic-study"
     assert rows[-1][0] == "sources"
 
     data = client.get(f"/compare.json?{PAIR}").json()
@@ -356,8 +412,9 @@ def test_hypotheses_are_marked_on_page_permalink_and_exports(client: TestClient)
     assert "<strong>Hypothetical:</strong> The mayor assumed: supports" in page
     assert "hypothetical-tag" in row(page, "stance:mayor")
     assert "Includes hypothetical stances." in page  # og:description
-    rows = parse_csv(client.get(link + ".csv").text)
-    assert ["hypothetical", "The mayor", "assumed: Supports", ""] in rows
+    mayor = records(client.get(link + ".csv").text)[("mayor", "")]
+    assert (mayor["section"], mayor["row"]) == ("hypothetical", "The mayor")
+    assert (mayor["position"], mayor["value"]) == ("1", "assumed: Supports")
     data = client.get(link + ".json").json()
     assert data["assume"] == [
         {"stakeholder": "mayor", "name": "The mayor", "position": 1, "label": "Supports"}
@@ -400,12 +457,14 @@ def test_exports_carry_the_rank_chances_the_page_shows(client: TestClient) -> No
         assert oc["summary"] in page  # the same sentence the ranking table shows
     api = client.get(f"/api/v1/compare?{three}").json()
     assert api["rank_chances"] == chances
-    rows = parse_csv(client.get(f"/compare.csv?{three}").text)
-    firsts = next(r for r in rows if r[1].startswith("chance of rank 1"))
-    by_slug = {oc["option"]: oc for oc in chances["options"]}
-    slugs = ["protected-lanes", "painted-lanes", "no-change"]
-    assert firsts[2:] == [f"{by_slug[s]['chances'][0]['chance']:.1%}" for s in slugs]
-    assert [r[0] for r in rows][-3:] == ["licence", "sources", "sources"]
+    body = client.get(f"/compare.csv?{three}").text
+    facts = records(body)
+    for oc in chances["options"]:  # a number from 0 to 1, as in JSON
+        first = facts[("chance_rank_1", oc["option"])]
+        assert float(first["number"]) == oc["chances"][0]["chance"]
+        assert first["row"].startswith("chance of rank 1")
+        assert facts[("summary", oc["option"])]["value"] == oc["summary"]
+    assert [r[0] for r in parse_csv(body)][-3:] == ["licence", "sources", "sources"]
     # A permanent link's exports carry the same, from its frozen scores.
     link = create(client, o=three.removeprefix("o="))
     frozen = client.get(f"{link}.json").json()

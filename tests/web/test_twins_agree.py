@@ -75,7 +75,7 @@ def json_counts(path: str, data: dict[str, Any]) -> dict[str, int]:
             )
         return out
     if path.startswith("/api/v1/sources"):
-        out = {"sources": len(data["sources"])}
+        out = {"sources": len(data["sources"]), "total": data["total"]}
         out.update({f"cited_by.{s['id']}": s["cited_by"] for s in data["sources"]})
         return out
     if path.startswith("/api/v1/changes"):
@@ -98,6 +98,7 @@ def pages(client: TestClient) -> list[str]:
         "/stakeholders",
         *stakeholders,
         "/sources",
+        "/sources?kind=primary",
         *sources,
         "/changes",
         "/compare?o=article-5-extension,nato-membership,reassurance-force",
