@@ -15,7 +15,7 @@ from app.analysis.sources import find_sources
 from app.analysis.timeline import Timeline
 from app.analysis.veto import Bar, VetoAnalysis, parse_assumptions
 from app.dataset.records import LinkStatus
-from app.dataset.schema import Assessment, Cite, Option, Position, Stance, VetoStatus, position_json
+from app.dataset.schema import Assessment, Cite, Option, Position, Stance, position_json
 from app.state import ExploreState, SourceQuery, StanceQuery
 from app.views import models as api
 
