@@ -15,6 +15,7 @@ from app import accounts, queries
 from app import models as m
 from app.analysis.changes import proposed_changes
 from app.dataset.check import Problem, validate_data
+from app.dataset.dates import PartialDate
 from app.dataset.load import import_dataset
 from app.dataset.schema import Dataset
 from app.dataset.text import text_problem
@@ -347,6 +348,24 @@ def score_patch(ds: Dataset, option: str, form: dict[str, str]) -> list[Any]:
 
 
 FORMS = {"stance": stance_patch, "score": score_patch}
+# What each form cannot do without, and its date fields: checked before a patch is built, so
+# that the message sits beside the field (the dataset's check names the stance, not the field).
+REQUIRED = {
+    "stance": ("stakeholder", "position", "date"),
+    "score": ("criterion", "score", "confidence", "rationale"),
+}
+DATE_FIELDS = ("date", "source_date")
+
+
+def form_problems(kind: str, form: dict[str, str]) -> list[tuple[str, str]]:
+    out = [(f, "is required") for f in REQUIRED.get(kind, ()) if not form.get(f, "").strip()]
+    for name in DATE_FIELDS:
+        if value := form.get(name, "").strip():
+            try:
+                PartialDate.parse(value)
+            except ValueError as exc:
+                out.append((name, str(exc)))
+    return out
 
 
 def form_field(path: str) -> str:

@@ -26,6 +26,7 @@ router = APIRouter(include_in_schema=False)
 Editor = Annotated[Principal, Depends(require("propose"))]
 Reviewer = Annotated[Principal, Depends(require("review"))]
 Admin = Annotated[Principal, Depends(require("admin"))]
+SignedIn = Annotated[Principal, Depends(require("signed-in"))]
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -111,9 +112,7 @@ async def login(request: Request, session: SessionDep) -> Response:
 
 
 @router.post("/logout")
-def logout(
-    request: Request, session: SessionDep, me: Annotated[Principal, Depends(require("signed-in"))]
-) -> Response:
+def logout(request: Request, session: SessionDep, me: SignedIn) -> Response:
     accounts.sign_out(session, request.cookies.get(SESSION_COOKIE, ""), me, client(request))
     response = RedirectResponse("/", 303, headers=NO_STORE)
     response.delete_cookie(SESSION_COOKIE)
@@ -170,6 +169,8 @@ async def propose(
             raise Unprocessable(
                 "base_revision: unknown", [("general", "the base revision is unknown")]
             )
+        if problems := proposals.form_problems(kind, form):
+            raise Unprocessable("The form has problems", problems)
         patch = proposals.FORMS[kind](base_ds, slug, form)
         if "submit" in form:
             row = proposals.propose(session, me, base, form.get("note", ""), patch, client(request))
@@ -190,8 +191,8 @@ async def propose(
 
 
 @router.get("/review")
-def review_queue(request: Request, session: SessionDep, me: Editor) -> Response:
-    """Open proposals, oldest first: reviewers act on them; editors see what waits."""
+def review_queue(request: Request, session: SessionDep, me: SignedIn) -> Response:
+    """Open proposals, oldest first: reviewers act on them; others see what waits."""
     views = [proposals.describe(session, row) for row in queries.open_proposals(session)]
     return page(
         request,
@@ -207,7 +208,9 @@ def review_queue(request: Request, session: SessionDep, me: Editor) -> Response:
 
 
 @router.get("/proposals/{proposal_id}")
-def proposal_page(request: Request, proposal_id: int, session: SessionDep, me: Editor) -> Response:
+def proposal_page(
+    request: Request, proposal_id: int, session: SessionDep, me: SignedIn
+) -> Response:
     view = proposals.describe(session, proposals.get(session, proposal_id))
     return page(
         request,
