@@ -62,7 +62,8 @@ def error_response(request: Request, err: AppError) -> Response:
         return response
     if isinstance(err, Unauthorized) and request.method == "GET":
         # A page for editors: sign in, then come back.
-        return RedirectResponse("/login?" + urlencode({"next": request.url.path}), 303)
+        target = "/login?" + urlencode({"next": request.url.path})
+        return RedirectResponse(target, 303, headers={"Cache-Control": "no-store"})
     titles = {
         400: "Bad request",
         401: "Sign in needed",
