@@ -198,6 +198,12 @@ def approve(session: Session, who: Principal, proposal_id: int, comment: str, cl
             tx.refresh(fresh)  # read it again under the load's lock
         if fresh is None or fresh.status != "open":
             raise Conflict(f"Proposal {proposal_id} was reviewed meanwhile.")
+        if queries.revision_before(tx, revision=revision) != current.number:
+            # Another revision landed while this one was checked: what was checked is stale.
+            raise Conflict(
+                f"The dataset changed while proposal {proposal_id} was being approved. "
+                "Approve it again: it will be checked against the new revision."
+            )
         fresh.status, fresh.reviewer_id = "approved", who.user_id
         fresh.reviewed_at, fresh.comment = accounts.now(), comment.strip()
         fresh.published_revision = revision

@@ -228,3 +228,10 @@ def audit_events(session: Session, *, limit: int = 500) -> list[m.AuditEvent]:
     """The newest `limit` events, newest first."""
     stmt = select(m.AuditEvent).order_by(col(m.AuditEvent.id).desc()).limit(limit)
     return list(session.exec(stmt).all())
+
+
+def revision_before(session: Session, *, revision: int) -> int | None:
+    """The newest revision older than `revision`."""
+    stmt = select(func.max(m.Revision.id)).where(col(m.Revision.id) < revision)
+    found = session.exec(stmt).one()
+    return int(found) if found is not None else None

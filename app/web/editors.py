@@ -5,7 +5,7 @@ who asks), and each answers `Cache-Control: no-store`."""
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app import accounts, proposals, queries
@@ -28,6 +28,7 @@ Reviewer = Annotated[Principal, Depends(require("review"))]
 Admin = Annotated[Principal, Depends(require("admin"))]
 SignedIn = Annotated[Principal, Depends(require("signed-in"))]
 NO_STORE = {"Cache-Control": "no-store"}
+ProposalId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # a database integer
 
 
 def client(request: Request) -> str:
@@ -209,7 +210,7 @@ def review_queue(request: Request, session: SessionDep, me: SignedIn) -> Respons
 
 @router.get("/proposals/{proposal_id}")
 def proposal_page(
-    request: Request, proposal_id: int, session: SessionDep, me: SignedIn
+    request: Request, proposal_id: ProposalId, session: SessionDep, me: SignedIn
 ) -> Response:
     view = proposals.describe(session, proposals.get(session, proposal_id))
     return page(
@@ -221,7 +222,7 @@ def proposal_page(
 
 @router.post("/proposals/{proposal_id}/approve")
 async def approve(
-    request: Request, proposal_id: int, session: SessionDep, me: Reviewer
+    request: Request, proposal_id: ProposalId, session: SessionDep, me: Reviewer
 ) -> Response:
     comment = (await _form(request)).get("comment", "")
     proposals.approve(session, me, proposal_id, comment, client(request))
@@ -229,7 +230,9 @@ async def approve(
 
 
 @router.post("/proposals/{proposal_id}/reject")
-async def reject(request: Request, proposal_id: int, session: SessionDep, me: Reviewer) -> Response:
+async def reject(
+    request: Request, proposal_id: ProposalId, session: SessionDep, me: Reviewer
+) -> Response:
     comment = (await _form(request)).get("comment", "")
     proposals.reject(session, me, proposal_id, comment, client(request))
     return RedirectResponse(f"/proposals/{proposal_id}", 303, headers=NO_STORE)

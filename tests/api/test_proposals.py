@@ -236,3 +236,37 @@ def test_the_proposal_routes_are_in_the_openapi_schema(client: TestClient) -> No
     assert "422" in paths["/api/v1/proposals"]["post"]["responses"]
     assert "post" in paths["/api/v1/proposals/{proposal_id}/approve"]
     assert "get" in paths["/api/v1/proposals/{proposal_id}"]
+
+
+def test_a_revision_landing_during_an_approval_is_not_overwritten(
+    client: TestClient,
+    team: dict[str, dict[str, str]],
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Approval checks the patch against the current revision, then publishes: a load that
+    commits in between must not be lost under the approved dataset."""
+    from sqlmodel import Session
+
+    from app import proposals
+    from app.dataset.load import import_dataset
+    from app.dataset.schema import Dataset
+
+    pid = propose(client, team["eve"], MAYOR_BACKS_PROTECTED).json()["id"]
+    ds = Dataset.model_validate(client.get("/api/v1/dataset").json())
+    moved = ds.model_copy(update={"dossier": ds.dossier.model_copy(update={"title": "Moved"})})
+
+    def load_first(*args: Any, **kwargs: Any) -> Any:
+        with Session(engine) as other:
+            import_dataset(other, moved, note="A load from elsewhere")
+        return import_dataset(*args, **kwargs)
+
+    monkeypatch.setattr(proposals, "import_dataset", load_first)
+    r = client.post(f"/api/v1/proposals/{pid}/approve", headers=team["rita"])
+    assert r.status_code == 409 and "Approve it again" in r.json()["error"]["message"]
+    assert revisions(engine) == 2
+    assert client.get("/api/v1/dataset").json()["dossier"]["title"] == "Moved"
+    monkeypatch.undo()
+    r = client.post(f"/api/v1/proposals/{pid}/approve", headers=team["rita"])
+    assert r.status_code == 200 and r.json()["revision"] == 3
+    assert client.get("/api/v1/dataset").json()["dossier"]["title"] == "Moved"

@@ -247,3 +247,11 @@ def test_editors_pages_are_never_cached(client: TestClient, engine: Engine) -> N
     sign_in(client, "eve")
     for path in ("/review", "/options/protected-lanes/propose", "/login"):
         assert client.get(path).headers["cache-control"] == "no-store", path
+
+
+def test_a_huge_proposal_number_is_a_clear_400(client: TestClient, engine: Engine) -> None:
+    add_user(engine, "eve", "editor")
+    sign_in(client, "eve")
+    r = client.get("/proposals/99999999999999999999")
+    assert r.status_code == 400
+    assert client.get("/proposals/7").status_code == 404
