@@ -11,7 +11,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.engine import Engine
 
-from tests.browser.conftest import ARTIFACTS
+from app.config import Settings
+from app.main import create_app
+from tests.browser.conftest import ARTIFACTS, serve
 from tests.browser.test_quality import AXE, nu_errors
 from tests.editors import PASSWORD, add_user
 
@@ -50,7 +52,11 @@ def team(engine: Engine) -> None:
         add_user(engine, name, role)
 
 
-def test_propose_review_publish_and_read(server: str, browser: Browser, team: None) -> None:
+def test_propose_review_publish_and_read(
+    server: str, browser: Browser, team: None, migrated: Settings
+) -> None:
+    """The reviewer works on a second instance of the app over the same database: sessions,
+    proposals and the new revision live in the database, not in a process."""
     made = httpx.post(
         server + "/c",
         data={"o": "nato-membership,article-5-extension", "w": "", "assume": ""},
@@ -67,14 +73,15 @@ def test_propose_review_publish_and_read(server: str, browser: Browser, team: No
     expect(editor.locator("text=Approve and publish")).to_have_count(0)  # not one's own
     editor.context.close()
 
-    reviewer = browser.new_context().new_page()
-    sign_in(reviewer, server, "rita")
-    reviewer.goto(server + "/review")
-    expect(reviewer.locator("#proposal-1-heading")).to_contain_text("by eve")
-    reviewer.fill("#comment-1", "Checked against the source.")
-    reviewer.click("text=Approve and publish")
-    expect(reviewer.locator("h1")).to_contain_text("Proposal 1: approved")
-    reviewer.context.close()
+    with serve(create_app(migrated)) as second:
+        reviewer = browser.new_context().new_page()
+        sign_in(reviewer, second, "rita")
+        reviewer.goto(second + "/review")
+        expect(reviewer.locator("#proposal-1-heading")).to_contain_text("by eve")
+        reviewer.fill("#comment-1", "Checked against the source.")
+        reviewer.click("text=Approve and publish")
+        expect(reviewer.locator("h1")).to_contain_text("Proposal 1: approved")
+        reviewer.context.close()
 
     reader = browser.new_context().new_page()
     reader.goto(server + "/options/nato-membership")
