@@ -367,7 +367,9 @@ StakeholderSummary.model_rebuild()  # it names Seat, defined after it
 
 class ProposalIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    base_revision: int = Field(ge=1, description="The revision whose dataset the patch is against")
+    base_revision: int = Field(
+        ge=1, le=2**31 - 1, description="The revision whose dataset the patch is against"
+    )
     note: str = Field(max_length=2000, description="What the change is and why; shown on /changes")
     patch: list[dict[str, object]] = Field(
         max_length=100,

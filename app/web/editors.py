@@ -163,7 +163,8 @@ async def propose(
     form = await _form(request)
     kind = form.get("kind", "stance")
     ctx = _propose_context(site, me, slug, kind, form)
-    base = int(ctx["base_revision"]) if ctx["base_revision"].isdigit() else 0
+    raw = ctx["base_revision"]
+    base = int(raw) if raw.isdigit() and len(raw) < 10 else 0  # a database integer, or none
     base_ds = queries.dataset(session, revision=base)
     try:
         if base_ds is None:

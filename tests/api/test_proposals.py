@@ -270,3 +270,17 @@ def test_a_revision_landing_during_an_approval_is_not_overwritten(
     r = client.post(f"/api/v1/proposals/{pid}/approve", headers=team["rita"])
     assert r.status_code == 200 and r.json()["revision"] == 3
     assert client.get("/api/v1/dataset").json()["dossier"]["title"] == "Moved"
+
+
+def test_export_writes_the_published_proposal(
+    client: TestClient, team: dict[str, dict[str, str]]
+) -> None:
+    from click.testing import CliRunner
+
+    from app.cli import main
+
+    pid = propose(client, team["eve"], MAYOR_BACKS_PROTECTED).json()["id"]
+    client.post(f"/api/v1/proposals/{pid}/approve", headers=team["rita"])
+    result = CliRunner().invoke(main, ["export"])
+    assert result.exit_code == 0
+    assert "The mayor now backs the plan." in result.stdout

@@ -255,3 +255,14 @@ def test_a_huge_proposal_number_is_a_clear_400(client: TestClient, engine: Engin
     r = client.get("/proposals/99999999999999999999")
     assert r.status_code == 400
     assert client.get("/proposals/7").status_code == 404
+
+
+def test_a_huge_base_revision_is_refused_clearly(client: TestClient, engine: Engine) -> None:
+    add_user(engine, "eve", "editor")
+    csrf = sign_in(client, "eve")
+    form = {"csrf": csrf, "kind": "stance", "base_revision": "9" * 30, "preview": "1"}
+    r = client.post("/options/protected-lanes/propose", data=form)
+    assert r.status_code == 422 and "base revision is unknown" in r.text
+    headers = token(engine, "eve")
+    body = {"base_revision": 10**30, "note": "x", "patch": [{"op": "remove", "path": "/x"}]}
+    assert client.post("/api/v1/proposals", json=body, headers=headers).status_code == 400
