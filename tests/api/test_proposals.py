@@ -268,7 +268,8 @@ def test_a_revision_landing_during_an_approval_is_not_overwritten(
     assert client.get("/api/v1/dataset").json()["dossier"]["title"] == "Moved"
     monkeypatch.undo()
     r = client.post(f"/api/v1/proposals/{pid}/approve", headers=team["rita"])
-    assert r.status_code == 200 and r.json()["revision"] == 3
+    # The next revision (PostgreSQL's sequence skips the number the refused attempt took).
+    assert r.status_code == 200 and r.json()["revision"] == revisions(engine) > 2
     assert client.get("/api/v1/dataset").json()["dossier"]["title"] == "Moved"
 
 
