@@ -353,14 +353,44 @@ def score_patch(ds: Dataset, option: str, form: dict[str, str]) -> list[Any]:
     return patch
 
 
-FORMS = {"stance": stance_patch, "score": score_patch}
+def condition_patch(ds: Dataset, option: str, form: dict[str, str]) -> list[Any]:
+    """A condition ending on a day (martial law lifted), or in force again (extended: no end
+    day), with the source that says so."""
+    source_id, patch = _new_source(ds, form)
+    slug = form.get("condition", "").strip()
+    index = next((i for i, c in enumerate(ds.conditions) if c.slug == slug), None)
+    if index is None:
+        raise Unprocessable("unknown condition", [("condition", f"unknown condition {slug!r}")])
+    until = form.get("until", "").strip()
+    op = "replace" if ds.conditions[index].until is not None or until else "add"
+    if until or ds.conditions[index].until is not None:
+        patch.append({"op": op, "path": f"/conditions/{index}/until", "value": until or None})
+    if source_id:
+        cite = {"id": source_id, "locator": form.get("locator", "").strip()}
+        patch.append({"op": "add", "path": f"/conditions/{index}/sources/-", "value": cite})
+    return patch + _as_of(ds, until)
+
+
+def source_patch(ds: Dataset, option: str, form: dict[str, str]) -> list[Any]:
+    """A new source, for later proposals to cite."""
+    return _new_source(ds, form)[1]
+
+
+FORMS = {
+    "stance": stance_patch,
+    "score": score_patch,
+    "condition": condition_patch,
+    "source": source_patch,
+}
 # What each form cannot do without, and its date fields: checked before a patch is built, so
 # that the message sits beside the field (the dataset's check names the stance, not the field).
 REQUIRED = {
     "stance": ("stakeholder", "position", "date"),
     "score": ("criterion", "score", "confidence", "rationale"),
+    "condition": ("condition",),
+    "source": ("source_url", "source_title", "source_publisher", "source_date", "source_kind"),
 }
-DATE_FIELDS = ("date", "source_date")
+DATE_FIELDS = ("date", "source_date", "until")
 
 
 def form_problems(kind: str, form: dict[str, str]) -> list[tuple[str, str]]:
@@ -376,13 +406,17 @@ def form_problems(kind: str, form: dict[str, str]) -> list[tuple[str, str]]:
 
 def form_field(path: str) -> str:
     """The form field a problem at `path` belongs beside (`/sources/9/url` -> source_url)."""
+    if not path.startswith("/"):
+        return path  # a form field already (form_problems), or note, comment, patch
     parts = path.strip("/").split("/")
     if parts[0] == "sources" and len(parts) > 2:
         return "source_" + parts[2]
     if parts[0] == "dossier":
         return "date"
+    if parts[0] == "conditions" and len(parts) > 2:
+        return {"until": "until", "sources": "source_id"}.get(parts[2], "condition")
     if parts[0] == "stances" and len(parts) > 2:
         return {"stakeholder": "stakeholder", "sources": "source_id"}.get(parts[2], parts[2])
     if parts[0] == "options" and len(parts) > 4:
         return "source_id" if parts[4] == "sources" else parts[4]
-    return parts[0] if parts[0] in ("note", "comment") else "general"
+    return "general"

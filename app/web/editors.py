@@ -143,6 +143,7 @@ def _propose_context(
         "stakeholders": [(s.slug, s.name) for s in site.index.stakeholders.values()],
         "criteria": [(c.slug, c.title) for c in site.index.ds.criteria],
         "sources": [(s.id, f"{s.title} ({s.publisher})") for s in site.index.ds.sources],
+        "conditions": [(c.slug, c.title) for c in site.index.ds.conditions],
         "errors": {},
         "general": [],
         "preview": None,
@@ -183,7 +184,9 @@ async def propose(
         errors: dict[str, list[str]] = {}
         for path, message in exc.problems:
             errors.setdefault(proposals.form_field(path), []).append(message)
-        ctx["general"] = errors.pop("general", []) + errors.pop("patch", [])
+        # What no field of the form shows goes above the form.
+        hidden = ("general", "patch", "base_revision")
+        ctx["general"] = [msg for key in hidden for msg in errors.pop(key, [])]
         ctx["errors"] = errors
         return page(request, "propose.html", ctx, status=422)
     return page(request, "propose.html", ctx)

@@ -154,3 +154,46 @@ def test_admins_read_the_audit_trail(client: TestClient, editor: str, engine: En
     page = client.get("/admin/audit")
     assert page.status_code == 200
     assert "<td>eve</td><td>proposal</td>" in page.text and "<td>sign-in</td>" in page.text
+
+
+def test_a_condition_ending_lifts_its_bar_in_the_preview(flood: TestClient, engine: Engine) -> None:
+    add_user(engine, "eve", "editor")
+    csrf = sign_in(flood, "eve")
+    form = {
+        "csrf": csrf,
+        "kind": "condition",
+        "base_revision": "1",
+        "condition": "flood-emergency",
+        "until": "2024-06-01",
+        "source_id": "emergency-order",
+        "locator": "s. 9",
+        "note": "The emergency order was lifted.",
+        "preview": "1",
+    }
+    r = flood.post("/options/river-diversion/propose", data=form)
+    assert r.status_code == 200, r.text
+    assert "Divert the river:" in r.text and "Verdicts that change" in r.text
+    bad = flood.post("/options/river-diversion/propose", data={**form, "until": "2024-02-31"})
+    assert bad.status_code == 422 and errors_beside(bad.text, "until")
+    r = flood.post(
+        "/options/river-diversion/propose",
+        data={**form, "preview": "", "submit": "1"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and count(engine, m.Proposal) == 1
+
+
+def test_a_new_source_alone_can_be_proposed(
+    client: TestClient, editor: str, engine: Engine
+) -> None:
+    form = {k: v for k, v in STANCE.items() if k.startswith("source_")}
+    r = post(
+        client,
+        editor,
+        {**form, "kind": "source", "base_revision": "1", "note": "A source.", "submit": "1"},
+    )
+    assert r.status_code == 303
+    missing = post(client, editor, {"kind": "source", "base_revision": "1", "preview": "1"})
+    assert missing.status_code == 422 and errors_beside(missing.text, "source_url") == [
+        "is required"
+    ]
