@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     access_log: bool = True
     # Prometheus metrics at /metrics (requests, latency, page cache, permalinks).
     metrics: bool = False
+    # Failed sign-ins allowed per account, and per client address, in each fixed window of
+    # this many seconds; counted in the database, so across every process and instance.
+    login_attempts: int = 5
+    login_client_attempts: int = 20
+    login_window: int = 900
     debug: bool = False
 
 

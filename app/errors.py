@@ -48,3 +48,38 @@ class Busy(AppError):
 class NoDataset(AppError):
     status = 503
     code = "no_dataset"
+
+
+class Unauthorized(AppError):
+    """No valid session or token: sign in (pages) or send `Authorization: Bearer` (API)."""
+
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(AppError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(AppError):
+    status = 409
+    code = "conflict"
+
+
+class Unprocessable(AppError):
+    """Well-formed, but what it asks for would break a rule (a proposal failing the checks).
+    `problems` are (field path, message) pairs, each placed beside its field in a form."""
+
+    status = 422
+    code = "invalid"
+
+    def __init__(self, message: str, problems: Sequence[tuple[str, str]] = ()) -> None:
+        super().__init__(message, field=problems[0][0] if problems else None)
+        self.problems = tuple(problems)
+
+
+class TooManyRequests(AppError):
+    status = 429
+    code = "rate_limited"
+    retry_after = 60

@@ -2,10 +2,11 @@
 
 from collections.abc import Hashable
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -13,7 +14,15 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from app.analysis.lru import Lru
 from app.config import Settings, get_settings
-from app.errors import AppError, BadRequest, Busy, NotFound
+from app.errors import (
+    AppError,
+    BadRequest,
+    Busy,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    Unprocessable,
+)
 from app.serving.render import PARTS, PARTS_BYTES, CachedPages, PageCache, render
 from app.serving.site import RevisionPoller
 from app.serving.zipped import Rendered
@@ -46,12 +55,26 @@ def error_response(request: Request, err: AppError) -> Response:
             body["allowed"] = list(err.allowed)
         if err.suggestions:
             body["suggestions"] = [label for label, _ in err.suggestions]
-        return JSONResponse({"error": body}, status_code=err.status)
+        if isinstance(err, Unprocessable):
+            body["problems"] = [{"path": p, "message": msg} for p, msg in err.problems]
+        response: Response = JSONResponse({"error": body}, status_code=err.status)
+        if isinstance(err, Unauthorized):
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+    if isinstance(err, Unauthorized) and request.method == "GET":
+        # A page for editors: sign in, then come back.
+        target = "/login?" + urlencode({"next": request.url.path})
+        return RedirectResponse(target, 303, headers={"Cache-Control": "no-store"})
     titles = {
         400: "Bad request",
+        401: "Sign in needed",
+        403: "Forbidden",
         404: "Not found",
         405: "Method not allowed",
+        409: "Conflict",
         413: "Too large",
+        422: "Not accepted",
+        429: "Too many attempts",
         500: "Server error",
     }
     return render(
@@ -89,7 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(AppError)
     async def app_error(request: Request, exc: AppError) -> Response:
         response = error_response(request, exc)
-        if isinstance(exc, Busy):
+        if isinstance(exc, Busy | TooManyRequests):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
@@ -143,13 +166,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         field = ".".join(str(p) for p in first["loc"][1:]) or None
         return error_response(request, BadRequest(f"{field}: {first['msg']}", field=field))
 
+    from app.api.proposals import router as proposals_router
     from app.api.routes import router as api_router
     from app.web.charts import router as charts_router
     from app.web.compare import router as compare_router
+    from app.web.editors import router as editors_router
     from app.web.report import router as report_router
     from app.web.routes import router as web_router
 
     app.include_router(api_router)
+    app.include_router(proposals_router)
+    app.include_router(editors_router)
     app.include_router(compare_router)
     app.include_router(charts_router)
     app.include_router(report_router)

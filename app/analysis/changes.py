@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.analysis.compare import CellChange, comparison_snapshot, diff_snapshots
-from app.analysis.index import build_index
+from app.analysis.index import build_index, veto_for
 from app.analysis.snapshot import Snapshot
 from app.dataset.schema import Dataset
 from app.state import CompareState
@@ -19,6 +19,8 @@ class StoredRevision:
     loaded_at: dt.datetime
     note: str
     dataset: Dataset
+    author: str = ""  # who proposed it, for a revision published from a proposal
+    reviewer: str = ""  # who approved it
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class RevisionChanges:
     added: tuple[str, ...]  # option titles
     removed: tuple[str, ...]
     cells: tuple[CellChange, ...]
+    author: str = ""
+    reviewer: str = ""
 
     @property
     def count(self) -> int:
@@ -60,6 +64,8 @@ def revision_changes(revisions: Sequence[StoredRevision]) -> list[RevisionChange
                     tuple(new_titles.values()),
                     (),
                     (),
+                    cur.author,
+                    cur.reviewer,
                 )
             )
             continue
@@ -81,6 +87,43 @@ def revision_changes(revisions: Sequence[StoredRevision]) -> list[RevisionChange
                 tuple(t for s, t in new_titles.items() if s not in old_titles),
                 tuple(t for s, t in old_titles.items() if s not in new_titles),
                 tuple(cells),
+                cur.author,
+                cur.reviewer,
             )
         )
     return list(reversed(out))
+
+
+@dataclass(frozen=True)
+class VerdictChange:
+    option: str  # title
+    old: str  # veto status: clear, uncertain, blocked, barred
+    new: str
+
+    def __str__(self) -> str:
+        return f"{self.option}: {self.old} → {self.new}"
+
+
+def verdict_changes(old: Dataset, new: Dataset) -> list[VerdictChange]:
+    """The options, present in both, whose veto status differs ("NATO membership: blocked →
+    uncertain"), in the order of the new dataset."""
+    before, after = build_index(old), build_index(new)
+    out: list[VerdictChange] = []
+    for o in new.options:
+        if o.slug in before.options:
+            a, b = veto_for(before, o.slug).status, veto_for(after, o.slug).status
+            if a != b:
+                out.append(VerdictChange(o.title, str(a), str(b)))
+    return out
+
+
+def proposed_changes(
+    old: Dataset, new: Dataset, base: int
+) -> tuple[RevisionChanges, list[VerdictChange]]:
+    """What publishing `new` over revision `base` (`old`) would change: the same cell diff
+    as /changes, and the verdicts that move."""
+    now = dt.datetime.now(dt.UTC)
+    cells = revision_changes(
+        [StoredRevision(base, now, "", old), StoredRevision(base + 1, now, "", new)]
+    )[0]
+    return cells, verdict_changes(old, new)

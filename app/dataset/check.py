@@ -209,6 +209,11 @@ def _semantic(raw: dict[str, Any]) -> Iterator[Problem]:
                 yield Problem((section, i, key), f"duplicate {key} {k!r}")
 
     as_of = _as_dict(raw.get("dossier")).get("as_of")
+    if isinstance(as_of, str):  # data that came as JSON (a proposal), not YAML
+        try:
+            as_of = dt.date.fromisoformat(as_of)
+        except ValueError:
+            as_of = None  # the field check reports it
 
     def after_as_of(loc: Loc, value: Any) -> Iterator[Problem]:
         try:
@@ -375,18 +380,39 @@ def _editor_notes(raw: dict[str, Any]) -> Iterator[Problem]:
             yield Problem(loc, note)
 
 
+def _rules(raw: dict[str, Any]) -> tuple[Dataset | None, list[Problem]]:
+    """The rules of `explorer check` on parsed data: fields, then cross-references and dates,
+    then editors' notes."""
+    problems: list[Problem] = []
+    dataset: Dataset | None = None
+    try:
+        dataset = Dataset.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            problems.append(Problem(_clean_loc(err["loc"]), _message(dict(err))))
+    problems.extend(_semantic(raw))
+    problems.extend(_editor_notes(raw))
+    return (dataset if not problems else None), problems
+
+
+def validate_data(raw: Any) -> tuple[Dataset | None, list[Problem]]:
+    """`explorer check` on a dataset given as JSON-like data (a proposal's patched dataset):
+    the same rules, and the same rule for characters as the file's parser applies."""
+    if not isinstance(raw, dict):
+        return None, [Problem((), "the dataset must be a mapping with dossier, criteria, ...")]
+    problems = [Problem(loc, bad) for loc, text in _texts(raw, ()) if (bad := text_problem(text))]
+    dataset, more = _rules(raw)
+    problems.extend(more)
+    return (dataset if not problems else None), problems
+
+
 def validate_text(text: str) -> tuple[Dataset | None, list[Problem]]:
     parsed = parse_text(text)
     problems = list(parsed.problems)
     dataset: Dataset | None = None
     if isinstance(parsed.raw, dict):
-        try:
-            dataset = Dataset.model_validate(parsed.raw)
-        except ValidationError as exc:
-            for err in exc.errors():
-                problems.append(Problem(_clean_loc(err["loc"]), _message(dict(err))))
-        problems.extend(_semantic(parsed.raw))
-        problems.extend(_editor_notes(parsed.raw))
+        dataset, more = _rules(parsed.raw)
+        problems.extend(more)
     located = [Problem(p.path, p.message, p.line or _line(parsed.lines, p.path)) for p in problems]
     located.sort(key=lambda p: (p.line or 0, p.field()))
     return (dataset if not located else None), located

@@ -23,3 +23,15 @@ class LinkStatus:
     final_url: str | None
     archive_url: str | None
     checked_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who sent a request: a signed-in user (`via` "session", with the session's CSRF token)
+    or an API token's owner (`via` "token")."""
+
+    user_id: int
+    name: str
+    role: str
+    via: str
+    csrf: str = ""

@@ -21,7 +21,14 @@ def changes(session: Session, revision: int, cache: Cache) -> list[RevisionChang
         if hit is not None and hit[0] == revision:
             return hit[1]
         stored = [
-            StoredRevision(r.number, r.loaded_at, r.note, Dataset.model_validate(r.content))
+            StoredRevision(
+                r.number,
+                r.loaded_at,
+                r.note,
+                Dataset.model_validate(r.content),
+                r.author,
+                r.reviewer,
+            )
             for r in queries.revisions(session)
         ]
         out = revision_changes(stored)

@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, text
@@ -81,7 +82,18 @@ def newer_in_database(session: Session, ds: Dataset) -> str | None:
     return None
 
 
-def import_dataset(session: Session, ds: Dataset, note: str = "") -> ImportResult:
+def import_dataset(
+    session: Session,
+    ds: Dataset,
+    note: str = "",
+    *,
+    author: str = "",
+    reviewer: str = "",
+    on_publish: Callable[[Session, int], None] | None = None,
+) -> ImportResult:
+    """Publish `ds` as a new revision (unless it equals the latest). `on_publish` runs in the
+    same transaction, holding the load's lock, with the new revision's number: what it
+    writes (an approved proposal, an audit event) commits with the revision or not at all."""
     digest = content_hash(ds)
     latest = latest_revision(session)
     if latest is not None and latest.content_hash == digest:
@@ -102,9 +114,14 @@ def import_dataset(session: Session, ds: Dataset, note: str = "") -> ImportResul
             dossier_slug=ds.dossier.slug,
             loaded_at=dt.datetime.now(dt.UTC),
             note=note.strip(),
+            author=author,
+            reviewer=reviewer,
             content=ds.model_dump(mode="json"),
         )
         session.add(rev)
+        if on_publish is not None:
+            session.flush()
+            on_publish(session, rev.id or 0)
         session.commit()
     except Exception:
         session.rollback()

@@ -242,6 +242,10 @@ class Revision(SQLModel, table=True):
     dossier_slug: str
     loaded_at: dt.datetime
     note: str = ""  # what the load changed, in the words of whoever loaded it
+    # Who proposed and who approved it, for a revision published from a proposal (empty for
+    # `explorer load`).
+    author: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    reviewer: str = Field(default="", sa_column_kwargs={"server_default": ""})
     # The dataset as loaded, so a permalink's revision can be reproduced and diffed. This is
     # the canonical copy that pages and `explorer export` read; the tables above mirror it
     # for SQL users (joint stances expanded, partial dates at their first day).
@@ -298,3 +302,71 @@ class Correction(SQLModel, table=True):
     email: str | None = None  # for a reply, if the reader wants one
     status: str = Field(default="open", index=True)
     created_at: dt.datetime = Field(index=True)
+
+
+# --- editors: accounts, sessions, tokens, proposals and the audit trail ------------------------
+
+
+class User(SQLModel, table=True):
+    """An editor, reviewer or admin. Readers have no account."""
+
+    __table_args__ = (
+        CheckConstraint("role IN ('editor', 'reviewer', 'admin')", name="role_known"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    role: str
+    password_hash: str  # Argon2id, with its parameters and salt (argon2-cffi's format)
+    disabled: bool = False
+    created_at: dt.datetime
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser. Only a hash of the cookie's secret is stored."""
+
+    secret_hash: str = Field(primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    csrf: str  # the token every form of this session carries
+    created_at: dt.datetime
+    expires_at: dt.datetime = Field(index=True)
+
+
+class ApiToken(SQLModel, table=True):
+    """A token for the JSON API (Authorization: Bearer). Only its hash is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    secret_hash: str = Field(unique=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    revoked: bool = False
+
+
+class Proposal(SQLModel, table=True):
+    """A JSON Patch (RFC 6902) against the dataset of `base_revision`, and its review."""
+
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'approved', 'rejected')", name="status_known"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    base_revision: int = Field(foreign_key="revision.id")
+    note: str
+    patch: list[Any] = Field(sa_column=Column(JSON, nullable=False))
+    author_id: int = Field(foreign_key="user.id", index=True)
+    created_at: dt.datetime
+    status: str = Field(default="open", index=True)
+    reviewer_id: int | None = Field(default=None, foreign_key="user.id")
+    reviewed_at: dt.datetime | None = None
+    comment: str = ""
+    published_revision: int | None = Field(default=None, foreign_key="revision.id")
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only: the app inserts rows and never updates or deletes them."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(index=True)
+    actor: str  # a user name, "cli" for the command line, or the name tried at a failed sign-in
+    action: str  # sign-in, sign-in-failed, sign-out, proposal, approve, reject, publish, ...
+    client: str = ""  # where from: the client address, or "command line"
+    detail: str = ""

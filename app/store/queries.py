@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from app.dataset.records import LinkStatus, RevisionInfo
+from app.dataset.records import LinkStatus, Principal, RevisionInfo
 from app.dataset.schema import Dataset
 from app.errors import Busy
 from app.store import models as m
@@ -111,12 +111,16 @@ class RevisionRow:
     loaded_at: dt.datetime
     note: str
     content: dict[str, object]
+    author: str = ""
+    reviewer: str = ""
 
 
 def revisions(session: Session) -> list[RevisionRow]:
     """Every loaded revision with its stored dataset, oldest first: one query."""
     rows = session.exec(select(m.Revision).order_by(col(m.Revision.id))).all()
-    return [RevisionRow(r.id or 0, r.loaded_at, r.note, r.content) for r in rows]
+    return [
+        RevisionRow(r.id or 0, r.loaded_at, r.note, r.content, r.author, r.reviewer) for r in rows
+    ]
 
 
 def rate_limit_hit(session: Session, *, key: str, window: int, expired: int) -> int:
@@ -187,3 +191,86 @@ def resolve_correction(session: Session, *, id: int) -> m.Correction | None:
         session.commit()
         session.refresh(row)
     return row
+
+
+# --- editors: accounts, sessions, tokens, proposals, audit ---------------------------------------
+
+
+def rate_limit_peek(session: Session, *, key: str, window: int) -> int:
+    """The count of `key` in the window starting at `window`, without counting anything."""
+    row = session.get(m.RateLimit, (key, window))
+    return row.hits if row is not None else 0
+
+
+def user_by_name(session: Session, *, name: str) -> m.User | None:
+    return session.exec(select(m.User).where(m.User.name == name)).first()
+
+
+def users(session: Session) -> list[m.User]:
+    return list(session.exec(select(m.User).order_by(col(m.User.name))).all())
+
+
+def user_names(session: Session, *, ids: set[int]) -> dict[int, str]:
+    rows = session.exec(select(m.User.id, m.User.name).where(col(m.User.id).in_(ids))).all()
+    return {uid or 0: name for uid, name in rows}
+
+
+def session_principal(session: Session, *, secret_hash: str, now: dt.datetime) -> Principal | None:
+    """The enabled user of an unexpired session, with the session's CSRF token."""
+    row = session.exec(
+        select(m.User, m.UserSession.csrf)
+        .join(m.UserSession, col(m.UserSession.user_id) == m.User.id)
+        .where(m.UserSession.secret_hash == secret_hash, m.UserSession.expires_at > now)
+        .where(col(m.User.disabled).is_(False))
+    ).first()
+    if row is None:
+        return None
+    user, csrf = row
+    return Principal(user.id or 0, user.name, user.role, "session", csrf)
+
+
+def token_principal(session: Session, *, secret_hash: str, now: dt.datetime) -> Principal | None:
+    """The enabled user of an unrevoked, unexpired API token."""
+    user = session.exec(
+        select(m.User)
+        .join(m.ApiToken, col(m.ApiToken.user_id) == m.User.id)
+        .where(m.ApiToken.secret_hash == secret_hash, m.ApiToken.expires_at > now)
+        .where(col(m.ApiToken.revoked).is_(False), col(m.User.disabled).is_(False))
+    ).first()
+    return None if user is None else Principal(user.id or 0, user.name, user.role, "token")
+
+
+def tokens_of(session: Session, *, user_id: int) -> list[m.ApiToken]:
+    return list(session.exec(select(m.ApiToken).where(m.ApiToken.user_id == user_id)).all())
+
+
+def sessions_of(session: Session, *, user_id: int) -> list[m.UserSession]:
+    return list(session.exec(select(m.UserSession).where(m.UserSession.user_id == user_id)).all())
+
+
+def proposal(session: Session, *, proposal_id: int) -> m.Proposal | None:
+    return session.get(m.Proposal, proposal_id)
+
+
+def open_proposals(session: Session) -> list[m.Proposal]:
+    """The review queue: oldest first."""
+    stmt = select(m.Proposal).where(m.Proposal.status == "open").order_by(col(m.Proposal.id))
+    return list(session.exec(stmt).all())
+
+
+def revision_content(session: Session, *, revision: int) -> dict[str, object] | None:
+    row = session.get(m.Revision, revision)
+    return None if row is None else row.content
+
+
+def audit_events(session: Session, *, limit: int = 500) -> list[m.AuditEvent]:
+    """The newest `limit` events, newest first."""
+    stmt = select(m.AuditEvent).order_by(col(m.AuditEvent.id).desc()).limit(limit)
+    return list(session.exec(stmt).all())
+
+
+def revision_before(session: Session, *, revision: int) -> int | None:
+    """The newest revision older than `revision`."""
+    stmt = select(func.max(m.Revision.id)).where(col(m.Revision.id) < revision)
+    found = session.exec(stmt).one()
+    return int(found) if found is not None else None

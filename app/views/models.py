@@ -35,6 +35,14 @@ class ErrorDetail(Out):
     field: str | None = Field(description="The parameter at fault, if any")
     allowed: list[str] | None = Field(default=None, description="Values the parameter takes")
     suggestions: list[str] | None = Field(default=None, description="Close matches to a slug")
+    problems: list["ProblemOut"] | None = Field(
+        default=None, description="Every failing path and field (422 on a proposal)"
+    )
+
+
+class ProblemOut(Out):
+    path: str = Field(description="JSON Pointer into the patched dataset, or the request field")
+    message: str
 
 
 class ErrorResponse(Out):
@@ -203,6 +211,8 @@ class RevisionChangesOut(Out):
     added: list[str] = Field(description="Titles of options added")
     removed: list[str] = Field(description="Titles of options removed")
     changes: list[CellChangeOut]
+    author: str = Field("", description="Who proposed it (a revision published from a proposal)")
+    reviewer: str = Field("", description="Who approved it")
 
 
 class ChangesOut(Out):
@@ -382,3 +392,54 @@ class PermalinkOut(Out):
 
 
 StakeholderSummary.model_rebuild()  # it names Seat, defined after it
+
+
+# --- proposals ---------------------------------------------------------------------------------
+
+
+class ProposalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    base_revision: int = Field(
+        ge=1, le=2**31 - 1, description="The revision whose dataset the patch is against"
+    )
+    note: str = Field(max_length=2000, description="What the change is and why; shown on /changes")
+    patch: list[dict[str, object]] = Field(
+        max_length=100,
+        description="A JSON Patch (RFC 6902) against the dataset in the shape of "
+        "`GET /api/v1/dataset` (the dataset file's shape)",
+    )
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    comment: str = Field("", max_length=2000)
+
+
+class VerdictChangeOut(Out):
+    option: str
+    old: VetoStatus
+    new: VetoStatus
+
+
+class ProposalOut(Out):
+    id: int
+    status: Literal["open", "approved", "rejected"]
+    base_revision: int
+    note: str
+    author: str
+    reviewer: str | None
+    comment: str
+    created_at: UtcDatetime
+    reviewed_at: UtcDatetime | None
+    published_revision: int | None = Field(description="The revision an approval published")
+    patch: list[dict[str, object]]
+    added: list[str] = Field(description="Titles of options the patch adds")
+    removed: list[str] = Field(description="Titles of options the patch removes")
+    changes: list[CellChangeOut] = Field(description="Cell-by-cell diff against its base revision")
+    verdicts: list[VerdictChangeOut] = Field(description="Options whose veto status would change")
+    problem: str = Field("", description="Why the patch no longer applies to its base, if so")
+
+
+class ApprovedOut(Out):
+    proposal: ProposalOut
+    revision: int = Field(description="The revision the approval published")

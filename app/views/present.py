@@ -201,6 +201,8 @@ def changes(revisions: Sequence[RevisionChanges]) -> api.ChangesOut:
                 added=list(r.added),
                 removed=list(r.removed),
                 changes=[api.CellChangeOut(**asdict(c)) for c in r.cells],
+                author=r.author,
+                reviewer=r.reviewer,
             )
             for r in revisions
         ]

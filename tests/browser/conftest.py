@@ -5,7 +5,9 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -36,11 +38,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def server(engine: Engine, migrated: Settings) -> Iterator[str]:
-    load(engine, DEFAULT_DATASET)
+@contextmanager
+def serve(app: Any) -> Iterator[str]:
+    """A real uvicorn server for `app` on a free port, in a thread: its base URL."""
     port = _free_port()
-    config = uvicorn.Config(create_app(migrated), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -49,9 +51,18 @@ def server(engine: Engine, migrated: Settings) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(5)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(5)
+
+
+@pytest.fixture
+def server(engine: Engine, migrated: Settings) -> Iterator[str]:
+    load(engine, DEFAULT_DATASET)
+    with serve(create_app(migrated)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

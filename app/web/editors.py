@@ -1,0 +1,260 @@
+"""Editors' pages: sign-in, proposing a change, the review queue, a proposal, the audit trail.
+Who may see or send each is decided by app.editing.auth.require alone; none is cached (they
+depend on who asks), and each answers `Cache-Control: no-store`."""
+
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.dataset.records import Principal
+from app.editing import accounts, proposals
+from app.editing.auth import (
+    PRE_CSRF_COOKIE,
+    SESSION_COOKIE,
+    check_pre_csrf,
+    require,
+)
+from app.errors import NotFound, Unauthorized, Unprocessable
+from app.serving.render import render
+from app.serving.site import SessionDep, SiteDep
+from app.store import queries
+from app.web.routes import option_or_404
+
+router = APIRouter(include_in_schema=False)
+Editor = Annotated[Principal, Depends(require("propose"))]
+Reviewer = Annotated[Principal, Depends(require("review"))]
+Admin = Annotated[Principal, Depends(require("admin"))]
+SignedIn = Annotated[Principal, Depends(require("signed-in"))]
+NO_STORE = {"Cache-Control": "no-store"}
+ProposalId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # a database integer
+
+
+def client(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
+    response = render(request, template, context, status=status)
+    response.headers.update(NO_STORE)
+    return response
+
+
+def _secure(request: Request) -> bool:
+    return str(request.app.state.settings.public_url).startswith("https://")
+
+
+def safe_next(target: str) -> str:
+    """Only a path on this site: never `//host` or a full address (an open redirect)."""
+    ok = target.startswith("/") and not target.startswith(("//", "/\\"))
+    return target if ok else "/review"
+
+
+async def _form(request: Request) -> dict[str, str]:
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+# --- signing in and out --------------------------------------------------------------------------
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/review") -> Response:
+    token = secrets.token_urlsafe(32)
+    response = page(request, "login.html", _login_context(token, safe_next(next), "", ""))
+    response.set_cookie(
+        PRE_CSRF_COOKIE, token, httponly=True, samesite="lax", secure=_secure(request)
+    )
+    return response
+
+
+def _login_context(token: str, target: str, name: str, error: str) -> dict[str, Any]:
+    return {
+        "meta": None,
+        "page_title": "Sign in",
+        "csrf": token,
+        "next": target,
+        "name": name,
+        "error": error,
+    }
+
+
+@router.post("/login")
+async def login(request: Request, session: SessionDep) -> Response:
+    await check_pre_csrf(request)
+    form = await _form(request)
+    name, password = form.get("name", "").strip()[:80], form.get("password", "")
+    settings = request.app.state.settings
+    limits = (settings.login_attempts, settings.login_client_attempts, settings.login_window)
+    target = safe_next(form.get("next", "/review"))
+    try:
+        secret = accounts.sign_in(
+            session,
+            name,
+            password,
+            client=client(request),
+            old_secret=request.cookies.get(SESSION_COOKIE),
+            limits=limits,
+        )
+    except Unauthorized as exc:
+        token = request.cookies.get(PRE_CSRF_COOKIE, "")
+        return page(request, "login.html", _login_context(token, target, name, exc.message), 401)
+    response = RedirectResponse(target, 303, headers=NO_STORE)
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=accounts.SESSION_DAYS * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+    )
+    response.delete_cookie(PRE_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep, me: SignedIn) -> Response:
+    accounts.sign_out(session, request.cookies.get(SESSION_COOKIE, ""), me, client(request))
+    response = RedirectResponse("/", 303, headers=NO_STORE)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+# --- proposing -----------------------------------------------------------------------------------
+
+
+def _propose_context(
+    site: Any, me: Principal, slug: str, kind: str, form: dict[str, str]
+) -> dict[str, Any]:
+    option = option_or_404(site, slug)
+    if kind not in proposals.FORMS:
+        raise NotFound(
+            f"There is no form for “{kind}”.", field="kind", allowed=list(proposals.FORMS)
+        )
+    return {
+        "meta": site.meta,
+        "page_title": f"Propose a change: {option.title}",
+        "option": option,
+        "kind": kind,
+        "me": me,
+        "csrf": me.csrf,
+        "form": form,
+        "base_revision": form.get("base_revision") or str(site.revision.number),
+        "stakeholders": [(s.slug, s.name) for s in site.index.stakeholders.values()],
+        "criteria": [(c.slug, c.title) for c in site.index.ds.criteria],
+        "sources": [(s.id, f"{s.title} ({s.publisher})") for s in site.index.ds.sources],
+        "conditions": [(c.slug, c.title) for c in site.index.ds.conditions],
+        "errors": {},
+        "general": [],
+        "preview": None,
+    }
+
+
+@router.get("/options/{slug}/propose")
+def propose_page(
+    request: Request, slug: str, site: SiteDep, me: Editor, kind: str = "stance"
+) -> Response:
+    return page(request, "propose.html", _propose_context(site, me, slug, kind, {}))
+
+
+@router.post("/options/{slug}/propose")
+async def propose(
+    request: Request, slug: str, site: SiteDep, session: SessionDep, me: Editor
+) -> Response:
+    form = await _form(request)
+    kind = form.get("kind", "stance")
+    ctx = _propose_context(site, me, slug, kind, form)
+    raw = ctx["base_revision"]
+    base = int(raw) if raw.isdigit() and len(raw) < 10 else 0  # a database integer, or none
+    base_ds = queries.dataset(session, revision=base)
+    try:
+        if base_ds is None:
+            raise Unprocessable(
+                "base_revision: unknown", [("general", "the base revision is unknown")]
+            )
+        if problems := proposals.form_problems(kind, form):
+            raise Unprocessable("The form has problems", problems)
+        patch = proposals.FORMS[kind](base_ds, slug, form)
+        if "submit" in form:
+            row = proposals.propose(session, me, base, form.get("note", ""), patch, client(request))
+            return RedirectResponse(f"/proposals/{row.id}", 303, headers=NO_STORE)
+        new = proposals.checked(base_ds.model_dump(mode="json"), patch, accounts.now().date())
+        ctx["preview"] = proposals.preview(base_ds, new, base)
+    except Unprocessable as exc:
+        errors: dict[str, list[str]] = {}
+        for path, message in exc.problems:
+            errors.setdefault(proposals.form_field(path), []).append(message)
+        # What no field of the form shows goes above the form.
+        hidden = ("general", "patch", "base_revision")
+        ctx["general"] = [msg for key in hidden for msg in errors.pop(key, [])]
+        ctx["errors"] = errors
+        return page(request, "propose.html", ctx, status=422)
+    return page(request, "propose.html", ctx)
+
+
+# --- reviewing -----------------------------------------------------------------------------------
+
+
+@router.get("/review")
+def review_queue(request: Request, session: SessionDep, me: SignedIn) -> Response:
+    """Open proposals, oldest first: reviewers act on them; others see what waits."""
+    views = [proposals.describe(session, row) for row in queries.open_proposals(session)]
+    return page(
+        request,
+        "review.html",
+        {
+            "meta": None,
+            "page_title": "Proposals to review",
+            "proposals": views,
+            "me": me,
+            "csrf": me.csrf,
+        },
+    )
+
+
+@router.get("/proposals/{proposal_id}")
+def proposal_page(
+    request: Request, proposal_id: ProposalId, session: SessionDep, me: SignedIn
+) -> Response:
+    view = proposals.describe(session, proposals.get(session, proposal_id))
+    return page(
+        request,
+        "proposal.html",
+        {"meta": None, "page_title": f"Proposal {view.id}", "p": view, "me": me, "csrf": me.csrf},
+    )
+
+
+@router.post("/proposals/{proposal_id}/approve")
+async def approve(
+    request: Request, proposal_id: ProposalId, session: SessionDep, me: Reviewer
+) -> Response:
+    comment = (await _form(request)).get("comment", "")
+    proposals.approve(session, me, proposal_id, comment, client(request))
+    return RedirectResponse(f"/proposals/{proposal_id}", 303, headers=NO_STORE)
+
+
+@router.post("/proposals/{proposal_id}/reject")
+async def reject(
+    request: Request, proposal_id: ProposalId, session: SessionDep, me: Reviewer
+) -> Response:
+    comment = (await _form(request)).get("comment", "")
+    proposals.reject(session, me, proposal_id, comment, client(request))
+    return RedirectResponse(f"/proposals/{proposal_id}", 303, headers=NO_STORE)
+
+
+# --- the audit trail -----------------------------------------------------------------------------
+
+
+@router.get("/admin/audit")
+def audit_page(request: Request, session: SessionDep, me: Admin) -> Response:
+    return page(
+        request,
+        "audit.html",
+        {
+            "meta": None,
+            "page_title": "Audit trail",
+            "events": queries.audit_events(session),
+            "me": me,
+            "csrf": me.csrf,
+        },
+    )

@@ -1,0 +1,146 @@
+"""The editors' loop in a real browser: an editor signs in and proposes a stance with a new
+source, a reviewer approves it, and a reader sees it on the option page, on /changes with both
+names, and in a permanent link's "since this link" list. Then axe and the Nu checker on the
+editors' pages, with screenshots at phone and desktop widths."""
+
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy.engine import Engine
+
+from app.config import Settings
+from app.main import create_app
+from tests.browser.conftest import ARTIFACTS, serve
+from tests.browser.test_quality import AXE, nu_errors
+from tests.editors import PASSWORD, add_user
+
+SUMMARY = "Browser test: Hungary's position recorded by the editors' loop."
+
+
+def sign_in(page: Page, server: str, name: str) -> None:
+    page.goto(server + "/login")
+    page.fill("#f-name", name)
+    page.fill("#f-password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator(".signed-in")).to_contain_text(f"Signed in as {name}")
+
+
+def propose_stance(page: Page, server: str, preview: bool = True) -> None:
+    page.goto(server + "/options/nato-membership")
+    page.click("text=propose a change")
+    page.select_option("#f-stakeholder", "hu")
+    page.select_option("#f-position", "-2")
+    page.fill("#f-date", "2026-07-01")
+    page.fill("#f-summary", SUMMARY)
+    page.fill("#f-source_url", "https://example.org/browser-test/hungary")
+    page.fill("#f-source_title", "Browser test source")
+    page.fill("#f-source_publisher", "Example Test Desk")
+    page.fill("#f-source_date", "2026-07-01")
+    page.select_option("#f-source_kind", "secondary")
+    page.fill("#f-note", "Browser test: a stance proposed through the form.")
+    if preview:
+        page.click("button[name=preview]")
+        expect(page.locator("#preview-heading")).to_be_visible()
+
+
+@pytest.fixture
+def team(engine: Engine) -> None:
+    for name, role in (("eve", "editor"), ("rita", "reviewer"), ("ada", "admin")):
+        add_user(engine, name, role)
+
+
+def test_propose_review_publish_and_read(
+    server: str, browser: Browser, team: None, migrated: Settings
+) -> None:
+    """The reviewer works on a second instance of the app over the same database: sessions,
+    proposals and the new revision live in the database, not in a process."""
+    made = httpx.post(
+        server + "/c",
+        data={"o": "nato-membership,article-5-extension", "w": "", "assume": ""},
+        follow_redirects=False,
+    )
+    link = made.headers["location"]
+
+    editor = browser.new_context().new_page()
+    sign_in(editor, server, "eve")
+    propose_stance(editor, server)
+    expect(editor.locator(".preview")).to_contain_text("Hungary")
+    editor.click("button[name=submit]")
+    expect(editor.locator("h1")).to_contain_text("Proposal 1: open")
+    expect(editor.locator("text=Approve and publish")).to_have_count(0)  # not one's own
+    editor.context.close()
+
+    with serve(create_app(migrated)) as second:
+        reviewer = browser.new_context().new_page()
+        sign_in(reviewer, second, "rita")
+        reviewer.goto(second + "/review")
+        expect(reviewer.locator("#proposal-1-heading")).to_contain_text("by eve")
+        reviewer.fill("#comment-1", "Checked against the source.")
+        reviewer.click("text=Approve and publish")
+        expect(reviewer.locator("h1")).to_contain_text("Proposal 1: approved")
+        reviewer.context.close()
+
+    reader = browser.new_context().new_page()
+    reader.goto(server + "/options/nato-membership")
+    expect(reader.locator("main")).to_contain_text(SUMMARY)
+    reader.goto(server + "/changes")
+    expect(reader.locator("#revision-2")).to_contain_text("Proposed by eve, approved by rita")
+    reader.goto(server + link)
+    expect(reader.locator("#since")).to_contain_text("Hungary")
+    reader.context.close()
+
+
+def check(page: Page, name: str, shown: dict[str, str], found: dict[str, list[str]]) -> None:
+    """axe on the page as it stands, its HTML kept for the Nu checker, and screenshots."""
+    shown[name] = page.content()
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    if result["violations"]:
+        found[name] = [f"{v['id']}: {v['nodes'][0]['target']}" for v in result["violations"]]
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in (375, 1440):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(ARTIFACTS / f"editors-{name}-{width}.png"), full_page=True)
+
+
+def test_editors_pages_pass_axe_and_the_nu_checker(
+    server: str, browser: Browser, team: None, tmp_path: Path
+) -> None:
+    context = browser.new_context(bypass_csp=True)  # axe is injected as a script
+    page = context.new_page()
+    shown: dict[str, str] = {}
+    found: dict[str, list[str]] = {}
+    page.goto(server + "/login")
+    check(page, "login", shown, found)
+    sign_in(page, server, "eve")
+    propose_stance(page, server)
+    check(page, "propose-preview", shown, found)
+    page.click("button[name=submit]")
+    check(page, "proposal", shown, found)
+    page.goto(server + "/options/nato-membership/propose")
+    page.fill("#f-date", "2026-02-30")
+    page.click("button[name=preview]")
+    check(page, "propose-errors", shown, found)
+    page.goto(server + "/options/nato-membership/propose?kind=score")
+    check(page, "propose-score", shown, found)
+    page.click("form.signed-in button")
+    sign_in(page, server, "rita")
+    page.goto(server + "/review")
+    check(page, "review", shown, found)
+    page.click("form.signed-in button")
+    sign_in(page, server, "ada")
+    page.goto(server + "/admin/audit")
+    check(page, "audit", shown, found)
+    context.close()
+    assert found == {}
+    java = shutil.which("java")
+    assert java, "Java is needed for the Nu Html Checker"
+    files = []
+    for i, html in enumerate(shown.values()):
+        f = tmp_path / f"page{i}.html"
+        f.write_text(html)
+        files.append(str(f))
+    assert nu_errors(java, files, list(shown)) == []
