@@ -248,8 +248,8 @@ def test_a_revision_landing_during_an_approval_is_not_overwritten(
     commits in between must not be lost under the approved dataset."""
     from sqlmodel import Session
 
-    from app.editing import proposals
     from app.dataset.schema import Dataset
+    from app.editing import proposals
     from app.store.load import import_dataset
 
     pid = propose(client, team["eve"], MAYOR_BACKS_PROTECTED).json()["id"]
