@@ -123,11 +123,19 @@ def route_stances(stances: Sequence[Stance]) -> dict[RouteKey, Stance]:
     later of its own and the every-route one (`_resolver`)."""
     out: dict[RouteKey, Stance] = {}
     for s in stances:
-        key = (s.who, s.option, s.route)
-        prev = out.get(key)
-        if prev is None or stance_order(s) >= stance_order(prev):
-            out[key] = s
+        put_stance(out, s)
     return out
+
+
+def put_stance(current: dict[RouteKey, Stance], s: Stance) -> bool:
+    """Record `s` under its (stakeholder, option, route) key unless the stance there orders
+    after it (on a tie the one put later wins); True when it took the key."""
+    key = (s.who, s.option, s.route)
+    prev = current.get(key)
+    if prev is None or stance_order(s) >= stance_order(prev):
+        current[key] = s
+        return True
+    return False
 
 
 def lifted_conditions(pairs: Iterable[tuple[str, str]]) -> frozenset[str]:

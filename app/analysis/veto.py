@@ -12,6 +12,7 @@ Pure functions over `app.dataset.schema` models: no FastAPI, no database, no I/O
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import chain
 
 from app.analysis.stances import LIFTED as LIFTED
 from app.analysis.stances import Resolver, check_assume, resolver
@@ -131,7 +132,13 @@ def _step(
     label: Label,
     bars: tuple[Bar, ...] = (),
 ) -> StepVeto:
-    step_veto = _step_politics(ordinal, step, body, resolve, resolve_actual, stakeholders, label)
+    return with_bars(
+        step_politics(ordinal, step, body, resolve, resolve_actual, stakeholders, label), bars
+    )
+
+
+def with_bars(step_veto: StepVeto, bars: tuple[Bar, ...]) -> StepVeto:
+    """The step's verdict once the conditions that bar it are taken into account."""
     if not bars:
         return step_veto
     # Law comes before politics: whatever the stances, the step cannot happen while it holds.
@@ -144,7 +151,7 @@ def _step(
     )
 
 
-def _step_politics(
+def step_politics(
     ordinal: int,
     step: Step,
     body: Body | None,
@@ -277,10 +284,16 @@ def _analyse(
 ) -> VetoAnalysis:
     """Any one route suffices: the option's verdict is its best route's (clear, then
     uncertain, blocked, barred; on a tie the first in the file), with every route kept."""
-    routes = [
-        _analyse_route(option, r, bodies, stakeholders, current, assume, label, in_force)
-        for r in option.decision_routes
-    ]
+    return best_route(
+        [
+            _analyse_route(option, r, bodies, stakeholders, current, assume, label, in_force)
+            for r in option.decision_routes
+        ]
+    )
+
+
+def best_route(routes: Sequence[VetoAnalysis]) -> VetoAnalysis:
+    """The option's verdict from each route's: the best route's, naming the others."""
     if len(routes) == 1:
         return routes[0]
     best = min(routes, key=lambda r: STATUS_ORDER[r.status])
@@ -313,29 +326,49 @@ def _analyse_route(
             resolve_actual,
             stakeholders,
             label,
-            _bars(
-                st.barred_by,
-                f"{st.action} ({the(bodies[st.body].title, cap=False)})"
-                if st.body in bodies
-                else st.action,
-                in_force,
-                st.barred_under,
-                i,
-            ),
+            step_bars(i, st, bodies, in_force),
         )
         for i, st in enumerate(route.steps, start=1)
     )
-    hurdle_bars = tuple(
+    return route_verdict(option, route, steps, hurdle_bars(option, in_force), label)
+
+
+def step_bars(
+    ordinal: int, step: Step, bodies: Mapping[str, Body], in_force: Mapping[str, Condition]
+) -> tuple[Bar, ...]:
+    where = (
+        f"{step.action} ({the(bodies[step.body].title, cap=False)})"
+        if step.body in bodies
+        else step.action
+    )
+    return _bars(step.barred_by, where, in_force, step.barred_under, ordinal)
+
+
+def hurdle_bars(option: Option, in_force: Mapping[str, Condition]) -> tuple[Bar, ...]:
+    return tuple(
         b
         for h in option.hurdles
         for b in _bars(h.barred_by, h.instrument, in_force, h.barred_under)
     )
-    bars = (*(b for s in steps for b in s.bars), *hurdle_bars)
+
+
+def route_verdict(
+    option: Option,
+    route: Route,
+    steps: tuple[StepVeto, ...],
+    hurdles: tuple[Bar, ...],
+    label: Label,
+) -> VetoAnalysis:
+    """A route's verdict from the verdicts of its steps (bars included) and the bars of the
+    option's hurdles."""
+    bars = (*(b for s in steps for b in s.bars), *hurdles)
     # Blockers and uncertain holders are listed once, where they first appear; a blocker's
     # bodies gather every step at which it could veto.
     blocker_bodies: dict[str, list[str]] = {}
     blocker_stance: dict[str, StanceRef] = {}
     for s in steps:
+        if not s.blockers:
+            continue
         refs = {r.stakeholder: r for r in s.stances}
         for b in s.blockers:
             blocker_bodies.setdefault(b, [])
@@ -346,9 +379,9 @@ def _analyse_route(
         Blocker(stakeholder=b, bodies=tuple(bs), stance=blocker_stance[b])
         for b, bs in blocker_bodies.items()
     )
-    uncertain = unique(u for s in steps for u in s.uncertain)
+    uncertain = unique(chain.from_iterable(s.uncertain for s in steps))
     # Option without steps: no veto holder anywhere, so by the model it is clear.
-    status = _worst([*(s.status for s in steps), *([VetoStatus.BARRED] if hurdle_bars else [])])
+    status = _worst([*(s.status for s in steps), *([VetoStatus.BARRED] if hurdles else [])])
     return VetoAnalysis(
         option=option.slug,
         status=status,

@@ -54,11 +54,12 @@ def the(title: str, *, cap: bool = True) -> str:
     return f"{'The' if cap else 'the'} {title}"
 
 
-def _unknown_clause(names: Sequence[str], *, also: bool = False) -> str:
+def _unknown_clause(slugs: Sequence[str], label: Label, *, also: bool = False) -> str:
     more = "also " if also else ""
-    if len(names) > MAX_NAMED:
+    if len(slugs) > MAX_NAMED:
         # Long lists read badly in a sentence; pages list every name beside the reason.
-        return f"the positions of {len(names)} of them are {more}unknown"
+        return f"the positions of {len(slugs)} of them are {more}unknown"
+    names = [label(s) for s in slugs]
     if len(names) == 1:
         return f"the position of {names[0]} is {more}unknown"
     return f"the positions of {join_names(names)} are {more}unknown"
@@ -112,7 +113,7 @@ def unique(items: Iterable[str]) -> tuple[str, ...]:
 
 def _veto_outcome(body: Body, resolve: Resolver, label: Label) -> Outcome:
     members = tuple(body.members)
-    holders = members if body.rule == "unanimity" else unique(body.veto)
+    holders = holders_of(body)
     everyone = unique((*members, *holders))
     refs = {s: resolve(s) for s in everyone}
     pos = {s: r.position for s, r in refs.items()}
@@ -141,28 +142,7 @@ def _veto_outcome(body: Body, resolve: Resolver, label: Label) -> Outcome:
         )
     blockers = tuple(s for s in holders if (pos[s] or 0) < 0)
     uncertain = tuple(s for s in holders if pos[s] is None)
-    if body.rule == "unanimity":
-        lead, nobody = f"{who} decides by unanimity, so every member holds a veto", "no member"
-    else:
-        lead, nobody = (
-            f"{who} gives a veto to {join_names([label(h) for h in holders])}",
-            "none of them",
-        )
-    if blockers:
-        status = VetoStatus.BLOCKED
-        reason = f"{lead}; {_opposes_clause([label(b) for b in blockers])}"
-        if uncertain:
-            reason += f"; {_unknown_clause([label(u) for u in uncertain], also=True)}"
-        reason += "."
-    elif uncertain:
-        status = VetoStatus.UNCERTAIN
-        reason = (
-            f"{lead}; {_unknown_clause([label(u) for u in uncertain])}, "
-            "so a veto cannot be ruled out."
-        )
-    else:
-        status = VetoStatus.CLEAR
-        reason = f"{lead}; {nobody} opposes."
+    status, reason = veto_verdict(body, holders, blockers, uncertain, label)
     return Outcome(
         holders,
         blockers,
@@ -175,6 +155,39 @@ def _veto_outcome(body: Body, resolve: Resolver, label: Label) -> Outcome:
         (*blockers, *uncertain),
         uncertain_kind="silent" if status == VetoStatus.UNCERTAIN else None,
     )
+
+
+def holders_of(body: Body) -> tuple[str, ...]:
+    """Who holds a veto at a unanimity or veto-members body."""
+    return tuple(body.members) if body.rule == "unanimity" else unique(body.veto)
+
+
+def veto_verdict(
+    body: Body,
+    holders: Sequence[str],
+    blockers: Sequence[str],
+    uncertain: Sequence[str],
+    label: Label,
+) -> tuple[VetoStatus, str]:
+    """A veto body's status and reason, from its holders who oppose and those not known."""
+    who = the(body.title)
+    if body.rule == "unanimity":
+        lead, nobody = f"{who} decides by unanimity, so every member holds a veto", "no member"
+    else:
+        lead, nobody = (
+            f"{who} gives a veto to {join_names([label(h) for h in holders])}",
+            "none of them",
+        )
+    if blockers:
+        reason = f"{lead}; {_opposes_clause([label(b) for b in blockers])}"
+        if uncertain:
+            reason += f"; {_unknown_clause(uncertain, label, also=True)}"
+        return VetoStatus.BLOCKED, reason + "."
+    if uncertain:
+        return VetoStatus.UNCERTAIN, (
+            f"{lead}; {_unknown_clause(uncertain, label)}, so a veto cannot be ruled out."
+        )
+    return VetoStatus.CLEAR, f"{lead}; {nobody} opposes."
 
 
 def _majority_outcome(body: Body, resolve: Resolver, label: Label) -> Outcome:
@@ -190,7 +203,7 @@ def _majority_outcome(body: Body, resolve: Resolver, label: Label) -> Outcome:
         if not members:
             lead = f"{who} decides by {rule_text} of its members, who are not stakeholders here"
         else:
-            lead = f"{who} decides by {rule_text}; {_unknown_clause([label(u) for u in unknown])}"
+            lead = f"{who} decides by {rule_text}; {_unknown_clause(unknown, label)}"
         reason = f"{lead}; stakeholder stances cannot settle that vote."
         return Outcome(
             (),
