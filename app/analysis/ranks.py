@@ -133,12 +133,6 @@ class _Dist:
     total: int  # sum of counts
     upto: tuple[int, ...] = ()  # upto[i]: sum of counts[:i] (len(values) + 1 entries)
 
-    def above_level(self, v: int) -> tuple[int, int]:
-        """How many combinations score above v, and how many exactly v."""
-        i = bisect.bisect_left(self.values, v)
-        level = self.counts[i] if i < len(self.values) and self.values[i] == v else 0
-        return self.total - self.upto[i] - level, level
-
 
 def percent(p: Fraction | float, *, possible: bool = False, certain: bool = True) -> str:
     """A probability as a whole percentage that never overstates: anything strictly between
