@@ -25,7 +25,6 @@ import bisect
 import itertools
 import math
 import random
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -134,12 +133,6 @@ class _Dist:
     total: int  # sum of counts
     upto: tuple[int, ...] = ()  # upto[i]: sum of counts[:i] (len(values) + 1 entries)
 
-    def above_level(self, v: int) -> tuple[int, int]:
-        """How many combinations score above v, and how many exactly v."""
-        i = bisect.bisect_left(self.values, v)
-        level = self.counts[i] if i < len(self.values) and self.values[i] == v else 0
-        return self.total - self.upto[i] - level, level
-
 
 def percent(p: Fraction | float, *, possible: bool = False, certain: bool = True) -> str:
     """A probability as a whole percentage that never overstates: anything strictly between
@@ -225,37 +218,49 @@ def _exact(dists: Sequence[_Dist]) -> list[tuple[Fraction, ...]]:
     above and e level with it occupies ranks g+1 .. g+e+1, a share of 1/(e+1) each."""
     n = len(dists)
     share = math.lcm(*range(1, n + 1))  # integer shares of 1/(e+1)
+    portions = [share // (e + 1) for e in range(n)]
     everything = math.prod(d.total for d in dists) * share
     base = n + 1  # grid cell (g, e) is keyed g * base + e: no tuples in the hot loop
     out = []
+    # Runs once per weight change: the others' fields are read into locals, not looked up.
+    fields = [(d.values, d.counts, d.upto, d.total, len(d.values)) for d in dists]
     for i, di in enumerate(dists):
-        others = [d for j, d in enumerate(dists) if j != i]
+        others = [f for j, f in enumerate(fields) if j != i]
         acc = [0] * n
         for v, count in zip(di.values, di.counts, strict=True):
-            # grid: number of combinations of the others with g above v and e equal to v.
-            grid: dict[int, int] = {0: count}
             # An other wholly above (or below) v only scales the counts and shifts g: kept
             # aside, so the grid grows only for others that straddle v.
-            scale, shift = 1, 0
-            for d in others:
-                above, level = d.above_level(v)
-                below = d.total - above - level
-                if above == d.total or below == d.total:
-                    scale *= d.total
-                    shift += above == d.total
-                    continue
-                nxt: defaultdict[int, int] = defaultdict(int)
+            scale, shift = count, 0
+            straddle = []
+            for values, counts, upto, total, size in others:
+                k = bisect.bisect_left(values, v)
+                level = counts[k] if k < size and values[k] == v else 0
+                above = total - upto[k] - level
+                if above == total:
+                    scale *= total
+                    shift += 1
+                elif above + level == 0:
+                    scale *= total
+                else:
+                    straddle.append((above, level, total - above - level))
+            if not straddle:
+                acc[shift] += scale * share
+                continue
+            # grid: number of combinations of the others with g above v and e equal to v.
+            grid: dict[int, int] = {0: scale}
+            for above, level, below in straddle:
+                nxt: dict[int, int] = {}
                 for cell, k in grid.items():
                     if above:
-                        nxt[cell + base] += k * above
+                        nxt[cell + base] = nxt.get(cell + base, 0) + k * above
                     if level:
-                        nxt[cell + 1] += k * level
+                        nxt[cell + 1] = nxt.get(cell + 1, 0) + k * level
                     if below:
-                        nxt[cell] += k * below
+                        nxt[cell] = nxt.get(cell, 0) + k * below
                 grid = nxt
             for cell, k in grid.items():
                 g, e = divmod(cell, base)
-                part = k * scale * (share // (e + 1))
+                part = k * portions[e]
                 for r in range(g + shift, g + shift + e + 1):
                     acc[r] += part
         out.append(tuple(Fraction(a, everything) for a in acc))

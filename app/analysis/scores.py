@@ -115,20 +115,23 @@ def weighted_scores(
     return _rank([o.slug for o in options], table, criteria, weights)
 
 
-def _leaders_of(
-    order: Sequence[str], utils: Sequence[Sequence[int | None]], weights: Sequence[int]
-) -> tuple[str, ...]:
-    """What `_leaders(_rank(...))` gives, without building the ranking: sensitivity asks it
-    some 70 times per comparison. Weighted scores num/den compare exactly by
-    cross-multiplication; equal leaders keep column order."""
+def _sums(row: Sequence[int | None], weights: Sequence[int]) -> tuple[int, int]:
+    """An option's weighted score as (numerator, denominator)."""
+    num = den = 0
+    for w, u in zip(weights, row, strict=True):
+        if w and u is not None:
+            num += w * u
+            den += w
+    return num, den
+
+
+def _leaders_by(order: Sequence[str], nums: Sequence[int], dens: Sequence[int]) -> tuple[str, ...]:
+    """What `_leaders(_rank(...))` gives for these (numerator, denominator) sums, without
+    building the ranking: sensitivity asks it some 70 times per comparison. Weighted scores
+    num/den compare exactly by cross-multiplication; equal leaders keep column order."""
     top: list[str] = []
     best_num, best_den = 0, 0
-    for slug, row in zip(order, utils, strict=True):
-        num = den = 0
-        for w, u in zip(weights, row, strict=True):
-            if w and u is not None:
-                num += w * u
-                den += w
+    for slug, num, den in zip(order, nums, dens, strict=True):
         if not den:
             continue
         if not top or num * best_den > best_num * den:
@@ -152,7 +155,9 @@ def sensitivity(
         for o in options
     ]
     current = [weights.get(c.slug, c.default_weight) for c in criteria]
-    leaders = _leaders_of(order, utils, current)
+    sums = [_sums(row, current) for row in utils]
+    nums, dens = [n for n, _ in sums], [d for _, d in sums]
+    leaders = _leaders_by(order, nums, dens)
     if not leaders:
         return Sensitivity((), None, ())
     for delta in range(1, MAX_WEIGHT - MIN_WEIGHT + 1):
@@ -162,7 +167,14 @@ def sensitivity(
             for new in (old - delta, old + delta):
                 if not MIN_WEIGHT <= new <= MAX_WEIGHT:
                     continue
-                after = _leaders_of(order, utils, [*current[:i], new, *current[i + 1 :]])
+                # One weight moves: each score's sums move by that step alone.
+                step = new - old
+                column = [row[i] for row in utils]
+                after = _leaders_by(
+                    order,
+                    [n if u is None else n + step * u for n, u in zip(nums, column, strict=True)],
+                    [d if u is None else d + step for d, u in zip(dens, column, strict=True)],
+                )
                 if after and not set(after) & set(leaders):
                     flips.append(Flip(c.slug, old, new, after))
         if flips:

@@ -1113,7 +1113,8 @@ def rank_rows(result: RankChances, titles: Mapping[str, str]) -> list[RankRow]:
     ]
 
 
-def _palette(n: int) -> list[str]:
+@functools.cache  # every rank chart of n options asks again
+def _palette(n: int) -> tuple[str, ...]:
     """n fills from dark blue (first) to light blue (last)."""
     dark, light = (11, 61, 145), (198, 219, 247)
     out = []
@@ -1121,7 +1122,7 @@ def _palette(n: int) -> list[str]:
         t = i / (n - 1) if n > 1 else 0
         rgb = [round(a + (b - a) * t) for a, b in zip(dark, light, strict=True)]
         out.append("#" + "".join(f"{c:02x}" for c in rgb))
-    return out
+    return tuple(out)
 
 
 def _luminance(hex_colour: str) -> float:
@@ -1138,6 +1139,18 @@ def _text_on(fill: str) -> str:
     """White or ink, whichever contrasts more with `fill`."""
     lum = _luminance(fill)
     return PAPER if (1.05 / (lum + 0.05)) >= ((lum + 0.05) / (_luminance(INK) + 0.05)) else INK
+
+
+@functools.cache  # the same for every rank chart of n ranks
+def _rank_legend(n: int, left: float) -> str:
+    legend = _text(left, 26, "Rank:", font_size=12, font_weight=600)
+    fills = _palette(n)
+    lx = left + 46.0
+    for k in range(n):
+        legend += _el("rect", x=lx, y=15, width=14, height=14, fill=fills[k])
+        legend += _text(lx + 19, 26, short_ordinal(k + 1), font_size=12)
+        lx += 30 + text_width(short_ordinal(k + 1), 12)
+    return legend
 
 
 # Options a rank chart draws (a comparison has at most six); the rest are counted.
@@ -1166,12 +1179,7 @@ def rank_chances(
     height = top + row_h * (len(drawn) + bool(more)) + 4
     texts = [r.texts or tuple(percent(p) for p in r.chances) for r in rows]
 
-    legend = _text(left, 26, "Rank:", font_size=12, font_weight=600)
-    lx = left + 46.0
-    for k in range(n):
-        legend += _el("rect", x=lx, y=15, width=14, height=14, fill=fills[k])
-        legend += _text(lx + 19, 26, short_ordinal(k + 1), font_size=12)
-        lx += 30 + text_width(short_ordinal(k + 1), 12)
+    legend = _rank_legend(n, left)
 
     out = []
     if more:
@@ -1196,7 +1204,11 @@ def rank_chances(
             w = bar_w * float(p)
             if w <= 0:
                 continue
-            out.append(_el("rect", x=x0, y=bar_top, width=w, height=28, fill=fills[k]))
+            # A share per option and rank on every weight change: written out, not by _el.
+            out.append(
+                f'<rect x="{_num(x0)}" y="{_num(bar_top)}" width="{_num(w)}" height="28"'
+                f' fill="{fills[k]}"/>'
+            )
             label = f"{short_ordinal(k + 1)} {text}"
             if w >= text_width(label, 11.5) + 10:
                 out.append(

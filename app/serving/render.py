@@ -50,8 +50,13 @@ def markdown(text: str) -> Markup:
 
 
 def href(path: str, pairs: Iterable[tuple[str, str]] = ()) -> str:
-    query = urlencode(list(pairs), safe=",:")
+    query = _query(tuple(pairs))
     return f"{path}?{query}" if query else path
+
+
+@lru_cache(maxsize=256)  # a page links the same state a dozen times (downloads, charts, forms)
+def _query(pairs: tuple[tuple[str, str], ...]) -> str:
+    return urlencode(pairs, safe=",:")
 
 
 def without(

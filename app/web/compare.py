@@ -185,11 +185,21 @@ def _fixed_key(site: Site, state: CompareState) -> tuple[object, ...]:
     return ("compare", site.version, state.o, state.assume, state.at, dt.date.today())
 
 
+def _page_state(request: Request, site: Site) -> CompareState:
+    """The page's state, parsed once per request (`_warm` asks first, then the page)."""
+    state = getattr(request.state, "compare_state", None)
+    if state is None:
+        state = parse_compare(request.query_params.multi_items(), site.vocab, fewest=0)
+        request.state.compare_state = state
+    assert isinstance(state, CompareState)
+    return state
+
+
 def _warm(request: Request, site: Site) -> bool:
     """Whether the page needs nothing built but what the weights change: a few milliseconds of
     work, cheaper here than handed to a thread (a thread hop costs about as much)."""
     try:
-        state = parse_compare(request.query_params.multi_items(), site.vocab, fewest=0)
+        state = _page_state(request, site)
     except BadParam:
         return True  # the error page
     if len(state.o) < MIN_COMPARE:
@@ -211,7 +221,7 @@ async def compare_page(request: Request, site: LoopSiteDep) -> Response:
 
 @cached_page
 def _compare_page(request: Request, site: Site) -> Response:
-    state = parse_compare(request.query_params.multi_items(), site.vocab, fewest=0)
+    state = _page_state(request, site)
     if redirect := not_canonical(request, state.query()):
         return redirect
     if len(state.o) < MIN_COMPARE:
