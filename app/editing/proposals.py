@@ -17,7 +17,7 @@ from app.dataset.dates import PartialDate
 from app.dataset.records import Principal
 from app.dataset.schema import Dataset
 from app.dataset.text import text_problem
-from app.editing import accounts
+from app.editing import accounts, reports
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.store import models as m
 from app.store import queries
@@ -129,9 +129,17 @@ def _content(session: Session, revision: int) -> dict[str, Any]:
 
 
 def propose(
-    session: Session, who: Principal, base_revision: int, note: str, patch: list[Any], client: str
+    session: Session,
+    who: Principal,
+    base_revision: int,
+    note: str,
+    patch: list[Any],
+    client: str,
+    report_id: int | None = None,
 ) -> m.Proposal:
-    """Check and store a proposal; nothing is stored when any check fails."""
+    """Check and store a proposal (made of reader's report `report_id`, if given, which then
+    links to it); nothing is stored when any check fails."""
+    report = reports.usable(session, report_id) if report_id is not None else None
     if problems := check_note(note):
         raise _refused(problems)
     content = _content(session, base_revision)
@@ -146,6 +154,8 @@ def propose(
     session.add(row)
     session.flush()
     accounts.audit(session, who.name, "proposal", client, f"proposal {row.id}: {note[:200]}")
+    if report is not None and row.id is not None:
+        reports.link(session, who, report, row.id, client)
     session.commit()
     return row
 
@@ -211,6 +221,7 @@ def approve(session: Session, who: Principal, proposal_id: int, comment: str, cl
         tx.add(fresh)
         accounts.audit(tx, who.name, "approve", client, f"proposal {proposal_id}")
         accounts.audit(tx, who.name, "publish", client, f"revision {revision}: {row.note[:200]}")
+        reports.resolve_published(tx, who, proposal_id, client)
 
     result = import_dataset(
         session, ds, note=row.note, author=author, reviewer=who.name, on_publish=publish
