@@ -190,7 +190,7 @@ def propose_start(request: Request, site: SiteDep, session: SessionDep, me: Edit
         request,
         "propose_start.html",
         {
-            "meta": site.meta,
+            "meta": None,  # an editors' page: no date control, no citation
             "page_title": "Propose a change",
             "me": me,
             "csrf": me.csrf,
