@@ -55,7 +55,12 @@ def safe_next(target: str) -> str:
 
 
 async def _form(request: Request) -> dict[str, str]:
-    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    """The form's fields; a field sent several times (a multiple choice) joined by commas."""
+    out: dict[str, list[str]] = {}
+    for k, v in (await request.form()).multi_items():
+        if isinstance(v, str):
+            out.setdefault(k, []).append(v)
+    return {k: ",".join(v) for k, v in out.items()}
 
 
 # --- signing in and out --------------------------------------------------------------------------
@@ -149,6 +154,8 @@ def _propose_context(
         "form": form,
         "base_revision": form.get("base_revision") or str(site.revision.number),
         "stakeholders": [(s.slug, s.name) for s in site.index.stakeholders.values()],
+        "bodies": [(b.slug, b.title) for b in site.index.ds.bodies],
+        "routes": [(r.slug, r.title) for r in option.routes],
         "criteria": [(c.slug, c.title) for c in site.index.ds.criteria],
         "sources": [(s.id, f"{s.title} ({s.publisher})") for s in site.index.ds.sources],
         "conditions": [(c.slug, c.title) for c in site.index.ds.conditions],
