@@ -126,7 +126,7 @@ def test_a_readers_report_becomes_a_published_correction(
     expect(editor.locator("#f-source_url")).to_have_value(
         "https://example.org/browser-test/hungary"
     )
-    propose_stance(editor, server, preview=False, go=False)
+    propose_stance(editor, server, go=False)
     editor.click("button[name=submit]")
     expect(editor.locator("h1")).to_contain_text("Proposal 1: open")
     editor.goto(server + "/review")

@@ -113,3 +113,13 @@ def test_a_stance_on_one_route_of_an_option(ukraine: TestClient, engine: Engine)
     assert r.status_code == 303, r.text
     (stance,) = stored_stances(engine)
     assert stance["route"] == "nato-protocol"
+
+
+def test_the_change_is_seen_before_it_can_be_submitted(flood: TestClient, engine: Engine) -> None:
+    add_user(engine, "eve", "editor")
+    csrf = sign_in(flood, "eve")
+    blank = flood.get("/options/river-diversion/propose").text
+    assert 'name="submit"' not in blank and "Preview the change to see what it does" in blank
+    form = {**JOINT, "members_of": "executive", "preview": "1"}
+    previewed = send(flood, "/options/river-diversion/propose", form, csrf).text
+    assert "What this change would do" in previewed and 'name="submit"' in previewed
