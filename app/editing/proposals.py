@@ -17,7 +17,7 @@ from app.dataset.dates import PartialDate
 from app.dataset.records import Principal
 from app.dataset.schema import Dataset
 from app.dataset.text import text_problem
-from app.editing import accounts
+from app.editing import accounts, reports
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.store import models as m
 from app.store import queries
@@ -129,9 +129,17 @@ def _content(session: Session, revision: int) -> dict[str, Any]:
 
 
 def propose(
-    session: Session, who: Principal, base_revision: int, note: str, patch: list[Any], client: str
+    session: Session,
+    who: Principal,
+    base_revision: int,
+    note: str,
+    patch: list[Any],
+    client: str,
+    report_id: int | None = None,
 ) -> m.Proposal:
-    """Check and store a proposal; nothing is stored when any check fails."""
+    """Check and store a proposal (made of reader's report `report_id`, if given, which then
+    links to it); nothing is stored when any check fails."""
+    report = reports.usable(session, report_id) if report_id is not None else None
     if problems := check_note(note):
         raise _refused(problems)
     content = _content(session, base_revision)
@@ -146,6 +154,8 @@ def propose(
     session.add(row)
     session.flush()
     accounts.audit(session, who.name, "proposal", client, f"proposal {row.id}: {note[:200]}")
+    if report is not None and row.id is not None:
+        reports.link(session, who, report, row.id, client)
     session.commit()
     return row
 
@@ -211,6 +221,7 @@ def approve(session: Session, who: Principal, proposal_id: int, comment: str, cl
         tx.add(fresh)
         accounts.audit(tx, who.name, "approve", client, f"proposal {proposal_id}")
         accounts.audit(tx, who.name, "publish", client, f"revision {revision}: {row.note[:200]}")
+        reports.resolve_published(tx, who, proposal_id, client)
 
     result = import_dataset(
         session, ds, note=row.note, author=author, reviewer=who.name, on_publish=publish
@@ -309,12 +320,29 @@ def _position(raw: str) -> int | str:
     return int(raw) if raw.lstrip("-").isdigit() else raw
 
 
+def _who(form: dict[str, str]) -> dict[str, Any]:
+    """Who took the stance: one stakeholder, or a joint statement's signatories (chosen one by
+    one, or every member of a body) with the joint text's name."""
+    signatories = [s for s in form.get("signatories", "").split(",") if s.strip()]
+    members_of = form.get("members_of", "").strip()
+    if not signatories and not members_of:
+        return {"stakeholder": form.get("stakeholder", "").strip()}
+    joint: dict[str, Any] = (
+        {"stakeholders": [s.strip() for s in signatories]}
+        if signatories
+        else {"members_of": members_of}
+    )
+    return joint | {"via": form.get("via", "").strip() or None}
+
+
 def stance_patch(ds: Dataset, option: str, form: dict[str, str]) -> list[Any]:
-    """A new dated stance of one stakeholder on `option`, with an existing or a new source."""
+    """A new dated stance on `option` (of one stakeholder, or a joint statement), about one of
+    its routes or all of them, with an existing or a new source."""
     source_id, patch = _new_source(ds, form)
     stance: dict[str, Any] = {
-        "stakeholder": form.get("stakeholder", "").strip(),
+        **_who(form),
         "option": option,
+        "route": form.get("route", "").strip() or None,
         "date": form.get("date", "").strip() or None,
         "position": _position(form.get("position", "").strip()),
         "summary": form.get("summary", "").strip(),
@@ -386,7 +414,7 @@ FORMS = {
 # What each form cannot do without, and its date fields: checked before a patch is built, so
 # that the message sits beside the field (the dataset's check names the stance, not the field).
 REQUIRED = {
-    "stance": ("stakeholder", "position", "date"),
+    "stance": ("position", "date"),
     "score": ("criterion", "score", "confidence", "rationale"),
     "condition": ("condition",),
     "source": ("source_url", "source_title", "source_publisher", "source_date", "source_kind"),
@@ -396,6 +424,16 @@ DATE_FIELDS = ("date", "source_date", "until")
 
 def form_problems(kind: str, form: dict[str, str]) -> list[tuple[str, str]]:
     out = [(f, "is required") for f in REQUIRED.get(kind, ()) if not form.get(f, "").strip()]
+    if kind == "stance":
+        given = [n for n in ("stakeholder", "signatories", "members_of") if form.get(n, "").strip()]
+        if len(given) != 1:
+            out.append(
+                (
+                    "stakeholder",
+                    "choose one stakeholder, or a joint statement's signatories, or a body "
+                    "all of whose members signed it: exactly one of the three",
+                )
+            )
     for name in DATE_FIELDS:
         if value := form.get(name, "").strip():
             try:
@@ -417,7 +455,8 @@ def form_field(path: str) -> str:
     if parts[0] == "conditions" and len(parts) > 2:
         return {"until": "until", "sources": "source_id"}.get(parts[2], "condition")
     if parts[0] == "stances" and len(parts) > 2:
-        return {"stakeholder": "stakeholder", "sources": "source_id"}.get(parts[2], parts[2])
+        named = {"stakeholders": "signatories", "sources": "source_id"}
+        return named.get(parts[2], parts[2])
     if parts[0] == "options" and len(parts) > 4:
         return "source_id" if parts[4] == "sources" else parts[4]
     return "general"

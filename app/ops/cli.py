@@ -290,7 +290,8 @@ def corrections_list_cmd(status: str) -> None:
         rows = queries.corrections(session, status=None if status == "all" else status)
     for r in rows:
         where = f"{r.page} [{r.cell}]" if r.cell else r.page
-        click.echo(f"#{r.id}  {r.created_at:%Y-%m-%d %H:%M}  {r.status}  {where}")
+        made = f"  (proposal {r.proposal_id})" if r.proposal_id else ""
+        click.echo(f"#{r.id}  {r.created_at:%Y-%m-%d %H:%M}  {r.status}  {where}{made}")
         click.echo(f"    {r.text}")
         for label, value in (("source", r.source_url), ("e-mail", r.email)):
             if value:
@@ -303,6 +304,8 @@ def corrections_list_cmd(status: str) -> None:
 def corrections_resolve_cmd(report_id: int) -> None:
     """Mark report ID resolved (after the dataset was corrected, or the report answered)."""
     with Session(make_engine(get_settings().database_url)) as session:
+        # Committed with the report's status, or dropped with the session when there is none.
+        audit(session, cli_actor(), "report-resolved", CLI, f"report {report_id}")
         row = queries.resolve_correction(session, id=report_id)
     if row is None:
         click.echo(

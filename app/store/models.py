@@ -289,7 +289,8 @@ class DeploymentSetting(SQLModel, table=True):
 
 class Correction(SQLModel, table=True):
     """A reader's report of an error, sent with the "Report an error" form (no account): the
-    page and, optionally, the cell it is about. Editors list and resolve them with
+    page and, optionally, the cell it is about. Editors see the open ones in the
+    review queue (/review), turn one into a proposal, or resolve them there or with
     `explorer corrections`."""
 
     __table_args__ = (CheckConstraint("status IN ('open', 'resolved')", name="status"),)
@@ -302,6 +303,8 @@ class Correction(SQLModel, table=True):
     email: str | None = None  # for a reply, if the reader wants one
     status: str = Field(default="open", index=True)
     created_at: dt.datetime = Field(index=True)
+    # The proposal an editor made of it (the newest, if one was rejected and another made).
+    proposal_id: int | None = Field(default=None, foreign_key="proposal.id")
 
 
 # --- editors: accounts, sessions, tokens, proposals and the audit trail ------------------------

@@ -182,6 +182,18 @@ def corrections(session: Session, *, status: str | None = None) -> list[m.Correc
     return list(session.exec(stmt).all())
 
 
+def correction(session: Session, *, id: int) -> m.Correction | None:
+    return session.get(m.Correction, id)
+
+
+def corrections_of_proposal(session: Session, *, proposal_id: int) -> list[m.Correction]:
+    """The open reports an editor turned into proposal `proposal_id`."""
+    stmt = select(m.Correction).where(
+        m.Correction.proposal_id == proposal_id, m.Correction.status == "open"
+    )
+    return list(session.exec(stmt).all())
+
+
 def resolve_correction(session: Session, *, id: int) -> m.Correction | None:
     """Mark report `id` resolved; the report, or None when there is none with that id."""
     row = session.get(m.Correction, id)

@@ -2,6 +2,7 @@
 
 Pure: no FastAPI, no database. The route stores what `check_report` accepts."""
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -56,3 +57,22 @@ def check_report(items: Iterable[tuple[str, str]]) -> ReportForm:
     if email and "email" not in errors and EMAIL_RE.fullmatch(email) is None:
         errors["email"] = "must be an e-mail address such as name@example.org, or left empty"
     return ReportForm(values, errors, trapped=bool(sent.get(TRAP, "").strip()))
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """A reader's report as the editors' queue and the proposal form show it."""
+
+    id: int
+    page: str
+    cell: str
+    text: str
+    source_url: str
+    email: str
+    status: str
+    created_at: dt.datetime
+    proposal_id: int | None
+    # What the reported page is about (empty when it is none of these): it prefills the form.
+    option: str = ""
+    stakeholder: str = ""
+    source: str = ""

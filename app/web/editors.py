@@ -1,4 +1,5 @@
-"""Editors' pages: sign-in, proposing a change, the review queue, a proposal, the audit trail.
+"""Editors' pages: sign-in, proposing a change, the review queue (with readers' reports of
+errors), a proposal, the audit trail.
 Who may see or send each is decided by app.editing.auth.require alone; none is cached (they
 depend on who asks), and each answers `Cache-Control: no-store`."""
 
@@ -9,17 +10,18 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.dataset.records import Principal
-from app.editing import accounts, proposals
+from app.editing import accounts, proposals, reports
 from app.editing.auth import (
     PRE_CSRF_COOKIE,
     SESSION_COOKIE,
     check_pre_csrf,
     require,
 )
-from app.errors import NotFound, Unauthorized, Unprocessable
-from app.serving.render import render
+from app.errors import BadRequest, NotFound, Unauthorized, Unprocessable
+from app.serving.render import href, render
 from app.serving.site import SessionDep, SiteDep
 from app.store import queries
+from app.views.report import ReportView
 from app.web.routes import option_or_404
 
 router = APIRouter(include_in_schema=False)
@@ -29,6 +31,7 @@ Admin = Annotated[Principal, Depends(require("admin"))]
 SignedIn = Annotated[Principal, Depends(require("signed-in"))]
 NO_STORE = {"Cache-Control": "no-store"}
 ProposalId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # a database integer
+ReportId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def client(request: Request) -> str:
@@ -52,7 +55,12 @@ def safe_next(target: str) -> str:
 
 
 async def _form(request: Request) -> dict[str, str]:
-    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    """The form's fields; a field sent several times (a multiple choice) joined by commas."""
+    out: dict[str, list[str]] = {}
+    for k, v in (await request.form()).multi_items():
+        if isinstance(v, str):
+            out.setdefault(k, []).append(v)
+    return {k: ",".join(v) for k, v in out.items()}
 
 
 # --- signing in and out --------------------------------------------------------------------------
@@ -124,7 +132,12 @@ def logout(request: Request, session: SessionDep, me: SignedIn) -> Response:
 
 
 def _propose_context(
-    site: Any, me: Principal, slug: str, kind: str, form: dict[str, str]
+    site: Any,
+    me: Principal,
+    slug: str,
+    kind: str,
+    form: dict[str, str],
+    report: ReportView | None = None,
 ) -> dict[str, Any]:
     option = option_or_404(site, slug)
     if kind not in proposals.FORMS:
@@ -141,20 +154,89 @@ def _propose_context(
         "form": form,
         "base_revision": form.get("base_revision") or str(site.revision.number),
         "stakeholders": [(s.slug, s.name) for s in site.index.stakeholders.values()],
+        "bodies": [(b.slug, b.title) for b in site.index.ds.bodies],
+        "routes": [(r.slug, r.title) for r in option.routes],
         "criteria": [(c.slug, c.title) for c in site.index.ds.criteria],
         "sources": [(s.id, f"{s.title} ({s.publisher})") for s in site.index.ds.sources],
         "conditions": [(c.slug, c.title) for c in site.index.ds.conditions],
         "errors": {},
         "general": [],
         "preview": None,
+        "report": report,
+        # The prefills the links between the forms keep (`?kind=score` alone would drop them).
+        "keep": [(n, form[f]) for n, f in PREFILL.items() if form.get(f)],
     }
+
+
+# Prefills a proposal form takes from the page it was opened from (a stakeholder's, a
+# source's) or from a reader's report; the `form` field each fills.
+PREFILL = {"stakeholder": "stakeholder", "source": "source_id", "report": "report"}
+
+
+def _report_id(raw: str) -> int | None:
+    """The report a form names: None for none; a clear 400 for anything but a number."""
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 9:
+        raise BadRequest(f"“{raw[:40]}” is not the number of a reader's report.", field="report")
+    return int(raw)
+
+
+@router.get("/propose")
+def propose_start(request: Request, site: SiteDep, session: SessionDep, me: Editor) -> Response:
+    """Which option a change is about, for the forms opened from a stakeholder's page, a
+    source's page or a reader's report; with `option` given, that option's form."""
+    args = {k: v.strip()[:200] for k, v in request.query_params.items()}
+    report_id = _report_id(args.get("report", ""))
+    report = reports.view(reports.usable(session, report_id)) if report_id else None
+    carried = [(k, args[k]) for k in ("kind", *PREFILL) if args.get(k)]
+    if slug := args.get("option", ""):
+        option_or_404(site, slug)
+        return RedirectResponse(href(f"/options/{slug}/propose", carried), 303, headers=NO_STORE)
+    return page(
+        request,
+        "propose_start.html",
+        {
+            "meta": None,  # an editors' page: no date control, no citation
+            "page_title": "Propose a change",
+            "me": me,
+            "csrf": me.csrf,
+            "carried": [(k, v) for k, v in carried if k != "kind"],
+            "options": [(o.slug, o.title) for o in site.index.ds.options],
+            "report": report,
+            "subject": _subject(site, args),
+        },
+    )
+
+
+def _subject(site: Any, args: dict[str, str]) -> str:
+    """The stakeholder or source a form was opened from, by name, for its heading."""
+    if (found := site.index.stakeholders.get(args.get("stakeholder", ""))) is not None:
+        return str(found.name)
+    source = next((s for s in site.index.ds.sources if s.id == args.get("source")), None)
+    return str(source.title) if source is not None else ""
 
 
 @router.get("/options/{slug}/propose")
 def propose_page(
-    request: Request, slug: str, site: SiteDep, me: Editor, kind: str = "stance"
+    request: Request,
+    slug: str,
+    site: SiteDep,
+    session: SessionDep,
+    me: Editor,
+    kind: str = "stance",
 ) -> Response:
-    return page(request, "propose.html", _propose_context(site, me, slug, kind, {}))
+    args = request.query_params
+    form = {field: args.get(name, "").strip()[:200] for name, field in PREFILL.items()}
+    report = None
+    if report_id := _report_id(form["report"]):
+        report = reports.view(reports.usable(session, report_id))
+        form["stakeholder"] = form["stakeholder"] or report.stakeholder
+        form["source_id"] = form["source_id"] or report.source
+        form["source_url"] = report.source_url  # the source the reader offered
+        form["note"] = f"Correction from reader's report {report.id}: "
+    ctx = _propose_context(site, me, slug, kind, form, report)
+    return page(request, "propose.html", ctx)
 
 
 @router.post("/options/{slug}/propose")
@@ -163,7 +245,9 @@ async def propose(
 ) -> Response:
     form = await _form(request)
     kind = form.get("kind", "stance")
-    ctx = _propose_context(site, me, slug, kind, form)
+    report_id = _report_id(form.get("report", "").strip())
+    report = reports.view(reports.usable(session, report_id)) if report_id else None
+    ctx = _propose_context(site, me, slug, kind, form, report)
     raw = ctx["base_revision"]
     base = int(raw) if raw.isdigit() and len(raw) < 10 else 0  # a database integer, or none
     base_ds = queries.dataset(session, revision=base)
@@ -176,7 +260,8 @@ async def propose(
             raise Unprocessable("The form has problems", problems)
         patch = proposals.FORMS[kind](base_ds, slug, form)
         if "submit" in form:
-            row = proposals.propose(session, me, base, form.get("note", ""), patch, client(request))
+            note = form.get("note", "")
+            row = proposals.propose(session, me, base, note, patch, client(request), report_id)
             return RedirectResponse(f"/proposals/{row.id}", 303, headers=NO_STORE)
         new = proposals.checked(base_ds.model_dump(mode="json"), patch, accounts.now().date())
         ctx["preview"] = proposals.preview(base_ds, new, base)
@@ -196,8 +281,8 @@ async def propose(
 
 
 @router.get("/review")
-def review_queue(request: Request, session: SessionDep, me: SignedIn) -> Response:
-    """Open proposals, oldest first: reviewers act on them; others see what waits."""
+def review_queue(request: Request, session: SessionDep, site: SiteDep, me: SignedIn) -> Response:
+    """Open proposals, oldest first, and beside them readers' open reports of errors."""
     views = [proposals.describe(session, row) for row in queries.open_proposals(session)]
     return page(
         request,
@@ -206,10 +291,23 @@ def review_queue(request: Request, session: SessionDep, me: SignedIn) -> Respons
             "meta": None,
             "page_title": "Proposals to review",
             "proposals": views,
+            "reports": reports.open_reports(session),
+            "options": [(o.slug, o.title) for o in site.index.ds.options],
+            "can_propose": me.role in accounts.PERMISSIONS["propose"],
+            "can_review": me.role in accounts.PERMISSIONS["review"],
             "me": me,
             "csrf": me.csrf,
         },
     )
+
+
+@router.post("/corrections/{report_id}/resolve")
+def resolve_report(
+    request: Request, report_id: ReportId, session: SessionDep, me: Reviewer
+) -> Response:
+    """A reader's report that needs no change to the dossier (or was handled otherwise)."""
+    reports.resolve(session, me, report_id, client(request))
+    return RedirectResponse("/review", 303, headers=NO_STORE)
 
 
 @router.get("/proposals/{proposal_id}")

@@ -12,12 +12,13 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.engine import Engine
 
 from app.config import Settings
-from app.main import create_app
-from tests.browser.conftest import ARTIFACTS, serve
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_quality import AXE, nu_errors
 from tests.editors import PASSWORD, add_user
+from tests.servers import Server
 
 SUMMARY = "Browser test: Hungary's position recorded by the editors' loop."
+REPORT = "Browser test: Hungary's newest statement on NATO membership is missing here."
 
 
 def sign_in(page: Page, server: str, name: str) -> None:
@@ -28,9 +29,11 @@ def sign_in(page: Page, server: str, name: str) -> None:
     expect(page.locator(".signed-in")).to_contain_text(f"Signed in as {name}")
 
 
-def propose_stance(page: Page, server: str, preview: bool = True) -> None:
-    page.goto(server + "/options/nato-membership")
-    page.click("text=propose a change")
+def propose_stance(page: Page, server: str, preview: bool = True, go: bool = True) -> None:
+    """Fill the stance form (opened from the option page unless `go` is False)."""
+    if go:
+        page.goto(server + "/options/nato-membership")
+        page.click("text=propose a change")
     page.select_option("#f-stakeholder", "hu")
     page.select_option("#f-position", "-2")
     page.fill("#f-date", "2026-07-01")
@@ -55,8 +58,9 @@ def team(engine: Engine) -> None:
 def test_propose_review_publish_and_read(
     server: str, browser: Browser, team: None, migrated: Settings
 ) -> None:
-    """The reviewer works on a second instance of the app over the same database: sessions,
-    proposals and the new revision live in the database, not in a process."""
+    """The reviewer works on a second instance of the app over the same database, a separate
+    `explorer serve` process: sessions, proposals and the new revision live in the database,
+    not in a process; readers of either instance see the change."""
     made = httpx.post(
         server + "/c",
         data={"o": "nato-membership,article-5-extension", "w": "", "assume": ""},
@@ -73,7 +77,8 @@ def test_propose_review_publish_and_read(
     expect(editor.locator("text=Approve and publish")).to_have_count(0)  # not one's own
     editor.context.close()
 
-    with serve(create_app(migrated)) as second:
+    with Server(migrated.database_url) as process:
+        second = process.base
         reviewer = browser.new_context().new_page()
         sign_in(reviewer, second, "rita")
         reviewer.goto(second + "/review")
@@ -83,14 +88,59 @@ def test_propose_review_publish_and_read(
         expect(reviewer.locator("h1")).to_contain_text("Proposal 1: approved")
         reviewer.context.close()
 
+        reader = browser.new_context().new_page()
+        for base in (server, second):
+            reader.goto(base + "/options/nato-membership")
+            expect(reader.locator("main")).to_contain_text(SUMMARY)
+            reader.goto(base + "/changes")
+            expect(reader.locator("#revision-2")).to_contain_text(
+                "Proposed by eve, approved by rita"
+            )
+            reader.goto(base + link)
+            expect(reader.locator("#since")).to_contain_text("Hungary")
+        reader.context.close()
+
+
+def test_a_readers_report_becomes_a_published_correction(
+    server: str, browser: Browser, team: None
+) -> None:
+    """A reader reports an error from the option page; an editor finds it in the queue and
+    turns it into a proposal (the form names the report and offers its source); a reviewer
+    approves it, and the report leaves the queue, resolved."""
     reader = browser.new_context().new_page()
     reader.goto(server + "/options/nato-membership")
-    expect(reader.locator("main")).to_contain_text(SUMMARY)
-    reader.goto(server + "/changes")
-    expect(reader.locator("#revision-2")).to_contain_text("Proposed by eve, approved by rita")
-    reader.goto(server + link)
-    expect(reader.locator("#since")).to_contain_text("Hungary")
+    reader.click("text=Report an error")
+    reader.fill("#r-text", REPORT)
+    reader.fill("#r-source_url", "https://example.org/browser-test/hungary")
+    reader.click("text=Send the report")
+    expect(reader.locator("h1")).to_contain_text("Thank you")
     reader.context.close()
+
+    editor = browser.new_context().new_page()
+    sign_in(editor, server, "eve")
+    editor.goto(server + "/review")
+    expect(editor.locator("#report-1-heading")).to_contain_text("Report 1")
+    expect(editor.locator("#option-1")).to_have_value("nato-membership")
+    editor.click("#report-1-heading ~ form.report-propose button")
+    expect(editor.locator(".reader-report")).to_contain_text(REPORT)
+    expect(editor.locator("#f-source_url")).to_have_value(
+        "https://example.org/browser-test/hungary"
+    )
+    propose_stance(editor, server, go=False)
+    editor.click("button[name=submit]")
+    expect(editor.locator("h1")).to_contain_text("Proposal 1: open")
+    editor.goto(server + "/review")
+    expect(editor.locator("#report-1-heading ~ dl")).to_contain_text("Proposal 1")
+    editor.context.close()
+
+    reviewer = browser.new_context().new_page()
+    sign_in(reviewer, server, "rita")
+    reviewer.goto(server + "/proposals/1")
+    reviewer.click("text=Approve and publish")
+    expect(reviewer.locator("h1")).to_contain_text("Proposal 1: approved")
+    reviewer.goto(server + "/review")
+    expect(reviewer.locator("#reports")).to_contain_text("Reports from readers (0)")
+    reviewer.context.close()
 
 
 def check(page: Page, name: str, shown: dict[str, str], found: dict[str, list[str]]) -> None:
@@ -113,9 +163,17 @@ def test_editors_pages_pass_axe_and_the_nu_checker(
     page = context.new_page()
     shown: dict[str, str] = {}
     found: dict[str, list[str]] = {}
+    page.goto(server + "/report?page=/stakeholders/hu")
+    page.fill("#r-text", REPORT)
+    page.click("text=Send the report")
     page.goto(server + "/login")
     check(page, "login", shown, found)
     sign_in(page, server, "eve")
+    page.goto(server + "/stakeholders/hu")
+    page.click("text=propose a change")
+    check(page, "propose-start", shown, found)
+    page.goto(server + "/propose?report=1&stakeholder=hu&option=nato-membership")
+    check(page, "propose-report", shown, found)
     propose_stance(page, server)
     check(page, "propose-preview", shown, found)
     page.click("button[name=submit]")
