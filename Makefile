@@ -83,7 +83,7 @@ test-sqlite: install nginx
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
 # The one-minute loop while editing: lint, types and every test that starts no server, child
-# process or browser (markers `slow` and `browser`), on both cores.
+# process or browser and spends no more than seconds (markers `slow` and `browser`), on both cores.
 check: install lint
 	$(BIN)/pytest -m "not slow and not browser" -n 2
 

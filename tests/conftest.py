@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher, profiles
 from fastapi.testclient import TestClient
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import Engine
@@ -22,6 +23,7 @@ from sqlmodel import Session
 
 from app.config import DEFAULT_DATASET, Settings, get_settings
 from app.dataset.check import load_dataset
+from app.editing import accounts
 from app.main import create_app
 from app.ops import linkcheck
 from app.ops.cli import migrate
@@ -54,6 +56,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_report_header() -> str:
     return f"database: {TEST_DATABASE}"
+
+
+# Argon2's production cost (about 0.2 s of CPU a hash, against guessing) would make the
+# in-process tests spend minutes hashing test passwords. Servers started as child processes
+# keep the real cost; tests/test_cli_accounts.py checks the hashes are still Argon2id.
+accounts._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
+accounts._DUMMY_HASH = accounts._hasher.hash("not a password")
 
 
 @pytest.fixture(scope="session")

@@ -217,6 +217,7 @@ CHARTS = (
 )
 
 
+@pytest.mark.slow  # seconds of CPU: `make test` runs it, `make check` leaves it out
 @settings(
     max_examples=10,
     deadline=None,

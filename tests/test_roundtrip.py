@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
@@ -210,6 +211,7 @@ def roundtrip(engine: Engine, ds: Dataset) -> Dataset:
     return parsed
 
 
+@pytest.mark.slow  # seconds of CPU: `make test` runs it, `make check` leaves it out
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -220,6 +222,7 @@ def test_generated_datasets_survive_load_export_load(engine: Engine, ds: Dataset
     assert roundtrip(engine, ds) == ds
 
 
+@pytest.mark.slow  # seconds of CPU: `make test` runs it, `make check` leaves it out
 def test_default_dataset_survives_load_export_load(engine: Engine) -> None:
     ds = load_dataset(DEFAULT_DATASET)
     assert roundtrip(engine, ds) == ds

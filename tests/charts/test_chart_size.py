@@ -94,6 +94,7 @@ def size(png: bytes) -> tuple[int, int]:
         return img.size
 
 
+@pytest.mark.slow  # seconds of CPU: `make test` runs it, `make check` leaves it out
 def test_every_chart_of_a_huge_body_has_a_bounded_size(big: TestClient) -> None:
     charts = {
         "/options/plan-0/timeline": "and 2,961 more",
