@@ -2,44 +2,21 @@
 frame to the ranking's height, follows it when the frame's width changes, and fits a 320 px
 column; it listens to its own frame only. The frame stayed 620 px tall whatever it held."""
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
 import httpx
 from playwright.sync_api import Frame, Page, expect
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, another_site
 
 FRAME_HEIGHT = "document.querySelector('iframe').getBoundingClientRect().height"
 CONTENT_HEIGHT = "Math.ceil(document.documentElement.getBoundingClientRect().height)"
 
 
-@contextmanager
-def another_site(body: str) -> Iterator[str]:
-    """A page on another origin (another port) with `body` in a column 320 px wide."""
-    html = (
+def in_a_column(body: str) -> str:
+    """Another site's page with `body` in a column 320 px wide."""
+    return (
         "<!doctype html><html lang=en><meta charset=utf-8><title>Another site</title>"
         f'<body style="margin:0"><div id="column" style="width:320px">{body}</div>'
-    ).encode()
-
-    class Parent(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.end_headers()
-            self.wfile.write(html)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    other = HTTPServer(("127.0.0.1", 0), Parent)
-    threading.Thread(target=other.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{other.server_address[1]}/"
-    finally:
-        other.shutdown()
+    )
 
 
 def embed_frame(page: Page) -> Frame:
@@ -60,7 +37,7 @@ def test_the_embed_code_sizes_its_frame_to_the_ranking(server: str, page: Page) 
     snippet = page.locator("#embed-code-text").input_value()
     snippet = snippet.replace("http://127.0.0.1:8000", server)
     assert "<script" in snippet and "src=" not in snippet.split("<script", 1)[1]
-    with another_site(snippet) as url:
+    with another_site(in_a_column(snippet)) as url:
         page.goto(url)
         expect(page.frame_locator("iframe").locator("table.ranking")).to_be_visible()
         frame = embed_frame(page)
