@@ -285,6 +285,7 @@ def _frame(
 # does not grow with the data. The table under the chart lists every option.
 MAX_STACK = 6
 MAX_STACK_COMPACT = 8
+LABEL_LINES = 8  # a title longer than this is cut with an ellipsis: a last resort
 _T = TypeVar("_T")
 
 
@@ -326,12 +327,23 @@ def scatter(
         if p.x is not None and p.y is not None:
             cells.setdefault((p.x, p.y), []).append(p)
     size, line = 12.5, 15.0
-    block = 2 * line + 20  # two lines of title, the status word and a gap
     width, left, right, top = 900, 156, 12, 64
     cell_w = (width - left - right) / 5
     label_w = cell_w - 34
-    stack = min(max((len(c) for c in cells.values()), default=1), MAX_STACK)
-    row_h = max(84, block * stack + 12)
+    # Each title in full, on as many lines as it takes (#19.10: names were cut at two lines);
+    # an entry is its lines, the status word and a gap, and the rows grow to the fullest cell.
+    labels = {id(p): wrap(p.title, size, label_w, LABEL_LINES) for c in cells.values() for p in c}
+
+    def block(p: ScatterPoint) -> float:
+        return line * max(2, len(labels[id(p)])) + 20  # a short name keeps two lines' room
+
+    more_h = 2 * line + 20
+
+    def stack_h(crowd: Sequence[ScatterPoint]) -> float:
+        group, more = _crowd(crowd, MAX_STACK)
+        return sum(block(p) for p in group) + (more_h if more else 0)
+
+    row_h = max(84, max((stack_h(c) for c in cells.values()), default=0) + 12)
     plot_bottom = top + 5 * row_h
     height = plot_bottom + 70
 
@@ -352,14 +364,9 @@ def scatter(
     for (x, y), crowd in sorted(cells.items()):
         cell_left = left + (x - 1) * cell_w
         group, more = _crowd(crowd, MAX_STACK)
-        first = top + (5 - y) * row_h + (row_h - block * (len(group) + bool(more))) / 2
-        if more:
-            by = first + len(group) * block
-            text = f"and {more:,} more"
-            links.append(_text(cell_left + 29, by + size + 2, text, font_size=12, fill=MUTED))
-        for j, p in enumerate(group):
-            by = first + j * block
-            lines = wrap(p.title, size, label_w, 2)
+        by = top + (5 - y) * row_h + (row_h - stack_h(crowd)) / 2
+        for p in group:
+            lines = labels[id(p)]
             name = (
                 f"{p.title}: {status_word(p.status)}; {x_label} "
                 f"{_scale_text(p.x, x_scale_labels)}, {y_label} {_scale_text(p.y, y_scale_labels)}"
@@ -370,7 +377,7 @@ def scatter(
                 x=cell_left + 2,
                 y=by,
                 width=cell_w - 4,
-                height=block,
+                height=block(p),
                 fill=PAPER,
                 fill_opacity=0,
             )
@@ -384,6 +391,10 @@ def scatter(
                 fill=STATUS_COLOURS.get(p.status, INK),
             )
             links.append(_el("a", body, href=p.href))
+            by += block(p)
+        if more:
+            text = f"and {more:,} more"
+            links.append(_text(cell_left + 29, by + size + 2, text, font_size=12, fill=MUTED))
 
     placed = [p for p in points if p.x is not None and p.y is not None]
     counts: dict[str, int] = {s: sum(1 for p in placed if p.status == s) for s in STATUSES}

@@ -138,6 +138,7 @@ def environment(templates_dir: str) -> Environment:
                 "data_section",
                 "note_text",
                 "term",
+                "show_results",
             )
         }
     )
