@@ -81,15 +81,15 @@ TERMS: tuple[Term, ...] = (
     Term(
         "nac",
         "NAC",
-        "The North Atlantic Council, NATO's principal political decision-making body, in which "
-        "every member state is represented. It decides by consensus, so any one member can stop "
+        "NATO's principal political decision-making body, in which every member state is "
+        "represented. It decides by consensus, so any one member can stop "
         "a decision.",
         expansion="North Atlantic Council",
     ),
     Term(
         "qmv",
         "QMV",
-        "Qualified majority voting. When the Council of the European Union acts on a proposal "
+        "When the Council of the European Union acts on a proposal "
         "from the Commission, a qualified majority is at least 55 % of the member states, "
         "representing at least 65 % of the EU's population (Article 16(4) TEU); a blocking "
         "minority needs at least four member states.",
@@ -136,8 +136,7 @@ TERMS: tuple[Term, ...] = (
     Term(
         "teu",
         "TEU",
-        "The Treaty on European Union, one of the two treaties on which the EU is founded (the "
-        "other is the Treaty on the Functioning of the European Union). Its Article 49 sets out "
+        "One of the two treaties on which the EU is founded (the other is the Treaty on the Functioning of the European Union). Its Article 49 sets out "
         "how a European state applies to join; its Article 42(7) obliges the member states to "
         "give aid and assistance by all the means in their power to a member state that is the "
         "victim of armed aggression on its territory.",
