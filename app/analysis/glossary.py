@@ -136,10 +136,11 @@ TERMS: tuple[Term, ...] = (
     Term(
         "teu",
         "TEU",
-        "One of the two treaties on which the EU is founded (the other is the Treaty on the Functioning of the European Union). Its Article 49 sets out "
-        "how a European state applies to join; its Article 42(7) obliges the member states to "
-        "give aid and assistance by all the means in their power to a member state that is the "
-        "victim of armed aggression on its territory.",
+        "One of the two treaties on which the EU is founded (the other is the Treaty on the "
+        "Functioning of the European Union). Its Article 49 sets out how a European state "
+        "applies to join; its Article 42(7) obliges the member states to give aid and "
+        "assistance by all the means in their power to a member state that is the victim of "
+        "armed aggression on its territory.",
         expansion="Treaty on European Union",
     ),
     _status("uncertain", "Uncertain"),
