@@ -178,6 +178,26 @@ def test_scatter_wraps_long_titles_in_full_within_the_cell() -> None:
     assert len(cut) == svg.LABEL_LINES and cut[-1].endswith("…")
 
 
+def test_scatter_rows_are_as_tall_as_their_fullest_cell() -> None:
+    # With every row as tall as the tallest, full names made the overview 1,219 px tall.
+    long = "Reassurance force of the coalition of the willing: Multinational Force Ukraine"
+    chart = svg.scatter(
+        [
+            svg.ScatterPoint(long, "/options/long", 4, 4, "uncertain"),
+            svg.ScatterPoint("Short", "/options/short", 1, 1, "clear"),
+        ],
+        "X",
+        "Y",
+        SCALE,
+        SCALE,
+    )
+    root = parse(chart)
+    tall = max(float(a.find("s:rect", NS).get("height")) for a in links(root))
+    assert tall > 84
+    # Four rows of the least height (84) and one that holds the long name.
+    assert float(root.get("height")) == 64 + 4 * 84 + tall + 12 + 70
+
+
 def test_scatter_names_options_it_cannot_place() -> None:
     chart = scatter()
     assert "Not shown, for want of a score: Unscored idea." in chart.description
