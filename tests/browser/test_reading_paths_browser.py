@@ -2,6 +2,8 @@
 under the filters jumps to the results (by keyboard, and without JavaScript) and keeps its
 count current; on a desktop, the overview chart names every option in full."""
 
+import re
+
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import ARTIFACTS
@@ -63,3 +65,18 @@ def test_the_overview_names_every_option_in_full_on_a_desktop(server: str, page:
     for name, shown in labels:
         assert "…" not in shown and name.startswith(shown + ":"), (shown, name)
     page.screenshot(path=str(ARTIFACTS / "home-1440.png"), full_page=True)
+
+
+def test_compare_selected_is_a_few_tabs_from_the_top(server: str, page: Page) -> None:
+    # "Compare selected" sat 66 Tabs down the home page, behind the filters and the chart's
+    # links; a skip link now reaches the compare bar above the option cards.
+    page.set_viewport_size(DESKTOP)
+    page.goto(server + "/?o=nato-membership,bilateral-agreements")
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Skip to the options to compare")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Compare selected")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/compare\?o=bilateral-agreements,nato-membership$"))
