@@ -157,6 +157,8 @@ def proxied(engine: Engine, migrated: Settings, tmp_path: Path) -> Iterator[tupl
         "APP_PROXY_CACHE_SECONDS": "1",
         "APP_PERMALINK_RATE_LIMIT": "5",
         "APP_PERMALINK_RATE_WINDOW": "1000000000",
+        # Instances behind one proxy share the address readers use, as a deployment sets it.
+        "APP_PUBLIC_URL": "https://explorer.example",
     }
     with Server(migrated.database_url, env=env) as a, Server(migrated.database_url, env=env) as b:
         port = free_port()

@@ -24,7 +24,12 @@ pytestmark = pytest.mark.slow
 PAIR = "painted-lanes,protected-lanes"
 # Windows start at multiples of their length since the epoch: one of 10^9 s is not crossed
 # while a test runs (2001 to 2033).
-LIMITED = {"APP_PERMALINK_RATE_LIMIT": "5", "APP_PERMALINK_RATE_WINDOW": "1000000000"}
+LIMITED = {
+    "APP_PERMALINK_RATE_LIMIT": "5",
+    "APP_PERMALINK_RATE_WINDOW": "1000000000",
+    # Two instances of one site share the address readers use, as a deployment sets it.
+    "APP_PUBLIC_URL": "https://explorer.example",
+}
 
 
 @pytest.fixture

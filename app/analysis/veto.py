@@ -292,11 +292,19 @@ def _analyse(
     )
 
 
+def _nearness(r: VetoAnalysis) -> tuple[int, int, bool, int]:
+    """Between routes of one status, the nearer needs fewer governments to change their minds
+    or speak up: fewer blockers, then no vote that stances cannot settle (its distance is
+    unknown), then fewer veto holders unknown. Ties keep the dataset's order."""
+    unsettled = any(s.uncertain_kind == "unsettled" for s in r.steps)
+    return (STATUS_ORDER[r.status], len(r.blockers), unsettled, len(r.uncertain))
+
+
 def best_route(routes: Sequence[VetoAnalysis]) -> VetoAnalysis:
     """The option's verdict from each route's: the best route's, naming the others."""
     if len(routes) == 1:
         return routes[0]
-    best = min(routes, key=lambda r: STATUS_ORDER[r.status])
+    best = min(routes, key=_nearness)
     others = "; ".join(f"{r.route_title}, {r.status}" for r in routes if r is not best)
     return replace(
         best,

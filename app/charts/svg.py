@@ -772,7 +772,9 @@ def timeline(
     size = 13.5 if narrow else 13
     left, right = (14, 14) if narrow else (196, 24)
     name_h = size + 6 if narrow else 0  # a phone's names stand above their rows
-    band_top, band_h, row_h, r = 46 + name_h, 34, 32 + name_h, 12.0
+    # A phone stacks each name over its row, so its rows are packed closer: 30+ holders fit.
+    band_top, band_h = 46 + name_h, 34
+    row_h, r = (24 + name_h, 11.0) if narrow else (32, 12.0)
     silent_h = 2 * r + 6  # a silent holder's row: its name beside the "?" on any width
     rows_top = band_top + band_h + 14
     drawn, hidden = _decisive_rows(series, MAX_TIMELINE_ROWS, veto_holders)

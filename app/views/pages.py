@@ -113,9 +113,11 @@ def proposal_floor(options: Iterable[Option]) -> tuple[dt.date, str] | None:
         return None
     last = max(dated, key=lambda o: o.proposed_on.first_day if o.proposed_on else dt.date.min)
     assert last.proposed_on is not None
+    # One option's own page need not repeat its long title.
+    who = "this option" if len(dated) == 1 else last.title
     return (
         last.proposed_on.first_day,
-        f"{last.title} was first proposed on {human(last.proposed_on)}",
+        f"{who} was first proposed on {human(last.proposed_on)}",
     )
 
 
@@ -217,7 +219,8 @@ class ConditionToEnd:
     """A condition in force that bars the option: it would have to end."""
 
     condition: Condition
-    where: str  # the steps and hurdles it bars, joined
+    where: str  # the steps it bars, joined
+    hurdles: int = 0  # the legal hurdles it bars, which the page lists apart
 
 
 @dataclass(frozen=True)
@@ -241,10 +244,15 @@ def decision_path(index: Index, veto: VetoAnalysis) -> DecisionPath:
 
 
 def _route_path(index: Index, veto: VetoAnalysis) -> DecisionPath:
+    # Per condition, the steps it bars in words; the hurdles it bars are counted, since the
+    # "Legal hurdles" list above names them already.
     bars: dict[str, list[str]] = {}
+    hurdles: dict[str, set[str]] = {}
     for b in veto.bars:
         where = bars.setdefault(b.condition, [])
-        if b.where not in where:
+        if b.step is None:
+            hurdles.setdefault(b.condition, set()).add(b.where)
+        elif b.where not in where:
             where.append(b.where)
     grouped: dict[object, tuple[list[Named], StanceRef]] = {}
     for blocker in veto.blockers:
@@ -260,7 +268,8 @@ def _route_path(index: Index, veto: VetoAnalysis) -> DecisionPath:
             for s in veto.steps
         ),
         conditions=tuple(
-            ConditionToEnd(index.conditions[c], "; ".join(where)) for c, where in bars.items()
+            ConditionToEnd(index.conditions[c], "; ".join(where), len(hurdles.get(c, ())))
+            for c, where in bars.items()
         ),
         blockers=tuple((tuple(who), stance) for who, stance in grouped.values()),
         veto=veto,

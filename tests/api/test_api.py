@@ -474,10 +474,12 @@ def test_docs_page_is_self_contained_and_lists_every_path(client: TestClient) ->
     ]
     assert all(src.startswith("/static/") for src in re.findall(r'<script src="([^"]+)"', html))
     assert not re.search(r"<[^>]+\s(style|on[a-z]+)=", html) and "<style" not in html
+    # Paths may break after a slash on a phone (<wbr>), never inside a word.
+    listed = html.replace("/<wbr>", "/")
     for path, item in client.get("/api/openapi.json").json()["paths"].items():
         for method in item:
-            assert f"<code>{method.upper()} {path}</code>" in html, (method, path)
-    assert "<code>GET /api/v1/options</code>" in html
+            assert f"<code>{method.upper()} {path}</code>" in listed, (method, path)
+    assert "<code>GET /api/v1/options</code>" in listed
     # Example links use real slugs, and they work.
     examples = re.findall(r'Example: <a href="([^"]+)">', html)
     assert "/api/v1/options/painted-lanes" in examples

@@ -183,7 +183,9 @@ def test_only_embed_pages_show_in_another_sites_frame(server: str, page: Page) -
     threading.Thread(target=other.serve_forever, daemon=True).start()
     page.goto(f"http://127.0.0.1:{other.server_address[1]}/")
     embed = page.frame_locator("#embed")
-    expect(embed.locator("h1")).to_contain_text("Full NATO membership")
+    # The embed shows the ranking first (its heading is "Weighted ranking"), options named in it.
+    expect(embed.locator("h1")).to_have_text("Weighted ranking")
+    expect(embed.locator("main")).to_contain_text("Full NATO membership")
     time.sleep(0.5)
     # The permanent link itself refuses (frame-ancestors 'none'): Chromium shows its error page.
     framed = page.frame(name="page")

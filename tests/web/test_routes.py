@@ -9,7 +9,9 @@ from sqlmodel import Session
 
 from app.store import models as m
 
-UNCERTAIN_BY_WHY = "6 are uncertain (3 await a vote not yet held and 3 wait on silent veto holders)"
+# Meloni's option is uncertain by its national route, whose only open step is the Rada's vote:
+# the NATO protocol's 30 silent allies no longer decide its headline.
+UNCERTAIN_BY_WHY = "6 are uncertain (4 await a vote not yet held and 2 wait on silent veto holders)"
 
 
 def text(r_text: str) -> str:
@@ -82,17 +84,14 @@ def test_the_veto_json_lists_routes_and_why(ukraine: TestClient) -> None:
 def test_the_filter_narrows_uncertain_by_why(ukraine: TestClient) -> None:
     r = ukraine.get("/api/v1/options?veto=uncertain-vote-not-held").json()
     assert {o["slug"] for o in r["options"]} == {
+        "article-5-extension",
         "reassurance-force",
         "steel-porcupine",
         "us-article-5-like",
     }
     assert {o["veto_why"] for o in r["options"]} == {"vote-not-held"}
     silent = ukraine.get("/api/v1/options?veto=uncertain-silent").json()
-    assert {o["veto_route"] for o in silent["options"]} == {
-        "nato-protocol",
-        "security-council",
-        "default",
-    }
+    assert {o["veto_route"] for o in silent["options"]} == {"security-council", "default"}
     assert ukraine.get("/api/v1/options?veto=uncertain").json()["count"] == 6
     page = text(ukraine.get("/?veto=uncertain-silent").text)
     assert "Veto status: uncertain silent" in page
@@ -171,3 +170,17 @@ def test_the_timeline_and_sort_follow_the_best_route(ukraine: TestClient) -> Non
     statuses = [o["veto"] for o in ranked]
     assert statuses == sorted(statuses, key=order.index)
     assert ranked[0]["slug"] == "bilateral-agreements"
+
+
+def test_between_routes_of_one_status_the_nearer_one_counts(ukraine: TestClient) -> None:
+    """Both routes of Meloni's option are uncertain. Through NATO, 30 allies are silent and the
+    Rada must still vote; nationally, only the Rada's vote is open: the national route is the
+    nearer, so it names the option's status. The UN mission keeps the Security Council, whose
+    silent members can be counted, over a General Assembly vote stances cannot settle."""
+    a5 = ukraine.get("/api/v1/options/article-5-extension/veto").json()
+    assert a5["route"] == "national-commitments"
+    assert a5["uncertain_kind"] == "vote-not-held"
+    nato = next(r for r in a5["routes"] if r["route"] == "nato-protocol")
+    assert nato["status"] == "uncertain" and len(nato["uncertain"]) == 30
+    un = ukraine.get("/api/v1/options/un-peacekeeping/veto").json()
+    assert un["route"] == "security-council"
