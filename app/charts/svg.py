@@ -229,20 +229,30 @@ def _count_words(counts: Mapping[str, int]) -> str:
 
 @dataclass(frozen=True)
 class _Plot:
-    """A 5 x 5 grid of score cells: its left, top and right edges and its row height."""
+    """A 5 x 5 grid of score cells: its left, top and right edges and its row height, or
+    each row's own height (top row, score 5, first) where rows hold labels of unlike size."""
 
     left: float
     top: float
     right: float
     row_h: float
+    rows: tuple[float, ...] = ()
 
     @property
     def cell_w(self) -> float:
         return (self.right - self.left) / 5
 
     @property
+    def heights(self) -> tuple[float, ...]:
+        return self.rows or (self.row_h,) * 5
+
+    def row_top(self, i: int) -> float:
+        """The top edge of row `i` (0: the top row); row_top(5) is the bottom."""
+        return self.top + sum(self.heights[:i])
+
+    @property
     def bottom(self) -> float:
-        return self.top + 5 * self.row_h
+        return self.row_top(5)
 
 
 def _frame(
@@ -258,22 +268,22 @@ def _frame(
     tick_gap, title_gap, title_x = gaps
     out = []
     for i in range(6):
-        gx, gy = plot.left + i * plot.cell_w, plot.top + i * plot.row_h
+        gx, gy = plot.left + i * plot.cell_w, plot.row_top(i)
         out.append(_el("line", x1=gx, y1=plot.top, x2=gx, y2=plot.bottom, stroke=GRID))
         out.append(_el("line", x1=plot.left, y1=gy, x2=plot.right, y2=gy, stroke=GRID))
     for v in range(1, 6):
         cx = plot.left + (v - 0.5) * plot.cell_w
-        cy = plot.top + (5 - v + 0.5) * plot.row_h
+        cy = (plot.row_top(5 - v) + plot.row_top(6 - v)) / 2
         out.append(
             _text(cx, plot.bottom + tick_gap, x_ticks[v - 1], font_size=12, text_anchor="middle")
         )
         out.append(_text(plot.left - 8, cy + 4, y_ticks[v - 1], font_size=12, text_anchor="end"))
     axis = dict(font_size=size, font_weight=600, text_anchor="middle")
     x_title = fit(f"{titles[0]} →", size, 5 * plot.cell_w, bold=True)
-    y_title = fit(f"{titles[1]} →", size, 5 * plot.row_h, bold=True)
+    y_title = fit(f"{titles[1]} →", size, plot.bottom - plot.top, bold=True)
     out.append(_text(plot.left + 2.5 * plot.cell_w, plot.bottom + title_gap, x_title, **axis))
     out.append(
-        _text(-(plot.top + 2.5 * plot.row_h), title_x, y_title, transform="rotate(-90)", **axis)
+        _text(-(plot.top + plot.bottom) / 2, title_x, y_title, transform="rotate(-90)", **axis)
     )
     return out
 
@@ -285,6 +295,7 @@ def _frame(
 # does not grow with the data. The table under the chart lists every option.
 MAX_STACK = 6
 MAX_STACK_COMPACT = 8
+LABEL_LINES = 8  # a title longer than this is cut with an ellipsis: a last resort
 _T = TypeVar("_T")
 
 
@@ -326,19 +337,35 @@ def scatter(
         if p.x is not None and p.y is not None:
             cells.setdefault((p.x, p.y), []).append(p)
     size, line = 12.5, 15.0
-    block = 2 * line + 20  # two lines of title, the status word and a gap
     width, left, right, top = 900, 156, 12, 64
     cell_w = (width - left - right) / 5
     label_w = cell_w - 34
-    stack = min(max((len(c) for c in cells.values()), default=1), MAX_STACK)
-    row_h = max(84, block * stack + 12)
-    plot_bottom = top + 5 * row_h
-    height = plot_bottom + 70
+    # Each title in full, on as many lines as it takes (#19.10: names were cut at two lines);
+    # an entry is its lines, the status word and a gap, and the rows grow to the fullest cell.
+    labels = {id(p): wrap(p.title, size, label_w, LABEL_LINES) for c in cells.values() for p in c}
+
+    def block(p: ScatterPoint) -> float:
+        return line * max(2, len(labels[id(p)])) + 20  # a short name keeps two lines' room
+
+    more_h = 2 * line + 20
+
+    def stack_h(crowd: Sequence[ScatterPoint]) -> float:
+        group, more = _crowd(crowd, MAX_STACK)
+        return sum(block(p) for p in group) + (more_h if more else 0)
+
+    # Each row as tall as its fullest cell: the scores are levels, not distances, and a
+    # uniform height made every row as tall as the tallest (#19.10).
+    rows = tuple(
+        max(84, max((stack_h(c) for (_, y), c in cells.items() if y == level), default=0) + 12)
+        for level in range(5, 0, -1)
+    )
+    plot = _Plot(left, top, width - right, 84, rows)
+    height = plot.bottom + 70
 
     x_ticks = [fit(_scale_text(v, x_scale_labels), 12, cell_w - 8) for v in range(1, 6)]
     y_ticks = [fit(_scale_text(v, y_scale_labels), 12, left - 44) for v in range(1, 6)]
     grid = _frame(
-        _Plot(left, top, width - right, row_h),
+        plot,
         x_ticks,
         y_ticks,
         (x_label, y_label),
@@ -352,14 +379,9 @@ def scatter(
     for (x, y), crowd in sorted(cells.items()):
         cell_left = left + (x - 1) * cell_w
         group, more = _crowd(crowd, MAX_STACK)
-        first = top + (5 - y) * row_h + (row_h - block * (len(group) + bool(more))) / 2
-        if more:
-            by = first + len(group) * block
-            text = f"and {more:,} more"
-            links.append(_text(cell_left + 29, by + size + 2, text, font_size=12, fill=MUTED))
-        for j, p in enumerate(group):
-            by = first + j * block
-            lines = wrap(p.title, size, label_w, 2)
+        by = plot.row_top(5 - y) + (rows[5 - y] - stack_h(crowd)) / 2
+        for p in group:
+            lines = labels[id(p)]
             name = (
                 f"{p.title}: {status_word(p.status)}; {x_label} "
                 f"{_scale_text(p.x, x_scale_labels)}, {y_label} {_scale_text(p.y, y_scale_labels)}"
@@ -370,7 +392,7 @@ def scatter(
                 x=cell_left + 2,
                 y=by,
                 width=cell_w - 4,
-                height=block,
+                height=block(p),
                 fill=PAPER,
                 fill_opacity=0,
             )
@@ -384,6 +406,10 @@ def scatter(
                 fill=STATUS_COLOURS.get(p.status, INK),
             )
             links.append(_el("a", body, href=p.href))
+            by += block(p)
+        if more:
+            text = f"and {more:,} more"
+            links.append(_text(cell_left + 29, by + size + 2, text, font_size=12, fill=MUTED))
 
     placed = [p for p in points if p.x is not None and p.y is not None]
     counts: dict[str, int] = {s: sum(1 for p in placed if p.status == s) for s in STATUSES}

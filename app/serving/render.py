@@ -5,6 +5,7 @@ import datetime as dt
 import functools
 import gzip
 import hashlib
+import re
 import threading
 import zlib
 from collections import OrderedDict
@@ -24,6 +25,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.analysis.glossary import GLOSSARY, RULE_TERMS
 from app.analysis.labels import (
     POSITION_LABELS,
     POSITION_SYMBOLS,
@@ -47,6 +49,25 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table"
 def markdown(text: str) -> Markup:
     # Markdown is author input: render without raw HTML, then sanitise the result as well.
     return Markup(nh3.clean(_md.render(text or ""), link_rel="noopener noreferrer"))
+
+
+_ABBREVIATIONS = {t.term: t.expansion for t in GLOSSARY.values() if t.expansion}
+_ABBREVIATION_RE = re.compile(r"\b(" + "|".join(map(re.escape, _ABBREVIATIONS)) + r")\b")
+
+
+def abbreviations(text: str) -> Markup:
+    """Text (escaped) with the glossary's abbreviations spelled out on hover and to screen
+    readers: the first "TEU" in it becomes <abbr title="Treaty on European Union">TEU</abbr>."""
+    seen: set[str] = set()
+
+    def expand(m: re.Match[str]) -> str:
+        word = m.group(1)
+        if word in seen:
+            return word
+        seen.add(word)
+        return f'<abbr title="{_ABBREVIATIONS[word]}">{word}</abbr>'
+
+    return Markup(_ABBREVIATION_RE.sub(expand, str(Markup.escape(text))))
 
 
 def href(path: str, pairs: Iterable[tuple[str, str]] = ()) -> str:
@@ -87,6 +108,7 @@ def environment(templates_dir: str) -> Environment:
     )
     env.filters["markdown"] = markdown
     env.filters["human_date"] = human_date
+    env.filters["abbreviations"] = abbreviations
     env.globals.update(
         href=href,
         without=without,
@@ -100,6 +122,8 @@ def environment(templates_dir: str) -> Environment:
         UNCERTAIN_MEANINGS=UNCERTAIN_MEANINGS,
         position_key=position_key,
         date_form=date_form,
+        GLOSSARY=GLOSSARY,
+        RULE_TERMS=RULE_TERMS,
     )
     # Shared macros as globals, so blocks rendered alone as htmx fragments see them too.
     macros = env.get_template("_macros.html").module
@@ -118,6 +142,8 @@ def environment(templates_dir: str) -> Environment:
                 "cell_change",
                 "data_section",
                 "note_text",
+                "term",
+                "show_results",
             )
         }
     )

@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,29 @@ def serve(app: Any) -> Iterator[str]:
     finally:
         srv.should_exit = True
         thread.join(5)
+
+
+@contextmanager
+def another_site(html: str) -> Iterator[str]:
+    """A page `html` served from another origin (another port): a site that frames ours."""
+    body = html.encode()
+
+    class Parent(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    other = HTTPServer(("127.0.0.1", 0), Parent)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{other.server_address[1]}/"
+    finally:
+        other.shutdown()
 
 
 @pytest.fixture

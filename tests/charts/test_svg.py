@@ -153,17 +153,49 @@ def test_scatter_many_in_one_cell_grows_the_rows() -> None:
     assert all(b - a >= 40 for a, b in itertools.pairwise(tops))
 
 
-def test_scatter_wraps_long_titles_to_two_lines_within_the_cell() -> None:
+def test_scatter_wraps_long_titles_in_full_within_the_cell() -> None:
+    # Titles used to be cut after two lines ("Article 5-style guarantee…"), on desktop too
+    # (#19.10): the full name now takes the lines it needs, and the rows grow to hold it.
     long = "Article 5-style guarantee without NATO membership, as proposed by Italy in 2023"
+    endless = " ".join(["guarantee"] * 60)
     chart = svg.scatter(
-        [svg.ScatterPoint(long, "/options/a5", 4, 4, "uncertain")], "X", "Y", SCALE, SCALE
+        [
+            svg.ScatterPoint(long, "/options/a5", 4, 4, "uncertain"),
+            svg.ScatterPoint(endless, "/options/endless", 1, 1, "clear"),
+        ],
+        "X",
+        "Y",
+        SCALE,
+        SCALE,
     )
-    (a,) = links(parse(chart))
+    a, b = sorted(links(parse(chart)), key=lambda el: el.get("href") != "/options/a5")
     lines = texts(a)[:-1]
-    assert len(lines) == 2 and lines[-1].endswith("…")
-    assert lines[0] in long
+    assert " ".join(lines) == long and len(lines) > 2
     assert all(text_width(line, 12.5) <= (900 - 156 - 12) / 5 - 34 for line in lines)
     assert a.findtext("s:title", "", NS).startswith(long)  # the full title, on hover
+    # A title past all reason is still cut, at eight lines, with an ellipsis.
+    cut = texts(b)[:-1]
+    assert len(cut) == svg.LABEL_LINES and cut[-1].endswith("…")
+
+
+def test_scatter_rows_are_as_tall_as_their_fullest_cell() -> None:
+    # With every row as tall as the tallest, full names made the overview 1,219 px tall.
+    long = "Reassurance force of the coalition of the willing: Multinational Force Ukraine"
+    chart = svg.scatter(
+        [
+            svg.ScatterPoint(long, "/options/long", 4, 4, "uncertain"),
+            svg.ScatterPoint("Short", "/options/short", 1, 1, "clear"),
+        ],
+        "X",
+        "Y",
+        SCALE,
+        SCALE,
+    )
+    root = parse(chart)
+    tall = max(float(a.find("s:rect", NS).get("height")) for a in links(root))
+    assert tall > 84
+    # Four rows of the least height (84) and one that holds the long name.
+    assert float(root.get("height")) == 64 + 4 * 84 + tall + 12 + 70
 
 
 def test_scatter_names_options_it_cannot_place() -> None:

@@ -35,7 +35,11 @@ def test_a_card_names_the_route_of_its_status(ukraine: TestClient) -> None:
 
 def test_the_option_page_shows_every_route_with_its_steps(ukraine: TestClient) -> None:
     page = text(ukraine.get("/options/un-peacekeeping").text)
-    assert "2 routes, any one of which suffices" in page
+    # "routes" links to the glossary (#19.10).
+    assert (
+        '2 <a class="term" href="/methodology#glossary-route">routes</a>, any one of which suffices'
+        in page
+    )
     assert 'id="route-security-council"' in page and 'id="route-general-assembly"' in page
     assert "Best route: by the Security Council" in page
     assert "The Assembly can only recommend: it cannot impose a force" in page
