@@ -135,6 +135,7 @@ def _render(conf: str, tmp: Path, upstreams: list[int], port: int) -> str:
     conf = conf.replace("/var/cache/nginx/explorer", str(tmp / "cache"))
     conf = conf.replace("alias /srv/static/;", f"alias {ROOT}/static/;")
     conf = conf.replace("listen 8080;", f"listen 127.0.0.1:{port};")
+    conf = conf.replace("listen [::]:8080;", f"listen [::1]:{port};")
     for i, p in enumerate(upstreams, start=1):
         conf = conf.replace(f"server app{i}:8000", f"server 127.0.0.1:{p}")
     temp = "\n".join(
@@ -143,7 +144,14 @@ def _render(conf: str, tmp: Path, upstreams: list[int], port: int) -> str:
     )
     # Tests only: a request may say which client address nginx should see (X-Test-Peer), as
     # the loopback has a single IPv6 address. Without the header nothing changes.
-    peer = "    set_real_ip_from 127.0.0.1;\n    real_ip_header X-Test-Peer;\n"
+    peer = "".join(
+        f"    {line}\n"
+        for line in (
+            "set_real_ip_from 127.0.0.1;",
+            "set_real_ip_from ::1;",
+            "real_ip_header X-Test-Peer;",
+        )
+    )
     return conf.replace("http {\n", "http {\n" + temp + "\n" + peer, 1)
 
 
@@ -283,6 +291,25 @@ def test_nginx_counts_an_ipv6_client_by_its_64(proxied: tuple[str, Server]) -> N
     assert _refused_by_nginx(v4) >= 5, [r.status_code for r in v4]
     many = _posts(base, [f"2001:db8:0:{i:x}::1" for i in range(1, 31)])
     assert [r.status_code for r in many] == [303] * 30
+
+
+def test_nginx_takes_ipv6_clients_and_counts_them_by_their_64(
+    proxied: tuple[str, Server],
+) -> None:
+    """An IPv6 client reaches the app through nginx (it listened on IPv4 only), and is one
+    client to nginx's limit and the app's alike: by its /64, whichever socket it came in on."""
+    base, _ = proxied
+    v6 = base.replace("127.0.0.1", "[::1]")
+    assert httpx.get(f"{v6}/options/painted-lanes").status_code == 200
+    # The IPv6 loopback itself, as the app sees it through nginx: ::/64, 5 per window.
+    form = {"o": "painted-lanes,protected-lanes"}
+    codes = [httpx.post(f"{v6}/c", data={**form, "w": f"safety:{i}"}) for i in range(6)]
+    assert [r.status_code for r in codes] == [303] * 5 + [429]
+    assert "x-request-id" in codes[-1].headers  # the app's limit, not nginx's burst
+    # Thirty addresses of one /64 at once, over the IPv6 socket: one client to nginx too.
+    one_64 = _posts(v6, [f"2001:db8:5::{i:x}" for i in range(1, 31)])
+    assert _refused_by_nginx(one_64) >= 5, [r.status_code for r in one_64]
+    assert sum(r.status_code == 303 for r in one_64) == 5
 
 
 def test_nginx_refuses_methods_other_than_get_head_and_post(proxied: tuple[str, Server]) -> None:

@@ -131,17 +131,24 @@ def log_config(access_log: bool) -> dict[str, Any]:
 # next, and resident memory grows by tens of MB. Two arenas keep it flat (see `make bench`).
 MALLOC_ARENAS = 2
 M_ARENA_MAX = -8  # glibc's malloc.h
+# glibc raises its mmap threshold each time a large block is freed (up to 32 MB), after which
+# rendered pages (50-200 KB strings) land in the heap between small objects and pin it. A
+# fixed threshold keeps them in their own mappings, returned to the system when freed.
+MMAP_THRESHOLD = 128 << 10
+M_MMAP_THRESHOLD = -3
 
 
 def few_malloc_arenas() -> None:
-    """Cap glibc's malloc arenas: for this process (mallopt), and for worker processes, which
-    glibc configures from the environment when they start."""
+    """Cap glibc's malloc arenas and fix its mmap threshold: for this process (mallopt), and
+    for worker processes, which glibc configures from the environment when they start."""
     os.environ.setdefault("MALLOC_ARENA_MAX", str(MALLOC_ARENAS))
+    os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", str(MMAP_THRESHOLD))
     try:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:  # not glibc (musl, macOS): nothing to cap
         return
     libc.mallopt(M_ARENA_MAX, int(os.environ["MALLOC_ARENA_MAX"]))
+    libc.mallopt(M_MMAP_THRESHOLD, int(os.environ["MALLOC_MMAP_THRESHOLD_"]))
 
 
 def run(

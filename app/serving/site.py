@@ -1,5 +1,7 @@
 """The current dataset, read once per revision and shared by every request until the next load."""
 
+import contextlib
+import ctypes
 import datetime as dt
 import threading
 import time
@@ -86,6 +88,13 @@ def build_site(revision: RevisionInfo, index: Index) -> Site:
     return Site(revision, index, vocab_of(index.ds, index.earliest))
 
 
+def release_freed_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc's malloc_trim): reading a dataset
+    frees megabytes of rows and objects that would otherwise stay resident."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 class RevisionPoller:
     """The current revision, asked of the database at most once per interval and shared by
     every request of this process: the signal that another process loaded a dataset."""
@@ -128,6 +137,7 @@ def get_site(request: Request) -> Site:
                     if ds is None:
                         raise NoDataset("The dataset tables are empty. Run `explorer load`.")
                     cached = build_site(revision, build_index(ds))
+                    release_freed_memory()
                 # Link status changes without a new revision: refresh just that part.
                 cached = replace(cached, revision=revision, links=queries.link_checks(session))
             request.app.state.site = cached

@@ -279,10 +279,10 @@ def rate_key(client: str) -> str:
     whole /64, and could take a fresh address for every request (N6). An IPv4-mapped address
     (::ffff:a.b.c.d) is that IPv4 address. Anything else as it is."""
     addr = _address(client)
-    if not isinstance(addr, IPv6Address):
+    if addr is None:
         return client
-    if addr.ipv4_mapped is not None:
-        return str(addr.ipv4_mapped)
+    if isinstance(addr, IPv4Address):
+        return str(addr)
     return str(IPv6Network((int(addr) >> 64 << 64, 64)))
 
 
@@ -292,10 +292,13 @@ def parse_networks(spec: str) -> tuple[IPv4Network | IPv6Network, ...]:
 
 
 def _address(text: str) -> IPv4Address | IPv6Address | None:
+    """An address, an IPv4-mapped one (::ffff:a.b.c.d, as a dual-stack socket or nginx's
+    $remote_addr may spell it) as its IPv4 address: trusted, logged and counted as such."""
     try:
-        return ip_address(text.strip())
+        addr = ip_address(text.strip())
     except ValueError:
         return None
+    return addr.ipv4_mapped if isinstance(addr, IPv6Address) and addr.ipv4_mapped else addr
 
 
 class ClientAddress:
@@ -312,7 +315,9 @@ class ClientAddress:
         return addr is not None and any(addr in net for net in self.trusted)
 
     def client(self, peer: str, forwarded: list[bytes]) -> str:
-        if not self.trusted or not self._is_trusted(_address(peer)) or not forwarded:
+        peer_addr = _address(peer)
+        peer = str(peer_addr) if peer_addr is not None else peer
+        if not self.trusted or not self._is_trusted(peer_addr) or not forwarded:
             return peer
         hops = [h for v in forwarded for h in v.decode("latin-1").split(",")]
         client = peer

@@ -118,6 +118,11 @@ def test_behind_a_trusted_proxy_each_reader_has_a_bucket(
         ("10.0.0.5", "203.0.113.9, junk", "10.0.0.5"),  # a proxy wrote junk: stop there
         ("2001:db8::5", "2001:db8:1::9", "2001:db8:1::9"),
         ("192.0.2.1", "203.0.113.9", "192.0.2.1"),  # an untrusted peer
+        # IPv4-mapped spellings (a dual-stack socket, nginx on [::]) are the IPv4 addresses.
+        ("::ffff:10.0.0.5", "203.0.113.9", "203.0.113.9"),
+        ("10.0.0.5", "203.0.113.9, ::ffff:10.0.0.7", "203.0.113.9"),
+        ("10.0.0.5", "::ffff:203.0.113.9", "203.0.113.9"),
+        ("::ffff:192.0.2.1", "203.0.113.9", "192.0.2.1"),
     ],
 )
 def test_client_address_rules(peer: str, forwarded: str, client: str) -> None:
