@@ -4,6 +4,12 @@
 // options differ") are hidden until it runs.
 document.documentElement.classList.add("js");
 
+// "Propose a change" links are for editors: shown when the sign-in left its hint cookie.
+// (Pages are cached and the same for every reader; the server decides every request alone.)
+if (document.cookie.split("; ").includes("editor=1")) {
+  document.documentElement.classList.add("editor");
+}
+
 // "Copy" buttons: copy the value of the field they name (a link, an embed code).
 document.addEventListener("click", async (event) => {
   const button = event.target.closest("[data-copy]");

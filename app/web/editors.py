@@ -25,6 +25,7 @@ from app.views.report import ReportView
 from app.web.routes import option_or_404
 
 router = APIRouter(include_in_schema=False)
+EDITOR_HINT_COOKIE = "editor"
 Editor = Annotated[Principal, Depends(require("propose"))]
 Reviewer = Annotated[Principal, Depends(require("review"))]
 Admin = Annotated[Principal, Depends(require("admin"))]
@@ -116,6 +117,16 @@ async def login(request: Request, session: SessionDep) -> Response:
         samesite="lax",
         secure=_secure(request),
     )
+    # A hint for static/app.js, not a credential: pages are cached and the same for everyone,
+    # so the "propose a change" links show in the browser of someone signed in. Every request
+    # that needs a role is still decided by the session, in app.editing.auth.
+    response.set_cookie(
+        EDITOR_HINT_COOKIE,
+        "1",
+        max_age=accounts.SESSION_DAYS * 86400,
+        samesite="lax",
+        secure=_secure(request),
+    )
     response.delete_cookie(PRE_CSRF_COOKIE)
     return response
 
@@ -125,6 +136,7 @@ def logout(request: Request, session: SessionDep, me: SignedIn) -> Response:
     accounts.sign_out(session, request.cookies.get(SESSION_COOKIE, ""), me, client(request))
     response = RedirectResponse("/", 303, headers=NO_STORE)
     response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(EDITOR_HINT_COOKIE)
     return response
 
 
@@ -146,6 +158,7 @@ def _propose_context(
         )
     return {
         "meta": site.meta,
+        "dates": None,  # an editors' form: no day to choose
         "page_title": f"Propose a change: {option.title}",
         "option": option,
         "kind": kind,

@@ -24,6 +24,7 @@ def _form(request: Request, site: SiteDep, form: ReportForm, status: int = 200) 
         "report.html",
         {
             "meta": site.meta,
+            "dates": None,  # a form, not a view of the data: no day to choose
             "page_title": "Report an error",
             "form": form,
             "limits": LIMITS,
@@ -70,5 +71,10 @@ def report_sent(request: Request, site: SiteDep) -> Response:
     return render(
         request,
         "report_sent.html",
-        {"meta": site.meta, "page_title": "Thank you", "back": page if site_path(page) else "/"},
+        {
+            "meta": site.meta,
+            "dates": None,
+            "page_title": "Thank you",
+            "back": page if site_path(page) else "/",
+        },
     )

@@ -202,3 +202,18 @@ def test_editors_pages_pass_axe_and_the_nu_checker(
         f.write_text(html)
         files.append(str(f))
     assert nu_errors(java, files, list(shown)) == []
+
+
+def test_propose_a_change_shows_to_signed_in_editors_only(
+    server: str, page: Page, team: None
+) -> None:
+    """Pages are cached and the same for everyone; the link shows in a signed-in browser."""
+    page.goto(server + "/options/nato-membership")
+    expect(page.locator(".editors-link")).to_be_hidden()
+    sign_in(page, server, "eve")
+    page.goto(server + "/options/nato-membership")
+    expect(page.locator(".editors-link")).to_be_visible()
+    page.goto(server + "/review")
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(server + "/options/nato-membership")
+    expect(page.locator(".editors-link")).to_be_hidden()

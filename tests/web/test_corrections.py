@@ -211,3 +211,11 @@ def test_a_named_contact_shows_and_a_bad_one_is_refused(
     with pytest.raises(DatasetInvalid) as exc:
         load_dataset(bad)
     assert "dossier.contact" in exc.value.report() and "e-mail address" in exc.value.report()
+
+
+def test_the_report_form_offers_no_date_to_choose(ukraine: TestClient) -> None:
+    """The date control sends `at=`, which the form does not take (400): a form is not a view
+    of the data as it stood on a day, so it has no date control."""
+    form = ukraine.get("/report?page=/options/nato-membership").text
+    assert 'id="date-control"' not in form and "An earlier day" not in form
+    assert 'id="date-control"' in ukraine.get("/options/nato-membership").text
