@@ -50,7 +50,7 @@ STACK: tuple[tuple[Any, Options], ...] = (
     (SameOrigin, lambda s: {"public_url": s.public_url}),
     # A cached page (GET only) is answered here, gzipped and tagged already: nothing below runs.
     (CachedPages, _none),
-    # Writes are counted before their bodies are read.
+    # Error reports: writes are counted before their bodies are read.
     (
         RateLimit,
         lambda s: {
@@ -61,6 +61,7 @@ STACK: tuple[tuple[Any, Options], ...] = (
             "noun": "error reports sent",
         },
     ),
+    # Permanent links: the same, with counters of their own (the default name).
     (
         RateLimit,
         lambda s: {
