@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.gzip import GZipMiddleware
 
 from app.analysis.lru import Lru
 from app.config import Settings, get_settings
@@ -23,24 +22,14 @@ from app.errors import (
     Unauthorized,
     Unprocessable,
 )
-from app.serving.render import PARTS, PARTS_BYTES, CachedPages, PageCache, render
+from app.serving.render import PARTS, PARTS_BYTES, PageCache, render
 from app.serving.site import RevisionPoller
 from app.serving.zipped import Rendered
 from app.state import BadParam
 from app.store.db import make_engine
+from app.web import middleware
 from app.web.guards import image_slots
-from app.web.middleware import (
-    SECURITY_HEADERS,
-    AccessLog,
-    BodyLimit,
-    ClientAddress,
-    ConditionalGet,
-    HeadAsGet,
-    KnownMethods,
-    RateLimit,
-    SameOrigin,
-    SecurityHeaders,
-)
+from app.web.middleware.security_headers import SECURITY_HEADERS
 
 
 def _is_api(request: Request) -> bool:
@@ -198,31 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             body, ctype = metrics.exposition()
             return Response(body, media_type=ctype)
 
-    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
-    app.add_middleware(ConditionalGet, max_age=settings.proxy_cache_seconds)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(
-        RateLimit,
-        paths=("/c",),
-        limit=settings.permalink_rate_limit,
-        window=settings.permalink_rate_window,
-    )
-    app.add_middleware(
-        RateLimit,
-        paths=("/report",),
-        limit=settings.report_rate_limit,
-        window=settings.report_rate_window,
-        name="report",
-        noun="error reports sent",
-    )
-    app.add_middleware(CachedPages)
-    app.add_middleware(SameOrigin, public_url=settings.public_url)
-    app.add_middleware(HeadAsGet)
-    app.add_middleware(KnownMethods)  # before routing, inside the log and security headers
-    app.add_middleware(SecurityHeaders)
-    if settings.access_log or settings.metrics:
-        app.add_middleware(AccessLog, trusted=settings.trusted_proxies, metrics=settings.metrics)
-    app.add_middleware(ClientAddress, trusted=settings.trusted_proxies)  # outermost
+    middleware.install(app, settings)
     return app
 
 

@@ -163,7 +163,7 @@ def run(
     factory: bool = True,
 ) -> None:
     """Production settings: see the module's docstring. X-Forwarded-For is read by the app,
-    from APP_TRUSTED_PROXIES only (app.web.middleware.ClientAddress), so uvicorn's proxy
+    from APP_TRUSTED_PROXIES only (app.web.middleware.client_address), so uvicorn's proxy
     handling, which believes any loopback peer, is off."""
     import uvicorn
 

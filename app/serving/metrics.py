@@ -38,8 +38,8 @@ PERMALINKS_REFUSED = Counter(
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    """`method` is one of a fixed set (app.web.middleware.method_label), `route` a route
-    template or "unmatched": every label has few values, whatever clients send."""
+    """`method` is one of a fixed set (app.web.middleware.known_methods.method_label), `route`
+    a route template or "unmatched": every label has few values, whatever clients send."""
     REQUESTS.labels(method, route, str(status)).inc()
     LATENCY.labels(method, route).observe(seconds)
 

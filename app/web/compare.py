@@ -41,7 +41,7 @@ from app.views.compare import CompareView, chances_table, compare_view, export
 from app.views.pages import date_control, proposal_floor
 from app.views.picker import compare_picker
 from app.web.guards import takes
-from app.web.middleware import FRAMEABLE
+from app.web.middleware.security_headers import FRAMEABLE
 from app.web.routes import dated, not_canonical
 
 router = APIRouter(include_in_schema=False)

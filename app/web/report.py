@@ -1,5 +1,5 @@
 """`/report`: "Report an error", a form any page links to with its own address. No account:
-the rate limit (app.web.middleware.RateLimit), a spam trap and the same-origin check
+the rate limit (app.web.middleware.rate_limit), a spam trap and the same-origin check
 (SameOrigin) keep it from being flooded; editors read the reports with `explorer corrections`."""
 
 import datetime as dt

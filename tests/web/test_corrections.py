@@ -19,7 +19,7 @@ from app.dataset.check import DatasetInvalid, load_dataset
 from app.main import create_app
 from app.ops.cli import main
 from app.store import queries
-from app.web import middleware
+from app.web.middleware import rate_limit
 from tests.conftest import load
 
 GOOD = {
@@ -146,7 +146,7 @@ def test_another_site_cannot_post_reports(
 def test_reports_are_rate_limited_per_client(
     engine: Engine, migrated: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(middleware, "now", lambda: 1_800_000_015.0)
+    monkeypatch.setattr(rate_limit, "now", lambda: 1_800_000_015.0)
     load(engine, DEFAULT_DATASET)
     settings = migrated.model_copy(update={"report_rate_limit": 2, "report_rate_window": 600})
     with TestClient(create_app(settings)) as client:

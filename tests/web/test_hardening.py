@@ -14,7 +14,7 @@ from app.config import Settings
 from app.main import create_app
 from app.serving.csvout import cell
 from app.state import BadParam, parse_explore, strict_int
-from app.web.middleware import same_site
+from app.web.middleware.security_headers import same_site
 from tests.conftest import CYCLE, load
 
 PAIR = "painted-lanes,protected-lanes"

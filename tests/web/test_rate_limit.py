@@ -13,8 +13,8 @@ from sqlmodel import Session, func, select
 from app.config import Settings
 from app.main import create_app
 from app.store import models as m
-from app.web import middleware
-from app.web.middleware import ClientAddress
+from app.web.middleware import rate_limit
+from app.web.middleware.client_address import ClientAddress
 from tests.conftest import CYCLE, load
 
 PAIR = "painted-lanes,protected-lanes"
@@ -24,7 +24,7 @@ PAIR = "painted-lanes,protected-lanes"
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The rate limit's clock, 15 s into a window; tests move it by changing clock[0]."""
     t = [1_800_000_015.0]
-    monkeypatch.setattr(middleware, "now", lambda: t[0])
+    monkeypatch.setattr(rate_limit, "now", lambda: t[0])
     return t
 
 
@@ -192,4 +192,4 @@ def test_ipv6_clients_are_counted_by_their_64(
     ],
 )
 def test_rate_key(client: str, key: str) -> None:
-    assert middleware.rate_key(client) == key
+    assert rate_limit.rate_key(client) == key
