@@ -85,7 +85,7 @@ test-sqlite: install nginx
 # The one-minute loop while editing: lint, types and every test that starts no server, child
 # process or browser and spends no more than seconds (markers `slow` and `browser`), on both cores.
 check: install lint
-	$(BIN)/pytest -m "not slow and not browser" -n 2
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -m "not slow and not browser" -n 2
 
 # Everything but the browser tests (no Chromium needed).
 test-fast: install node lint

@@ -44,6 +44,7 @@ def _pages(settings: Settings, codes: list[str]) -> dict[str, tuple[str, str, st
         }
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_backup_restore_round_trip(engine: Engine, migrated: Settings, tmp_path: Path) -> None:
     load(engine, CYCLE)
     with TestClient(create_app(migrated)) as c:
@@ -133,6 +134,7 @@ def _refused(file: Path) -> str:
     return result.output
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @pytest.mark.parametrize("name", ["good#1.backup", "b?x.backup", "a%41 b.backup"])
 def test_restore_reads_the_named_file_whatever_its_characters(
     engine: Engine, migrated: Settings, tmp_path: Path, name: str
@@ -150,6 +152,7 @@ def test_restore_reads_the_named_file_whatever_its_characters(
     assert _state(engine)[0::2] == (1, 1)
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_restore_keeps_the_current_database_aside(
     engine: Engine, migrated: Settings, tmp_path: Path
 ) -> None:
@@ -198,6 +201,7 @@ if ON_POSTGRESQL:  # a column default is an expression PostgreSQL runs on every 
     )
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @pytest.mark.parametrize("kind", list(HOSTILE))
 def test_restore_refuses_a_backup_that_is_not_this_apps_schema(
     engine: Engine, migrated: Settings, tmp_path: Path, kind: str

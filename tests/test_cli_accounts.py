@@ -1,5 +1,6 @@
 """`explorer user`, `explorer token` and `explorer audit`, on the test's database."""
 
+import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
@@ -52,6 +53,7 @@ def test_bad_accounts_are_refused_with_a_clear_line(engine: Engine) -> None:
     assert run("user", "disable", "nobody")[2] == "error: name: there is no user called 'nobody'\n"
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_a_token_is_printed_once_stored_hashed_and_revoked(
     client: TestClient, engine: Engine
 ) -> None:

@@ -92,6 +92,7 @@ EDITOR_NOTES = [
 ]
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_no_editors_notes_anywhere() -> None:
     hits = [
         f"{path}: {phrase!r}"
@@ -102,6 +103,7 @@ def test_no_editors_notes_anywhere() -> None:
     assert hits == []
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_descriptions_link_options_instead_of_showing_slugs() -> None:
     # Markdown would show `eu-membership` as code; readers get a link or the option's name.
     slugs = [o.slug for o in ds().options]
@@ -220,6 +222,7 @@ def test_as_of_is_the_date_of_the_newest_fact() -> None:
 # --- Scores follow their criterion's scale ------------------------------------------------------
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_every_option_scores_every_criterion() -> None:
     criteria = {c.slug for c in ds().criteria}
     for o in ds().options:
@@ -412,6 +415,7 @@ def test_martial_law_holds_on_the_dossiers_date() -> None:
 # --- Fact-check of December 2026 ------------------------------------------------------------------
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_national_guarantee_texts_are_not_support_for_a_nato_protocol() -> None:
     # Fact-check E2: the Paris Declaration and the Berlin statement commit each state under its
     # own procedures; they say nothing of extending the NATO Treaty to Ukraine.

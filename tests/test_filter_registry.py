@@ -3,11 +3,13 @@ predicate, the chip, the form control and the API documentation all come from it
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.state import FILTERS
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_every_filter_has_its_control_chip_and_documentation(ukraine: TestClient) -> None:
     html = ukraine.get("/").text
     spec = ukraine.get("/api/openapi.json").json()["paths"]["/api/v1/options"]["get"]

@@ -158,6 +158,7 @@ def test_archive_answers_other_than_http_are_ignored(httpx_mock: HTTPXMock, snap
     assert result.archive_url is None
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @pytest.mark.httpx_mock(assert_all_requests_were_expected=False)
 def test_the_whole_run_has_a_deadline(httpx_mock: HTTPXMock) -> None:
     async def never_answers(request: httpx.Request) -> httpx.Response:
@@ -279,6 +280,7 @@ def _mock_internet(monkeypatch: pytest.MonkeyPatch, outside: _Listener) -> list[
     return dialled
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_a_rebinding_name_never_reaches_an_internal_address(
     monkeypatch: pytest.MonkeyPatch, internal: _Listener
 ) -> None:
@@ -296,6 +298,7 @@ def test_a_rebinding_name_never_reaches_an_internal_address(
     assert dialled == [] and outside.seen == []
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_a_connection_goes_to_the_address_it_checked_and_names_the_host(
     monkeypatch: pytest.MonkeyPatch, internal: _Listener
 ) -> None:
@@ -315,6 +318,7 @@ def test_a_connection_goes_to_the_address_it_checked_and_names_the_host(
     assert (result.ok, result.status) == (True, 200)
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_every_redirect_hop_connects_to_the_address_it_checked(
     monkeypatch: pytest.MonkeyPatch, internal: _Listener
 ) -> None:

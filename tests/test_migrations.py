@@ -25,6 +25,7 @@ def test_upgrade_head_matches_models(settings: Settings) -> None:
     assert _diff(settings.database_url) == []
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_downgrade_to_base_then_upgrade_again(settings: Settings) -> None:
     cfg = alembic_config(settings.database_url)
     command.upgrade(cfg, "head")

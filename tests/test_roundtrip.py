@@ -228,6 +228,7 @@ def test_default_dataset_survives_load_export_load(engine: Engine) -> None:
     assert roundtrip(engine, ds) == ds
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_routes_are_stored_as_rows_for_sql_users(engine: Engine) -> None:
     ds = load_dataset(DEFAULT_DATASET)
     with Session(engine) as session:

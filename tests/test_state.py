@@ -55,6 +55,7 @@ def test_explore_state_round_trips(state: ExploreState) -> None:
     assert parse_explore(parse_qsl(state.query()), VOCAB) == state
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @given(explore_states, st.randoms())
 def test_explore_serialisation_is_canonical(state: ExploreState, rnd) -> None:  # type: ignore[no-untyped-def]
     # Shuffled parameters and empty form fields describe the same state and give the same URL.

@@ -3,6 +3,7 @@
 import itertools
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -118,6 +119,7 @@ def _spread(n: int) -> list[Option]:
     ]
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_monte_carlo_agrees_with_the_exact_answer() -> None:
     crits = [crit("a", 3), crit("b", 2, "lower-is-better")]
     opts = _spread(5)
@@ -202,6 +204,7 @@ _score = st.integers(1, 5).flatmap(
 )
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.tuples(_score, _score), min_size=1, max_size=3),

@@ -4,6 +4,8 @@ give what ranking every variant gives, on the default dataset under many weighti
 import itertools
 import random
 
+import pytest
+
 from app.analysis.scores import (
     MAX_WEIGHT,
     MIN_WEIGHT,
@@ -61,6 +63,7 @@ def reference_ranges(
     return [RankRange(s, rank_of(s, True), rank_of(s, False)) for s in order]
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_fast_sensitivity_and_ranges_match_the_reference() -> None:
     ds = load_dataset(DEFAULT_DATASET)
     rng = random.Random(21)

@@ -95,6 +95,7 @@ def tricky() -> Dataset:
 DATASETS = [DEFAULT_DATASET, *sorted(DATA.glob("*.yaml"))]
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @pytest.mark.parametrize("path", DATASETS, ids=[p.stem for p in DATASETS])
 def test_every_option_timeline_equals_the_from_scratch_computation(path: Path) -> None:
     ds = load_dataset(path)
@@ -162,6 +163,7 @@ def council(n: int) -> Dataset:
     return ds
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_a_date_costs_the_stances_of_that_date_not_the_whole_council(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -334,6 +334,7 @@ def test_revision(client: TestClient) -> None:
     assert body["dossier"]["slug"] == "riverton-cycle-lanes"
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_no_dataset_is_503_json(empty_client: TestClient) -> None:
     assert error(empty_client.get("/api/v1/options"), 503)["code"] == "no_dataset"
     assert error(empty_client.get("/api/v1/options.csv"), 503)["code"] == "no_dataset"
@@ -436,6 +437,7 @@ def test_csv_is_utf8(ukraine: TestClient) -> None:
 # --- OpenAPI and docs ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_openapi_documents_every_response_and_the_shared_parameters(client: TestClient) -> None:
     spec = client.get("/api/openapi.json").json()
     paths = spec["paths"]

@@ -138,6 +138,7 @@ def test_a_hostile_proposal_is_refused_clearly_and_changes_nothing(
     assert count(engine, m.Proposal) == 0 and revisions(engine) == 1
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_a_malformed_patch_or_body_is_refused_without_a_500(
     client: TestClient, team: dict[str, dict[str, str]], engine: Engine
 ) -> None:
@@ -273,6 +274,7 @@ def test_a_revision_landing_during_an_approval_is_not_overwritten(
     assert client.get("/api/v1/dataset").json()["dossier"]["title"] == "Moved"
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_export_writes_the_published_proposal(
     client: TestClient, team: dict[str, dict[str, str]]
 ) -> None:

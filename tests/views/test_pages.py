@@ -4,6 +4,8 @@ site index arrives resolved, names next to slugs, citations with their link heal
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from app.analysis.index import build_index, vetoes
 from app.config import DEFAULT_DATASET
 from app.dataset.check import load_dataset
@@ -67,6 +69,7 @@ def test_blockers_come_with_names_and_stances() -> None:
     assert all(stance_of[who.slug] == st for group, st in path.blockers for who in group)
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_blockers_of_one_joint_statement_share_one_quote() -> None:
     """Five governments that opposed through one joint statement: quoted once, not five times."""
     index = build_index(load_dataset(DEFAULT_DATASET))

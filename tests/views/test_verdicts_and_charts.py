@@ -75,6 +75,7 @@ def test_uncertain_names_up_to_four_unknowns_then_counts() -> None:
     assert "the stances of 10 veto holders are unknown" in verdict(many, NAMES).text
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_clear_and_the_real_dataset_verdicts() -> None:
     assert verdict(analysis("clear", ()), NAMES).text == "Clear: no decision body has to agree"
     index = build_index(load_dataset(DEFAULT_DATASET))
@@ -146,6 +147,7 @@ def test_compare_view_warns_when_the_leader_is_blocked_and_shows_rank_chances() 
     assert set(view.bars) == {"nato-membership", "bilateral-agreements"}
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_no_warning_when_the_leader_can_happen() -> None:
     index = build_index(load_dataset(DEFAULT_DATASET))
     defaults = {c.slug: c.default_weight for c in index.ds.criteria}

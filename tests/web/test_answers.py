@@ -58,6 +58,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 # --- 1. Home: the answer first -------------------------------------------------------------
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_home_leads_with_the_answer_and_the_overview_chart(ukraine: TestClient) -> None:
     html = ukraine.get("/").text
     body = html.split('<main id="main"')[1]
@@ -137,6 +138,7 @@ def test_filters_sit_behind_a_counted_summary_that_works_without_js(ukraine: Tes
 # --- 2. Option page: a summary at the top --------------------------------------------------
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_option_page_summary_comes_first(ukraine: TestClient) -> None:
     html = ukraine.get("/options/nato-membership").text
     main = html.split('<main id="main"')[1]
@@ -222,6 +224,7 @@ PAGES = [
 ]
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_has_open_graph_and_twitter_tags_with_absolute_urls(
     ukraine: TestClient, path: str
@@ -274,6 +277,7 @@ def chart_links(html: str) -> list[str]:
     ]
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @pytest.mark.parametrize(
     "path", ["/", "/options/eu-membership", f"/compare?{TRIO}", "/?x=speed&category=alliance"]
 )
@@ -340,6 +344,7 @@ def test_loading_indicator_is_on_every_page(ukraine: TestClient) -> None:
         assert 'id="loading" class="htmx-indicator loading"' in html
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_ticked_options_live_in_the_url_and_survive_filters(ukraine: TestClient) -> None:
     html = ukraine.get("/?category=alliance&o=nato-membership,bilateral-agreements").text
     # The shown option is ticked; the one the filter hides stays as a hidden input.
@@ -388,6 +393,7 @@ def test_methodology_page_explains_the_method(ukraine: TestClient) -> None:
         assert page.count('href="/methodology"') >= 2  # nav and footer
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_says_how_to_cite_with_revision_and_date(ukraine: TestClient, path: str) -> None:
     html = ukraine.get(path).text
@@ -412,6 +418,7 @@ def fresh(engine: Engine, migrated: Settings, tmp_path: Path) -> Iterator[TestCl
         yield c
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_old_facts_get_a_notice(ukraine: TestClient) -> None:
     old = ukraine.get("/").text
     age = (dt.date.today() - dt.date(2026, 7, 5)).days

@@ -45,6 +45,7 @@ def report_link(page_html: str) -> str:
     return htmllib.unescape(m.group(1))
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @pytest.mark.parametrize(
     ("path", "page"),
     [
@@ -85,6 +86,7 @@ def test_a_report_is_stored_with_its_page_and_cell(ukraine: TestClient, engine: 
     assert stored(engine)[1] == ("/matrix", "", bare["text"], None, None, "open")
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
@@ -120,6 +122,7 @@ def test_the_spam_trap_stores_nothing_and_answers_as_usual(
     assert stored(engine) == []
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @pytest.mark.parametrize(
     "headers",
     [
@@ -181,6 +184,7 @@ def test_explorer_corrections_lists_and_resolves(ukraine: TestClient, engine: En
     assert out.exit_code == 1 and "there is no report #7" in out.output
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_the_dossier_names_its_editors_and_contact(ukraine: TestClient) -> None:
     ds = load_dataset(DEFAULT_DATASET).dossier
     # The default dataset names no invented person: a collective, and the form.
@@ -192,6 +196,7 @@ def test_the_dossier_names_its_editors_and_contact(ukraine: TestClient) -> None:
     assert 'href="/report?page=/methodology"' in method
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_a_named_contact_shows_and_a_bad_one_is_refused(
     engine: Engine, migrated: Settings, tmp_path: Path
 ) -> None:

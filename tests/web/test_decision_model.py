@@ -121,6 +121,7 @@ def test_timeline_api(flood: TestClient) -> None:
     assert [(s["date"], s["position"]) for s in cons["stances"]] == [("2023", 1), ("2024-01", -1)]
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_changes_page_and_atom_feed(engine: Engine, migrated: Settings, tmp_path: Path) -> None:
     load(engine, FLOOD)
     edited = FLOOD.read_text().replace(
@@ -218,6 +219,7 @@ def test_a_permalink_keeps_the_day_it_was_made_for(flood: TestClient) -> None:
     )
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_a_load_without_note_records_the_files_revision_note(migrated: Settings) -> None:
     result = CliRunner().invoke(main, ["load"])  # the default dataset
     assert result.exit_code == 0, result.output

@@ -83,6 +83,7 @@ def test_open_reports_wait_in_the_queue_for_editors_and_reviewers(
     assert REPORT in queue and "Resolve: no change needed" in queue
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_an_editor_turns_a_report_into_a_proposal_that_it_links_to(
     client: TestClient, team: None, engine: Engine
 ) -> None:

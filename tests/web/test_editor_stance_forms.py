@@ -3,6 +3,7 @@ the joint text) and the route a stance addresses (#22.2), through the real form.
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -33,6 +34,7 @@ def stored_stances(engine: Engine) -> list[dict[str, Any]]:
         return [op["value"] for p in rows for op in p.patch if op["path"] == "/stances/-"]
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_a_joint_statement_of_chosen_signatories(flood: TestClient, engine: Engine) -> None:
     add_user(engine, "eve", "editor")
     csrf = sign_in(flood, "eve")

@@ -28,6 +28,7 @@ def test_explore_lists_every_option_with_scores_and_veto(client: TestClient) -> 
     assert "Blocked" in card  # the mayor vetoes on the budget board
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -58,6 +59,7 @@ def test_filters_and_sorts(client: TestClient, query: str, expected: list[str]) 
     assert f"{len(expected)} of 3 options" in r.text
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_active_filters_are_removable_chips(client: TestClient) -> None:
     html = client.get("/?category=kerbs&min.safety=4").text
     assert 'href="/?min.safety=4"' in html  # removing the category chip
@@ -158,6 +160,7 @@ def test_option_page_shows_everything_known(client: TestClient) -> None:
     assert "Scores are this dataset's own judgements" in html
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_markdown_is_rendered_and_sanitised(
     client: TestClient, engine: Engine, tmp_path: Path
 ) -> None:
@@ -272,6 +275,7 @@ def test_cached_pages_are_served_compressed_or_plain(client: TestClient) -> None
         assert "3 of 3 options" in plain.text
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_first_request_after_a_load_costs_the_same_queries_for_any_dataset(
     engine: Engine, migrated: object, tmp_path: Path
 ) -> None:

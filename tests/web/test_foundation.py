@@ -4,6 +4,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.config import ROOT
@@ -45,6 +46,7 @@ def test_base_layout_shows_question_navigation_and_footer(client: TestClient) ->
     assert "30 June 2024" in footer and "CC0 1.0" in footer
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_unknown_path_gets_404_page_in_site_layout(client: TestClient) -> None:
     r = client.get("/no/such/page")
     assert r.status_code == 404

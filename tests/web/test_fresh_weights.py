@@ -8,6 +8,7 @@ import itertools
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
@@ -30,6 +31,7 @@ def _state(
     return CompareState(o=OPTIONS, w=w, assume=assume, defaults=defaults)
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_every_weighting_equals_a_snapshot_built_from_scratch() -> None:
     shared = build_index(load_dataset(CYCLE))
     for safety, cost in itertools.product(range(6), repeat=2):

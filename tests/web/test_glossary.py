@@ -4,6 +4,7 @@ no page linked to it where the word appeared."""
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.analysis.glossary import GLOSSARY
@@ -34,6 +35,7 @@ def test_methodology_has_a_glossary_of_the_terms_pages_use(ukraine: TestClient) 
     assert "so each member holds a veto" in html
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_pages_link_a_terms_first_use_to_the_glossary(ukraine: TestClient) -> None:
     with ukraine as c:
         eu = c.get("/options/eu-membership").text

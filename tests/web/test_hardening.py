@@ -31,6 +31,7 @@ def test_strict_int_takes_plain_numbers() -> None:
     assert [strict_int(v) for v in ("0", "5", "-2", "007")] == [0, 5, -2, 7]
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @pytest.mark.parametrize("raw", BAD_NUMBERS)
 def test_odd_numbers_are_a_clear_400_everywhere(client: TestClient, raw: str) -> None:
     n = quote(raw)
@@ -158,6 +159,7 @@ def test_share_link_comes_from_public_url_not_host(client: TestClient) -> None:
     assert f'value="http://127.0.0.1:8000{path}"' in normal
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_public_url_setting_is_used_for_absolute_links(engine: Engine, migrated: Settings) -> None:
     load(engine, CYCLE)
     settings = migrated.model_copy(update={"public_url": "https://explorer.example.org/"})

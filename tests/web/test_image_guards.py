@@ -17,6 +17,7 @@ def _code(client: TestClient) -> str:
     return str(r.headers["location"]).rsplit("/", 1)[1]
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @pytest.mark.parametrize(
     "path",
     [

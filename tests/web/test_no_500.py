@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -68,6 +69,7 @@ PATHS = [
 ]
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -86,6 +88,7 @@ def test_no_query_string_causes_a_server_error(
         assert ("json" in r.headers["content-type"]) == path.startswith("/api/")
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

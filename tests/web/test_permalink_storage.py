@@ -41,6 +41,7 @@ def _row(engine: Engine, code: str) -> m.Permalink:
         return row
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @pytest.mark.parametrize("form", STATES)
 def test_a_new_link_stores_state_and_revision_only(
     client: TestClient, engine: Engine, form: dict[str, str]
@@ -162,6 +163,7 @@ def test_rebuild_matches_the_snapshot_made_from_the_site_index(
             assert again == made
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_bytes_per_permalink(ukraine: TestClient, engine: Engine, migrated: Settings) -> None:
     """Six-option comparisons of the default dataset: about 100 KB each before (30 KB once
     PostgreSQL has compressed it), now a few hundred bytes."""

@@ -3,6 +3,7 @@ dataset: pages, JSON twins, filters, compare rows and a permalink frozen before 
 
 import html as htmllib
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -50,6 +51,7 @@ def test_the_option_page_shows_every_route_with_its_steps(ukraine: TestClient) -
     assert 'href="/sources/unga-res-377-1950-11-03"' in assembly
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_a_stance_about_one_route_says_so(ukraine: TestClient) -> None:
     page = text(ukraine.get("/options/article-5-extension").text)
     assert "About national commitments by the guarantors only." in page
@@ -172,6 +174,7 @@ def test_the_timeline_and_sort_follow_the_best_route(ukraine: TestClient) -> Non
     assert ranked[0]["slug"] == "bilateral-agreements"
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_between_routes_of_one_status_the_nearer_one_counts(ukraine: TestClient) -> None:
     """Both routes of Meloni's option are uncertain. Through NATO, 30 allies are silent and the
     Rada must still vote; nationally, only the Rada's vote is open: the national route is the

@@ -4,6 +4,7 @@ swapped in place by htmx), with a JSON twin; no internal ids in the notes reader
 import html as htmllib
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 HX = {"HX-Request": "true"}
@@ -72,6 +73,7 @@ def test_no_match_says_so_and_offers_the_way_back(ukraine: TestClient) -> None:
     assert ukraine.get("/api/v1/sources?q=zzzqqq").json()["count"] == 0
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_bad_parameters_are_a_400_naming_the_parameter(ukraine: TestClient) -> None:
     for query, param in [
         ("year=19x", "year"),
@@ -88,6 +90,7 @@ def test_bad_parameters_are_a_400_naming_the_parameter(ukraine: TestClient) -> N
         assert api.status_code == 400 and api.json()["error"]["field"] == param, query
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_notes_name_other_sources_by_publisher_and_date_not_by_id(ukraine: TestClient) -> None:
     ids = [s["id"] for s in ukraine.get("/api/v1/sources").json()["sources"]]
     page = ukraine.get("/sources").text

@@ -95,6 +95,7 @@ def test_every_page_has_a_date_control_that_works_without_javascript(
     assert again.date["value"] == "2025-06-12" and dict(again.hidden) == kept
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_the_date_control_goes_no_earlier_than_the_options_shown(ukraine: TestClient) -> None:
     f = date_form(ukraine.get("/options/eu-associate-membership").text)
     assert f.date["min"] == "2026-05-21"
@@ -138,6 +139,7 @@ def test_options_not_yet_proposed_are_left_out_on_an_early_day(ukraine: TestClie
     assert len(cards(ukraine.get("/").text)) == 11
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_timeline_starts_when_proposed_and_links_each_change_to_its_day(
     ukraine: TestClient,
 ) -> None:

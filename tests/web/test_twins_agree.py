@@ -105,6 +105,7 @@ def pages(client: TestClient) -> list[str]:
     ]
 
 
+@pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @pytest.mark.parametrize("dataset", ["ukraine", "client"])
 def test_every_page_shows_the_counts_of_its_json_twin(
     dataset: str, request: pytest.FixtureRequest, migrated: Settings
