@@ -24,6 +24,12 @@ class AppError(Exception):
         self.back = back  # (label, href): a way forward from the error page
 
 
+def no_such(what: str, key: str) -> str:
+    """How a page and its API twin both say a thing is missing: "There is no option called
+    “nato”." One wording, so a reader and a script see the same answer."""
+    return f"There is no {what} “{key}”."
+
+
 class BadRequest(AppError):
     status = 400
     code = "bad_request"

@@ -13,7 +13,7 @@ from app.analysis.index import veto_for
 from app.analysis.timeline import option_timeline as option_timeline_of
 from app.api import apidocs
 from app.dataset.schema import Dataset, Option
-from app.errors import NoDataset, NotFound
+from app.errors import NoDataset, NotFound, no_such
 from app.serving.csvout import CSV_CONTENT, CSVResponse, csv_response
 from app.serving.render import render
 from app.serving.site import SessionDep, Site, SiteDep, get_site
@@ -156,7 +156,7 @@ def source_query(request: Request, site: SiteDep) -> SourceQuery:
 
 def _not_found(what: str, field: str, value: str, choices: Any) -> NotFound:
     return NotFound(
-        f"unknown {what} {value!r}",
+        no_such(what, value),
         field=field,
         suggestions=[(s, s) for s in suggest(value, choices)],
     )
@@ -166,7 +166,7 @@ def option_dep(slug: Annotated[str, Path(description="Option slug")], site: Site
     site.check_proposed(slug)
     option = site.index.options.get(slug)
     if option is None:
-        raise _not_found("option", "slug", slug, site.index.options)
+        raise _not_found("option called", "slug", slug, site.index.options)
     return option
 
 
@@ -174,13 +174,13 @@ def stakeholder_dep(
     slug: Annotated[str, Path(description="Stakeholder slug")], site: SiteDep
 ) -> str:
     if slug not in site.index.stakeholders:
-        raise _not_found("stakeholder", "slug", slug, site.index.stakeholders)
+        raise _not_found("stakeholder called", "slug", slug, site.index.stakeholders)
     return slug
 
 
 def source_dep(source_id: Annotated[str, Path(description="Source id")], site: SiteDep) -> str:
     if source_id not in site.index.sources:
-        raise _not_found("source", "source_id", source_id, site.index.sources)
+        raise _not_found("source with the id", "source_id", source_id, site.index.sources)
     return source_id
 
 
@@ -540,7 +540,7 @@ def data_package(request: Request, site: SiteDep) -> dict[str, Any]:
 
 def _data_table(name: Annotated[str, Path(description="A table of the data package")]) -> str:
     if name not in datapackage.BY_NAME:
-        raise _not_found("table", "name", name, datapackage.BY_NAME)
+        raise _not_found("table called", "name", name, datapackage.BY_NAME)
     return name
 
 

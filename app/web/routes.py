@@ -14,7 +14,7 @@ from app.analysis.index import veto_for
 from app.analysis.scores import FORMULA
 from app.dataset.schema import Option
 from app.dataset.text import xml_text
-from app.errors import NotFound
+from app.errors import NotFound, no_such
 from app.serving.render import cached_page, environment, href, render, wants_fragment, without
 from app.serving.site import SessionDep, Site, SiteDep
 from app.state import (
@@ -72,7 +72,7 @@ def lookup(
     item = items.get(key)
     if item is None:
         raise NotFound(
-            f"There is no {what} “{key}”.",
+            no_such(what, key),
             field=field,
             suggestions=[(label(items[s]), f"{path}/{s}") for s in suggest(key, items)],
             back=back,

@@ -67,6 +67,27 @@ def test_api_paths_get_json_errors(client: TestClient) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("page", "api", "message"),
+    [
+        ("/options/nope", "/api/v1/options/nope", "There is no option called “nope”."),
+        (
+            "/stakeholders/nope",
+            "/api/v1/stakeholders/nope",
+            "There is no stakeholder called “nope”.",
+        ),
+        ("/sources/nope", "/api/v1/sources/nope", "There is no source with the id “nope”."),
+    ],
+)
+def test_a_page_and_its_api_twin_say_a_missing_thing_in_one_voice(
+    client: TestClient, page: str, api: str, message: str
+) -> None:
+    html, data = client.get(page), client.get(api)
+    assert html.status_code == data.status_code == 404
+    assert message in html.text.replace("&#34;", '"')
+    assert data.json()["error"]["message"] == message
+
+
 def test_security_headers_on_every_response(client: TestClient) -> None:
     for path in ("/", "/healthz", "/static/site.css", "/missing", "/api/v1/nothing"):
         r = client.get(path)
