@@ -204,14 +204,7 @@ TABLES: tuple[Table, ...] = (
             _key("criterion", "The criterion (criteria.csv)."),
             _score("score", "The score, 1 to 5."),
             _score("low", "The lowest plausible score."),
-            Column(
-                "high",
-                "integer",
-                "The highest plausible score.",
-                required=True,
-                minimum=1,
-                maximum=5,
-            ),
+            _score("high", "The highest plausible score."),
             Column(
                 "confidence",
                 "string",
