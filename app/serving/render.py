@@ -136,6 +136,7 @@ def environment(templates_dir: str) -> Environment:
                 "veto_badge",
                 "filter_chips",
                 "chart_figure",
+                "chart_data",
                 "share_link",
                 "date_control",
                 "veto_mark",

@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 from pydantic import Field
 
 from app.analysis.ranks import RankChances, rank_chances
-from app.analysis.snapshot import Part, ScoreRow, Snapshot, VetoCell, VetoRow
+from app.analysis.snapshot import (
+    Part,
+    PathCell,
+    PathRow,
+    PathStep,
+    ScoreRow,
+    Snapshot,
+    VetoCell,
+    VetoRow,
+)
 from app.analysis.snapshot_table import long_row
 from app.charts import svg
 from app.charts.png import ComparisonCard, RankedOption
@@ -34,6 +43,9 @@ class RankingRow:
     status: str  # veto status: clear / uncertain / blocked / barred
     blockers: tuple[str, ...]  # names
     chances: str  # e.g. "First in 62 % of cases"
+    route: str = ""  # the best route's title, when the option has several
+    path: tuple[PathStep, ...] = ()  # the best route's decision steps
+    routes: int = 1  # how many routes the option has
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,13 @@ class CompareView:
 
 def _veto_cells(snapshot: Snapshot) -> dict[str, VetoCell]:
     row = next((r for r in snapshot.rows if isinstance(r, VetoRow)), None)
+    if row is None:
+        return {}
+    return dict(zip([o.slug for o in snapshot.options], row.cells, strict=True))
+
+
+def _path_cells(snapshot: Snapshot) -> dict[str, PathCell]:
+    row = next((r for r in snapshot.rows if isinstance(r, PathRow)), None)
     if row is None:
         return {}
     return dict(zip([o.slug for o in snapshot.options], row.cells, strict=True))
@@ -148,6 +167,7 @@ def _warning(rows: Sequence[RankingRow]) -> str | None:
 
 def compare_view(snapshot: Snapshot) -> CompareView:
     veto = _veto_cells(snapshot)
+    paths = _path_cells(snapshot)
     hrefs = {o.slug: o.href for o in snapshot.options}
     chances = chances_of(snapshot)
     summaries = {rc.option: rc.summary for rc in chances.options} if chances else {}
@@ -161,6 +181,9 @@ def compare_view(snapshot: Snapshot) -> CompareView:
             status=veto[r.slug].status if r.slug in veto else VetoStatus.UNCERTAIN,
             blockers=tuple(veto[r.slug].blockers) if r.slug in veto else (),
             chances=summaries.get(r.slug, ""),
+            route=veto[r.slug].route if r.slug in veto else "",
+            path=tuple(paths[r.slug].steps) if r.slug in paths else (),
+            routes=max(1, len(paths[r.slug].routes)) if r.slug in paths else 1,
         )
         for r in snapshot.ranking.ranked
     )
@@ -180,7 +203,8 @@ def compare_view(snapshot: Snapshot) -> CompareView:
             svg.rank_chances(
                 rank_rows, method=chances.method, width=width, chart_id="chart-ranks" + suffix
             )
-            for width, suffix in ((900, ""), (NARROW, "-narrow"))
+            # The narrow one is the compare page's, at every width; the embed adds the wide one.
+            for width, suffix in ((900, "-wide"), (NARROW, ""))
         ]
     return CompareView(rows, _warning(rows), chances, charts[0], charts[1], snapshot)
 

@@ -161,12 +161,15 @@ def test_ranking_shows_veto_status_and_rank_chances(ukraine: TestClient) -> None
     html = ukraine.get(f"/compare?{TRIO}").text
     table = html.split('<table class="ranking')[1].split("</table>")[0]
     assert "Veto status" in table and "veto-blocked" in table and "by Poland" in table
-    assert "Chance of each rank" in table and "First in 49" in table
+    # Each option's chance of each rank, in words, is in the chart under the table (and in
+    # that chart's data table), not repeated in a column of the ranking.
+    chances = html.split('id="chart-ranks-figure"')[1].split("</figure>")[0]
+    assert "Chance of each rank" in chances and "First in 49" in chances
     assert "at best" not in html and "at worst" not in html
     assert 'id="chart-ranks"' in html and 'href="/methodology#rank-chances"' in html
     assert 'href="/compare/ranks.svg?' in html
-    # One score chart per option, beside the table.
-    assert html.count('<figure class="chart-figure " id="chart-scores-') == 3
+    # One chart of every option's scores, criterion by criterion, in place of one per option.
+    assert html.count('id="chart-grouped-figure"') == 1 and 'id="chart-scores-' not in html
 
 
 def test_ranking_warns_when_the_leader_is_blocked(ukraine: TestClient) -> None:
@@ -303,7 +306,7 @@ def test_permalink_charts_download_from_the_frozen_snapshot(ukraine: TestClient)
     link = permalink(ukraine, "nato-membership,bilateral-agreements")
     html = ukraine.get(link).text
     links = chart_links(html)
-    assert f"{link}/ranks.svg" in links and f"{link}/scores/nato-membership.png" in links
+    assert f"{link}/ranks.svg" in links and f"{link}/scores.png" in links
     for url in links:
         assert ukraine.get(url).status_code == 200, url
     assert ukraine.get(f"{link}/scores/steel-porcupine.svg").status_code == 404
