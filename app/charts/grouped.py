@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from app.charts.marks import GRID, INK, MUTED, PAPER
 from app.charts.metrics import fit, text_width, wrap
 from app.charts.svg import (
+    MAX_BARS,
     BarRow,
     Chart,
     DataTable,
     _chart_id,
+    _crowd,
     _el,
     _lines,
     _num,
@@ -122,7 +124,8 @@ def grouped(
     n = len(options)
     # The scale's lines behind each group's bars: the same bytes for every group.
     scale = "".join(_el("line", x1=x(v), y1=0, x2=x(v), y2=ROW * n, stroke=GRID) for v in range(6))
-    for g in groups:
+    drawn, more = _crowd(groups, MAX_BARS)
+    for g in drawn:
         out.append(_el("line", x1=left, y1=y, x2=right, y2=y, stroke=GRID))
         names = wrap(g.criterion, SIZE, right - left, 8, bold=True)
         out.append(_lines(left, y + 2, names, SIZE, font_weight=600))
@@ -155,6 +158,9 @@ def grouped(
             out.append(_at(0, y + ROW / 2, "".join(row)))
             y += ROW
         y += 5
+    if more:
+        out.append(_text(left, y + 14, f"and {more:,} more criteria, in the table", fill=MUTED))
+        y += 20
     height = y + 4
 
     def cell_text(c: BarRow) -> str:
