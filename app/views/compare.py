@@ -1,6 +1,6 @@
 """What the compare page and a permanent link show above their side-by-side table: the ranking
 with each option's veto status, a warning when the leader is blocked or barred, the chance of
-each rank (app.analysis.ranks) and one score chart per option.
+each rank (app.analysis.ranks), each option's route; the scores chart is app.views.charts'.
 
 Built from the comparison snapshot alone (app.analysis.compare), never from live data, so a
 permanent link made before these existed shows them too, from its own frozen scores.
@@ -29,7 +29,7 @@ from app.charts import svg
 from app.charts.png import ComparisonCard, RankedOption
 from app.charts.svg import Chart
 from app.dataset.schema import VetoStatus
-from app.views.charts import NARROW, snapshot_bars
+from app.views.charts import NARROW
 from app.views.verdict import join
 
 
@@ -53,15 +53,9 @@ class CompareView:
     rows: tuple[RankingRow, ...]  # ranking order
     warning: str | None  # set when a leader is blocked or barred
     chances: RankChances | None  # None when nothing is ranked
-    chances_chart: Chart | None
-    chances_chart_narrow: Chart | None  # the same for a phone's width
+    chances_chart: Chart | None  # the embed's, on a wide screen; downloads are this one
+    chances_chart_narrow: Chart | None  # the compare page's and permalink's, at every width
     snapshot: Snapshot = field(repr=False, compare=False)
-
-    @functools.cached_property
-    def bars(self) -> dict[str, Chart]:
-        """Option slug -> its scores. Drawn on demand: no weight changes them, so the compare
-        page keeps them rendered and asks only when they are not."""
-        return snapshot_bars(self.snapshot)
 
 
 def _veto_cells(snapshot: Snapshot) -> dict[str, VetoCell]:

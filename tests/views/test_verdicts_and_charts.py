@@ -144,7 +144,8 @@ def test_compare_view_warns_when_the_leader_is_blocked_and_shows_rank_chances() 
         assert sum(rc.chances) == 1
     assert all(r.chances for r in view.rows)
     assert view.chances_chart is not None and view.chances_chart_narrow is not None
-    assert set(view.bars) == {"nato-membership", "bilateral-agreements"}
+    # Each option's route: NATO membership has one, of 3 decision steps.
+    assert (leader.route, leader.routes, len(leader.path)) == ("", 1, 3)
 
 
 @pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
