@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from pydantic import Field
 
+from app.analysis.lru import Lru, deep_size
 from app.analysis.ranks import RankChance, RankChances, rank_chances
 from app.analysis.snapshot import Part, ScoreRow, Snapshot, VetoCell, VetoRow
 from app.analysis.snapshot_table import long_row
@@ -118,10 +119,17 @@ class _Criterion:
     default_weight: int
 
 
-@functools.lru_cache(maxsize=128)
-def _records(scores: _Scores) -> tuple[list[_Scored], list[_Criterion]]:
-    """The snapshot's scores as the records `rank_chances` reads, built once per set of
-    scores: a new weighting of the same comparison reuses them."""
+_Records = tuple[list[_Scored], list[_Criterion]]
+# Built once per set of scores: a new weighting of the same comparison reuses them.
+_RECORDS: Lru[_Scores, _Records] = Lru(128, max_weight=2 << 20, weigh=deep_size)
+
+
+def _records(scores: _Scores) -> _Records:
+    return _RECORDS.get_or_build(scores, lambda: _build_records(scores))
+
+
+def _build_records(scores: _Scores) -> _Records:
+    """The snapshot's scores as the records `rank_chances` reads."""
     slugs, crit_rows, score_rows = scores
     assessments: dict[str, dict[str, _Range]] = {s: {} for s in slugs}
     for crit, cells in score_rows:
