@@ -96,3 +96,15 @@ def test_a_values_bytes_count_what_it_reaches_once() -> None:
     # The same text reached twice counts once; ten different texts count ten times.
     assert deep_size([text, text]) < deep_size([text]) + 100
     assert deep_size({"k": ["y" * 10_000 + str(i) for i in range(10)]}) > 100_000
+
+
+def test_a_rendered_part_weighs_what_its_text_holds() -> None:
+    """A part of typographic text (curly quotes, dashes) is held as a str of two bytes a
+    letter: its weight for the parts' byte bound counts that, not the shorter UTF-8."""
+    import sys
+
+    from app.serving.zipped import Rendered
+
+    part = Rendered.of("l’Ukraine — " * 2000)
+    assert part.size >= sys.getsizeof(part.html) + len(part.raw) + len(part.deflated)
+    assert part.size > 2 * len(part.html) + len(part.raw)
