@@ -49,7 +49,7 @@ def test_a_desktop_shows_ranking_veto_routes_chart_and_table_within_two_screens(
     rows = desktop.locator("table.ranking tbody tr")
     assert rows.count() == 4
     for i in range(4):
-        cell = rows.nth(i).locator("td").last
+        cell = rows.nth(i).locator("td[data-label=Veto]")
         expect(cell.locator(".veto")).to_be_visible()
         expect(cell.locator(".route-line")).to_be_visible()
         box = cell.bounding_box()
