@@ -108,7 +108,7 @@ URLS = [
     "/data/options.csv",
     "/data/stances.csv",
     "/data/no-such.csv",
-    "/openapi.json",
+    "/api/openapi.json",
     "/api/docs",
     "/healthz",
 ]

@@ -39,9 +39,9 @@ from app.analysis.labels import (
 from app.analysis.lru import Lru
 from app.config import Settings
 from app.dataset.dates import human as human_date
+from app.pages.parts import date_control as date_form
 from app.serving.zipped import Rendered, gzip_with_parts
 from app.state import FILTERS, VETO_FILTERS, VETO_STATUSES
-from app.views.pages import date_control as date_form
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 

@@ -19,9 +19,9 @@ from app.analysis.index import Index, build_index
 from app.dataset.dates import human
 from app.dataset.records import LinkStatus, RevisionInfo
 from app.errors import NoDataset, NotFound
+from app.pages.parts import PageMeta, page_meta
 from app.state import OPTION_STATUSES, BadParam, Vocab, parse_at, vocab_of
 from app.store import queries
-from app.views.pages import PageMeta, page_meta
 
 STATUSES = OPTION_STATUSES
 PAST_INDEXES = 8

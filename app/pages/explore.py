@@ -1,5 +1,5 @@
-"""The explore page's answer first: a sentence counting the options by veto status, each option's
-one-line verdict, and the overview chart of the options shown.
+"""The explore page, `/`: the options filtered and sorted, the answer line, the verdicts and the
+overview chart; its JSON twin (/api/v1/options) and CSV.
 
 Pure: no FastAPI, no database."""
 
@@ -7,17 +7,123 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from app.analysis.explore import explore_with_vetoes
 from app.analysis.index import Index, vetoes
 from app.analysis.labels import UNCERTAIN_COUNTED, VETO_LABELS
 from app.analysis.scores import weighted_scores
 from app.analysis.veto import VetoAnalysis
 from app.charts.png import ComparisonCard, RankedOption
 from app.charts.svg import Chart
-from app.dataset.schema import Option
+from app.dataset.schema import (
+    AttributeDef,
+    Criterion,
+    Option,
+    Stakeholder,
+)
+from app.pages.parts import Table
+from app.state import ExploreState, Vocab
+from app.views import models as api
 from app.views.charts import overview, overview_compact
 from app.views.verdict import Verdict, join, verdicts
 
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filter controls offer (templates/_filters.html)."""
+
+    categories: tuple[str, ...]
+    statuses: tuple[str, ...]
+    attributes: tuple[tuple[AttributeDef, tuple[str, ...]], ...]  # each with its values
+    criteria: tuple[Criterion, ...]
+    stakeholders: tuple[Stakeholder, ...]  # those with a recorded stance
+
+
+@dataclass(frozen=True)
+class Assumed:
+    label: str  # a stakeholder's name or a condition's title
+    position: str  # as the query gives it: -2..2, "unknown" or "lifted"
+
+
+@dataclass(frozen=True)
+class ExplorePage:
+    criteria: tuple[Criterion, ...]
+    filters: FilterChoices
+    assumed: tuple[Assumed, ...]  # the hypotheses, in query order
+    ticked: tuple[str, ...]  # titles of the options ticked for comparing
+
+
+def explore_page(index: Index, vocab: Vocab, state: ExploreState) -> ExplorePage:
+    holders = {who for who, _ in index.history}
+    criteria = tuple(index.ds.criteria)
+    return ExplorePage(
+        criteria=criteria,
+        filters=FilterChoices(
+            categories=vocab.categories,
+            statuses=vocab.statuses,
+            attributes=tuple((a, vocab.attributes[a.slug]) for a in index.ds.attributes),
+            criteria=criteria,
+            stakeholders=tuple(s for s in index.ds.stakeholders if s.slug in holders),
+        ),
+        assumed=tuple(
+            Assumed(
+                index.stakeholders[who].name
+                if who in index.stakeholders
+                else index.conditions[who].title,
+                pos,
+            )
+            for who, pos in state.assume
+        ),
+        ticked=tuple(index.options[slug].title for slug in state.o),
+    )
+
+
+def explored(
+    index: Index, state: ExploreState
+) -> tuple[list[Option], int, dict[str, VetoAnalysis]]:
+    explored = explore_with_vetoes(index, state)
+    return explored.result.options, explored.result.total, explored.analyses
+
+
+def option_list(index: Index, state: ExploreState) -> api.OptionList:
+    options, total, veto = explored(index, state)
+    return api.OptionList(
+        query=state.query(),
+        count=len(options),
+        total=total,
+        options=[
+            api.OptionSummary(
+                slug=o.slug,
+                title=o.title,
+                category=o.category,
+                status=o.status,
+                summary=o.summary,
+                scores={k: a.score for k, a in o.assessments.items()},
+                max_hurdle=index.max_hurdle[o.slug],
+                veto=veto[o.slug].status,
+                veto_why=veto[o.slug].uncertain_kind,
+                veto_route=veto[o.slug].route,
+                href=f"/options/{o.slug}",
+            )
+            for o in options
+        ],
+    )
+
+
+def option_list_table(result: api.OptionList, index: Index) -> Table:
+    crits = list(index.criteria)
+    header = ["slug", "title", "category", "status", "veto", "max_hurdle", *crits, "veto_why"]
+    rows: list[list[object]] = [
+        [o.slug, o.title, o.category, o.status, o.veto, o.max_hurdle]
+        + [o.scores.get(c) for c in crits]
+        + [o.veto_why]
+        for o in result.options
+    ]
+    return header, rows
+
+
 ORDER = ("clear", "uncertain", "blocked", "barred")
+
+
 NAME_UP_TO = 2  # options named in the answer when this few are clear
 
 
