@@ -1,37 +1,52 @@
-"""One option's page, `/options/{slug}`."""
+"""One option's page, `/options/{slug}`: its own typed state (hypotheses and the day), a
+canonical redirect, and the page built from the state."""
 
 import datetime as dt
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from app.analysis.index import veto_for
+from app.dataset import urls
 from app.pages import option as option_model
+from app.pages.parts import date_control, proposal_floor
 from app.serving.deps import OptionDep
-from app.serving.render import cached_page, href, render, without
+from app.serving.render import cached_page, render
 from app.serving.site import SiteDep
-from app.state import parse_explore
+from app.state import OptionState, parse_option
 from app.views.charts import option_bars, option_timeline_chart
 from app.views.verdict import verdict
-from app.web.frame import alternates, chart_links, dated
+from app.web.frame import alternates, not_canonical
 from app.web.guards import takes
 
 router = APIRouter(include_in_schema=False)
 
 
+def option_state(request: Request, option: OptionDep, site: SiteDep) -> OptionState:
+    # `at=` is resolved once, by the site; the guard has refused every other parameter.
+    return parse_option(option.slug, request.query_params.multi_items(), site.vocab, site.index.at)
+
+
 @router.get("/options/{slug}", dependencies=[Depends(takes("at", "assume"))])
 @cached_page
-def option_page(request: Request, option: OptionDep, site: SiteDep) -> Response:
+def option_page(
+    request: Request,
+    option: OptionDep,
+    site: SiteDep,
+    state: Annotated[OptionState, Depends(option_state)],
+) -> Response:
+    if redirect := not_canonical(request, state.query()):
+        return redirect
     slug = option.slug
-    state = parse_explore(request.query_params.multi_items(), site.vocab)
     analysis = veto_for(site.index, slug, state.assume)
     names = {k: s.name for k, s in site.index.stakeholders.items()}
     line = verdict(analysis, names)
-    at = [("at", state.at.isoformat())] if state.at else []
+    today = state.without_hypotheses()  # the charts and the preview image take `at=` only
 
     def on_day(day: dt.date) -> str:
         # A timeline change links to this page as it stood that day, hypotheses kept.
-        return href(f"/options/{slug}", [*without(state.pairs(), "at"), ("at", day.isoformat())])
+        return state.on(day).url()
 
     return render(
         request,
@@ -54,11 +69,13 @@ def option_page(request: Request, option: OptionDep, site: SiteDep) -> Response:
             "bars": option_bars(site.index, option),
             "bars_narrow": option_bars(site.index, option, narrow=True),
             "chart_links": {
-                "timeline": chart_links(f"/options/{slug}/timeline", at),
-                "scores": chart_links(f"/options/{slug}/scores", at),
+                kind: {ext: today.url(f"/{kind}.{ext}") for ext in ("svg", "png")}
+                for kind in ("timeline", "scores")
             },
-            "og_image": href(f"/options/{slug}/preview.png", at),
-            "dates": dated(site, f"/options/{slug}", state, (slug,)),
+            "og_image": today.url("/preview.png"),
+            "dates": date_control(
+                urls.option(slug), state.pairs(), site.meta, floor=proposal_floor([option])
+            ),
             "og": {
                 "title": f"{option.title}: {line.text}",
                 "description": option.summary,
