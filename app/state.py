@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 from urllib.parse import urlencode
 
-from app.dataset import urls
 from app.dataset.schema import UNCERTAIN_KINDS, Criterion, Dataset, Option, VetoStatus
 
 StanceFilter = Literal["support", "oppose", "not-oppose", "unknown"]
@@ -191,45 +190,6 @@ class CompareState:
 
     def with_options(self, o: Iterable[str]) -> "CompareState":
         return replace(self, o=tuple(o))
-
-
-@dataclass(frozen=True)
-class OptionState:
-    """One option's page: the option, hypotheses and the day. Its links are its methods: this
-    page plus one hypothesis, without them, or on another day, each keeping the rest."""
-
-    slug: str
-    assume: Assume = ()
-    at: dt.date | None = None  # as the site resolved it (app.serving.site), not parsed again
-
-    def pairs(self) -> list[tuple[str, str]]:
-        out = [("assume", ",".join(f"{k}:{v}" for k, v in self.assume))] if self.assume else []
-        return out + ([("at", self.at.isoformat())] if self.at else [])
-
-    def query(self) -> str:
-        return urlencode(self.pairs(), safe=",:")
-
-    def url(self, suffix: str = "") -> str:
-        """This page's address (or, with `suffix`, one of its images') in canonical form."""
-        query = self.query()
-        return urls.option(self.slug) + suffix + (f"?{query}" if query else "")
-
-    def with_hypothesis(self, who: str, value: str) -> "OptionState":
-        return replace(self, assume=add_hypothesis(self.assume, who, value))
-
-    def without_hypotheses(self) -> "OptionState":
-        return replace(self, assume=())
-
-    def on(self, day: dt.date | None) -> "OptionState":
-        return replace(self, at=day)
-
-
-def parse_option(
-    slug: str, items: Iterable[tuple[str, str]], vocab: Vocab, at: dt.date | None
-) -> OptionState:
-    p = _Params(items)
-    p.check_known({"assume", "at"}, ())
-    return OptionState(slug, _assume(p.one("assume"), vocab), at)
 
 
 def add_hypothesis(assume: Assume, who: str, value: str) -> Assume:

@@ -6,10 +6,12 @@ Pure: no FastAPI, no database."""
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
+from urllib.parse import urlencode
 
 from app.analysis.index import Index
 from app.analysis.timeline import Timeline
 from app.analysis.veto import Bar, StanceRef, StepVeto, VetoAnalysis, parse_assumptions
+from app.dataset import urls
 from app.dataset.records import LinkStatus
 from app.dataset.schema import (
     AttributeDef,
@@ -24,8 +26,49 @@ from app.dataset.schema import (
     position_json,
 )
 from app.pages.parts import CitedSource, Table, citations, cites, names, score_range
+from app.state import Vocab, add_hypothesis, parse_explore
 from app.views import models as api
 from app.views.verdict import Named
+
+
+@dataclass(frozen=True)
+class OptionState:
+    """One option's page: the option, hypotheses and the day. Its links are its methods: this
+    page plus one hypothesis, without them, or on another day, each keeping the rest."""
+
+    slug: str
+    assume: tuple[tuple[str, str], ...] = ()
+    at: dt.date | None = None  # as the site resolved it (app.serving.site), not parsed again
+
+    def pairs(self) -> list[tuple[str, str]]:
+        out = [("assume", ",".join(f"{k}:{v}" for k, v in self.assume))] if self.assume else []
+        return out + ([("at", self.at.isoformat())] if self.at else [])
+
+    def query(self) -> str:
+        return urlencode(self.pairs(), safe=",:")
+
+    def url(self, suffix: str = "") -> str:
+        """This page's address (or, with `suffix`, one of its images') in canonical form."""
+        query = self.query()
+        return urls.option(self.slug) + suffix + (f"?{query}" if query else "")
+
+    def with_hypothesis(self, who: str, value: str) -> "OptionState":
+        return replace(self, assume=add_hypothesis(self.assume, who, value))
+
+    def without_hypotheses(self) -> "OptionState":
+        return replace(self, assume=())
+
+    def on(self, day: dt.date | None) -> "OptionState":
+        return replace(self, at=day)
+
+
+def parse_option(
+    slug: str, items: Iterable[tuple[str, str]], vocab: Vocab, at: dt.date | None
+) -> OptionState:
+    """The page's state from its query: `assume=` read by the one parser (app.state); `at=` as
+    the site resolved it. The route's guard has refused every other parameter."""
+    assume = parse_explore([(k, v) for k, v in items if k == "assume"], vocab).assume
+    return OptionState(slug, assume, at)
 
 
 @dataclass(frozen=True)

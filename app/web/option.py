@@ -10,11 +10,11 @@ from fastapi.responses import Response
 from app.analysis.index import veto_for
 from app.dataset import urls
 from app.pages import option as option_model
+from app.pages.option import OptionState, parse_option
 from app.pages.parts import date_control, proposal_floor
 from app.serving.deps import OptionDep
 from app.serving.render import cached_page, render
 from app.serving.site import SiteDep
-from app.state import OptionState, parse_option
 from app.views.charts import option_bars, option_timeline_chart
 from app.views.verdict import verdict
 from app.web.frame import alternates, not_canonical
