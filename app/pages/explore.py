@@ -14,6 +14,7 @@ from app.analysis.scores import weighted_scores
 from app.analysis.veto import VetoAnalysis
 from app.charts.png import ComparisonCard, RankedOption
 from app.charts.svg import Chart
+from app.dataset import urls
 from app.dataset.schema import (
     AttributeDef,
     Criterion,
@@ -102,7 +103,7 @@ def option_list(index: Index, state: ExploreState) -> api.OptionList:
                 veto=veto[o.slug].status,
                 veto_why=veto[o.slug].uncertain_kind,
                 veto_route=veto[o.slug].route,
-                href=f"/options/{o.slug}",
+                href=urls.option(o.slug),
             )
             for o in options
         ],

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from app.analysis.index import Index
 from app.analysis.veto import VetoAnalysis, parse_assumptions
+from app.dataset import urls
 from app.dataset.schema import (
     Option,
     Position,
@@ -42,7 +43,7 @@ def matrix_cells(
             s = index.current.get((p.slug, o.slug))
             veto = p.slug in holders[o.slug]
             told = s is not None or (veto and p.slug in vetoes[o.slug].uncertain)
-            href = f"/options/{o.slug}#stance-{p.slug}" if told else f"/stakeholders/{p.slug}"
+            href = urls.option(o.slug, f"stance-{p.slug}") if told else urls.stakeholder(p.slug)
             cells[(p.slug, o.slug)] = MatrixCell(href, str(s.date) if s and s.date else None, veto)
     return cells
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from app.analysis.index import Index
+from app.dataset import urls
 from app.dataset.dates import human
 from app.dataset.records import LinkStatus
 from app.dataset.schema import (
@@ -230,7 +231,7 @@ def source_fields(index: Index, links: Mapping[str, LinkStatus], sid: str) -> di
         "notes": s.notes,
         "cited_by": len(index.cited_by.get(s.id, [])),
         "link": link_check(links, s.url),
-        "href": f"/sources/{s.id}",
+        "href": urls.source(s.id),
     }
 
 
@@ -251,7 +252,7 @@ def note_parts(index: Index, text: str) -> NoteParts:
         if source is None:
             continue
         parts.append((text[end : m.start()], None))
-        parts.append((f"{source.publisher}, {source.date.human()}", f"/sources/{source.id}"))
+        parts.append((f"{source.publisher}, {source.date.human()}", urls.source(source.id)))
         end = m.end()
     parts.append((text[end:], None))
     return tuple(p for p in parts if p[0])

@@ -6,6 +6,7 @@ Pure: no FastAPI, no database."""
 from collections import Counter
 
 from app.analysis.index import Index
+from app.dataset import urls
 from app.pages.parts import Table, stance
 from app.state import StanceQuery
 from app.views import models as api
@@ -27,7 +28,7 @@ def stakeholders(index: Index) -> api.StakeholderList:
                     api.Seat(body=b.slug, title=b.title, rule=b.rule, veto=v)
                     for b, v in index.seats.get(s.slug, [])
                 ],
-                href=f"/stakeholders/{s.slug}",
+                href=urls.stakeholder(s.slug),
             )
             for s in index.stakeholders.values()
         ]

@@ -38,6 +38,7 @@ from app.analysis.labels import (
 )
 from app.analysis.lru import Lru
 from app.config import Settings
+from app.dataset import urls
 from app.dataset.dates import human as human_date
 from app.pages.parts import date_control as date_form
 from app.serving.zipped import Rendered, gzip_with_parts
@@ -111,6 +112,7 @@ def environment(templates_dir: str) -> Environment:
     env.filters["abbreviations"] = abbreviations
     env.globals.update(
         href=href,
+        urls=urls,  # entity paths: urls.option(slug), urls.stakeholder(slug), urls.source(id)
         without=without,
         with_param=with_param,
         POSITION_LABELS=POSITION_LABELS,

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.analysis.index import Index, build_index
+from app.dataset import urls
 from app.dataset.dates import human
 from app.dataset.records import LinkStatus, RevisionInfo
 from app.errors import NoDataset, NotFound
@@ -57,7 +58,7 @@ class Site:
             raise NotFound(
                 f"“{title}” was {why}.",
                 field="slug",
-                back=("See it as it stands today", f"/options/{slug}"),
+                back=("See it as it stands today", urls.option(slug)),
             )
 
     def at(self, day: dt.date | None) -> "Site":

@@ -16,6 +16,7 @@ from app.analysis.veto import LIFTED, parse_assumptions
 from app.charts import svg
 from app.charts.caption import Caption
 from app.charts.svg import BarRow, Chart, ScatterPoint
+from app.dataset import urls
 from app.dataset.dates import human
 from app.dataset.schema import Criterion, Option
 
@@ -32,7 +33,7 @@ def _points(
         return a.score if a else None
 
     return [
-        ScatterPoint(o.title, f"/options/{o.slug}", score(o, x), score(o, y), status[o.slug])
+        ScatterPoint(o.title, urls.option(o.slug), score(o, x), score(o, y), status[o.slug])
         for o in options
     ]
 
