@@ -4,10 +4,19 @@ twin.
 Pure: no FastAPI, no database."""
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from app.analysis.changes import RevisionChanges
 from app.views import models as api
+
+
+@dataclass(frozen=True)
+class ChangesPage:
+    revisions: tuple[RevisionChanges, ...]  # newest first
+
+
+def build(revisions: Sequence[RevisionChanges]) -> ChangesPage:
+    return ChangesPage(tuple(revisions))
 
 
 def changes(revisions: Sequence[RevisionChanges]) -> api.ChangesOut:

@@ -6,27 +6,43 @@ Pure: no FastAPI, no database."""
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from app.analysis import ranks
 from app.analysis.index import Index
+from app.analysis.scores import FORMULA
 from app.dataset.records import LinkStatus
 from app.dataset.schema import (
     Body,
     Condition,
     Criterion,
 )
-from app.pages.parts import CitedSource, Table, citations
+from app.pages.parts import CitedSource, DataTable, Table, citations
 from app.views import models as api
 
 
 @dataclass(frozen=True)
 class MethodologyPage:
+    formula: str
+    rank_method: str
+    exact_limit: int
+    draws: int
+    seed: int
+    data_tables: tuple[DataTable, ...]  # the data package's tables, described and offered
     criteria: tuple[Criterion, ...]
     conditions: tuple[Condition, ...]
     seat_bodies: tuple[Body, ...]  # bodies that vote by seats
     cited: dict[str, CitedSource]
 
 
-def methodology_page(index: Index, links: Mapping[str, LinkStatus]) -> MethodologyPage:
+def build(
+    index: Index, links: Mapping[str, LinkStatus], data_tables: tuple[DataTable, ...]
+) -> MethodologyPage:
     return MethodologyPage(
+        FORMULA,
+        ranks.METHOD_TEXT,
+        ranks.EXACT_LIMIT,
+        ranks.DRAWS,
+        ranks.SEED,
+        data_tables,
         criteria=tuple(index.ds.criteria),
         conditions=tuple(index.ds.conditions),
         seat_bodies=tuple(b for b in index.ds.bodies if b.seats),

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from app.analysis.index import Index
 from app.dataset import urls
@@ -143,7 +144,17 @@ def names(index: Index, slugs: Iterable[str]) -> tuple[Named, ...]:
     return tuple(Named(s, index.stakeholders[s].name) for s in slugs)
 
 
-Table = tuple[list[str], list[list[object]]]  # header, rows
+Table = tuple[list[str], list[list[object]]]
+
+
+class DataTable(Protocol):
+    """A table of the data package (app.pages.data) as the pages that offer it name it."""
+
+    @property
+    def name(self) -> str: ...  # the file is /data/{name}.csv
+
+    @property
+    def header(self) -> list[str]: ...  # header, rows
 
 
 def cites(cites: Sequence[Cite]) -> str:

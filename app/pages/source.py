@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from app.analysis.index import CitedClaim, Index, JointStatement
 from app.dataset.records import LinkStatus
 from app.dataset.schema import (
+    Source,
     position_json,
 )
 from app.pages.parts import NoteParts, Table, note_parts, source_fields
@@ -31,19 +32,22 @@ class ClaimLine:
 
 @dataclass(frozen=True)
 class SourcePage:
+    source: Source
+    json: api.SourceOut
     lines: tuple[ClaimLine, ...]  # in the order the claims cite the source
     signatories: int  # of the joint statements, summed: each a claim, listed under its statement
     notes: NoteParts = ()  # the source's notes, other sources' ids as links
 
 
-def source_page(index: Index, sid: str) -> SourcePage:
+def build(index: Index, links: Mapping[str, LinkStatus], sid: str) -> SourcePage:
     # Claims in citing order; a joint statement's go together, at its first signatory's place.
     groups: dict[object, list[CitedClaim]] = {}
     for i, c in enumerate(index.cited_by.get(sid, [])):
         groups.setdefault(("joint", c.statement.id) if c.statement else i, []).append(c)
     lines = tuple(_claim_line(claims) for claims in groups.values())
     notes = note_parts(index, index.sources[sid].notes)
-    return SourcePage(lines, sum(len(line.signatories) for line in lines), notes)
+    signatories = sum(len(line.signatories) for line in lines)
+    return SourcePage(index.sources[sid], source(index, links, sid), lines, signatories, notes)
 
 
 def _claim_line(claims: list[CitedClaim]) -> ClaimLine:

@@ -12,14 +12,24 @@ from app.dataset.records import LinkStatus
 from app.dataset.schema import (
     Dispute,
 )
-from app.pages.parts import CitedSource, NoteParts, Table, citations, note_parts, source_fields
+from app.pages.parts import (
+    CitedSource,
+    DataTable,
+    NoteParts,
+    Table,
+    citations,
+    note_parts,
+    source_fields,
+)
 from app.state import SourceQuery
 from app.views import models as api
 
 
 @dataclass(frozen=True)
 class SourcesPage:
-    # The bibliography itself is the JSON twin's (present.sources), link checks included.
+    q: SourceQuery
+    json: api.SourceList  # the bibliography itself, link checks included
+    data_tables: tuple[DataTable, ...]  # the data package's tables, offered for download
     checked: bool  # any link was ever checked
     disputes: tuple[Dispute, ...]
     cited: dict[str, CitedSource]
@@ -31,10 +41,17 @@ class SourcesPage:
     years: tuple[int, ...] = ()
 
 
-def sources_page(
-    index: Index, links: Mapping[str, LinkStatus], publishers: tuple[str, ...] = ()
+def build(
+    index: Index,
+    links: Mapping[str, LinkStatus],
+    q: SourceQuery,
+    publishers: tuple[str, ...],
+    data_tables: tuple[DataTable, ...],
 ) -> SourcesPage:
     return SourcesPage(
+        q,
+        sources(index, links, q),
+        data_tables,
         bool(links),
         tuple(index.ds.disputes),
         citations(index, links),

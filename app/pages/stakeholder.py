@@ -3,16 +3,33 @@ JSON twin and CSV.
 
 Pure: no FastAPI, no database."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.analysis.index import Index
-from app.pages.parts import CitedSource, stance
+from app.dataset.records import LinkStatus
+from app.dataset.schema import Body, Option, Stakeholder, Stance
+from app.pages.parts import CitedSource, citations, stance
 from app.views import models as api
 
 
 @dataclass(frozen=True)
 class StakeholderPage:
+    who: Stakeholder
+    json: api.StakeholderOut
+    rows: tuple[tuple[Option, list[Stance]], ...]  # every option, with the stances on it
+    seats: list[tuple[Body, bool]]  # each body it sits on, and whether it holds a veto there
     cited: dict[str, CitedSource]
+
+
+def build(index: Index, links: Mapping[str, LinkStatus], who: Stakeholder) -> StakeholderPage:
+    return StakeholderPage(
+        who,
+        stakeholder(index, who.slug),
+        tuple((o, index.history.get((who.slug, o.slug), [])) for o in index.options.values()),
+        index.seats.get(who.slug, []),
+        citations(index, links),
+    )
 
 
 def stakeholder(index: Index, slug: str) -> api.StakeholderOut:

@@ -4,12 +4,22 @@ them (/api/v1/stances).
 Pure: no FastAPI, no database."""
 
 from collections import Counter
+from dataclasses import dataclass
 
 from app.analysis.index import Index
 from app.dataset import urls
 from app.pages.parts import Table, stance
 from app.state import StanceQuery
 from app.views import models as api
+
+
+@dataclass(frozen=True)
+class StakeholdersPage:
+    json: api.StakeholderList
+
+
+def build(index: Index) -> StakeholdersPage:
+    return StakeholdersPage(stakeholders(index))
 
 
 def stakeholders(index: Index) -> api.StakeholderList:

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.dataset.text import xml_text
+from app.pages import changes
 from app.serving.render import cached_page, environment, render
 from app.serving.site import SessionDep, SiteDep
 from app.store import history as revision_history
@@ -21,7 +22,7 @@ def changes_page(request: Request, site: SiteDep, session: SessionDep) -> Respon
         "changes.html",
         {
             "meta": site.meta,
-            "revisions": revisions,
+            "page": changes.build(revisions),
             "page_title": "What changed",
             "exports": alternates("/api/v1/changes"),
         },

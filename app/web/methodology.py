@@ -3,8 +3,6 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.analysis import ranks
-from app.analysis.scores import FORMULA
 from app.pages import data, methodology
 from app.serving.render import cached_page, render
 from app.serving.site import SiteDep
@@ -21,13 +19,7 @@ def methodology_page(request: Request, site: SiteDep) -> Response:
         {
             "meta": site.meta,
             "page_title": "Methodology",
-            "formula": FORMULA,
-            "rank_method": ranks.METHOD_TEXT,
-            "exact_limit": ranks.EXACT_LIMIT,
-            "draws": ranks.DRAWS,
-            "seed": ranks.SEED,
-            "page": methodology.methodology_page(site.index, site.links),
-            "data_tables": data.TABLES,
+            "page": methodology.build(site.index, site.links, data.TABLES),
             "og": {
                 "title": f"Methodology · {site.index.ds.dossier.title}",
                 "description": "How scores, weights, rank chances, veto statuses and votes are "

@@ -20,9 +20,7 @@ def source_page(request: Request, source: SourceDep, site: SiteDep) -> Response:
         "source.html",
         {
             "meta": site.meta,
-            "view": source_model.source(site.index, site.links, source.id),
-            "page": source_model.source_page(site.index, source.id),
-            "source": source,
+            "page": source_model.build(site.index, site.links, source.id),
             "page_title": source.title,
             "exports": alternates(f"/api/v1/sources/{source.id}"),
         },

@@ -25,10 +25,7 @@ def sources_page(request: Request, site: SiteDep, q: SourceQueryDep) -> Response
         "sources.html",
         {
             "meta": site.meta,
-            "q": q,
-            "view": sources.sources(site.index, site.links, q),
-            "page": sources.sources_page(site.index, site.links, site.vocab.publishers),
-            "data_tables": data.TABLES,
+            "page": sources.build(site.index, site.links, q, site.vocab.publishers, data.TABLES),
             "page_title": "Sources",
             "exports": {**alternates("/api/v1/sources", q.pairs()), "in_page": True},
         },

@@ -4,7 +4,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.pages import stakeholder
-from app.pages.parts import citations
 from app.serving.deps import StakeholderDep
 from app.serving.render import cached_page, render
 from app.serving.site import SiteDep
@@ -16,19 +15,13 @@ router = APIRouter(include_in_schema=False)
 @router.get("/stakeholders/{slug}")
 @cached_page
 def stakeholder_page(request: Request, who: StakeholderDep, site: SiteDep) -> Response:
-    slug = who.slug
-    rows = [(o, site.index.history.get((slug, o.slug), [])) for o in site.index.options.values()]
     return render(
         request,
         "stakeholder.html",
         {
             "meta": site.meta,
-            "view": stakeholder.stakeholder(site.index, slug),
-            "page": stakeholder.StakeholderPage(citations(site.index, site.links)),
-            "who": who,
-            "rows": rows,
-            "seats": site.index.seats.get(slug, []),
+            "page": stakeholder.build(site.index, site.links, who),
             "page_title": who.name,
-            "exports": alternates(f"/api/v1/stakeholders/{slug}"),
+            "exports": alternates(f"/api/v1/stakeholders/{who.slug}"),
         },
     )

@@ -19,7 +19,7 @@ def stakeholders_page(request: Request, site: SiteDep) -> Response:
         "stakeholders.html",
         {
             "meta": site.meta,
-            "view": stakeholders.stakeholders(site.index),
+            "page": stakeholders.build(site.index),
             "page_title": "Stakeholders",
             "exports": alternates("/api/v1/stakeholders"),
         },

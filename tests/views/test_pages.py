@@ -112,7 +112,7 @@ def test_explore_page_resolves_hypotheses_and_ticked_options() -> None:
 
 def test_a_source_page_lists_each_joint_statement_once() -> None:
     index = build_index(load_dataset(FLOOD))
-    page = source.source_page(index, "gazette")
+    page = source.build(index, {}, "gazette")
     kinds = [(line.claim.kind, line.statement is not None) for line in page.lines]
     assert kinds == [
         ("assessment", False),
