@@ -2,9 +2,11 @@
 
 Pure: no FastAPI, no database."""
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from app.analysis.explore import explore_with_vetoes, position
 from app.analysis.index import Index
 from app.analysis.veto import VetoAnalysis, parse_assumptions
 from app.dataset import urls
@@ -12,9 +14,11 @@ from app.dataset.schema import (
     Option,
     Position,
     Stakeholder,
+    VetoStatus,
     position_json,
 )
 from app.pages.explore import explored
+from app.pages.labels import describe_pair
 from app.pages.parts import Table
 from app.state import ExploreState
 from app.views import models as api
@@ -56,16 +60,63 @@ def _cell(index: Index, who: str, option: str, assume: Mapping[str, Position]) -
     return None if s is None else position_json(s.pos)
 
 
-def matrix(index: Index, state: ExploreState) -> api.MatrixOut:
-    """Stakeholders with any recorded stance (as on the matrix page) x the filtered options."""
-    options, _, _ = explored(index, state)
-    assume = parse_assumptions(state.assume)
-    slugs = [o.slug for o in options]
-    people = [
+@dataclass(frozen=True)
+class MatrixPage:
+    state: ExploreState
+    json: api.MatrixOut
+    options: tuple[Option, ...]  # the filtered options, in the page's order
+    people: tuple[Stakeholder, ...]  # stakeholders with any recorded stance
+    cells: dict[tuple[str, str], int | None]  # (stakeholder, option) -> position, assumed or not
+    notes: dict[tuple[str, str], MatrixCell]
+    veto: dict[str, VetoStatus]  # option -> veto status
+    hypothetical: bool  # hypotheses are applied
+    describe: Callable[[str, str], str]  # a filter chip's label
+
+
+def build(index: Index, state: ExploreState) -> MatrixPage:
+    """The page, its rows worked out once for the table and its JSON twin alike."""
+    explored = explore_with_vetoes(index, state)
+    options = tuple(explored.result.options)
+    people = _people(index)
+    return MatrixPage(
+        state,
+        _json(index, state, options, people, explored.assume),
+        options,
+        people,
+        {
+            (p.slug, o.slug): position(index, p.slug, o.slug, explored.assume)
+            for p in people
+            for o in options
+        },
+        matrix_cells(index, options, people, explored.analyses),
+        explored.veto,
+        bool(explored.assume),
+        functools.partial(describe_pair, index),
+    )
+
+
+def _people(index: Index) -> tuple[Stakeholder, ...]:
+    return tuple(
         s
         for s in index.stakeholders.values()
         if any((s.slug, o) in index.history for o in index.options)
-    ]
+    )
+
+
+def matrix(index: Index, state: ExploreState) -> api.MatrixOut:
+    """Stakeholders with any recorded stance (as on the matrix page) x the filtered options."""
+    options, _, _ = explored(index, state)
+    return _json(index, state, options, _people(index), parse_assumptions(state.assume))
+
+
+def _json(
+    index: Index,
+    state: ExploreState,
+    options: Sequence[Option],
+    people: Sequence[Stakeholder],
+    assume: Mapping[str, Position],
+) -> api.MatrixOut:
+    slugs = [o.slug for o in options]
     return api.MatrixOut(
         query=state.query(),
         options=slugs,

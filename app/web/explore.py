@@ -7,11 +7,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.analysis.explore import explore_with_vetoes
 from app.pages import explore
+from app.pages.labels import describe_pair
 from app.serving.render import cached_page, href, render, wants_fragment, without
 from app.serving.site import SiteDep
 from app.state import MAX_COMPARE, MIN_COMPARE, CompareState, ExploreState, parse_explore
 from app.web.frame import alternates, chart_links, dated, not_canonical
-from app.web.labels import describe_pair
 
 router = APIRouter(include_in_schema=False)
 
