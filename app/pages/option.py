@@ -8,9 +8,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from urllib.parse import urlencode
 
-from app.analysis.index import Index
+from app.analysis.index import Index, veto_for
 from app.analysis.timeline import Timeline
 from app.analysis.veto import Bar, StanceRef, StepVeto, VetoAnalysis, parse_assumptions
+from app.charts.svg import Chart
 from app.dataset import urls
 from app.dataset.records import LinkStatus
 from app.dataset.schema import (
@@ -28,7 +29,8 @@ from app.dataset.schema import (
 from app.pages.parts import CitedSource, Table, citations, cites, names, score_range
 from app.state import Vocab, add_hypothesis, parse_explore
 from app.views import models as api
-from app.views.verdict import Named
+from app.views.charts import option_bars, option_timeline_chart
+from app.views.verdict import Named, Verdict, verdict
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,15 @@ def option_stances(
 
 @dataclass(frozen=True)
 class OptionPage:
+    option: Option
+    state: OptionState
+    veto: VetoAnalysis
+    verdict: Verdict
+    timeline: Chart  # the veto status over time, each change linked to its day
+    timeline_narrow: Chart
+    bars: Chart  # the scores
+    bars_narrow: Chart
+    chart_links: dict[str, dict[str, str]]  # chart -> format -> address (`at=` kept)
     proposed_by: Named | None
     compare_with: tuple[Named, ...]  # every other option, its title as the name
     assumed: tuple[tuple[str, Position], ...]  # stakeholder name, assumed position
@@ -248,13 +259,17 @@ class OptionPage:
     routes: dict[str, str]  # route slug -> title, for stances that address one route
 
 
-def option_page(
-    index: Index,
-    links: Mapping[str, LinkStatus],
-    option: Option,
-    veto: VetoAnalysis,
-    assume: Iterable[tuple[str, str]],
+def build(
+    index: Index, links: Mapping[str, LinkStatus], option: Option, state: OptionState
 ) -> OptionPage:
+    veto = veto_for(index, option.slug, state.assume)
+    names = {k: s.name for k, s in index.stakeholders.items()}
+    today = state.without_hypotheses()  # the charts take `at=` only
+
+    def on_day(day: dt.date) -> str:
+        # A timeline change links to this page as it stood that day, hypotheses kept.
+        return state.on(day).url()
+
     stances = tuple(
         (who, index.history[(slug, option.slug)])
         for slug, who in index.stakeholders.items()
@@ -262,12 +277,25 @@ def option_page(
     )
     by = option.proposed_by
     return OptionPage(
+        option=option,
+        state=state,
+        veto=veto,
+        verdict=verdict(veto, names),
+        timeline=option_timeline_chart(index, option.slug, day_href=on_day),
+        timeline_narrow=option_timeline_chart(index, option.slug, narrow=True, day_href=on_day),
+        bars=option_bars(index, option),
+        bars_narrow=option_bars(index, option, narrow=True),
+        chart_links={
+            kind: {ext: today.url(f"/{kind}.{ext}") for ext in ("svg", "png")}
+            for kind in ("timeline", "scores")
+        },
         proposed_by=Named(by, index.stakeholders[by].name) if by else None,
         compare_with=tuple(
             Named(o.slug, o.title) for o in index.options.values() if o.slug != option.slug
         ),
         assumed=tuple(
-            (index.stakeholders[who].name, pos) for who, pos in parse_assumptions(assume).items()
+            (index.stakeholders[who].name, pos)
+            for who, pos in parse_assumptions(state.assume).items()
         ),
         attributes=tuple(
             (a, option.attributes[a.slug])
