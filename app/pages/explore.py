@@ -3,11 +3,13 @@ overview chart; its JSON twin (/api/v1/options) and CSV.
 
 Pure: no FastAPI, no database."""
 
+import functools
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from app.analysis.explore import explore_with_vetoes
+from app.analysis.explore import ExploreResult, explore_with_vetoes
 from app.analysis.index import Index, vetoes
 from app.analysis.labels import UNCERTAIN_COUNTED, VETO_LABELS
 from app.analysis.scores import weighted_scores
@@ -21,6 +23,7 @@ from app.dataset.schema import (
     Option,
     Stakeholder,
 )
+from app.pages.labels import describe_pair
 from app.pages.parts import Table
 from app.state import ExploreState, Vocab
 from app.views import models as api
@@ -47,16 +50,58 @@ class Assumed:
 
 @dataclass(frozen=True)
 class ExplorePage:
+    state: ExploreState
+    json: api.OptionList
+    result: ExploreResult
+    answer: str  # the page's first sentence: the options counted by veto status
+    verdicts: dict[str, Verdict]  # option -> its one-line verdict
+    charts: dict[str, Any]  # the overview chart, wide and compact, and its downloads
+    axes: tuple[str, str]  # the overview chart's criteria (across, up)
+    shown: frozenset[str]  # the options shown
+    filter_count: int
+    # "What if" links: each current blocker by name, assumed neutral on top of any hypothesis.
+    whatif: tuple[tuple[str, ExploreState], ...]
+    compare_notice: str | None  # why "Compare selected" could not go to /compare
+    describe: Callable[[str, str], str]  # a filter chip's label
     criteria: tuple[Criterion, ...]
     filters: FilterChoices
     assumed: tuple[Assumed, ...]  # the hypotheses, in query order
     ticked: tuple[str, ...]  # titles of the options ticked for comparing
 
 
-def explore_page(index: Index, vocab: Vocab, state: ExploreState) -> ExplorePage:
+NOT_FILTERS = ("sort", "o", "assume", "at", "x", "y")  # the query's other parameters
+
+
+def build(
+    index: Index, vocab: Vocab, state: ExploreState, compare_notice: str | None = None
+) -> ExplorePage:
+    found = explore_with_vetoes(index, state)
+    blockers = dict.fromkeys(b.stakeholder for v in found.analyses.values() for b in v.blockers)
+    axes = state.axes(vocab)
+    shown = found.result.options
+    view = home(index, found.analyses, shown, axes)
     holders = {who for who, _ in index.history}
     criteria = tuple(index.ds.criteria)
+    chart_pairs = urls.without(state.pairs(), "o")
     return ExplorePage(
+        state=state,
+        json=_option_list(index, state, shown, found.result.total, found.analyses),
+        result=found.result,
+        answer=view.answer,
+        verdicts=view.verdicts,
+        charts={
+            "wide": view.wide,
+            "compact": view.compact,
+            "downloads": {
+                ext: urls.href(f"/charts/overview.{ext}", chart_pairs) for ext in ("svg", "png")
+            },
+        },
+        axes=axes,
+        shown=frozenset(o.slug for o in shown),
+        filter_count=sum(1 for k, _ in state.pairs() if k not in NOT_FILTERS),
+        whatif=tuple((index.stakeholders[b].name, state.with_hypothesis(b, "0")) for b in blockers),
+        compare_notice=compare_notice,
+        describe=functools.partial(describe_pair, index),
         criteria=criteria,
         filters=FilterChoices(
             categories=vocab.categories,
@@ -86,7 +131,16 @@ def explored(
 
 
 def option_list(index: Index, state: ExploreState) -> api.OptionList:
-    options, total, veto = explored(index, state)
+    return _option_list(index, state, *explored(index, state))
+
+
+def _option_list(
+    index: Index,
+    state: ExploreState,
+    options: Sequence[Option],
+    total: int,
+    veto: Mapping[str, VetoAnalysis],
+) -> api.OptionList:
     return api.OptionList(
         query=state.query(),
         count=len(options),

@@ -51,8 +51,7 @@ class OptionState:
 
     def url(self, suffix: str = "") -> str:
         """This page's address (or, with `suffix`, one of its images') in canonical form."""
-        query = self.query()
-        return urls.option(self.slug) + suffix + (f"?{query}" if query else "")
+        return urls.href(urls.option(self.slug) + suffix, self.pairs())
 
     def with_hypothesis(self, who: str, value: str) -> "OptionState":
         return replace(self, assume=add_hypothesis(self.assume, who, value))

@@ -86,7 +86,7 @@ def test_explore_page_resolves_hypotheses_and_ticked_options() -> None:
     state = parse_explore(
         [("assume", "flood-emergency:lifted,mayor:1"), ("o", "sea-wall,tidal-barrier")], site.vocab
     )
-    page = explore.explore_page(index, site.vocab, state)
+    page = explore.build(index, site.vocab, state)
     assert page.assumed == (
         explore.Assumed(index.conditions["flood-emergency"].title, "lifted"),
         explore.Assumed(index.stakeholders["mayor"].name, "1"),
