@@ -1,5 +1,5 @@
 """What the page routes share: the canonical redirect, the date control, and the links to a
-page's JSON and CSV twins and to its charts."""
+page's JSON and CSV twins."""
 
 from collections.abc import Iterable
 
@@ -32,10 +32,6 @@ def dated(
 def alternates(path: str, pairs: list[tuple[str, str]] | None = None) -> dict[str, str]:
     """The JSON and CSV twins of a page, served by the API with the same query."""
     return {"json": href(path, pairs or []), "csv": href(path + ".csv", pairs or [])}
-
-
-def chart_links(path: str, pairs: list[tuple[str, str]]) -> dict[str, str]:
-    return {"svg": href(path + ".svg", pairs), "png": href(path + ".png", pairs)}
 
 
 def at_pair(site: Site) -> list[tuple[str, str]]:
