@@ -40,6 +40,7 @@ from app.pages import stakeholders as stakeholders_page
 from app.pages.parts import STANCE_HEADER, Table, stance_rows
 from app.serving.csvout import CSVResponse, csv_response
 from app.serving.deps import (
+    AT_ONLY,
     ExploreDep,
     OptionDep,
     SourceDep,
@@ -77,6 +78,8 @@ class Twin:
 def register(router: APIRouter, twins: Sequence[Twin]) -> None:
     for twin in twins:
         extra = {"parameters": list(twin.params)} if twin.params else None
+        # A twin whose state parser reads no query refuses all but `at=` (never a silent 200).
+        guard = [] if twin.params else [AT_ONLY]
         json_route = {
             "endpoint": twin.build,
             "name": twin.name,
@@ -86,6 +89,7 @@ def register(router: APIRouter, twins: Sequence[Twin]) -> None:
             "response_model": twin.model,
             "responses": errors(*twin.codes),
             "openapi_extra": extra,
+            "dependencies": guard,
         }
         csv = twin.csv
         if csv is None:
@@ -100,6 +104,7 @@ def register(router: APIRouter, twins: Sequence[Twin]) -> None:
             "response_class": CSVResponse,
             "responses": csv_errors(*twin.codes),
             "openapi_extra": extra,
+            "dependencies": guard,
         }
         # `/x/{slug}.csv` must come before `/x/{slug}`, which would take "slug.csv" as a slug.
         first, second = (csv_route, json_route) if "{" in twin.path else (json_route, csv_route)

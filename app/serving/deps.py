@@ -13,6 +13,7 @@ from app.dataset.schema import Option, Source, Stakeholder
 from app.errors import NotFound, no_such
 from app.serving.site import Site, SiteDep
 from app.state import (
+    BadParam,
     ExploreState,
     SourceQuery,
     StanceQuery,
@@ -110,3 +111,21 @@ SourceDep = Annotated[Source, Depends(source_dep)]
 ExploreDep = Annotated[ExploreState, Depends(explore_state)]
 StanceQueryDep = Annotated[StanceQuery, Depends(stance_query)]
 SourceQueryDep = Annotated[SourceQuery, Depends(source_query)]
+
+
+def takes(*allowed: str) -> Callable[[Request], None]:
+    """A dependency refusing any query parameter but `allowed`: every distinct query string
+    would otherwise render (and cache) the same image again."""
+
+    def check(request: Request) -> None:
+        for name in request.query_params:
+            if name not in allowed:
+                takes_what = ", ".join(f"{a}=" for a in allowed) if allowed else "no parameters"
+                raise BadParam(
+                    name, f"is not a parameter of this page (it takes {takes_what})", allowed
+                )
+
+    return check
+
+
+AT_ONLY = Depends(takes("at"))  # a page or twin whose only parameter is the day

@@ -5,6 +5,7 @@ from fastapi.responses import Response
 
 from app.dataset.text import xml_text
 from app.pages import changes
+from app.serving.deps import AT_ONLY
 from app.serving.render import cached_page, environment, render
 from app.serving.site import SessionDep, SiteDep
 from app.store import history as revision_history
@@ -13,7 +14,7 @@ from app.web.frame import alternates
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/changes")
+@router.get("/changes", dependencies=[AT_ONLY])
 @cached_page
 def changes_page(request: Request, site: SiteDep, session: SessionDep) -> Response:
     revisions = revision_history.changes(session, site.revision.number, request.app.state.history)
@@ -29,7 +30,7 @@ def changes_page(request: Request, site: SiteDep, session: SessionDep) -> Respon
     )
 
 
-@router.get("/changes.atom")
+@router.get("/changes.atom", dependencies=[AT_ONLY])
 @cached_page
 def changes_feed(request: Request, site: SiteDep, session: SessionDep) -> Response:
     revisions = revision_history.changes(session, site.revision.number, request.app.state.history)

@@ -4,13 +4,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.pages import data, methodology
+from app.serving.deps import AT_ONLY
 from app.serving.render import cached_page, render
 from app.serving.site import SiteDep
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/methodology")
+@router.get("/methodology", dependencies=[AT_ONLY])
 @cached_page
 def methodology_page(request: Request, site: SiteDep) -> Response:
     return render(

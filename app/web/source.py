@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.pages import source as source_model
-from app.serving.deps import SourceDep
+from app.serving.deps import AT_ONLY, SourceDep
 from app.serving.render import cached_page, render
 from app.serving.site import SiteDep
 from app.web.frame import alternates
@@ -12,7 +12,7 @@ from app.web.frame import alternates
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/sources/{source_id}")
+@router.get("/sources/{source_id}", dependencies=[AT_ONLY])
 @cached_page
 def source_page(request: Request, source: SourceDep, site: SiteDep) -> Response:
     return render(

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.pages import stakeholder
-from app.serving.deps import StakeholderDep
+from app.serving.deps import AT_ONLY, StakeholderDep
 from app.serving.render import cached_page, render
 from app.serving.site import SiteDep
 from app.web.frame import alternates
@@ -12,7 +12,7 @@ from app.web.frame import alternates
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/stakeholders/{slug}")
+@router.get("/stakeholders/{slug}", dependencies=[AT_ONLY])
 @cached_page
 def stakeholder_page(request: Request, who: StakeholderDep, site: SiteDep) -> Response:
     return render(
