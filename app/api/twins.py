@@ -37,6 +37,7 @@ from app.pages import source as source_page
 from app.pages import sources as sources_page
 from app.pages import stakeholder as stakeholder_page
 from app.pages import stakeholders as stakeholders_page
+from app.pages import veto as veto_page
 from app.pages.parts import STANCE_HEADER, Table, stance_rows
 from app.serving.csvout import CSVResponse, csv_response
 from app.serving.deps import (
@@ -137,11 +138,11 @@ def option(option: OptionDep, site: SiteDep) -> Option:
 
 
 def option_veto(option: OptionDep, site: SiteDep, state: ExploreDep) -> api.VetoOut:
-    return option_page.veto(veto_for(site.index, option.slug, state.assume), site.index.at)
+    return veto_page.veto(veto_for(site.index, option.slug, state.assume), site.index.at)
 
 
 def timeline(option: OptionDep, site: SiteDep) -> api.TimelineOut:
-    return option_page.timeline(option_timeline(site.index.ds, option.slug))
+    return veto_page.timeline(option_timeline(site.index.ds, option.slug))
 
 
 def changes(request: Request, session: SessionDep, site: SiteDep) -> api.ChangesOut:
