@@ -4,7 +4,6 @@ strings by hand: they call these helpers."""
 import datetime as dt
 import functools
 import gzip
-import hashlib
 import re
 import threading
 import zlib
@@ -45,6 +44,7 @@ from app.dataset.urls import href as href
 from app.dataset.urls import with_param as with_param
 from app.dataset.urls import without as without
 from app.pages.parts import date_control as date_form
+from app.serving import etags
 from app.serving.zipped import Rendered, gzip_with_parts
 from app.state import FILTERS, VETO_FILTERS, VETO_STATUSES
 
@@ -238,7 +238,7 @@ class CacheEntry:
     zipped: bytes
     status: int
     headers: list[tuple[bytes, bytes]]
-    etag: bytes  # strong, of the plain body; the gzip body's tag ends in -gz
+    digest: bytes  # of the plain body (app.serving.etags): its tag, and with -gz the gzip's
     cache_control: bytes = CACHE_CONTROL
     route: str = ""  # the route's path template, for the access log and metrics on a hit
 
@@ -254,14 +254,13 @@ class CacheEntry:
         self, *, gzip_ok: bool, if_none_match: bytes
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         """Status, headers and body for one request: 304 when the client holds this copy."""
-        tag = self.etag[:-1] + b'-gz"' if gzip_ok else self.etag
+        tag = etags.strong(self.digest, gzip=gzip_ok)
         common = [
             (b"etag", tag),
             (b"cache-control", self.cache_control),
             (b"vary", b"HX-Request, Accept-Encoding"),
         ]
-        held = {t.strip() for t in if_none_match.split(b",")}
-        if tag in held or b"*" in held:
+        if etags.held(if_none_match, tag):
             return 304, common, b""
         body = self.zipped if gzip_ok else self.body
         headers = [*self.headers, *common, (b"content-length", str(len(body)).encode())]
@@ -321,7 +320,7 @@ class PageCache:
         zipped, etag = (parts and gzip_with_parts(body, parts, GZIP_LEVEL)) or (
             # One pass (the gzip module reads the body twice: CRC, then deflate).
             zlib.compress(body, GZIP_LEVEL, wbits=31),
-            hashlib.blake2b(body, digest_size=12).hexdigest().encode(),
+            etags.digest(body),
         )
         entry = CacheEntry(
             plain=body if len(body) <= PLAIN_UP_TO else None,
@@ -332,7 +331,7 @@ class PageCache:
                 for k, v in response.raw_headers
                 if k not in (b"content-length", b"vary", b"etag", b"cache-control")
             ],
-            etag=b'"' + etag + b'"',
+            digest=etag,
             cache_control=self.cache_control,
             route=route,
         )
