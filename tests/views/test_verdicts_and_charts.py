@@ -147,7 +147,8 @@ def test_compare_view_warns_when_the_leader_is_blocked_and_shows_rank_chances() 
     assert [r.title for r in view.chance_rows] == [r.title for r in view.rows]
     for row in view.chance_rows:
         assert abs(sum(float(s.width) for s in row.shares) - 100) < 0.5
-    assert set(view.bars) == {"nato-membership", "bilateral-agreements"}
+    # Each option's route: NATO membership has one, of 3 decision steps.
+    assert (leader.route, leader.routes, len(leader.path)) == ("", 1, 3)
 
 
 @pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
