@@ -17,6 +17,7 @@ from app.charts import svg
 from app.charts.caption import Caption
 from app.charts.grouped import Group, grouped
 from app.charts.svg import BarRow, Chart, ScatterPoint
+from app.dataset import urls
 from app.dataset.dates import human
 from app.dataset.schema import Criterion, Option
 
@@ -33,7 +34,7 @@ def _points(
         return a.score if a else None
 
     return [
-        ScatterPoint(o.title, f"/options/{o.slug}", score(o, x), score(o, y), status[o.slug])
+        ScatterPoint(o.title, urls.option(o.slug), score(o, x), score(o, y), status[o.slug])
         for o in options
     ]
 

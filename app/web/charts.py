@@ -17,6 +17,8 @@ from app.charts.raster import svg_to_png
 from app.charts.svg import Chart
 from app.dataset.dates import human
 from app.errors import NotFound
+from app.pages.explore import home_card
+from app.serving.deps import ExploreDep, option_or_404
 from app.serving.render import cached_page, href
 from app.serving.site import SessionDep, Site, SiteDep
 from app.views.charts import (
@@ -32,11 +34,9 @@ from app.views.charts import (
     snapshot_subtitle,
 )
 from app.views.compare import comparison_card, ranks_chart
-from app.views.home import home_card
 from app.views.verdict import verdict
 from app.web.compare import SCORES_STATE, link_or_404, parse_state
 from app.web.guards import image_slot, takes
-from app.web.routes import ExploreDep, option_or_404
 
 router = APIRouter(include_in_schema=False)
 FORMATS = ("svg", "png")

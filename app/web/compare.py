@@ -23,6 +23,7 @@ from app.analysis.compare import (
 from app.analysis.labels import VETO_LABELS
 from app.analysis.snapshot import Snapshot
 from app.errors import NotFound
+from app.pages.parts import date_control, proposal_floor
 from app.serving import metrics
 from app.serving.csvout import csv_response
 from app.serving.render import cached_page, href, part, part_kept, render, wants_fragment
@@ -38,11 +39,10 @@ from app.state import (
 from app.store import permalinks, queries
 from app.views.charts import snapshot_grouped
 from app.views.compare import CompareView, chances_table, compare_view, export
-from app.views.pages import date_control, proposal_floor
 from app.views.picker import compare_picker
+from app.web.frame import dated, not_canonical
 from app.web.guards import takes
 from app.web.middleware.security_headers import FRAMEABLE
-from app.web.routes import dated, not_canonical
 
 router = APIRouter(include_in_schema=False)
 

@@ -7,7 +7,7 @@ import pytest
 
 from app.analysis.veto import analyse_option, expand_stances, route_stances
 from app.dataset.schema import Dataset
-from app.views.home import uncertain_why
+from app.pages.explore import uncertain_why
 from app.views.verdict import verdict
 from tests.analysis.test_veto import BODIES, dataset, stance
 

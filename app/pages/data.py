@@ -14,7 +14,7 @@ from app.analysis.index import Index, veto_for
 from app.analysis.labels import POSITION_LABELS
 from app.dataset.records import LinkStatus
 from app.dataset.schema import Cite, VetoStatus
-from app.views import present
+from app.pages import methodology, parts, sources, stakeholders
 
 FieldType = Literal["string", "integer", "number", "boolean", "date", "datetime"]
 Rows = list[list[object]]
@@ -99,7 +99,7 @@ def _options(index: Index, _: Mapping[str, LinkStatus]) -> Rows:
 
 
 def _criteria(index: Index, _: Mapping[str, LinkStatus]) -> Rows:
-    return present.criteria_table(present.criteria(index))[1]
+    return methodology.criteria_table(methodology.criteria(index))[1]
 
 
 def _scores(index: Index, _: Mapping[str, LinkStatus]) -> Rows:
@@ -108,7 +108,7 @@ def _scores(index: Index, _: Mapping[str, LinkStatus]) -> Rows:
             o.slug,
             crit,
             a.score,
-            *present.score_range(a),
+            *parts.score_range(a),
             a.confidence,
             a.rationale,
             _ids(a.sources),
@@ -119,7 +119,7 @@ def _scores(index: Index, _: Mapping[str, LinkStatus]) -> Rows:
 
 
 def _stakeholders(index: Index, _: Mapping[str, LinkStatus]) -> Rows:
-    return present.stakeholders_table(present.stakeholders(index))[1]
+    return stakeholders.stakeholders_table(stakeholders.stakeholders(index))[1]
 
 
 def _stances(index: Index, _: Mapping[str, LinkStatus]) -> Rows:
@@ -145,7 +145,7 @@ def _stances(index: Index, _: Mapping[str, LinkStatus]) -> Rows:
 
 
 def _sources(index: Index, links: Mapping[str, LinkStatus]) -> Rows:
-    return present.sources_table(present.sources(index, links))[1]
+    return sources.sources_table(sources.sources(index, links))[1]
 
 
 # --- the tables ----------------------------------------------------------------------------
