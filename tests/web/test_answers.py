@@ -6,11 +6,11 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterator
-from html import unescape
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+from bs4 import Tag
 from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy.engine import Engine
@@ -20,6 +20,18 @@ from app.analysis.scores import FORMULA
 from app.config import DEFAULT_DATASET, Settings
 from app.main import create_app
 from tests.conftest import CYCLE, load
+from tests.markup import (
+    attr,
+    containing,
+    first,
+    in_order,
+    links,
+    one,
+    position,
+    select,
+    text,
+    texts,
+)
 
 HX = {"HX-Request": "true"}
 SVG = "{http://www.w3.org/2000/svg}"
@@ -29,18 +41,15 @@ TRIO = "o=article-5-extension,nato-membership,reassurance-force"
 
 def cards(html: str) -> list[str]:
     """Option titles in the order the result cards show them."""
-    part = html.split('<ol class="cards">')[1].split("</ol>")[0]
-    return [unescape(t) for t in re.findall(r'<h3><a href="/options/[^"]+">([^<]+)</a></h3>', part)]
+    return texts(one(html, 'ol[class="cards"]'), 'h3 > a[href^="/options/"]')
 
 
-def card(html: str, slug: str) -> str:
-    return html.split(f'id="option-{slug}"')[1].split("</li>")[0]
+def card(html: str, slug: str) -> Tag:
+    return one(html, f"#option-{slug}")
 
 
 def meta(html: str, name: str) -> str:
-    found = re.search(rf'<meta (?:property|name)="{re.escape(name)}" content="([^"]*)">', html)
-    assert found, name
-    return found.group(1).replace("&amp;", "&")
+    return attr(one(html, f'meta[property="{name}"], meta[name="{name}"]'), "content")
 
 
 def permalink(client: TestClient, o: str, w: str = "") -> str:
@@ -61,28 +70,25 @@ def png_size(data: bytes) -> tuple[int, int]:
 @pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_home_leads_with_the_answer_and_the_overview_chart(ukraine: TestClient) -> None:
     html = ukraine.get("/").text
-    body = html.split('<main id="main"')[1]
+    body = one(html, "main#main")
     # The answer sentence and the chart come before the first card.
-    assert body.index('class="answer"') < body.index("chart-overview") < body.index('class="card')
+    assert in_order(body, ".answer", "#chart-overview", ".cards")
     assert "Of 11 options, only Bilateral security agreements" in html
-    svg = html.split('<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="chart-overview"')[1]
-    svg = svg.split("</svg>")[0]
-    assert "<title" in svg and "<desc" in svg
+    svg = one(body, "svg.chart#chart-overview")
+    assert svg.find("title") and svg.find("desc")
     assert "Deterrence credibility against Political feasibility, by veto status" in html
     # The same data as a table, for screen readers and readers who prefer numbers.
-    table = html.split('<table class="data-table">')[1].split("</table>")[0]
+    table = text(first(html, 'table[class="data-table"]'))
     assert "Full NATO membership" in table and "Blocked" in table
 
 
 def test_overview_marks_status_by_shape_and_word_and_links_each_option(ukraine: TestClient) -> None:
-    html = ukraine.get("/").text
-    start = html.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="chart-overview"')
-    root = ET.fromstring(html[start : html.index("</svg>", start) + 6])
-    links = root.findall(f".//{SVG}a")
-    assert len(links) == 11
-    names = [a.find(f"{SVG}title").text or "" for a in links]  # type: ignore[union-attr]
+    svg = one(ukraine.get("/").text, "svg.chart#chart-overview")
+    marks = select(svg, "a")
+    assert len(marks) == 11
+    names = [a.find("title", recursive=False).get_text() for a in marks]  # type: ignore[union-attr]
     assert any(n.startswith("Full NATO membership: Blocked;") for n in names)
-    words = {t.text for a in links for t in a.iter(f"{SVG}text")}
+    words = {t.get_text() for a in marks for t in select(a, "text")}
     assert {"Clear", "Uncertain", "Blocked", "Barred"} <= words
 
 
@@ -103,11 +109,11 @@ def test_reader_chooses_the_overview_criteria(ukraine: TestClient) -> None:
 
 def test_each_card_states_its_verdict_in_one_line(ukraine: TestClient) -> None:
     html = ukraine.get("/").text
-    assert "Poland, Slovakia and United States (NATO North Atlantic Council, unanimity)" in card(
-        html, "nato-membership"
+    assert "Poland, Slovakia and United States (NATO North Atlantic Council, unanimity)" in text(
+        card(html, "nato-membership")
     )
-    assert "Barred while martial law lasts" in card(html, "neutrality-with-guarantors")
-    assert "veto-blocked" in card(html, "nato-membership")
+    assert "Barred while martial law lasts" in text(card(html, "neutrality-with-guarantors"))
+    assert select(card(html, "nato-membership"), ".veto-blocked")
 
 
 def test_default_order_is_veto_status_then_feasibility_and_titles_ignore_quotes(
@@ -115,7 +121,10 @@ def test_default_order_is_veto_status_then_feasibility_and_titles_ignore_quotes(
 ) -> None:
     titles = cards(ukraine.get("/").text)
     assert titles[0] == "Bilateral security agreements (G7 Vilnius framework)"
-    statuses = re.findall(r'class="card card-(\w+)"', ukraine.get("/").text)
+    statuses = [
+        attr(c, "class").removeprefix("card card-")
+        for c in select(ukraine.get("/").text, '[class^="card card-"]')
+    ]
     order = ["clear", "uncertain", "blocked", "barred"]
     assert statuses == sorted(statuses, key=order.index)
     by_title = cards(ukraine.get("/?sort=title").text)
@@ -141,17 +150,19 @@ def test_filters_sit_behind_a_counted_summary_that_works_without_js(ukraine: Tes
 @pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_option_page_summary_comes_first(ukraine: TestClient) -> None:
     html = ukraine.get("/options/nato-membership").text
-    main = html.split('<main id="main"')[1]
-    summary = main.split('<header class="option-summary')[1].split("</header>")[0]
-    assert "Poland, Slovakia and United States" in summary
-    assert 'href="/stakeholders/pl">Poland</a>' in summary  # blockers, linked
-    assert summary.count('class="score-row"') == 7  # every score at a glance
-    assert f'value="{PUBLIC}/options/nato-membership"' in summary  # the share control
-    assert "Facts as of" in main.split("<header")[0]  # as_of above the summary
+    main = one(html, "main#main")
+    summary = one(main, "header.option-summary")
+    assert "Poland, Slovakia and United States" in text(summary)
+    assert ("Poland", "/stakeholders/pl") in links(summary)  # blockers, linked
+    assert len(select(summary, '[class="score-row"]')) == 7  # every score at a glance
+    assert select(summary, f'[value="{PUBLIC}/options/nato-membership"]')  # the share control
+    # as_of above the summary
+    assert position(containing(main, "Facts as of")) < position(first(main, "header"))
     # The timeline chart follows, with its downloads.
-    assert main.index("</header>") < main.index("Veto status and stances over time")
-    assert 'href="/options/nato-membership/timeline.svg" download' in main
-    assert 'href="/options/nato-membership/timeline.png" download' in main
+    chart = containing(main, "Veto status and stances over time")
+    assert chart not in summary.descendants and position(summary) < position(chart)
+    assert select(main, 'a[href="/options/nato-membership/timeline.svg"][download]')
+    assert select(main, 'a[href="/options/nato-membership/timeline.png"][download]')
 
 
 # --- 3. Compare ----------------------------------------------------------------------------
@@ -159,8 +170,9 @@ def test_option_page_summary_comes_first(ukraine: TestClient) -> None:
 
 def test_ranking_shows_veto_status_and_rank_chances(ukraine: TestClient) -> None:
     html = ukraine.get(f"/compare?{TRIO}").text
-    table = html.split('<table class="ranking')[1].split("</table>")[0]
-    assert "Veto status" in table and "veto-blocked" in table and "by Poland" in table
+    ranking = first(html, "table.ranking")
+    table = text(ranking)
+    assert "Veto status" in table and select(ranking, ".veto-blocked") and "by Poland" in table
     assert "Chance of each rank" in table and "First in 49" in table
     assert "at best" not in html and "at worst" not in html
     assert 'id="chart-ranks"' in html and 'href="/methodology#rank-chances"' in html
@@ -175,7 +187,7 @@ def test_ranking_warns_when_the_leader_is_blocked(ukraine: TestClient) -> None:
         f"/compare?o=nato-membership,bilateral-agreements&w={zero},deterrence:5,"
         "durability:5,guarantor-burden:0"
     ).text
-    warning = html.split('class="leader-warning"')[1].split("</p>")[0]
+    warning = text(one(html, ".leader-warning"))
     assert "Full NATO membership is blocked by Poland, Slovakia and United States" in warning
     assert "not blocked or barred is Bilateral security agreements" in warning
     assert (
@@ -186,10 +198,10 @@ def test_ranking_warns_when_the_leader_is_blocked(ukraine: TestClient) -> None:
 
 def test_weights_are_radio_pills_in_a_get_form(ukraine: TestClient) -> None:
     html = ukraine.get(f"/compare?{TRIO}").text
-    form = html.split('<form id="weights"')[1].split("</form>")[0]
-    assert 'method="get"' in html.split('<form id="weights"')[1][:80]
-    assert form.count('type="radio" name="w.feasibility"') == 6
-    assert '<input type="radio" name="w.feasibility" value="3" checked>' in form
+    form = one(html, "form#weights")
+    assert attr(form, "method") == "get"
+    assert len(select(form, 'input[type="radio"][name="w.feasibility"]')) == 6
+    assert one(form, 'input[name="w.feasibility"]:checked')["value"] == "3"
     # One control per criterion is another spelling of w=: it redirects to the canonical URL.
     r = ukraine.get(f"/compare?{TRIO}&w.feasibility=5&w.speed=2", follow_redirects=False)
     assert r.status_code == 302
@@ -198,10 +210,10 @@ def test_weights_are_radio_pills_in_a_get_form(ukraine: TestClient) -> None:
 
 def test_share_control_is_at_the_top_and_follows_the_weights(ukraine: TestClient) -> None:
     html = ukraine.get(f"/compare?{TRIO}&w=feasibility:5").text
-    main = html.split('<main id="main"')[1]
-    assert main.index("Create permanent link") < main.index('<form id="weights"')
-    share = main.split('id="share-bar"')[1].split("</section>")[0]
-    assert 'name="w" value="feasibility:5"' in share
+    main = one(html, "main#main")
+    assert position(containing(main, "Create permanent link")) < position(one(main, "form#weights"))
+    share = one(main, "#share-bar")
+    assert select(share, 'input[name="w"][value="feasibility:5"]')
     frag = ukraine.get(f"/compare?{TRIO}&w=feasibility:4", headers=HX).text
     assert 'id="share-bar" class="compare-top share-top"' in frag
     assert 'data-hx-swap-oob="true"' in frag and 'name="w" value="feasibility:4"' in frag
@@ -271,10 +283,8 @@ def test_previews_are_cached_per_revision(engine: Engine, migrated: Settings) ->
 
 
 def chart_links(html: str) -> list[str]:
-    return [
-        h.replace("&amp;", "&")
-        for h in re.findall(r'<a href="([^"]+\.(?:svg|png)(?:\?[^"]*)?)" download>', html)
-    ]
+    found = (attr(a, "href") for a in select(html, "a[href][download]"))
+    return [h for h in found if re.fullmatch(r"[^?]+\.(svg|png)(\?.*)?", h)]
 
 
 @pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
@@ -283,7 +293,7 @@ def chart_links(html: str) -> list[str]:
 )
 def test_every_chart_downloads_as_svg_and_png(ukraine: TestClient, path: str) -> None:
     html = ukraine.get(path).text
-    figures = html.count('<figure class="chart-figure')
+    figures = len(select(html, "figure.chart-figure"))
     links = chart_links(html)
     assert links and len(links) % 2 == 0
     assert len({re.sub(r"\.(svg|png)", "", u) for u in links}) >= (figures + 1) // 2 - 1
@@ -365,7 +375,7 @@ def test_compare_selected_goes_to_compare_or_explains(ukraine: TestClient) -> No
     for query, said in (("o=nato-membership&", "only one is ticked"), ("", "none is ticked")):
         r = ukraine.get(f"/?{query}compare=1")
         assert r.status_code == 200
-        notice = r.text.split('class="notice notice-compare"')[1].split("</p>")[0]
+        notice = text(one(r.text, '[class="notice notice-compare"]'))
         assert "tick at least two options" in notice and said in notice
 
 
@@ -374,7 +384,7 @@ def test_compare_selected_goes_to_compare_or_explains(ukraine: TestClient) -> No
 
 def test_methodology_page_explains_the_method(ukraine: TestClient) -> None:
     html = ukraine.get("/methodology").text
-    for text in (
+    for words in (
         ranks.METHOD_TEXT,
         FORMULA.replace("×", "×"),
         "Prohibitive",  # a scale label
@@ -386,7 +396,7 @@ def test_methodology_page_explains_the_method(ukraine: TestClient) -> None:
         "How the data is kept current",
         "How to cite",
     ):
-        assert text.replace("'", "&#39;") in html, text
+        assert words.replace("'", "&#39;") in html, words
     assert 'id="conditions"' in html and 'id="rank-chances"' in html
     for path in ("/", "/sources", "/options/nato-membership"):
         page = ukraine.get(path).text
@@ -397,13 +407,13 @@ def test_methodology_page_explains_the_method(ukraine: TestClient) -> None:
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_says_how_to_cite_with_revision_and_date(ukraine: TestClient, path: str) -> None:
     html = ukraine.get(path).text
-    cite = html.split('<p id="cite" class="cite-line">')[1].split("</p>")[0]
+    cite = text(one(html, "p#cite.cite-line"))
     assert "dataset revision 1" in cite and "facts as of 5 July 2026" in cite
-    assert f"{PUBLIC}{path.replace('&', '&amp;')}" in cite
+    assert f"{PUBLIC}{path}" in cite
     assert f"accessed {dt.date.today().day} " in cite
     # as_of near the top, before the page's own heading.
-    main = html.split('<main id="main"')[1]
-    assert main.index("Facts as of") < main.index("<h1")
+    main = one(html, "main#main")
+    assert position(containing(main, "Facts as of")) < position(first(main, "h1"))
 
 
 @pytest.fixture
