@@ -38,11 +38,12 @@ def first(where: Node | str, css: str) -> Tag:
     return found
 
 
-def text(where: Node | str | None) -> str:
-    """The visible text, whitespace collapsed to single spaces as a browser shows it."""
+def text(where: Node | str | None, sep: str = "") -> str:
+    """The visible text, whitespace collapsed to single spaces as a browser shows it; `sep`
+    goes between the texts of neighbouring elements."""
     if where is None:
         return ""
-    return " ".join(_node(where).get_text().split())
+    return " ".join(_node(where).get_text(sep).split())
 
 
 def texts(where: Node | str, css: str) -> list[str]:
