@@ -3,12 +3,11 @@
 
 import datetime as dt
 import json
-import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import feedparser
 import pytest
+from bs4 import Tag
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
@@ -21,6 +20,15 @@ from app.ops.cli import main
 from app.store import models as m
 from app.store.load import import_dataset
 from tests.conftest import CYCLE, FLOOD, load
+from tests.markup import attrs, first, one, select, text, texts
+
+
+def stance_row(html: str, head: str) -> Tag:
+    """The first stance row whose heading starts with these words."""
+    rows = [h.find_parent("li") for h in select(html, '[class="stance-head"]')]
+    found = [r for r in rows if r and text(first(r, ".stance-head")).startswith(head)]
+    assert found, head
+    return found[0]
 
 
 def test_option_page_shows_barred_and_what_would_have_to_change(flood: TestClient) -> None:
@@ -39,10 +47,11 @@ def test_seat_vote_arithmetic_and_joint_statements_show(flood: TestClient) -> No
     assert "<strong>passes</strong>" in html
     # A joint statement is one row, its signatories folded beneath it.
     # One of the compact's four signatories has spoken since: the row says so.
-    compact = r'class="stance-head">The Harbour Compact · .*?3 of its 4 signatories \(the others'
-    assert re.search(compact, html, re.S)
+    compact = stance_row(html, "The Harbour Compact · ")
+    assert "3 of its 4 signatories (the others" in text(compact)
     html = flood.get("/options/tidal-barrier").text
-    assert re.search(r'class="stance-head">A joint letter · .*?2 signatories</summary>', html, re.S)
+    letter = stance_row(html, "A joint letter · ")
+    assert any(t.endswith("2 signatories") for t in texts(letter, "summary"))
     assert "so it cannot pass." in html
     who = flood.get("/stakeholders/liberals").text
     assert "Via the Harbour Compact (4 signatories)." in who and "2023" in who
@@ -67,7 +76,7 @@ def test_dates_show_at_their_precision(flood: TestClient) -> None:
 
 
 def test_barred_is_a_filter_and_sorts_last(flood: TestClient) -> None:
-    cards = flood.get("/?veto=barred").text.split('<ol class="cards">')[1]
+    cards = text(one(flood.get("/?veto=barred").text, 'ol[class="cards"]'))
     assert "Divert the river" in cards and "Raise the sea wall" not in cards
     data = flood.get("/api/v1/options?sort=veto").json()
     assert [o["veto"] for o in data["options"]] == ["clear", "uncertain", "blocked", "barred"]
@@ -229,31 +238,9 @@ def test_a_load_without_note_records_the_files_revision_note(migrated: Settings)
         assert "Re-sourced and updated to 5 July 2026" in c.get("/changes").text
 
 
-class _Anchors(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[tuple[str, str]] = []
-        self._href: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            self._href = dict(attrs).get("href")
-            self.found.append((self._href or "", ""))
-
-    def handle_data(self, data: str) -> None:
-        if self._href is not None:
-            href, text = self.found[-1]
-            self.found[-1] = (href, text + data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a":
-            self._href = None
-
-
 def what_if_links(html: str) -> dict[str, str]:
-    parser = _Anchors()
-    parser.feed(html)
-    return {" ".join(t.split()): h for h, t in parser.found if t.strip().startswith("What if")}
+    found = ((text(a), attrs(a).get("href", "")) for a in select(html, "a"))
+    return {words: href for words, href in found if words.startswith("What if")}
 
 
 def test_what_if_links_keep_earlier_hypotheses_and_the_day(flood: TestClient) -> None:
