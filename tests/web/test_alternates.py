@@ -2,10 +2,11 @@
 
 import csv
 import io
-import re
 
 import pytest
 from fastapi.testclient import TestClient
+
+from tests.markup import attr, one, parse, position, select, text
 
 PAGES = [
     "/",
@@ -22,15 +23,15 @@ PAGES = [
 
 @pytest.mark.parametrize("path", PAGES)
 def test_page_links_working_json_and_csv_alternates(client: TestClient, path: str) -> None:
-    html = client.get(path).text
-    head = html.split("</head>")[0]
-    json_href = re.search(r'<link rel="alternate" type="application/json" href="([^"]+)"', head)
-    csv_href = re.search(r'<link rel="alternate" type="text/csv" href="([^"]+)"', head)
-    assert json_href and csv_href, path
-    body = html.split("<main")[1]
-    json_url, csv_url = (m.group(1).replace("&amp;", "&") for m in (json_href, csv_href))
-    assert f'href="{json_href.group(1)}">JSON</a>' in body
-    assert f'href="{csv_href.group(1)}">CSV' in body
+    doc = parse(client.get(path).text)
+    head = one(doc, "head")
+    json_url = attr(one(head, 'link[rel="alternate"][type="application/json"]'), "href")
+    csv_url = attr(one(head, 'link[rel="alternate"][type="text/csv"]'), "href")
+    # The links in the page, from <main> on.
+    main = position(one(doc, "main"))
+    body = [(text(a), attr(a, "href")) for a in select(doc, "a[href]") if position(a) > main]
+    assert ("JSON", json_url) in body
+    assert any(t.startswith("CSV") and h == csv_url for t, h in body)
     r = client.get(json_url)
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
     r = client.get(csv_url)
