@@ -4,7 +4,6 @@ cannot be posted from another site, and stores the report for `explorer correcti
 dossier names its editors and a contact, on /methodology and in every footer."""
 
 import html as htmllib
-import re
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from app.ops.cli import main
 from app.store import queries
 from app.web.middleware import rate_limit
 from tests.conftest import load
+from tests.markup import attr, links, one, select, text
 
 GOOD = {
     "page": "/options/nato-membership",
@@ -40,9 +40,13 @@ def stored(engine: Engine) -> list[tuple[str, str, str, str | None, str | None, 
 
 
 def report_link(page_html: str) -> str:
-    m = re.search(r'<a class="report-link" href="([^"]+)"[^>]*>Report an error</a>', page_html)
-    assert m, "no Report an error link"
-    return htmllib.unescape(m.group(1))
+    found = [
+        attr(a, "href")
+        for a in select(page_html, 'a[class="report-link"][href]')
+        if a.decode_contents() == "Report an error"
+    ]
+    assert found, "no Report an error link"
+    return found[0]
 
 
 @pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
@@ -65,8 +69,8 @@ def test_every_page_offers_report_an_error_with_its_address(
     form = ukraine.get(link)
     assert form.status_code == 200
     assert 'name="website"' in form.text  # the spam trap
-    value = re.search(r'id="r-page" name="page" type="text" value="([^"]*)"', form.text)
-    assert value and htmllib.unescape(value.group(1)).startswith(path.split("?")[0])
+    value = attr(one(form.text, 'input#r-page[name="page"][type="text"]'), "value")
+    assert value.startswith(path.split("?")[0])
 
 
 def test_a_report_is_stored_with_its_page_and_cell(ukraine: TestClient, engine: Engine) -> None:
@@ -189,7 +193,7 @@ def test_the_dossier_names_its_editors_and_contact(ukraine: TestClient) -> None:
     ds = load_dataset(DEFAULT_DATASET).dossier
     # The default dataset names no invented person: a collective, and the form.
     assert ds.editors == ["the Policy Option Explorer contributors"] and ds.contact == "/report"
-    footer = ukraine.get("/").text.split('<footer class="site-footer">')[1]
+    footer = text(one(ukraine.get("/").text, 'footer[class="site-footer"]'))
     assert "Edited by the Policy Option Explorer contributors." in footer
     method = ukraine.get("/methodology").text
     assert "This dataset is edited by the Policy Option Explorer contributors." in method
@@ -207,9 +211,9 @@ def test_a_named_contact_shows_and_a_bad_one_is_refused(
     named.write_text(yaml.safe_dump(data, allow_unicode=True))
     load(engine, named)
     with TestClient(create_app(migrated)) as client:
-        footer = client.get("/").text.split('<footer class="site-footer">')[1]
-    assert "Edited by Desk A, Desk B." in footer
-    assert '<a href="mailto:corrections@example.org">corrections@example.org</a>' in footer
+        footer = one(client.get("/").text, 'footer[class="site-footer"]')
+    assert "Edited by Desk A, Desk B." in text(footer)
+    assert ("corrections@example.org", "mailto:corrections@example.org") in links(footer)
     data["dossier"]["contact"] = "write to us"
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True))
