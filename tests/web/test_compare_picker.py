@@ -1,61 +1,40 @@
 """/compare with fewer than two options: a picker page, not an error. Its exports, the API and
 permanent links still refuse fewer than two; unknown slugs and more than six stay 400."""
 
-import re
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.markup import attr, attrs, one, select, text
 from tests.web.test_compare import columns
 
 CYCLE_OPTIONS = ["painted-lanes", "protected-lanes", "no-change"]  # in dataset order
 
 
-class PickerForm(HTMLParser):
+@dataclass
+class PickerForm:
     """The picker form's fields as a browser would send them: (name, value, checkbox?) in
     document order, and each checkbox's label text."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.inside = False
-        self.fields: list[tuple[str, str, bool]] = []
-        self.labels: dict[str, str] = {}
-        self.ids: set[str] = set()
-        self.label_for: str | None = None
-        self.action: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form" and "picker" in a.get("class", "").split():
-            self.inside, self.action = True, a.get("action")
-            assert a.get("method") == "get"
-        if not self.inside:
-            return
-        if tag == "input" and a.get("name"):
-            self.fields.append((a["name"], a.get("value", ""), a.get("type") == "checkbox"))
-            self.ids.add(a.get("id", ""))
-        if tag == "label":
-            self.label_for = a.get("for")
-            self.labels[self.label_for or ""] = ""
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self.inside = False
-        if tag == "label":
-            self.label_for = None
-
-    def handle_data(self, data: str) -> None:
-        if self.label_for is not None:
-            self.labels[self.label_for] += data
+    fields: list[tuple[str, str, bool]]
+    labels: dict[str, str]
+    ids: set[str]
 
 
 def picker(html: str) -> PickerForm:
-    form = PickerForm()
-    form.feed(html)
-    assert form.action == "/compare"
-    return form
+    form = one(html, "form.picker")
+    assert attrs(form).get("method") == "get" and attrs(form).get("action") == "/compare"
+    inputs = select(form, "input[name]")
+    return PickerForm(
+        fields=[
+            (attr(i, "name"), attrs(i).get("value", ""), attrs(i).get("type") == "checkbox")
+            for i in inputs
+        ],
+        labels={attrs(label).get("for", ""): label.get_text() for label in select(form, "label")},
+        ids={attrs(i).get("id", "") for i in inputs},
+    )
 
 
 def ticked(form: PickerForm, *slugs: str) -> str:
@@ -155,9 +134,15 @@ def test_non_canonical_picker_urls_redirect(client: TestClient, query: str, cano
 
 def test_removing_one_of_two_columns_leads_to_the_picker(client: TestClient) -> None:
     html = client.get("/compare?o=painted-lanes,protected-lanes&w=cost:5").text
-    remove = re.search(r'href="([^"]+)">Remove<span class="visually-hidden"> Painted lanes', html)
-    assert remove is not None
-    r = client.get(remove.group(1).replace("&amp;", "&"), follow_redirects=False)
+    remove = [
+        attr(a, "href")
+        for a in select(html, "a[href]")
+        if a.contents[:1] == ["Remove"]
+        and a.contents[1:2] == select(a, ':scope > span[class="visually-hidden"]')[:1]
+        and text(a).startswith("Remove Painted lanes")
+    ]
+    assert remove
+    r = client.get(remove[0], follow_redirects=False)
     assert r.status_code == 200
     form = picker(r.text)
     assert hidden(form) == [("o", "protected-lanes"), ("w", "cost:5")]
