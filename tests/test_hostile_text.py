@@ -5,7 +5,6 @@ even when such text gets past them; the feed's HTML content is escaped text, not
 import csv
 import io
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from app.ops.cli import main
 from app.store import models as m
 from app.store.load import import_dataset
 from tests.conftest import CYCLE
+from tests.markup import parse
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SCRIPT = "<script>alert(1)</script>"
@@ -110,19 +110,6 @@ def test_load_note_with_a_control_character_is_refused_and_changes_nothing(
 # N7: the feed's HTML content is text; dataset text inside it is escaped HTML
 
 
-class _Html(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[str] = []
-        self.text = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-
-    def handle_data(self, data: str) -> None:
-        self.text += data
-
-
 def test_atom_content_is_escaped_html_and_dataset_markup_stays_text(
     engine: Engine, migrated: Settings, tmp_path: Path
 ) -> None:
@@ -142,14 +129,13 @@ def test_atom_content_is_escaped_html_and_dataset_markup_stays_text(
     for content in contents:
         assert content.get("type") == "html"
         assert list(content) == []  # Atom: html content is text, never child elements
-        page = _Html()
-        page.feed(content.text or "")
-        assert "script" not in page.tags
-        assert SCRIPT in page.text  # the note, and in the newer entry a name, as text
-        assert {"p", "ul"} <= set(page.tags)  # the HTML is there, once unescaped
-    newest = _Html()
-    newest.feed(contents[0].text or "")
-    assert f"Main Street {SCRIPT}: −− Strongly opposes" in newest.text
+        page = parse(content.text or "")
+        tags = {t.name for t in page.find_all(True)}
+        assert "script" not in tags
+        assert SCRIPT in page.get_text()  # the note, and in the newer entry a name, as text
+        assert {"p", "ul"} <= tags  # the HTML is there, once unescaped
+    newest = parse(contents[0].text or "")
+    assert f"Main Street {SCRIPT}: −− Strongly opposes" in newest.get_text()
 
 
 # ---------------------------------------------------------------------------------------------
