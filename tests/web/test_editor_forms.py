@@ -1,7 +1,6 @@
 """The editors' forms: propose a stance or a score with errors beside the fields and a preview
 of what changes; review from the queue; the audit trail for admins."""
 
-import re
 from typing import Any
 
 import pytest
@@ -10,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from app.store import models as m
 from tests.editors import add_user, count, revisions, sign_in
+from tests.markup import first, one, select, text
 
 STANCE = {
     "kind": "stance",
@@ -42,8 +42,8 @@ def post(client: TestClient, csrf: str, form: dict[str, Any]) -> Any:
 
 
 def errors_beside(html: str, field: str) -> list[str]:
-    found = re.search(rf'<ul class="field-errors" id="{field}-errors">(.*?)</ul>', html, re.S)
-    return re.findall(r"<li>(.*?)</li>", found.group(1)) if found else []
+    found = select(html, f'ul[class="field-errors"]#{field}-errors')
+    return [li.decode_contents() for li in select(found[0], "li")] if found else []
 
 
 def test_the_option_page_links_to_the_form(client: TestClient) -> None:
@@ -82,10 +82,11 @@ def test_errors_appear_beside_their_fields(
     r = post(client, editor, {**STANCE, **change, "submit": "1"})
     assert r.status_code == 422
     html = r.text
-    found = errors_beside(html, field) or re.findall(
-        r'role="alert"><p>.*?<li>(.*?)</li>', html, re.S
-    )
-    assert found, html[html.find("<form") : html.find("</form>")][:3000]
+    alerts = [
+        a for a in select(html, '[role="alert"]') if a.contents[:1] == select(a, ":scope > p")[:1]
+    ]
+    found = errors_beside(html, field) or [first(a, "li").decode_contents() for a in alerts]
+    assert found, str(first(html, "form"))[:3000]
     assert says in " ".join(found)
     assert f'value="{change.get(field, "")}"' in html or field in (
         "summary",
@@ -132,7 +133,8 @@ def test_a_score_proposal_previews_the_score_cell(client: TestClient, editor: st
     }
     r = post(client, editor, form)
     assert r.status_code == 200, r.text
-    assert re.search(r"<td><del>[^<]*</del></td><td><ins>[^<]*3[^<]*</ins></td>", r.text)
+    changed = select(r.text, "td:has(> del:only-child) + td:has(> ins:only-child)")
+    assert any("3" in text(one(td, "ins")) for td in changed)
     bad = post(client, editor, {**form, "score": "9"})
     assert bad.status_code == 422 and errors_beside(bad.text, "score")
 
