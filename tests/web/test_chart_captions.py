@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from app.charts import png
+from tests.markup import in_order
 
 S = "{http://www.w3.org/2000/svg}"
 BASE = "http://127.0.0.1:8000"
@@ -86,5 +87,4 @@ def test_the_embed_shows_the_ranking_before_the_long_title(ukraine: TestClient) 
         fields = {"o": "nato-membership,article-5-extension", "w": "", "assume": ""}
         code = c.post("/c", data=fields, follow_redirects=False).headers["location"]
         html = c.get(f"/embed/c/{code.rsplit('/', 1)[-1]}").text
-    ranking = html.index('<table class="ranking')
-    assert html.index("<h1") < ranking < html.index('class="embed-title"')
+    assert in_order(html, "h1", 'table[class^="ranking"]', '[class="embed-title"]')

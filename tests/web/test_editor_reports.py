@@ -3,7 +3,6 @@ the proposals, an editor turns one into a proposal that the report links to, pub
 resolves the report, a reviewer may resolve one that needs no change, and every status change
 is in the audit trail. Also: "Propose a change" from a stakeholder's and a source's page."""
 
-import re
 from typing import Any
 
 import pytest
@@ -16,6 +15,7 @@ from app.ops.cli import main
 from app.store import models as m
 from app.store import queries
 from tests.editors import add_user, audit_actions, count, revisions, sign_in
+from tests.markup import select
 from tests.web.test_editor_forms import STANCE as FORM_STANCE
 
 REPORT = "The mayor backs the protected lanes since June; the page still says she opposes them."
@@ -108,7 +108,15 @@ def test_an_editor_turns_a_report_into_a_proposal_that_it_links_to(
     assert report_row(engine).proposal_id == 1 and report_row(engine).status == "open"
     assert ("eve", "report-proposed") in audit_actions(engine)
     queue = client.get("/review").text
-    assert re.search(r'Proposal made of it</dt><dd><a href="/proposals/1">', queue)
+    made = [
+        a
+        for a in select(queue, 'dt + dd > a[href="/proposals/1"]')
+        if a.parent is not None
+        and a is a.parent.contents[0]
+        and a.parent.previous_sibling is not None
+        and a.parent.previous_sibling.get_text().endswith("Proposal made of it")
+    ]
+    assert made
 
     # While that proposal waits, the report cannot be turned into a second one.
     r = propose_from_report(client, csrf, source_url=OFFERED, date="2024-06-21")

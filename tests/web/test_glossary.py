@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.analysis.glossary import GLOSSARY
+from tests.markup import first, one, text
 
 PAGES = [
     "/",
@@ -45,8 +46,8 @@ def test_pages_link_a_terms_first_use_to_the_glossary(ukraine: TestClient) -> No
         compare = c.get(PAGES[-1]).text
         matrix = c.get("/matrix").text
     # The option's title spells out TEU.
-    h1 = re.search(r"<h1>(.*?)</h1>", eu)
-    assert h1 and '<abbr title="Treaty on European Union">TEU</abbr>' in h1.group(1)
+    h1 = first(eu, "h1")
+    assert text(one(h1, 'abbr[title="Treaty on European Union"]')) == "TEU"
     assert 'href="/methodology#glossary">Glossary' in home
     # A step's voting rule links to what the rule means.
     assert '<a class="term" href="/methodology#glossary-unanimity">unanimity</a>' in nato
