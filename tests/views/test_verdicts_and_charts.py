@@ -20,6 +20,7 @@ from app.state import CompareState
 from app.views.compare import compare_view
 from app.views.verdict import verdict
 from tests.charts.samples import all_charts
+from tests.markup import attr, one
 
 NAMES = {"hu": "Hungary", "sk": "Slovakia", "us": "United States", "mk": "North Macedonia"}
 
@@ -164,7 +165,8 @@ def test_every_chart_rasterises_to_a_png_of_its_viewbox_at_twice_the_size() -> N
     for chart in all_charts():
         png = svg_to_png(chart.svg)
         img = Image.open(io.BytesIO(png))
-        w, h = (float(v) for v in chart.svg.split('viewBox="')[1].split('"')[0].split()[2:])
+        box = attr(one(chart.svg, "svg"), "viewbox")  # the parser lower-cases attribute names
+        w, h = (float(v) for v in box.split()[2:])
         assert img.format == "PNG" and img.size == (round(2 * w), round(2 * h))
         # Not blank: the chart drew something besides the white paper.
         low, high = img.convert("L").getextrema()
