@@ -15,10 +15,9 @@ from app.dataset.schema import UNCERTAIN_KINDS, Criterion, Dataset, Option, Veto
 
 StanceFilter = Literal["support", "oppose", "not-oppose", "unknown"]
 STANCE_FILTERS: tuple[str, ...] = ("support", "oppose", "not-oppose", "unknown")
-VETO_STATUSES: tuple[str, ...] = tuple(s.value for s in VetoStatus)
 # `veto=` takes a status, or "uncertain-" and why: uncertain-vote-not-held, uncertain-silent, ...
 VETO_FILTERS: tuple[str, ...] = (
-    *VETO_STATUSES,
+    *VetoStatus,
     *(f"{VetoStatus.UNCERTAIN}-{k}" for k in UNCERTAIN_KINDS),
 )
 OPTION_STATUSES = ("proposed", "under-negotiation", "in-force", "lapsed", "rejected")

@@ -16,8 +16,6 @@ from app.analysis.labels import (
     POSITION_LABELS,
     POSITION_SYMBOLS,
     UNCERTAIN_LABELS,
-    VETO_LABELS,
-    VETO_SYMBOLS,
 )
 from app.analysis.ranking import weighted_ranking
 from app.analysis.scores import FORMULA
@@ -199,7 +197,7 @@ def _veto_rows(
         v = veto_for(index, o.slug, pairs)
         blockers = [name(b.stakeholder) for b in v.blockers]
         uncertain = [name(u) for u in v.uncertain]
-        value = VETO_LABELS[v.status]
+        value = v.status.label
         several = len(v.routes) > 1
         if several:
             value += f" by {v.route_title}"
@@ -214,8 +212,8 @@ def _veto_rows(
             {
                 "value": value,
                 "status": v.status,
-                "label": VETO_LABELS[v.status],
-                "symbol": VETO_SYMBOLS[v.status],
+                "label": v.status.label,
+                "symbol": v.status.symbol,
                 "blockers": blockers,
                 "uncertain": uncertain,
                 "reason": v.reason,

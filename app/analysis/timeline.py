@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from app.analysis.stances import Resolver, RouteKey, StanceRef, put_stance, resolver
 from app.analysis.veto import (
     StepVeto,
-    Verdict,
     VetoAnalysis,
     best_route,
     conditions_in_force,
@@ -47,7 +46,7 @@ from app.dataset.schema import (
 @dataclass(frozen=True)
 class TimelinePoint:
     date: dt.date
-    status: Verdict
+    status: VetoStatus
     reason: str
     blockers: tuple[str, ...]
     uncertain: tuple[str, ...]

@@ -44,8 +44,6 @@ from app.dataset.schema import (
     VetoStatus,
 )
 
-Verdict = VetoStatus
-
 
 @dataclass(frozen=True)
 class Bar:
@@ -80,7 +78,7 @@ class StepVeto:
     uncertain: tuple[str, ...]  # veto holders whose position is unknown
     supporters: tuple[str, ...]  # members with position > 0 ("committed" for a coalition)
     opposers: tuple[str, ...]  # members with position < 0 ("declined" for a coalition)
-    status: Verdict
+    status: VetoStatus
     reason: str  # plain English, for the reader
     hypothetical: bool = False  # this step's verdict rests on an assumption
     stances: tuple[StanceRef, ...] = ()  # every stance the step consulted, in member order
@@ -101,7 +99,7 @@ class Blocker:
 @dataclass(frozen=True)
 class VetoAnalysis:
     option: str
-    status: Verdict
+    status: VetoStatus
     steps: tuple[StepVeto, ...]
     blockers: tuple[Blocker, ...]  # unique per stakeholder, in order of first appearance
     uncertain: tuple[str, ...]  # unique stakeholder slugs, in order of first appearance
@@ -215,16 +213,13 @@ def step_politics(
 # --- one option ----------------------------------------------------------------------------
 
 
-STATUS_ORDER: dict[str, int] = {s.value: s.rank for s in VetoStatus}
-
-
 def _worst(statuses: Iterable[str]) -> VetoStatus:
     # Barred (law) outranks blocked (politics): no change of stance can open a barred option.
-    return VetoStatus(max(statuses, key=STATUS_ORDER.__getitem__, default="clear"))
+    return max(map(VetoStatus, statuses), key=lambda s: s.order, default=VetoStatus.CLEAR)
 
 
 def _option_reason(
-    status: Verdict,
+    status: VetoStatus,
     steps: Sequence[StepVeto],
     blockers: Sequence[Blocker],
     label: Label,
@@ -297,7 +292,7 @@ def _nearness(r: VetoAnalysis) -> tuple[int, int, bool, int]:
     or speak up: fewer blockers, then no vote that stances cannot settle (its distance is
     unknown), then fewer veto holders unknown. Ties keep the dataset's order."""
     unsettled = any(s.uncertain_kind == "unsettled" for s in r.steps)
-    return (STATUS_ORDER[r.status], len(r.blockers), unsettled, len(r.uncertain))
+    return (r.status.order, len(r.blockers), unsettled, len(r.uncertain))
 
 
 def best_route(routes: Sequence[VetoAnalysis]) -> VetoAnalysis:

@@ -10,8 +10,6 @@ from typing import Literal
 from app.analysis.stances import Resolver, StanceRef
 from app.dataset.schema import SEAT_RULES, Body, Dataset, Position, UncertainKind, VetoStatus
 
-Verdict = VetoStatus
-
 
 @dataclass(frozen=True)
 class VoteCount:
@@ -99,7 +97,7 @@ class Outcome:
     uncertain: tuple[str, ...]
     supporters: tuple[str, ...]
     opposers: tuple[str, ...]
-    status: Verdict
+    status: VetoStatus
     reason: str
     stances: tuple[StanceRef, ...]
     named: tuple[str, ...]  # stakeholders the verdict explicitly rests on

@@ -27,8 +27,8 @@ from app.charts.marks import (
     INK,
     MUTED,
     PAPER,
-    STATUS_COLOURS,
     Circle,
+    status_colour,
     status_mark,
     status_word,
 )
@@ -217,7 +217,7 @@ def _status(ops: list[Op], x: float, y: float, status: str, size: int) -> None:
     """The status's mark and word from (x, y)."""
     r = size * 0.42
     ops.append(Mark(status, x + r, y + size * 0.55, r))
-    colour = STATUS_COLOURS.get(status, INK)
+    colour = status_colour(status)
     _lines(
         ops, x + 2 * r + size * 0.4, y, status_word(status), size, 400, 1, fill=colour, bold=True
     )
@@ -271,7 +271,7 @@ class OptionCard(_Preview):
 
     def layout(self) -> Card:
         ops: list[Op] = []
-        y = _header(ops, STATUS_COLOURS.get(self.status, ACCENT), self.dossier_title)
+        y = _header(ops, status_colour(self.status, ACCENT), self.dossier_title)
         y = _lines(
             ops, MARGIN, y, self.option_title, 54, RIGHT - MARGIN, 2, bold=True, leading=1.15
         )

@@ -31,16 +31,16 @@ from app.charts.marks import (
     MUTED,
     PAPER,
     POSITION_COLOURS,
-    STATUS_COLOURS,
-    STATUSES,
     Circle,
     position_symbol,
     position_word,
+    status_colour,
     status_mark,
     status_word,
 )
 from app.charts.metrics import fit, text_width, wrap
 from app.dataset.dates import human
+from app.dataset.schema import VetoStatus
 from app.dataset.text import xml_text
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -203,7 +203,7 @@ def _legend(
 
 def _status_legend(x0: float, y: float, right: float, size: float = 12) -> _Drawn:
     return _legend(
-        [(_mark(s, 0, 0, size / 2), status_word(s)) for s in STATUSES], x0, y, right, size
+        [(_mark(s, 0, 0, size / 2), status_word(s)) for s in VetoStatus], x0, y, right, size
     )
 
 
@@ -403,7 +403,7 @@ def scatter(
                 by + size + line * len(lines) + 1,
                 status_word(p.status),
                 font_size=11,
-                fill=STATUS_COLOURS.get(p.status, INK),
+                fill=status_colour(p.status),
             )
             links.append(_el("a", body, href=p.href))
             by += block(p)
@@ -412,7 +412,7 @@ def scatter(
             links.append(_text(cell_left + 29, by + size + 2, text, font_size=12, fill=MUTED))
 
     placed = [p for p in points if p.x is not None and p.y is not None]
-    counts: dict[str, int] = {s: sum(1 for p in placed if p.status == s) for s in STATUSES}
+    counts: dict[str, int] = {s: sum(1 for p in placed if p.status == s) for s in VetoStatus}
     desc = (
         f"{len(placed)} options placed by {x_label} (across, 1 to 5) and {y_label} "
         f"(up, 1 to 5), each marked by its veto status: {_count_words(counts)}."
@@ -504,7 +504,7 @@ def scatter_compact(
             links.append(_el("a", body, href=p.href))
 
     placed = [p for p in points if p.x is not None and p.y is not None]
-    counts: dict[str, int] = {s: sum(1 for p in placed if p.status == s) for s in STATUSES}
+    counts: dict[str, int] = {s: sum(1 for p in placed if p.status == s) for s in VetoStatus}
     desc = (
         f"{len(placed)} options placed by {x_label} (across, 1 to 5) and {y_label} "
         f"(up, 1 to 5), each marked by its veto status and numbered as in the list: "
@@ -823,7 +823,7 @@ def timeline(
         status = kept[i].status
         until = kept[runs[k + 1]].date if k + 1 < len(runs) else today
         x0, x1 = x(kept[i].date), max(x(until), x(kept[i].date) + 2)
-        colour = STATUS_COLOURS.get(status, INK)
+        colour = status_colour(status)
         band.append(
             _el(
                 "rect",

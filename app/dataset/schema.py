@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -73,7 +74,8 @@ def position_json(pos: Position) -> JsonPosition:
 
 
 class VetoStatus(StrEnum):
-    """Ordered from best to worst; `barred` (law) outranks `blocked` (politics)."""
+    """Ordered from best to worst; `barred` (law) outranks `blocked` (politics). The one home of
+    each status's words, symbol and colour: pages, charts, exports and filters read them here."""
 
     CLEAR = "clear"
     UNCERTAIN = "uncertain"
@@ -81,8 +83,59 @@ class VetoStatus(StrEnum):
     BARRED = "barred"
 
     @property
-    def rank(self) -> int:
+    def order(self) -> int:
         return list(VetoStatus).index(self)
+
+    @property
+    def label(self) -> str:
+        return _VETO_LOOKS[self].label
+
+    @property
+    def symbol(self) -> str:
+        return _VETO_LOOKS[self].symbol
+
+    @property
+    def meaning(self) -> str:
+        return _VETO_LOOKS[self].meaning
+
+    @property
+    def colour(self) -> str:
+        return _VETO_LOOKS[self].colour
+
+    @classmethod
+    def of(cls, value: str) -> "VetoStatus | None":
+        """The status spelled `value`, or None (a snapshot may hold a word this code lacks)."""
+        try:
+            return cls(value)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class _Look:
+    label: str
+    # Each status has its own shape, so it reads without colour: tick, question mark, cross, bar.
+    symbol: str
+    meaning: str
+    # Dark enough for text on white (contrast 4.5:1 or more), distinct in hue as a second cue.
+    colour: str
+
+
+_VETO_LOOKS: dict[str, _Look] = {
+    "clear": _Look("Clear", "✓", "no veto holder on the path opposes or is unknown", "#1a7f37"),
+    "uncertain": _Look(
+        "Uncertain",
+        "?",
+        "a veto holder's stance is unknown, or a vote is open or not yet held",
+        "#8a5a00",
+    ),
+    "blocked": _Look(
+        "Blocked", "✕", "a veto holder opposes, or known opposition defeats a vote", "#c4232d"
+    ),
+    "barred": _Look(
+        "Barred", "⊘", "law stops it while a condition holds, whatever anyone's stance", "#6639ba"
+    ),
+}
 
 
 # Why a verdict is uncertain: a seat vote with no recorded vote or bloc position, veto holders

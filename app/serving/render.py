@@ -31,16 +31,14 @@ from app.analysis.labels import (
     POSITION_SYMBOLS,
     UNCERTAIN_LABELS,
     UNCERTAIN_MEANINGS,
-    VETO_FILTER_LABELS,
-    VETO_LABELS,
-    VETO_MEANINGS,
-    VETO_SYMBOLS,
+    veto_filter_label,
 )
 from app.analysis.lru import Lru
 from app.config import Settings
 from app.dataset.dates import human as human_date
+from app.dataset.schema import VetoStatus
 from app.serving.zipped import Rendered, gzip_with_parts
-from app.state import FILTERS, VETO_FILTERS, VETO_STATUSES
+from app.state import FILTERS, VETO_FILTERS
 from app.views.pages import date_control as date_form
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -115,9 +113,7 @@ def environment(templates_dir: str) -> Environment:
         with_param=with_param,
         POSITION_LABELS=POSITION_LABELS,
         POSITION_SYMBOLS=POSITION_SYMBOLS,
-        VETO_LABELS=VETO_LABELS,
-        VETO_SYMBOLS=VETO_SYMBOLS,
-        VETO_MEANINGS=VETO_MEANINGS,
+        VetoStatus=VetoStatus,
         UNCERTAIN_LABELS=UNCERTAIN_LABELS,
         UNCERTAIN_MEANINGS=UNCERTAIN_MEANINGS,
         position_key=position_key,
@@ -149,14 +145,13 @@ def environment(templates_dir: str) -> Environment:
     )
     # Drawn once: the ranking shows one per option on every weight change.
     badge: Callable[[str], Markup] = env.globals["veto_badge"]  # type: ignore[assignment]
-    env.globals["VETO_BADGES"] = {s: badge(s) for s in VETO_LABELS}
+    env.globals["VETO_BADGES"] = {s.value: badge(s) for s in VetoStatus}
     # The filter panel renders each registry entry's control (templates/_filters.html); the
     # module is built after every other global is set, since it keeps the globals it saw.
     env.globals.update(
         FILTERS=FILTERS,
-        VETO_STATUSES=VETO_STATUSES,
         VETO_FILTERS=VETO_FILTERS,
-        VETO_FILTER_LABELS=VETO_FILTER_LABELS,
+        veto_filter_label=veto_filter_label,
     )
     env.globals["filter_controls"] = env.get_template("_filters.html").module
     return env

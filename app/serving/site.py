@@ -19,11 +19,10 @@ from app.analysis.index import Index, build_index
 from app.dataset.dates import human
 from app.dataset.records import LinkStatus, RevisionInfo
 from app.errors import NoDataset, NotFound
-from app.state import OPTION_STATUSES, BadParam, Vocab, parse_at, vocab_of
+from app.state import BadParam, Vocab, parse_at, vocab_of
 from app.store import queries
 from app.views.pages import PageMeta, page_meta
 
-STATUSES = OPTION_STATUSES
 PAST_INDEXES = 8
 _lock = threading.Lock()
 

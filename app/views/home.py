@@ -8,16 +8,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from app.analysis.index import Index, vetoes
-from app.analysis.labels import UNCERTAIN_COUNTED, VETO_LABELS
+from app.analysis.labels import UNCERTAIN_COUNTED
 from app.analysis.scores import weighted_scores
 from app.analysis.veto import VetoAnalysis
 from app.charts.png import ComparisonCard, RankedOption
 from app.charts.svg import Chart
-from app.dataset.schema import Option
+from app.dataset.schema import Option, VetoStatus
 from app.views.charts import overview, overview_compact
 from app.views.verdict import Verdict, join, verdicts
 
-ORDER = ("clear", "uncertain", "blocked", "barred")
 NAME_UP_TO = 2  # options named in the answer when this few are clear
 
 
@@ -45,7 +44,7 @@ def answer(index: Index, analyses: Mapping[str, VetoAnalysis]) -> str:
         head = f"Of {total} options, only {join(clear)} {verb} clear of vetoes"
     else:
         head = f"Of {total} options, {len(clear)} are clear of vetoes"
-    rest = [(counts[s], VETO_LABELS[s].lower()) for s in ORDER[1:] if counts[s]]
+    rest = [(counts[s], s.label.lower()) for s in list(VetoStatus)[1:] if counts[s]]
     if not rest:
         return head + "."
     words = [f"{n} {word}" for n, word in rest]
