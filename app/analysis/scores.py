@@ -29,10 +29,6 @@ class Ranked:
     score: Fraction | None  # None: no assessed criterion carries weight
     rank: int | None  # competition ranking (1, 1, 3): ties share a rank
 
-    @property
-    def score_float(self) -> float | None:
-        return None if self.score is None else float(self.score)
-
 
 @dataclass(frozen=True)
 class Flip:
