@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 from urllib.parse import urlencode
 
-from app.dataset.schema import UNCERTAIN_KINDS, Criterion, Dataset, Option, VetoStatus
+from app.dataset.hypotheses import LIFTED, Hypotheses, Hypothesis, with_hypothesis
+from app.dataset.schema import UNCERTAIN_KINDS, Criterion, Dataset, Option, Position, VetoStatus
 
 StanceFilter = Literal["support", "oppose", "not-oppose", "unknown"]
 STANCE_FILTERS: tuple[str, ...] = ("support", "oppose", "not-oppose", "unknown")
@@ -21,7 +22,6 @@ VETO_FILTERS: tuple[str, ...] = (
     *(f"{VetoStatus.UNCERTAIN}-{k}" for k in UNCERTAIN_KINDS),
 )
 OPTION_STATUSES = ("proposed", "under-negotiation", "in-force", "lapsed", "rejected")
-LIFTED = "lifted"  # assume=<condition>:lifted switches a condition off
 POSITIONS: tuple[str, ...] = ("-2", "-1", "0", "1", "2", "unknown")
 MAX_Q = 200
 MAX_PARAMS = 200
@@ -103,7 +103,8 @@ def suggest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
     return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.5)
 
 
-Assume = tuple[tuple[str, str], ...]
+def _hypotheses_pair(assume: Hypotheses) -> tuple[str, str]:
+    return ("assume", ",".join(f"{h.who}:{h.value}" for h in assume))
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ class ExploreState:
     veto: str | None = None
     sort: str | None = None
     o: tuple[str, ...] = ()
-    assume: Assume = ()
+    assume: Hypotheses = ()
     at: dt.date | None = None
     x: str | None = None  # the overview chart's criteria, when not the default ones
     y: str | None = None
@@ -132,7 +133,7 @@ class ExploreState:
         if self.o:
             out.append(("o", ",".join(self.o)))
         if self.assume:
-            out.append(("assume", ",".join(f"{k}:{v}" for k, v in self.assume)))
+            out.append(_hypotheses_pair(self.assume))
         if self.at:
             out.append(("at", self.at.isoformat()))
         return out
@@ -148,9 +149,14 @@ class ExploreState:
     def is_filtered(self) -> bool:
         return any(f.pairs(getattr(self, f.field)) for f in FILTERS)
 
-    def with_hypothesis(self, who: str, value: str) -> "ExploreState":
-        """This view plus one hypothesis (`hu:0`, `martial-law-ua:lifted`), keeping the others."""
-        return replace(self, assume=add_hypothesis(self.assume, who, value))
+    def with_position(self, who: str, position: Position) -> "ExploreState":
+        """This view plus one hypothesis (`hu:0`), keeping the others."""
+        return replace(self, assume=with_hypothesis(self.assume, Hypothesis(who, position)))
+
+    def with_lifted(self, condition: str) -> "ExploreState":
+        """This view plus one condition switched off (`martial-law-ua:lifted`)."""
+        lifted = Hypothesis(condition, lifted=True)
+        return replace(self, assume=with_hypothesis(self.assume, lifted))
 
     def without_hypotheses(self) -> "ExploreState":
         return replace(self, assume=())
@@ -166,7 +172,7 @@ class ExploreState:
 class CompareState:
     o: tuple[str, ...]
     w: tuple[tuple[str, int], ...] = ()  # only weights that differ from the default
-    assume: Assume = ()
+    assume: Hypotheses = ()
     at: dt.date | None = None
     defaults: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
 
@@ -176,7 +182,7 @@ class CompareState:
         if self.w:
             out.append(("w", ",".join(f"{k}:{v}" for k, v in self.w)))
         if self.assume:
-            out.append(("assume", ",".join(f"{k}:{v}" for k, v in self.assume)))
+            out.append(_hypotheses_pair(self.assume))
         if self.at:
             out.append(("at", self.at.isoformat()))
         return out
@@ -189,11 +195,6 @@ class CompareState:
 
     def with_options(self, o: Iterable[str]) -> "CompareState":
         return replace(self, o=tuple(o))
-
-
-def add_hypothesis(assume: Assume, who: str, value: str) -> Assume:
-    """The hypotheses with one more (replacing any earlier one for `who`), in canonical order."""
-    return tuple(sorted({**dict(assume), who: value}.items()))
 
 
 class _Params:
@@ -287,10 +288,10 @@ def _options(raw: str | None, vocab: Vocab) -> tuple[str, ...]:
     return slugs
 
 
-def _assume(raw: str | None, vocab: Vocab) -> Assume:
+def _assume(raw: str | None, vocab: Vocab) -> Hypotheses:
     if raw is None:
         return ()
-    out: dict[str, str] = {}
+    out: dict[str, Hypothesis] = {}
     for part in _split("assume", raw):
         who, sep, pos = part.strip().partition(":")
         if not sep:
@@ -302,13 +303,15 @@ def _assume(raw: str | None, vocab: Vocab) -> Assume:
         if pos == LIFTED or (who in vocab.conditions and who not in vocab.stakeholders):
             _choice("assume", who, vocab.conditions, "condition")
             _choice("assume", pos, (LIFTED,), "value for a condition")
+            h = Hypothesis(who, lifted=True)
         else:
             _choice("assume", who, vocab.stakeholders, "stakeholder")
             _choice("assume", pos, POSITIONS, "position")
+            h = Hypothesis(who, None if pos == "unknown" else int(pos))
         if who in out:
             raise BadParam("assume", f"gives {who} more than once")
-        out[who] = pos
-    return tuple(sorted(out.items()))
+        out[who] = h
+    return tuple(sorted(out.values(), key=lambda h: h.who))
 
 
 def _sort_fields(vocab: Vocab) -> list[str]:

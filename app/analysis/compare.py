@@ -28,7 +28,8 @@ from app.analysis.snapshot import (
 from app.analysis.snapshot_table import CellChange as CellChange
 from app.analysis.snapshot_table import diff_snapshots as diff_snapshots
 from app.analysis.snapshot_table import snapshot_table as snapshot_table
-from app.analysis.veto import VetoAnalysis, parse_assumptions, while_text
+from app.analysis.veto import VetoAnalysis, while_text
+from app.dataset.hypotheses import Hypothesis, assumed_positions
 from app.dataset.schema import Cite, Option, position_json
 from app.state import CompareState
 
@@ -186,7 +187,7 @@ def _hurdle_rows(opts: Sequence[Option], src: _Sources) -> list[dict[str, Any]]:
 
 
 def _veto_rows(
-    index: Index, opts: Sequence[Option], pairs: Sequence[tuple[str, str]]
+    index: Index, opts: Sequence[Option], assume: Sequence[Hypothesis]
 ) -> list[dict[str, Any]]:
     def name(slug: str) -> str:
         who = index.stakeholders.get(slug)
@@ -194,7 +195,7 @@ def _veto_rows(
 
     status_cells, path_cells = [], []
     for o in opts:
-        v = veto_for(index, o.slug, pairs)
+        v = veto_for(index, o.slug, assume)
         blockers = [name(b.stakeholder) for b in v.blockers]
         uncertain = [name(u) for u in v.uncertain]
         value = v.status.label
@@ -341,7 +342,7 @@ def comparison_snapshot(index: Index, state: CompareState, *, revision: int) -> 
 def _fixed_part(index: Index, state: CompareState, revision: int) -> Snapshot:
     """The snapshot with no weights and an empty ranking: what no weight changes."""
     opts = [index.options[s] for s in state.o]
-    assume = parse_assumptions(state.assume)
+    assume = assumed_positions(state.assume)
     src = _Sources(index)
     rows = [
         *_overview_rows(index, opts),

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from app.analysis.index import Index, vetoes
 from app.analysis.scores import utility
-from app.analysis.veto import VetoAnalysis, parse_assumptions
+from app.analysis.veto import VetoAnalysis
+from app.dataset.hypotheses import assumed_positions
 from app.dataset.schema import Option, VetoStatus
 from app.state import FILTERS, ExploreState, Predicate
 
@@ -161,7 +162,7 @@ class Explored:
 
 
 def explore_with_vetoes(index: Index, state: ExploreState) -> Explored:
-    assume = parse_assumptions(state.assume)
+    assume = assumed_positions(state.assume)
     analyses = vetoes(index, state.assume)
     veto = {slug: v.status for slug, v in analyses.items()}
     why = {s: f"{v.status}-{v.uncertain_kind}" for s, v in analyses.items() if v.uncertain_kind}

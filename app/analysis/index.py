@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -16,12 +16,11 @@ from app.analysis.veto import (
     conditions_in_force,
     current_stances,
     expand_stances,
-    lifted_conditions,
-    parse_assumptions,
     route_stances,
     stance_order,
 )
 from app.dataset.dates import PartialDate
+from app.dataset.hypotheses import Hypothesis, assumed_positions, lifted_conditions
 from app.dataset.schema import (
     AttributeDef,
     Body,
@@ -273,28 +272,26 @@ def joint_statements(
     }
 
 
-def _in_force(index: Index, pairs: Iterable[tuple[str, str]]) -> dict[str, Condition]:
-    lifted = lifted_conditions(pairs)
+def _in_force(index: Index, assume: Sequence[Hypothesis]) -> dict[str, Condition]:
+    lifted = lifted_conditions(assume)
     return {k: c for k, c in index.in_force.items() if k not in lifted}
 
 
-def vetoes(index: Index, pairs: Iterable[tuple[str, str]] = ()) -> dict[str, VetoAnalysis]:
+def vetoes(index: Index, assume: Sequence[Hypothesis] = ()) -> dict[str, VetoAnalysis]:
     """Every option's veto analysis under the hypotheses of `assume=` (stances and conditions)."""
-    pairs = tuple(pairs)
     return analyse_all(
         index.ds,
         current=index.by_route,
-        assume=parse_assumptions(pairs),
-        in_force=_in_force(index, pairs),
+        assume=assumed_positions(assume),
+        in_force=_in_force(index, assume),
     )
 
 
-def veto_for(index: Index, option: str, pairs: Iterable[tuple[str, str]] = ()) -> VetoAnalysis:
-    pairs = tuple(pairs)
+def veto_for(index: Index, option: str, assume: Sequence[Hypothesis] = ()) -> VetoAnalysis:
     return analyse_option(
         index.ds,
         option,
         current=index.by_route,
-        assume=parse_assumptions(pairs),
-        in_force=_in_force(index, pairs),
+        assume=assumed_positions(assume),
+        in_force=_in_force(index, assume),
     )

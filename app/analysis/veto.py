@@ -14,15 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
 
-from app.analysis.stances import LIFTED as LIFTED
-from app.analysis.stances import Resolver, check_assume, resolver
+from app.analysis.stances import Resolver, resolver
 from app.analysis.stances import RouteKey as RouteKey
 from app.analysis.stances import StanceKey as StanceKey
 from app.analysis.stances import StanceRef as StanceRef
 from app.analysis.stances import current_stances as current_stances
 from app.analysis.stances import expand_stances as expand_stances
-from app.analysis.stances import lifted_conditions as lifted_conditions
-from app.analysis.stances import parse_assumptions as parse_assumptions
 from app.analysis.stances import route_stances as route_stances
 from app.analysis.stances import stance_order as stance_order
 from app.analysis.votes import Label, Outcome, join_names, labeller, rule_outcome, the, unique
@@ -429,7 +426,6 @@ def analyse_option(
     if opt is None:
         raise KeyError(option)
     assume = dict(assume or {})
-    check_assume(assume)
     if current is None:
         current = route_stances(expand_stances(ds))
     bodies = {b.slug: b for b in ds.bodies}
@@ -449,7 +445,6 @@ def analyse_all(
     """option slug -> veto analysis, in dataset order. Stances are indexed once for all options
     (or not at all, when the caller already holds `route_stances(expand_stances(ds))`)."""
     assume = dict(assume or {})
-    check_assume(assume)
     if current is None:
         current = route_stances(expand_stances(ds))
     bodies = {b.slug: b for b in ds.bodies}

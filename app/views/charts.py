@@ -12,11 +12,11 @@ from app.analysis.index import Index
 from app.analysis.labels import POSITION_LABELS
 from app.analysis.snapshot import ScoreRow, Snapshot
 from app.analysis.timeline import option_timeline
-from app.analysis.veto import LIFTED, parse_assumptions
 from app.charts import svg
 from app.charts.caption import Caption
 from app.charts.svg import BarRow, Chart, ScatterPoint
 from app.dataset.dates import human
+from app.dataset.hypotheses import Hypothesis
 from app.dataset.schema import Criterion, Option
 
 
@@ -156,27 +156,26 @@ def _bars(title: str, rows: tuple[BarRow, ...], slug: str) -> Chart:
 SOURCE = "Policy Option Explorer"
 
 
-def _hypothesis(label: str, value: str) -> str:
-    if value == LIFTED:
+def _hypothesis(label: str, h: Hypothesis) -> str:
+    if h.lifted:
         return f"{label} lifted"
-    pos = parse_assumptions([("x", value)])["x"]
-    return f"{label} assumed {POSITION_LABELS[pos].lower()}"
+    return f"{label} assumed {POSITION_LABELS[h.position].lower()}"
 
 
-def hypotheses_text(index: Index, assume: Sequence[tuple[str, str]]) -> str:
+def hypotheses_text(index: Index, assume: Sequence[Hypothesis]) -> str:
     """ "Hypotheses: Hungary assumed neutral; martial law lifted." or ""."""
     if not assume:
         return ""
     parts = [
         _hypothesis(
-            index.stakeholders[who].name
-            if who in index.stakeholders
-            else index.conditions[who].title
-            if who in index.conditions
-            else who,
-            value,
+            index.stakeholders[h.who].name
+            if h.who in index.stakeholders
+            else index.conditions[h.who].title
+            if h.who in index.conditions
+            else h.who,
+            h,
         )
-        for who, value in assume
+        for h in assume
     ]
     return f"Hypotheses: {'; '.join(parts)}."
 

@@ -10,8 +10,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from app.analysis.index import CitedClaim, Index, JointStatement
-from app.analysis.veto import StanceRef, StepVeto, VetoAnalysis, parse_assumptions
+from app.analysis.veto import StanceRef, StepVeto, VetoAnalysis
 from app.dataset.dates import human
+from app.dataset.hypotheses import Hypothesis, assumed_positions
 from app.dataset.records import LinkStatus
 from app.dataset.schema import (
     AttributeDef,
@@ -192,12 +193,12 @@ def explore_page(index: Index, vocab: Vocab, state: ExploreState) -> ExplorePage
         ),
         assumed=tuple(
             Assumed(
-                index.stakeholders[who].name
-                if who in index.stakeholders
-                else index.conditions[who].title,
-                pos,
+                index.stakeholders[h.who].name
+                if h.who in index.stakeholders
+                else index.conditions[h.who].title,
+                h.value,
             )
-            for who, pos in state.assume
+            for h in state.assume
         ),
         ticked=tuple(index.options[slug].title for slug in state.o),
     )
@@ -388,7 +389,7 @@ def option_page(
     links: Mapping[str, LinkStatus],
     option: Option,
     veto: VetoAnalysis,
-    assume: Iterable[tuple[str, str]],
+    assume: Iterable[Hypothesis],
 ) -> OptionPage:
     stances = tuple(
         (who, index.history[(slug, option.slug)])
@@ -402,7 +403,7 @@ def option_page(
             Named(o.slug, o.title) for o in index.options.values() if o.slug != option.slug
         ),
         assumed=tuple(
-            (index.stakeholders[who].name, pos) for who, pos in parse_assumptions(assume).items()
+            (index.stakeholders[who].name, pos) for who, pos in assumed_positions(assume).items()
         ),
         attributes=tuple(
             (a, option.attributes[a.slug])

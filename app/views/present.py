@@ -13,7 +13,8 @@ from app.analysis.explore import explore_with_vetoes
 from app.analysis.index import Index
 from app.analysis.sources import find_sources
 from app.analysis.timeline import Timeline
-from app.analysis.veto import Bar, VetoAnalysis, parse_assumptions
+from app.analysis.veto import Bar, VetoAnalysis
+from app.dataset.hypotheses import assumed_positions
 from app.dataset.records import LinkStatus
 from app.dataset.schema import Assessment, Cite, Option, Position, Stance, position_json
 from app.state import ExploreState, SourceQuery, StanceQuery
@@ -387,7 +388,7 @@ def _cell(index: Index, who: str, option: str, assume: Mapping[str, Position]) -
 def matrix(index: Index, state: ExploreState) -> api.MatrixOut:
     """Stakeholders with any recorded stance (as on the matrix page) x the filtered options."""
     options, _, _ = _explored(index, state)
-    assume = parse_assumptions(state.assume)
+    assume = assumed_positions(state.assume)
     slugs = [o.slug for o in options]
     people = [
         s

@@ -160,7 +160,7 @@ def _one_route(a: VetoAnalysis, names: Mapping[str, str]) -> Verdict:
             detail = "no veto holder opposes or is unknown"
         else:
             detail = "no decision body has to agree"
-        text = f"{a.status.label}: {detail}"
+        text = f"{VetoStatus(status).label}: {detail}"
     if a.hypothetical:
         text += " (hypothetical)"
         detail += " (hypothetical)"

@@ -114,7 +114,7 @@ def explore_page(request: Request, site: SiteDep, state: ExploreDep) -> Response
     explored = explore_with_vetoes(site.index, state)
     # "What if" links: each current blocker, assumed neutral on top of any earlier hypothesis.
     blockers = dict.fromkeys(b.stakeholder for v in explored.analyses.values() for b in v.blockers)
-    whatif = [(site.index.stakeholders[b].name, state.with_hypothesis(b, "0")) for b in blockers]
+    whatif = [(site.index.stakeholders[b].name, state.with_position(b, 0)) for b in blockers]
     axes = state.axes(site.vocab)
     shown = explored.result.options
     view = home(site.index, explored.analyses, shown, axes)
