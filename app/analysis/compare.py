@@ -139,8 +139,7 @@ def _criterion_rows(index: Index, opts: Sequence[Option], src: _Sources) -> list
             if a is None:
                 cells.append({"value": "not assessed", "score": None})
                 continue
-            low = a.low if a.low is not None else a.score
-            high = a.high if a.high is not None else a.score
+            low, high = a.range
             value = f"{a.score}/5 {c.scale[a.score]}"
             if (low, high) != (a.score, a.score):
                 value += f" (range {low}–{high})"

@@ -34,6 +34,7 @@ from app.charts.marks import (
 )
 from app.charts.metrics import Measure, wrap_by
 from app.charts.svg import BarRow
+from app.dataset.schema import score_range
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 64
@@ -236,8 +237,7 @@ def _score_bar(ops: list[Op], x: float, y: float, width: float, row: BarRow, siz
         _lines(ops, tx + track_w + 12, y, "-", size, figure_w, 1, fill=MUTED)
         return
     ops.append(Box(tx, mid - 6, tx + track_w * row.score / 5, mid + 6, ACCENT))
-    low = row.low if row.low is not None else row.score
-    high = row.high if row.high is not None else row.score
+    low, high = score_range(row.score, row.low, row.high)
     if low != high:
         ops.append(Box(tx + track_w * low / 5, mid - 1.5, tx + track_w * high / 5, mid + 1.5, INK))
         for end in (low, high):

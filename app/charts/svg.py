@@ -40,7 +40,7 @@ from app.charts.marks import (
 )
 from app.charts.metrics import fit, text_width, wrap
 from app.dataset.dates import human
-from app.dataset.schema import VetoStatus
+from app.dataset.schema import VetoStatus, score_range
 from app.dataset.text import xml_text
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -943,9 +943,10 @@ def timeline(
 
 
 def _range_text(r: BarRow) -> str:
-    low = r.low if r.low is not None else r.score
-    high = r.high if r.high is not None else r.score
-    return "" if r.score is None or low == high else f"{low}–{high}"
+    if r.score is None:
+        return ""
+    low, high = score_range(r.score, r.low, r.high)
+    return "" if low == high else f"{low}–{high}"
 
 
 # Criteria a bar chart draws; the rest are counted, and the table lists every one.
@@ -1022,9 +1023,8 @@ STACKED_BARS = 400
 def _bar_marks(r: BarRow, x: Callable[[float], float], cy: float, right: float) -> list[str]:
     """A score's bar, its range's whisker, and its value and label after them."""
     out = [_el("rect", x=x(0), y=cy - 8, width=x(r.score or 0) - x(0), height=16, fill=ACCENT)]
-    low = r.low if r.low is not None else r.score
-    high = r.high if r.high is not None else r.score
-    assert r.score is not None and low is not None and high is not None
+    assert r.score is not None
+    low, high = score_range(r.score, r.low, r.high)
     if low != high:
         out.append(_el("line", x1=x(low), y1=cy, x2=x(high), y2=cy, stroke=INK, stroke_width=2))
         for end in (low, high):

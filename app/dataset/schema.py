@@ -310,6 +310,11 @@ class Dispute(Model):
     claims: Annotated[list[DisputeClaim], Field(min_length=2)]
 
 
+def score_range(score: int, low: int | None, high: int | None) -> tuple[int, int]:
+    """The one range rule: a score's plausible low..high; an end not given is the score."""
+    return (score if low is None else low, score if high is None else high)
+
+
 class Assessment(Model):
     score: Score
     low: Score | None = None
@@ -318,10 +323,13 @@ class Assessment(Model):
     rationale: Text
     sources: Annotated[list[Cite], Field(min_length=1)]
 
+    @property
+    def range(self) -> tuple[int, int]:
+        return score_range(self.score, self.low, self.high)
+
     @model_validator(mode="after")
     def _range_holds_score(self) -> "Assessment":
-        lo = self.low if self.low is not None else self.score
-        hi = self.high if self.high is not None else self.score
+        lo, hi = self.range
         if not lo <= self.score <= hi:
             raise ValueError("low <= score <= high must hold")
         return self

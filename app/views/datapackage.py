@@ -108,7 +108,7 @@ def _scores(index: Index, _: Mapping[str, LinkStatus]) -> Rows:
             o.slug,
             crit,
             a.score,
-            *present.score_range(a),
+            *a.range,
             a.confidence,
             a.rationale,
             _ids(a.sources),

@@ -16,7 +16,7 @@ from app.analysis.timeline import Timeline
 from app.analysis.veto import Bar, VetoAnalysis
 from app.dataset.hypotheses import assumed_positions
 from app.dataset.records import LinkStatus
-from app.dataset.schema import Assessment, Cite, Option, Position, Stance, position_json
+from app.dataset.schema import Cite, Option, Position, Stance, position_json
 from app.state import ExploreState, SourceQuery, StanceQuery
 from app.views import models as api
 
@@ -74,11 +74,6 @@ def option_list_table(result: api.OptionList, index: Index) -> Table:
     return header, rows
 
 
-def score_range(a: Assessment) -> tuple[int, int]:
-    """The plausible range of a score; without one, the score itself at both ends."""
-    return (a.low if a.low is not None else a.score, a.high if a.high is not None else a.score)
-
-
 def option_table(option: Option, index: Index) -> Table:
     """One row per criterion assessment, then one per legal hurdle."""
     header = ["kind", "key", "title", "value", "low", "high", "confidence", "text", "sources"]
@@ -91,7 +86,7 @@ def option_table(option: Option, index: Index) -> Table:
                 slug,
                 crit.title if crit else slug,
                 a.score,
-                *score_range(a),
+                *a.range,
                 a.confidence,
                 a.rationale,
                 _cites(a.sources),
