@@ -1,5 +1,5 @@
 """The charts each page shows, built from the dataset index (or a frozen comparison snapshot)
-with the builders in `app.charts.svg`. Pages inline them; the download routes serve the same
+with the builders in `app.charts`. Pages inline them; the download routes serve the same
 charts as SVG files and PNG images, so a download is exactly what the page showed.
 
 Pure: no FastAPI, no database."""
@@ -12,7 +12,7 @@ from app.analysis.index import Index
 from app.analysis.labels import POSITION_LABELS
 from app.analysis.snapshot import ScoreRow, Snapshot
 from app.analysis.timeline import option_timeline
-from app.charts import svg
+from app.charts import bars, scatter, timeline
 from app.charts.caption import Caption
 from app.charts.svg import BarRow, Chart, ScatterPoint
 from app.dataset.dates import human
@@ -42,7 +42,7 @@ def overview(
 ) -> Chart:
     """The options placed by two criteria, marked by veto status (the home page's chart)."""
     cx, cy = index.criteria[x], index.criteria[y]
-    return svg.scatter(
+    return scatter.scatter(
         _points(options, status, x, y),
         axis_label(cx),
         axis_label(cy),
@@ -56,7 +56,7 @@ def overview_compact(
     index: Index, options: Sequence[Option], status: Mapping[str, str], x: str, y: str
 ) -> Chart:
     """The overview for a phone: marks numbered as the result cards are."""
-    return svg.scatter_compact(
+    return scatter.scatter_compact(
         _points(options, status, x, y),
         axis_label(index.criteria[x]),
         axis_label(index.criteria[y]),
@@ -90,7 +90,7 @@ NARROW_BARS = 340  # a phone's variant: each name above its bar, drawn at about 
 
 
 def option_bars(index: Index, option: Option, *, narrow: bool = False) -> Chart:
-    return svg.bars(
+    return bars.bars(
         option.title,
         bar_rows(index, option),
         width=NARROW_BARS if narrow else OPTION_BARS,
@@ -110,7 +110,7 @@ def option_timeline_chart(
     `narrow` draws the phone's variant; `day_href` links each change to its day."""
     day = index.at or today or dt.date.today()
     t = option_timeline(index.ds, slug, day)
-    return svg.timeline(
+    return timeline.timeline(
         t.points,
         t.holders,
         day,
@@ -148,7 +148,7 @@ def snapshot_bars(snapshot: Snapshot) -> dict[str, Chart]:
 @functools.lru_cache(maxsize=256)
 def _bars(title: str, rows: tuple[BarRow, ...], slug: str) -> Chart:
     # Scores do not change with the weights: every weighting of a comparison reuses them.
-    return svg.bars(title, rows, width=BARS_WIDTH, chart_id=f"chart-scores-{slug}")
+    return bars.bars(title, rows, width=BARS_WIDTH, chart_id=f"chart-scores-{slug}")
 
 
 # --- captions of downloads and preview images ---------------------------------------------

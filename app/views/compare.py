@@ -16,7 +16,7 @@ from pydantic import Field
 from app.analysis.ranks import RankChances, rank_chances
 from app.analysis.snapshot import Part, ScoreRow, Snapshot, VetoCell, VetoRow
 from app.analysis.snapshot_table import long_row
-from app.charts import svg
+from app.charts import ranks
 from app.charts.png import ComparisonCard, RankedOption
 from app.charts.svg import Chart
 from app.dataset.schema import VetoStatus
@@ -172,12 +172,12 @@ def compare_view(snapshot: Snapshot) -> CompareView:
         rank_rows = [
             row
             for _, row in sorted(
-                zip(chances.options, svg.rank_rows(chances, titles), strict=True),
+                zip(chances.options, ranks.rank_rows(chances, titles), strict=True),
                 key=lambda pair: order.get(pair[0].option, len(order)),
             )
         ]
         charts = [
-            svg.rank_chances(
+            ranks.rank_chances(
                 rank_rows, method=chances.method, width=width, chart_id="chart-ranks" + suffix
             )
             for width, suffix in ((900, ""), (NARROW, "-narrow"))
