@@ -8,17 +8,15 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from app.analysis.lru import Lru
-from app.analysis.veto import (
+from app.analysis.stances import (
     RouteKey,
-    VetoAnalysis,
-    analyse_all,
-    analyse_option,
-    conditions_in_force,
     current_stances,
     expand_stances,
     route_stances,
     stance_order,
 )
+from app.analysis.veto import VetoAnalysis
+from app.analysis.walk import analyse_all, analyse_option, conditions_in_force
 from app.dataset.dates import PartialDate
 from app.dataset.hypotheses import Hypothesis, assumed_positions, lifted_conditions
 from app.dataset.schema import (

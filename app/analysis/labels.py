@@ -12,7 +12,7 @@ POSITION_LABELS: dict[Position, str] = {
     None: "Unknown",
 }
 POSITION_SYMBOLS: dict[Position, str] = {2: "++", 1: "+", 0: "0", -1: "−", -2: "−−", None: "?"}
-# Why an option is uncertain (DESIGN.md, "Decision model, third round"): the kind, then how
+# Why an option is uncertain (the methodology page gives the model): the kind, then how
 # the headline counts options of that kind ("3 await a vote not yet held").
 UNCERTAIN_LABELS: dict[str, str] = {
     "vote-not-held": "a vote not yet held",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, text
 from sqlmodel import Session, SQLModel, col, select
 
-from app.analysis.veto import expand_stances
+from app.analysis.stances import expand_stances
 from app.dataset.schema import Cite, Dataset, Step
 from app.store import models as m
 

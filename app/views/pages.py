@@ -10,7 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from app.analysis.index import CitedClaim, Index, JointStatement
-from app.analysis.veto import StanceRef, StepVeto, VetoAnalysis
+from app.analysis.stances import StanceRef
+from app.analysis.veto import StepVeto, VetoAnalysis
 from app.dataset.dates import human
 from app.dataset.hypotheses import Hypothesis, assumed_positions
 from app.dataset.records import LinkStatus

@@ -7,7 +7,8 @@ Pure: no FastAPI, no database."""
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from app.analysis.veto import StepVeto, VetoAnalysis, while_text
+from app.analysis.veto import StepVeto, VetoAnalysis
+from app.analysis.veto_text import while_text
 from app.dataset.schema import VetoStatus
 
 MAX_NAMED = 3  # more unknown veto holders than this are counted, not named

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from app.analysis.index import build_index, veto_for, vetoes
+from app.analysis.stances import expand_stances
 from app.analysis.timeline import option_timeline
-from app.analysis.veto import expand_stances
 from app.dataset.check import load_dataset, validate_text
 from app.dataset.dates import PartialDate
 from app.dataset.hypotheses import Hypothesis

@@ -5,12 +5,8 @@ from typing import Any
 
 import pytest
 
-from app.analysis.veto import (
-    analyse_all,
-    analyse_option,
-    current_stances,
-    route_stances,
-)
+from app.analysis.stances import current_stances, route_stances
+from app.analysis.walk import analyse_all, analyse_option
 from app.dataset.schema import Dataset, Stance
 
 AS_OF = "2026-01-01"
