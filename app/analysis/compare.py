@@ -31,7 +31,8 @@ from app.analysis.snapshot_table import snapshot_table as snapshot_table
 from app.analysis.veto import VetoAnalysis
 from app.analysis.veto_text import while_text
 from app.dataset.hypotheses import Hypothesis, assumed_positions
-from app.dataset.schema import Cite, Option, position_json
+from app.dataset.schema import Cite, Option
+from app.dataset.vocabulary import position_json
 from app.state import CompareState
 
 GROUPS = (

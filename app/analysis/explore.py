@@ -8,7 +8,8 @@ from app.analysis.index import Index, vetoes
 from app.analysis.scores import utility
 from app.analysis.veto import VetoAnalysis
 from app.dataset.hypotheses import assumed_positions
-from app.dataset.schema import Option, VetoStatus
+from app.dataset.schema import Option
+from app.dataset.vocabulary import VetoStatus
 from app.state import FILTERS, ExploreState, Predicate
 
 Positions = Mapping[str, int | None]  # hypothetical positions by stakeholder

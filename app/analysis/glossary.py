@@ -8,7 +8,7 @@ voting rules); nothing about this dataset's options."""
 
 from dataclasses import dataclass
 
-from app.dataset.schema import VetoStatus
+from app.dataset.vocabulary import VetoStatus
 
 
 @dataclass(frozen=True)

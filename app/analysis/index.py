@@ -27,11 +27,11 @@ from app.dataset.schema import (
     Criterion,
     Dataset,
     Option,
-    Position,
     Source,
     Stakeholder,
     Stance,
 )
+from app.dataset.vocabulary import Position
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The one table of words and symbols for positions and the reasons for uncertainty, shared by
 pages, exports, snapshots and reasons. A veto status carries its own (`VetoStatus.label`)."""
 
-from app.dataset.schema import Position, VetoStatus
+from app.dataset.vocabulary import Position, VetoStatus
 
 POSITION_LABELS: dict[Position, str] = {
     2: "Strongly supports",

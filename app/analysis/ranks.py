@@ -31,7 +31,7 @@ from fractions import Fraction
 from typing import Literal, Protocol
 
 from app.analysis.scores import utility
-from app.dataset.schema import score_range
+from app.dataset.vocabulary import score_range
 
 
 # What rank chances read of options and criteria: the schema's Option and Criterion have these,

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.analysis.labels import POSITION_SYMBOLS
-from app.dataset.schema import JsonPosition, VetoStatus
+from app.dataset.vocabulary import JsonPosition, VetoStatus
 
 # 1: a plain dict (before November 2026; the earliest lack `at`).
 # 2: this typed model; rows are told apart by `kind`.

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from app.analysis.labels import POSITION_LABELS
 from app.dataset.dates import PartialDate
-from app.dataset.schema import Cite, Dataset, Position, Stance
+from app.dataset.schema import Cite, Dataset, Stance
+from app.dataset.vocabulary import Position
 
 StanceKey = tuple[str, str]  # (stakeholder, option)
 RouteKey = tuple[str, str, str | None]  # (stakeholder, option, route or None for every route)

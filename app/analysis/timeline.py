@@ -28,17 +28,8 @@ from app.analysis.walk import (
     with_bars,
 )
 from app.dataset.dates import PartialDate
-from app.dataset.schema import (
-    Body,
-    Condition,
-    Dataset,
-    Option,
-    Position,
-    Route,
-    Stance,
-    Step,
-    VetoStatus,
-)
+from app.dataset.schema import Body, Condition, Dataset, Option, Route, Stance, Step
+from app.dataset.vocabulary import Position, VetoStatus
 
 
 @dataclass(frozen=True)

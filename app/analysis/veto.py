@@ -15,11 +15,8 @@ from app.analysis.votes import (
     VoteCount,
 )
 from app.dataset.dates import PartialDate
-from app.dataset.schema import (
-    Cite,
-    UncertainKind,
-    VetoStatus,
-)
+from app.dataset.schema import Cite
+from app.dataset.vocabulary import UncertainKind, VetoStatus
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,7 @@ from app.analysis.votes import (
     join_names,
     the,
 )
-from app.dataset.schema import (
-    VetoStatus,
-)
+from app.dataset.vocabulary import VetoStatus
 
 
 def while_text(bars: Sequence[Bar]) -> str:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from app.analysis.stances import Resolver, StanceRef
-from app.dataset.schema import SEAT_RULES, Body, Dataset, Position, UncertainKind, VetoStatus
+from app.dataset.schema import SEAT_RULES, Body, Dataset
+from app.dataset.vocabulary import Position, UncertainKind, VetoStatus
 
 
 @dataclass(frozen=True)

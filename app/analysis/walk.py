@@ -33,18 +33,8 @@ from app.analysis.votes import (
     the,
     unique,
 )
-from app.dataset.schema import (
-    Body,
-    Condition,
-    Dataset,
-    LegalBasis,
-    Option,
-    Position,
-    Route,
-    Stance,
-    Step,
-    VetoStatus,
-)
+from app.dataset.schema import Body, Condition, Dataset, LegalBasis, Option, Route, Stance, Step
+from app.dataset.vocabulary import Position, VetoStatus
 
 
 def _verdict_key(o: Outcome) -> tuple[object, ...]:

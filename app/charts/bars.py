@@ -21,7 +21,7 @@ from app.charts.svg import (
     _svg,
     _text,
 )
-from app.dataset.schema import score_range
+from app.dataset.vocabulary import score_range
 
 
 def _range_text(r: BarRow) -> str:

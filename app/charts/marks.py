@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 
 from app.analysis.labels import POSITION_LABELS, POSITION_SYMBOLS
-from app.dataset.schema import VetoStatus
+from app.dataset.vocabulary import VetoStatus
 
 POSITION_COLOURS: dict[int | None, str] = {
     2: "#1a7f37",

@@ -34,7 +34,7 @@ from app.charts.marks import (
 )
 from app.charts.metrics import Measure, wrap_by
 from app.charts.svg import BarRow
-from app.dataset.schema import score_range
+from app.dataset.vocabulary import score_range
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 64

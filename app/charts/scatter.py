@@ -28,7 +28,7 @@ from app.charts.svg import (
     _svg,
     _text,
 )
-from app.dataset.schema import VetoStatus
+from app.dataset.vocabulary import VetoStatus
 
 # Options drawn in one cell of the scatter; the rest are counted ("and 12 more"), so a cell
 # does not grow with the data. The table under the chart lists every option.

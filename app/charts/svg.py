@@ -32,8 +32,8 @@ from app.charts.marks import (
     status_word,
 )
 from app.charts.metrics import fit, text_width
-from app.dataset.schema import VetoStatus
 from app.dataset.text import xml_text
+from app.dataset.vocabulary import VetoStatus
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"

@@ -4,7 +4,7 @@ switched off. The query parser (app.state) makes them, once; analysis and pages 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.dataset.schema import Position
+from app.dataset.vocabulary import Position
 
 LIFTED = "lifted"  # assume=<condition>:lifted switches a condition off
 

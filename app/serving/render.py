@@ -36,7 +36,7 @@ from app.analysis.labels import (
 from app.analysis.lru import Lru
 from app.config import Settings
 from app.dataset.dates import human as human_date
-from app.dataset.schema import VetoStatus
+from app.dataset.vocabulary import VetoStatus
 from app.serving.zipped import Rendered, gzip_with_parts
 from app.state import FILTERS, VETO_FILTERS
 from app.views.pages import date_control as date_form

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from app.dataset.hypotheses import LIFTED, Hypotheses, Hypothesis, with_hypothesis
-from app.dataset.schema import Position
+from app.dataset.vocabulary import Position
 from app.state.filters import FILTERS, VETO_FILTERS, Filter, Predicate, filter_for
 from app.state.lists import SourceQuery, StanceQuery, parse_sources, parse_stances
 from app.state.params import (

@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from app.dataset.schema import UNCERTAIN_KINDS, Option, VetoStatus
+from app.dataset.schema import Option
+from app.dataset.vocabulary import UNCERTAIN_KINDS, VetoStatus
 from app.state.params import (
     OPTION_STATUSES,
     BadParam,

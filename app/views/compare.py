@@ -19,7 +19,7 @@ from app.analysis.snapshot_table import long_row
 from app.charts import ranks
 from app.charts.png import ComparisonCard, RankedOption
 from app.charts.svg import Chart
-from app.dataset.schema import VetoStatus
+from app.dataset.vocabulary import VetoStatus
 from app.views.charts import NARROW, snapshot_bars
 from app.views.verdict import join
 

@@ -13,7 +13,8 @@ from typing import Any, Literal
 from app.analysis.index import Index, veto_for
 from app.analysis.labels import POSITION_LABELS
 from app.dataset.records import LinkStatus
-from app.dataset.schema import Cite, VetoStatus
+from app.dataset.schema import Cite
+from app.dataset.vocabulary import VetoStatus
 from app.views import present
 
 FieldType = Literal["string", "integer", "number", "boolean", "date", "datetime"]

@@ -13,7 +13,8 @@ from app.analysis.scores import weighted_scores
 from app.analysis.veto import VetoAnalysis
 from app.charts.png import ComparisonCard, RankedOption
 from app.charts.svg import Chart
-from app.dataset.schema import Option, VetoStatus
+from app.dataset.schema import Option
+from app.dataset.vocabulary import VetoStatus
 from app.views.charts import overview, overview_compact
 from app.views.verdict import Verdict, join, verdicts
 

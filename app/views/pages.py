@@ -23,11 +23,11 @@ from app.dataset.schema import (
     Criterion,
     Dispute,
     Option,
-    Position,
     Source,
     Stakeholder,
     Stance,
 )
+from app.dataset.vocabulary import Position
 from app.state import ExploreState, Vocab
 from app.views.verdict import Named
 

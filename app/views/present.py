@@ -16,7 +16,8 @@ from app.analysis.timeline import Timeline
 from app.analysis.veto import Bar, VetoAnalysis
 from app.dataset.hypotheses import assumed_positions
 from app.dataset.records import LinkStatus
-from app.dataset.schema import Cite, Option, Position, Stance, position_json
+from app.dataset.schema import Cite, Option, Stance
+from app.dataset.vocabulary import Position, position_json
 from app.state import ExploreState, SourceQuery, StanceQuery
 from app.views import models as api
 

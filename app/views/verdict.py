@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from app.analysis.veto import StepVeto, VetoAnalysis
 from app.analysis.veto_text import while_text
-from app.dataset.schema import VetoStatus
+from app.dataset.vocabulary import VetoStatus
 
 MAX_NAMED = 3  # more unknown veto holders than this are counted, not named
 RULE_WORDS = {"unanimity": "unanimity", "veto-members": "veto"}

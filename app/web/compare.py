@@ -21,7 +21,7 @@ from app.analysis.compare import (
     snapshot_table,
 )
 from app.analysis.snapshot import Snapshot
-from app.dataset.schema import VetoStatus
+from app.dataset.vocabulary import VetoStatus
 from app.errors import NotFound
 from app.serving import metrics
 from app.serving.csvout import csv_response
