@@ -22,7 +22,8 @@ from app.errors import (
     Unauthorized,
     Unprocessable,
 )
-from app.serving.render import PARTS, PARTS_BYTES, PageCache, render
+from app.serving.page_cache import PageCache
+from app.serving.render import PARTS, PARTS_BYTES, render
 from app.serving.site import RevisionPoller
 from app.serving.zipped import Rendered
 from app.state import BadParam
