@@ -12,8 +12,9 @@ import jsonpointer
 from sqlmodel import Session
 
 from app.analysis.changes import proposed_changes
-from app.dataset.check import Problem, validate_data
+from app.dataset.check import validate_data
 from app.dataset.dates import PartialDate
+from app.dataset.problems import Problem
 from app.dataset.records import Principal
 from app.dataset.schema import Dataset
 from app.dataset.text import text_problem

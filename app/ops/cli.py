@@ -13,7 +13,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
 from app.config import Settings, get_settings
-from app.dataset.check import DatasetInvalid, load_dataset
+from app.dataset.check import load_dataset
+from app.dataset.problems import DatasetInvalid
 from app.dataset.text import text_problem
 from app.editing.accounts import ROLES, add_user, audit, create_token, disable_user, revoke_tokens
 from app.errors import AppError
