@@ -76,6 +76,7 @@ def error_response(request: Request, err: AppError) -> Response:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    # long: the app's wiring in one place: settings, state, routers and each error's handler
     settings = settings or get_settings()
     app = FastAPI(
         title="Policy Option Explorer API",

@@ -151,6 +151,7 @@ def build_index(
     """Lookup tables for the dossier as it stands today, or as it stood on `at`. With
     `proposed_only`, options not yet proposed on `at` are left out (the pages' time travel;
     permalinks rebuilt from old states keep every option they named)."""
+    # long: a flat list of the index's lookups, each built once per revision
     later: tuple[Option, ...] = ()
     if at is not None and proposed_only:
         ds, later = as_proposed(ds, at)

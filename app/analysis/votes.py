@@ -298,6 +298,7 @@ def seat_threshold(body: Body) -> int:
 
 
 def _seat_outcome(body: Body, resolve: Resolver, label: Label) -> Outcome:
+    # long: the seat arithmetic of one vote read in one pass: counts, threshold, verdict, wording
     blocs = tuple(body.blocs)
     refs = tuple(resolve(b.stakeholder) for b in blocs)
     pos = {r.stakeholder: r.position for r in refs}

@@ -98,6 +98,7 @@ def rank_chances(
     """One stacked bar per option: the chance of each rank, first (darkest) on the left,
     under the option's title and its one-line summary. `method` (e.g. "exact") is stated in
     the description. A share too narrow for its label is left unlabelled; the table has it."""
+    # long: one drawing, top to bottom (layout, a stacked bar per option, legend, description)
     cid = chart_id or _chart_id("ranks", (rows, method, width))
     title = "Chance of each rank"
     n = max((len(r.chances) for r in rows), default=0)

@@ -42,6 +42,65 @@ def _crowded(cells: Mapping[tuple[int, int], Sequence[object]], limit: int) -> s
     return f" {hidden:,} options in crowded cells are counted, not drawn." if hidden else ""
 
 
+def _placed(points: Sequence[ScatterPoint]) -> int:
+    return sum(1 for p in points if p.x is not None and p.y is not None)
+
+
+def _status_counts(points: Sequence[ScatterPoint]) -> str:
+    """ "2 clear, 1 blocked" over the options placed on the chart."""
+    placed = [p for p in points if p.x is not None and p.y is not None]
+    return _count_words({s: sum(1 for p in placed if p.status == s) for s in VetoStatus})
+
+
+def _entry(
+    p: ScatterPoint,
+    name: str,
+    box: tuple[float, float, float, float],
+    lines: Sequence[str],
+    size: float,
+    line: float,
+) -> str:
+    """One option in its cell: a link named `name` over its mark, title and status word."""
+    cell_left, by, cell_w, height = box
+    body = _el("title", _esc(name))
+    body += _el(
+        "rect", x=cell_left + 2, y=by, width=cell_w - 4, height=height, fill=PAPER, fill_opacity=0
+    )
+    body += _mark(p.status, cell_left + 15, by + 8.5, 7)
+    body += _lines(cell_left + 29, by, lines, size)
+    body += _text(
+        cell_left + 29,
+        by + size + line * len(lines) + 1,
+        status_word(p.status),
+        font_size=11,
+        fill=status_colour(p.status),
+    )
+    return _el("a", body, href=p.href)
+
+
+def _table(
+    title: str,
+    points: Sequence[ScatterPoint],
+    axes: tuple[str, str],
+    scales: tuple[Mapping[int, str], Mapping[int, str]],
+) -> DataTable:
+    """Every option, placed or not, with both scores in words and its veto status."""
+    return DataTable(
+        caption=title,
+        columns=("Option", *axes, "Veto status"),
+        rows=tuple(
+            (
+                p.title,
+                _scale_text(p.x, scales[0]),
+                _scale_text(p.y, scales[1]),
+                status_word(p.status),
+            )
+            for p in points
+        ),
+        links=tuple(p.href for p in points),
+    )
+
+
 def scatter(
     points: Sequence[ScatterPoint],
     x_label: str,
@@ -59,6 +118,8 @@ def scatter(
 
     The SVG's role is "group", not "img": its points are links, which an image would hide.
     Each link is named by its `<title>`: the full option title, status and both scores."""
+    # long: one drawing, top to bottom (layout, frame, stacked cells, description); its entries and
+    # table are drawn apart
     cid = chart_id or _chart_id(
         "scatter", (points, x_label, y_label, sorted(x_scale_labels.items()))
     )
@@ -95,14 +156,7 @@ def scatter(
 
     x_ticks = [fit(_scale_text(v, x_scale_labels), 12, cell_w - 8) for v in range(1, 6)]
     y_ticks = [fit(_scale_text(v, y_scale_labels), 12, left - 44) for v in range(1, 6)]
-    grid = _frame(
-        plot,
-        x_ticks,
-        y_ticks,
-        (x_label, y_label),
-        14,
-        (20, 50, 22),
-    )
+    grid = _frame(plot, x_ticks, y_ticks, (x_label, y_label), 14, (20, 50, 22))
     grid.append(_text(left, 30, "Veto status:", font_size=12, font_weight=600))
     grid.append(_status_legend(left + 90, 30, width - right).svg)
 
@@ -112,41 +166,20 @@ def scatter(
         group, more = _crowd(crowd, MAX_STACK)
         by = plot.row_top(5 - y) + (rows[5 - y] - stack_h(crowd)) / 2
         for p in group:
-            lines = labels[id(p)]
             name = (
                 f"{p.title}: {status_word(p.status)}; {x_label} "
                 f"{_scale_text(p.x, x_scale_labels)}, {y_label} {_scale_text(p.y, y_scale_labels)}"
             )
-            body = _el("title", _esc(name))
-            body += _el(
-                "rect",
-                x=cell_left + 2,
-                y=by,
-                width=cell_w - 4,
-                height=block(p),
-                fill=PAPER,
-                fill_opacity=0,
-            )
-            body += _mark(p.status, cell_left + 15, by + 8.5, 7)
-            body += _lines(cell_left + 29, by, lines, size)
-            body += _text(
-                cell_left + 29,
-                by + size + line * len(lines) + 1,
-                status_word(p.status),
-                font_size=11,
-                fill=status_colour(p.status),
-            )
-            links.append(_el("a", body, href=p.href))
+            box = (cell_left, by, cell_w, block(p))
+            links.append(_entry(p, name, box, labels[id(p)], size, line))
             by += block(p)
         if more:
             text = f"and {more:,} more"
             links.append(_text(cell_left + 29, by + size + 2, text, font_size=12, fill=MUTED))
 
-    placed = [p for p in points if p.x is not None and p.y is not None]
-    counts: dict[str, int] = {s: sum(1 for p in placed if p.status == s) for s in VetoStatus}
     desc = (
-        f"{len(placed)} options placed by {x_label} (across, 1 to 5) and {y_label} "
-        f"(up, 1 to 5), each marked by its veto status: {_count_words(counts)}."
+        f"{_placed(points)} options placed by {x_label} (across, 1 to 5) and {y_label} "
+        f"(up, 1 to 5), each marked by its veto status: {_status_counts(points)}."
     )
     missing = [p.title for p in points if p.x is None or p.y is None]
     if missing:
@@ -154,20 +187,7 @@ def scatter(
     desc += _crowded(cells, MAX_STACK)
     decoration = _el("g", "".join(grid), aria_hidden="true")
     svg = _svg(cid, width, height, title, desc, decoration + "".join(links), role="group")
-    table = DataTable(
-        caption=title,
-        columns=("Option", x_label, y_label, "Veto status"),
-        rows=tuple(
-            (
-                p.title,
-                _scale_text(p.x, x_scale_labels),
-                _scale_text(p.y, y_scale_labels),
-                status_word(p.status),
-            )
-            for p in points
-        ),
-        links=tuple(p.href for p in points),
-    )
+    table = _table(title, points, (x_label, y_label), (x_scale_labels, y_scale_labels))
     return Chart(cid, title, desc, svg, (table,))
 
 
@@ -183,6 +203,8 @@ def scatter_compact(
     a number (by default its place in `points`, 1-based), so a list beside the chart, numbered
     the same way, is its key. Each point still links to its option and is named in full by its
     `<title>`, as in `scatter`."""
+    # long: one drawing, top to bottom (layout, frame, numbered marks, description), as scatter()
+    # is
     nums = list(numbers) if numbers is not None else list(range(1, len(points) + 1))
     cid = chart_id or _chart_id("scatter-compact", (points, x_label, y_label, nums))
     title = f"{y_label} against {x_label}, by veto status"
@@ -234,12 +256,10 @@ def scatter_compact(
             body += _text(ix + 16, iy + item_h / 2 + 4.5, str(n), font_size=12.5, font_weight=700)
             links.append(_el("a", body, href=p.href))
 
-    placed = [p for p in points if p.x is not None and p.y is not None]
-    counts: dict[str, int] = {s: sum(1 for p in placed if p.status == s) for s in VetoStatus}
     desc = (
-        f"{len(placed)} options placed by {x_label} (across, 1 to 5) and {y_label} "
+        f"{_placed(points)} options placed by {x_label} (across, 1 to 5) and {y_label} "
         f"(up, 1 to 5), each marked by its veto status and numbered as in the list: "
-        f"{_count_words(counts)}."
+        f"{_status_counts(points)}."
     ) + _crowded(cells, MAX_STACK_COMPACT)
     decoration = _el("g", "".join(grid) + legend.svg, aria_hidden="true")
     svg = _svg(cid, width, height, title, desc, decoration + "".join(links), role="group")

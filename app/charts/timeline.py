@@ -231,6 +231,14 @@ def _tables(
     return status_table, stance_table
 
 
+def _today(today: dt.date, x: float, top: float, axis_y: float, size: float) -> list[str]:
+    """A dashed line at today, from above the band down to the axis, and its label."""
+    return [
+        _el("line", x1=x, y1=top - 14, x2=x, y2=axis_y, stroke=INK, stroke_dasharray="4 3"),
+        _text(x, top - 18, f"Today, {human(today)}", font_size=size, text_anchor="end"),
+    ]
+
+
 def timeline(
     points: Sequence[TimelinePoint],
     holders: Sequence[HolderSeries],
@@ -252,6 +260,8 @@ def timeline(
     Rows read blockers first, then unknowns. The band joins neighbouring intervals of the same
     status; its table keeps every dated change with its reason. Below `width` 600 (a phone)
     names stand above their rows, so the time axis has the whole width."""
+    # long: one drawing, top to bottom (layout, axis, band, a row per holder, legends), whose
+    # parts share the layout's numbers; the band, description and tables are drawn apart.
     names = names or {}
     cid = chart_id or _chart_id(
         "timeline", (points, holders, today, option_title, width, tuple(veto_holders))
@@ -287,26 +297,7 @@ def timeline(
     x = axis.x
 
     grid = axis_marks(axis, band_top - 6, axis_y, size)
-    grid.append(
-        _el(
-            "line",
-            x1=x(today),
-            y1=band_top - 14 - name_h,
-            x2=x(today),
-            y2=axis_y,
-            stroke=INK,
-            stroke_dasharray="4 3",
-        )
-    )
-    grid.append(
-        _text(
-            x(today),
-            band_top - 18 - name_h,
-            f"Today, {human(today)}",
-            font_size=size,
-            text_anchor="end",
-        )
-    )
+    grid += _today(today, x(today), band_top - name_h, axis_y, size)
 
     def label(text: str, cy: float, **attrs: object) -> str:
         """A row's name: left of the row, or above it on a phone."""
@@ -328,22 +319,14 @@ def timeline(
                 rows.append(label(h.name, cy, font_size=size))
             rows.append(_stance_line(None, name_end, x(today), cy))
             rows.append(_position_marker(None, left + r, cy, r))
-            continue
-        rows.append(label(h.name, cy, font_size=size))
-        lines, marks = _stance_marks(pts, axis, cy, r)
-        rows.extend(lines)
-        rows.extend(marks)
+        else:
+            rows.append(label(h.name, cy, font_size=size))
+            rows += [m for part in _stance_marks(pts, axis, cy, r) for m in part]
     if hidden:
         cy = more_y
         rows.append(label(f"and {hidden:,} more", cy, font_size=size, fill=MUTED))
         rows.append(
-            _text(
-                left,
-                cy + 4,
-                "not drawn; the table lists them",
-                font_size=size,
-                fill=MUTED,
-            )
+            _text(left, cy + 4, "not drawn; the table lists them", font_size=size, fill=MUTED)
         )
 
     legend_top = axis_y + (3 if axis.broken else 2) * size + 40 + name_h

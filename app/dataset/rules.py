@@ -22,6 +22,7 @@ def _as_dict(v: Any) -> dict[str, Any]:
 def semantic(raw: dict[str, Any]) -> Iterator[Problem]:
     """Cross-references, duplicates and dates, checked on the raw data so that they are reported
     alongside field errors rather than after them."""
+    # long: a flat list of independent checks, read in one pass like the file they check
     keyed = {
         "criteria": "slug",
         "attributes": "slug",

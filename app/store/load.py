@@ -130,6 +130,7 @@ def import_dataset(
 
 
 def _insert(session: Session, ds: Dataset) -> None:
+    # long: a flat list of inserts, one table after another, in the order of the foreign keys
     session.add(m.Dossier(**ds.dossier.model_dump()))
     crit = {
         c.slug: m.Criterion(
