@@ -18,9 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.serving.zipped import Rendered, gzip_with_parts
 
 CacheKey = tuple[object, ...]
-
 Headers = list[tuple[bytes, bytes]]
-
 CACHE_CONTROL = b"public, max-age=0, must-revalidate"  # keep, but ask again: ETag answers 304
 
 
@@ -28,8 +26,6 @@ CACHE_CONTROL = b"public, max-age=0, must-revalidate"  # keep, but ask again: ET
 # gzip), and inflated for the rare client that does not take gzip: the cache then holds six
 # times as many of them in the same memory.
 PLAIN_UP_TO = 64 << 10
-
-
 # Level 4, not 6: half the time on a 200 KB compare page (2 ms, not 4) for 5 % more bytes;
 # pages no earlier request asked for are compressed once per request.
 GZIP_LEVEL = 4

@@ -20,15 +20,11 @@ from app.state.params import (
 
 StanceFilter = Literal["support", "oppose", "not-oppose", "unknown"]
 STANCE_FILTERS: tuple[str, ...] = ("support", "oppose", "not-oppose", "unknown")
-
-
 # `veto=` takes a status, or "uncertain-" and why: uncertain-vote-not-held, uncertain-silent, ...
 VETO_FILTERS: tuple[str, ...] = (
     *VetoStatus,
     *(f"{VetoStatus.UNCERTAIN}-{k}" for k in UNCERTAIN_KINDS),
 )
-
-
 MAX_Q = 200
 
 
@@ -53,10 +49,7 @@ class FilterLabels(Protocol):
 
 
 Predicate = Callable[[Option], bool]
-
 Pair = tuple[str, str]
-
-
 STANCE_WORDS = {
     "support": "supports",
     "oppose": "opposes",
