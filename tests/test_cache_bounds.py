@@ -27,7 +27,84 @@ def test_a_recently_used_item_outlives_older_ones() -> None:
 
 
 def test_the_live_index_bounds_its_comparisons_by_bytes() -> None:
-    from app.analysis.index import MEMO_JSON_BYTES, live_memo
+    from app.analysis.index import MEMO_BYTES, live_memo
 
     memo = live_memo()
-    assert memo.max_weight == MEMO_JSON_BYTES
+    assert memo.max_weight == MEMO_BYTES
+
+
+# Pure functions memoised without a bound, because their arguments come from a small fixed set
+# (a rank is 1 to 6, a fill is one of the palette's, a character is one of the dataset's, a
+# font size one of the few the pictures use): each holds a few entries at most.
+SMALL_DOMAINS = {
+    "app.charts.ranks.short_ordinal",
+    "app.charts.ranks.rank_fills",
+    "app.charts.ranks._rank_legend",
+    "app.charts.ranks._text_on",
+    "app.charts.svg._attr",
+    "app.charts.metrics._advance",
+    "app.charts.png.font_file",
+    "app.charts.png.font",
+    "app.charts.png._missing_glyph",
+    "app.charts.png._has_glyph",
+    "app.config.get_settings",  # one: the process's settings
+    "app.serving.render.environment",  # one per templates folder
+}
+# Memoised pure functions bounded by count, whose keys and values are short texts and numbers
+# drawn from the dataset (labels, their widths, a state's query): a few MB at most.
+SHORT_VALUES = 4096
+
+
+def test_every_cache_in_the_app_is_bounded_by_bytes() -> None:
+    """Every Lru a module keeps has a byte bound; no function memoises without one (but those of
+    a small fixed domain); the app's own caches (pages, rendered parts, past days) are
+    bounded by bytes. A cache bounded only by count let a few large values fill a process."""
+    import dataclasses
+    import importlib
+    import pkgutil
+
+    import app
+    from app.main import create_app
+    from app.serving.site import Site
+
+    unbounded = []
+    for info in pkgutil.walk_packages(app.__path__, "app."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            where = f"{info.name}.{name}"
+            if isinstance(value, Lru) and not value.max_weight:
+                unbounded.append(where)
+            if not hasattr(value, "cache_info") or value.__module__ != info.name:
+                continue
+            maxsize = value.cache_parameters()["maxsize"]
+            if where not in SMALL_DOMAINS and (maxsize is None or maxsize > SHORT_VALUES):
+                unbounded.append(where)
+    assert unbounded == []
+
+    state = create_app().state
+    assert state.page_cache.max_bytes > 0 and state.parts.max_weight > 0
+    past = next(f for f in dataclasses.fields(Site) if f.name == "past")
+    assert past.default_factory is not dataclasses.MISSING
+    assert past.default_factory().max_weight > 0
+
+
+def test_a_values_bytes_count_what_it_reaches_once() -> None:
+    from app.analysis.lru import deep_size
+
+    text = "x" * 10_000
+    assert deep_size([text]) > 10_000
+    # The same text reached twice counts once; ten different texts count ten times.
+    assert deep_size([text, text]) < deep_size([text]) + 100
+    assert deep_size({"k": ["y" * 10_000 + str(i) for i in range(10)]}) > 100_000
+
+
+def test_a_rendered_part_weighs_what_its_text_holds() -> None:
+    """A part of typographic text (curly quotes, dashes) is held as a str of two bytes a
+    letter: its weight for the parts' byte bound counts that, not the shorter UTF-8."""
+    import sys
+
+    from app.serving.zipped import Rendered
+
+    part = Rendered.of("l’Ukraine — " * 2000)
+    assert part.size >= sys.getsizeof(part.html) + len(part.raw) + len(part.deflated)
+    assert part.size > 2 * len(part.html) + len(part.raw)

@@ -5,9 +5,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel
-
-from app.analysis.lru import Lru
+from app.analysis.lru import Lru, deep_size
 from app.analysis.stances import (
     RouteKey,
     current_stances,
@@ -63,18 +61,13 @@ class CitedClaim:
 
 MEMO_SIZE = 48  # comparisons' fixed parts kept by the live index, at most
 PAST_MEMO_SIZE = 2
-# ...and at most this many bytes of them as JSON; in memory a comparison takes about four
-# times its JSON (4 options of the default dataset: 150 KB of JSON, 620 KB resident).
-MEMO_JSON_BYTES = 2_500_000
-
-
-def json_weight(value: object) -> int:
-    """A memoised value's size for the byte bound: its JSON for a model, else a token 1 KB."""
-    return len(value.model_dump_json()) if isinstance(value, BaseModel) else 1024
+# ...and at most this many bytes of them as they sit in memory (4 options of the default
+# dataset: about 620 KB).
+MEMO_BYTES = 10 << 20
 
 
 def live_memo() -> "Lru[Hashable, object]":
-    return Lru(MEMO_SIZE, max_weight=MEMO_JSON_BYTES, weigh=json_weight)
+    return Lru(MEMO_SIZE, max_weight=MEMO_BYTES, weigh=deep_size)
 
 
 @dataclass(frozen=True)
@@ -239,7 +232,9 @@ def build_index(
         # Only the live index keeps many comparisons: past days (`at=`, up to 32 indexes per
         # site) and permalink rebuilds (cached whole elsewhere) keep two each, so walking days
         # or links cannot grow a process by hundreds of MB.
-        memo=live_memo() if at is None and today is None else Lru(PAST_MEMO_SIZE),
+        memo=live_memo()
+        if at is None and today is None
+        else Lru(PAST_MEMO_SIZE, max_weight=MEMO_BYTES, weigh=deep_size),
     )
 
 

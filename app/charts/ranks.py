@@ -45,7 +45,7 @@ def rank_rows(result: RankChances, titles: Mapping[str, str]) -> list[RankRow]:
 
 
 @functools.cache  # every rank chart of n options asks again
-def _palette(n: int) -> tuple[str, ...]:
+def rank_fills(n: int) -> tuple[str, ...]:
     """n fills from dark blue (first) to light blue (last)."""
     dark, light = (11, 61, 145), (198, 219, 247)
     out = []
@@ -75,7 +75,7 @@ def _text_on(fill: str) -> str:
 @functools.cache  # the same for every rank chart of n ranks
 def _rank_legend(n: int, left: float) -> str:
     legend = _text(left, 26, "Rank:", font_size=12, font_weight=600)
-    fills = _palette(n)
+    fills = rank_fills(n)
     lx = left + 46.0
     for k in range(n):
         legend += _el("rect", x=lx, y=15, width=14, height=14, fill=fills[k])
@@ -102,7 +102,7 @@ def rank_chances(
     cid = chart_id or _chart_id("ranks", (rows, method, width))
     title = "Chance of each rank"
     n = max((len(r.chances) for r in rows), default=0)
-    fills = _palette(n)
+    fills = rank_fills(n)
     # Narrow (a phone): each summary gets its own line under the title.
     narrow = width < 600
     left, right, top, row_h = 16, 16, 44, 82 if narrow else 64

@@ -4,7 +4,6 @@ before routing. `app.serving.render.cached_page` stores what a route renders."""
 
 import datetime as dt
 import gzip
-import hashlib
 import threading
 import zlib
 from collections import OrderedDict
@@ -15,6 +14,7 @@ from anyio.to_thread import run_sync
 from fastapi.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.serving import etags
 from app.serving.zipped import Rendered, gzip_with_parts
 
 CacheKey = tuple[object, ...]
@@ -37,7 +37,7 @@ class CacheEntry:
     zipped: bytes
     status: int
     headers: list[tuple[bytes, bytes]]
-    etag: bytes  # strong, of the plain body; the gzip body's tag ends in -gz
+    digest: bytes  # of the plain body (app.serving.etags): its tag, and with -gz the gzip's
     cache_control: bytes = CACHE_CONTROL
     route: str = ""  # the route's path template, for the access log and metrics on a hit
 
@@ -53,14 +53,13 @@ class CacheEntry:
         self, *, gzip_ok: bool, if_none_match: bytes
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         """Status, headers and body for one request: 304 when the client holds this copy."""
-        tag = self.etag[:-1] + b'-gz"' if gzip_ok else self.etag
+        tag = etags.strong(self.digest, gzip=gzip_ok)
         common = [
             (b"etag", tag),
             (b"cache-control", self.cache_control),
             (b"vary", b"HX-Request, Accept-Encoding"),
         ]
-        held = {t.strip() for t in if_none_match.split(b",")}
-        if tag in held or b"*" in held:
+        if etags.held(if_none_match, tag):
             return 304, common, b""
         body = self.zipped if gzip_ok else self.body
         headers = [*self.headers, *common, (b"content-length", str(len(body)).encode())]
@@ -120,7 +119,7 @@ class PageCache:
         zipped, etag = (parts and gzip_with_parts(body, parts, GZIP_LEVEL)) or (
             # One pass (the gzip module reads the body twice: CRC, then deflate).
             zlib.compress(body, GZIP_LEVEL, wbits=31),
-            hashlib.blake2b(body, digest_size=12).hexdigest().encode(),
+            etags.digest(body),
         )
         entry = CacheEntry(
             plain=body if len(body) <= PLAIN_UP_TO else None,
@@ -131,7 +130,7 @@ class PageCache:
                 for k, v in response.raw_headers
                 if k not in (b"content-length", b"vary", b"etag", b"cache-control")
             ],
-            etag=b'"' + etag + b'"',
+            digest=etag,
             cache_control=self.cache_control,
             route=route,
         )

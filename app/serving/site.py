@@ -5,7 +5,6 @@ import ctypes
 import datetime as dt
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Annotated
@@ -16,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.analysis.index import Index, build_index
+from app.analysis.lru import Lru, deep_size
 from app.dataset.dates import human
 from app.dataset.records import LinkStatus, RevisionInfo
 from app.errors import NoDataset, NotFound
@@ -24,6 +24,7 @@ from app.store import queries
 from app.views.pages import PageMeta, page_meta
 
 PAST_INDEXES = 8
+PAST_BYTES = 24 << 20  # each about 3 MB with the default dataset (its own copy counted)
 _lock = threading.Lock()
 
 
@@ -34,8 +35,10 @@ class Site:
     vocab: Vocab
     links: dict[str, LinkStatus] = field(default_factory=dict)
     # Indexes of the dossier as it stood on past days (`at=`), built on demand, few kept.
-    past: "OrderedDict[dt.date, Index]" = field(
-        default_factory=OrderedDict, compare=False, repr=False
+    past: "Lru[dt.date, Index]" = field(
+        default_factory=lambda: Lru(PAST_INDEXES, max_weight=PAST_BYTES, weigh=deep_size),
+        compare=False,
+        repr=False,
     )
 
     @property
@@ -63,15 +66,10 @@ class Site:
         """This site as the dossier stood on `day` (None: today)."""
         if day is None:
             return self
-        with _lock:
-            index = self.past.get(day)
-            if index is None:
-                index = build_index(self.index.ds, at=day, proposed_only=True)
-                self.past[day] = index
-                if len(self.past) > PAST_INDEXES:
-                    self.past.popitem(last=False)
-            else:
-                self.past.move_to_end(day)
+        with _lock:  # one build at a time: a burst of past days builds each once
+            index = self.past.get_or_build(
+                day, lambda: build_index(self.index.ds, at=day, proposed_only=True)
+            )
         # Options not yet proposed that day are unknown to the parser, which says why.
         later = {
             o.slug: f"not yet proposed on {human(day)} (first proposed on {human(o.proposed_on)})"

@@ -12,6 +12,7 @@ the 32 KB before it as its dictionary, which is exactly the window a decoder hol
 
 import hashlib
 import struct
+import sys
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,8 +35,9 @@ class Rendered:
 
     @property
     def size(self) -> int:
-        """Bytes held: the text, its UTF-8 and its deflated form."""
-        return 2 * len(self.raw) + len(self.deflated)
+        """Bytes held: the text (a str of accented or typographic letters takes two or four
+        bytes a letter, not its UTF-8 length), its UTF-8 and its deflated form."""
+        return sys.getsizeof(self.html) + len(self.raw) + len(self.deflated)
 
     @classmethod
     def of(cls, html: str) -> "Rendered":

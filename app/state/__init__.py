@@ -215,7 +215,9 @@ def _axes(p: "Params", vocab: Vocab) -> tuple[str | None, str | None]:
         y = default[0]
     if y is not None and x is None and y == default[0]:
         x = default[1]
-    if (x or default[0]) == (y or default[1]):
+    # One criterion gives one axis: the chart plots it against itself, and nothing is refused.
+    one = len(vocab.criteria) < 2
+    if not one and (x or default[0]) == (y or default[1]):
         raise BadParam("y", f"must differ from x (both are {x or default[0]!r})", vocab.criteria)
     return (None if x == default[0] else x), (None if y == default[1] else y)
 

@@ -21,8 +21,8 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from app.analysis.compare import comparison_snapshot
-from app.analysis.index import Index, build_index, json_weight
-from app.analysis.lru import Lru
+from app.analysis.index import Index, build_index
+from app.analysis.lru import Lru, deep_size
 from app.analysis.snapshot import (
     SNAPSHOT_VERSION,
     Snapshot,
@@ -36,13 +36,13 @@ from app.store import models as m
 log = logging.getLogger(__name__)
 
 # Keyed by content hash, not revision number: numbers repeat across databases (tests, a
-# restored backup). Small: a dataset and its indexes take a few MB, a snapshot up to 150 KB
-# of JSON and four times that in memory, so snapshots are bounded by bytes too.
-_datasets: Lru[str, tuple[Dataset, Vocab]] = Lru(4)
-_indexes: Lru[tuple[str, dt.date | None, dt.date], Index] = Lru(4)
-_snapshots: Lru[tuple[str, str, dt.date], Snapshot] = Lru(
-    64, max_weight=1_500_000, weigh=json_weight
+# restored backup). Small, and bounded by bytes: a dataset takes about 2 MB and an index 3 MB
+# with it (the default dataset), a snapshot up to 620 KB.
+_datasets: Lru[str, tuple[Dataset, Vocab]] = Lru(4, max_weight=12 << 20, weigh=deep_size)
+_indexes: Lru[tuple[str, dt.date | None, dt.date], Index] = Lru(
+    4, max_weight=16 << 20, weigh=deep_size
 )
+_snapshots: Lru[tuple[str, str, dt.date], Snapshot] = Lru(64, max_weight=6 << 20, weigh=deep_size)
 
 
 def _content_hash(session: Session, revision: int) -> str:

@@ -5,11 +5,11 @@ charts as SVG files and PNG images, so a download is exactly what the page showe
 Pure: no FastAPI, no database."""
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Mapping, Sequence
 
 from app.analysis.index import Index
 from app.analysis.labels import POSITION_LABELS
+from app.analysis.lru import Lru, deep_size
 from app.analysis.snapshot import ScoreRow, Snapshot
 from app.analysis.timeline import option_timeline
 from app.charts import bars, scatter, timeline
@@ -145,10 +145,17 @@ def snapshot_bars(snapshot: Snapshot) -> dict[str, Chart]:
     }
 
 
-@functools.lru_cache(maxsize=256)
+# Scores do not change with the weights: every weighting of a comparison reuses its charts.
+_BARS: Lru[tuple[str, tuple[BarRow, ...], str], Chart] = Lru(
+    256, max_weight=4 << 20, weigh=deep_size
+)
+
+
 def _bars(title: str, rows: tuple[BarRow, ...], slug: str) -> Chart:
-    # Scores do not change with the weights: every weighting of a comparison reuses them.
-    return bars.bars(title, rows, width=BARS_WIDTH, chart_id=f"chart-scores-{slug}")
+    return _BARS.get_or_build(
+        (title, rows, slug),
+        lambda: bars.bars(title, rows, width=BARS_WIDTH, chart_id=f"chart-scores-{slug}"),
+    )
 
 
 # --- captions of downloads and preview images ---------------------------------------------

@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 
 from pydantic import Field
 
-from app.analysis.ranks import RankChances, rank_chances
+from app.analysis.lru import Lru, deep_size
+from app.analysis.ranks import RankChance, RankChances, rank_chances
 from app.analysis.snapshot import Part, ScoreRow, Snapshot, VetoCell, VetoRow
 from app.analysis.snapshot_table import long_row
 from app.charts import ranks
 from app.charts.png import ComparisonCard, RankedOption
 from app.charts.svg import Chart
 from app.dataset.vocabulary import VetoStatus
-from app.views.charts import NARROW, snapshot_bars
+from app.views.charts import snapshot_bars
 from app.views.verdict import join
 
 
@@ -37,12 +38,32 @@ class RankingRow:
 
 
 @dataclass(frozen=True)
+class ChanceShare:
+    """One option's chance of one rank, as its table cell and its piece of the option's bar."""
+
+    label: str  # "1st"
+    text: str  # "42 %"
+    x: str  # where its piece starts and how wide it is, in per cent of the bar
+    width: str
+    fill: str
+
+
+@dataclass(frozen=True)
+class ChanceRow:
+    title: str
+    shares: tuple[ChanceShare, ...]  # empty when the option is not ranked
+
+
+@dataclass(frozen=True)
 class CompareView:
     rows: tuple[RankingRow, ...]  # ranking order
     warning: str | None  # set when a leader is blocked or barred
     chances: RankChances | None  # None when nothing is ranked
-    chances_chart: Chart | None
-    chances_chart_narrow: Chart | None  # the same for a phone's width
+    # The chance of each rank as a table with a bar per option, in ranking order: a table
+    # reads at any width (one drawing, not a wide and a narrow one) and costs little to write
+    # on every weight change. Its SVG and PNG downloads are drawn by `ranks_chart`.
+    chance_rows: tuple[ChanceRow, ...]
+    rank_fills: tuple[tuple[str, str], ...]  # ("1st", fill) for each rank: the legend
     snapshot: Snapshot = field(repr=False, compare=False)
 
     @functools.cached_property
@@ -98,10 +119,17 @@ class _Criterion:
     default_weight: int
 
 
-@functools.lru_cache(maxsize=128)
-def _records(scores: _Scores) -> tuple[list[_Scored], list[_Criterion]]:
-    """The snapshot's scores as the records `rank_chances` reads, built once per set of
-    scores: a new weighting of the same comparison reuses them."""
+_Records = tuple[list[_Scored], list[_Criterion]]
+# Built once per set of scores: a new weighting of the same comparison reuses them.
+_RECORDS: Lru[_Scores, _Records] = Lru(128, max_weight=2 << 20, weigh=deep_size)
+
+
+def _records(scores: _Scores) -> _Records:
+    return _RECORDS.get_or_build(scores, lambda: _build_records(scores))
+
+
+def _build_records(scores: _Scores) -> _Records:
+    """The snapshot's scores as the records `rank_chances` reads."""
     slugs, crit_rows, score_rows = scores
     assessments: dict[str, dict[str, _Range]] = {s: {} for s in slugs}
     for crit, cells in score_rows:
@@ -164,29 +192,49 @@ def compare_view(snapshot: Snapshot) -> CompareView:
         )
         for r in snapshot.ranking.ranked
     )
-    charts: list[Chart | None] = [None, None]
+    chance_rows: tuple[ChanceRow, ...] = ()
+    legend: tuple[tuple[str, str], ...] = ()
     if chances is not None:
-        titles = {o.slug: o.title for o in snapshot.options}
-        # Rows in ranking order, as the table above the chart lists them.
-        order = {r.slug: i for i, r in enumerate(rows)}
-        rank_rows = [
-            row
-            for _, row in sorted(
-                zip(chances.options, ranks.rank_rows(chances, titles), strict=True),
-                key=lambda pair: order.get(pair[0].option, len(order)),
-            )
-        ]
-        charts = [
-            ranks.rank_chances(
-                rank_rows, method=chances.method, width=width, chart_id="chart-ranks" + suffix
-            )
-            for width, suffix in ((900, ""), (NARROW, "-narrow"))
-        ]
-    return CompareView(rows, _warning(rows), chances, charts[0], charts[1], snapshot)
+        fills = ranks.rank_fills(chances.ranks)
+        legend = tuple((ranks.short_ordinal(k + 1), f) for k, f in enumerate(fills))
+        by_slug = {rc.option: rc for rc in chances.options}
+        chance_rows = tuple(_chance_row(r.title, by_slug[r.slug], legend) for r in rows)
+    return CompareView(rows, _warning(rows), chances, chance_rows, legend, snapshot)
+
+
+def _chance_row(title: str, rc: RankChance, legend: Sequence[tuple[str, str]]) -> ChanceRow:
+    shares = []
+    start = 0.0
+    for k, p in enumerate(rc.chances):
+        width = float(p) * 100
+        label, fill = legend[k]
+        shares.append(
+            ChanceShare(label, rc.chance_text(k + 1), f"{start:.1f}", f"{width:.1f}", fill)
+        )
+        start += width
+    return ChanceRow(title, tuple(shares))
+
+
+def _ranks_chart(snapshot: Snapshot, view: "CompareView") -> Chart | None:
+    chances = view.chances
+    if chances is None:
+        return None
+    titles = {o.slug: o.title for o in snapshot.options}
+    # Rows in ranking order, as the table above the chart lists them.
+    order = {r.slug: i for i, r in enumerate(view.rows)}
+    rank_rows = [
+        row
+        for _, row in sorted(
+            zip(chances.options, ranks.rank_rows(chances, titles), strict=True),
+            key=lambda pair: order.get(pair[0].option, len(order)),
+        )
+    ]
+    return ranks.rank_chances(rank_rows, method=chances.method, width=900, chart_id="chart-ranks")
 
 
 def ranks_chart(snapshot: Snapshot) -> Chart | None:
-    return compare_view(snapshot).chances_chart
+    """The chance of each rank as a picture, for its SVG and PNG downloads."""
+    return _ranks_chart(snapshot, compare_view(snapshot))
 
 
 def headline(view: CompareView) -> str:

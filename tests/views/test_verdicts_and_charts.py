@@ -144,7 +144,10 @@ def test_compare_view_warns_when_the_leader_is_blocked_and_shows_rank_chances() 
     for rc in view.chances.options:
         assert sum(rc.chances) == 1
     assert all(r.chances for r in view.rows)
-    assert view.chances_chart is not None and view.chances_chart_narrow is not None
+    # The chance table lists the options in ranking order, each bar's pieces filling it.
+    assert [r.title for r in view.chance_rows] == [r.title for r in view.rows]
+    for row in view.chance_rows:
+        assert abs(sum(float(s.width) for s in row.shares) - 100) < 0.5
     assert set(view.bars) == {"nato-membership", "bilateral-agreements"}
 
 

@@ -47,3 +47,14 @@ def test_a_new_revision_changes_the_etag(
     load(engine, changed)
     after = client.get("/options/painted-lanes", headers={"If-None-Match": before})
     assert after.status_code == 200 and after.headers["etag"] != before
+
+
+def test_every_answer_compares_tags_the_same_weak_way(client: TestClient) -> None:
+    """A proxy may send back a strong tag weakened (W/"x") or a weak one stripped, alone or in a
+    list: cached pages and other answers both answer 304 to either (RFC 9110, weak comparison)."""
+    for path in ("/options/painted-lanes", "/api/v1/options"):
+        etag = client.get(path).headers["etag"]
+        bare = etag.removeprefix("W/")
+        for sent in ("W/" + bare, bare, f'"other", {etag}', "*"):
+            r = client.get(path, headers={"If-None-Match": sent})
+            assert r.status_code == 304, (path, sent)

@@ -6,6 +6,7 @@ page stays light. Not timed: `make bench` measures speed."""
 import gzip
 import re
 import zlib
+from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
 
@@ -94,3 +95,69 @@ def test_spliced_gzip_is_one_ordinary_member() -> None:
     assert zlib.decompressobj(wbits=31).decompress(zipped) == body
     assert gzip_with_parts(b"<p>no parts here</p>", parts, 4) is None
     assert re.fullmatch(rb"[0-9a-f]{24}", spliced[1])
+
+
+class _ChanceTable(HTMLParser):
+    """The chance table's body: per row, the option's name and each cell's text; and how many
+    drawings of the chances (bars) the fragment holds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.depth = 0  # inside table.chances-table
+        self.bars = 0
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table" and ("class", "chances-table") in attrs:
+            self.depth = 1
+            self.rows = []
+        elif self.depth and tag == "tbody":
+            self.depth = 2
+        elif self.depth == 2 and tag == "tr":
+            self.rows.append([])
+        elif self.depth == 2 and tag in ("th", "td"):
+            self.cell = []
+        elif self.depth == 2 and tag == "svg":
+            self.bars += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.cell is not None and tag in ("th", "td"):
+            self.rows[-1].append("".join(self.cell).strip())
+            self.cell = None
+        elif tag == "table":
+            self.depth = 0
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def _share(text: str) -> tuple[float, float]:
+    """The range of chances a cell's text stands for: "42 %" is 41.5 to 42.5 per cent."""
+    if text.startswith("under 1"):
+        return 0, 1
+    if text.startswith("over 99"):
+        return 99, 100
+    n = float(text.split("\u00a0")[0])
+    return n - 0.5, n + 0.5
+
+
+def test_the_chance_of_each_rank_is_one_table_that_agrees_with_the_json_twin(
+    client: TestClient,
+) -> None:
+    query = f"{THREE}&w=cost:5,safety:0"
+    parser = _ChanceTable()
+    parser.feed(client.get(f"/compare?{query}", headers=HX).text)
+    data = client.get(f"/compare.json?{query}").json()["rank_chances"]
+    titles = {o["slug"]: o["title"] for o in client.get(f"/compare.json?{query}").json()["options"]}
+    # One drawing per option (its bar), not a wide and a narrow picture of the whole.
+    assert parser.bars == len(parser.rows) == len(data["options"]) == 3
+    shown = {row[0]: row[1:] for row in parser.rows}
+    for option in data["options"]:
+        cells = shown[titles[option["option"]]]
+        # The bar's cell is empty text; then one cell per rank.
+        assert cells[0] == "" and len(cells) == 1 + len(option["chances"])
+        for text, share in zip(cells[1:], option["chances"], strict=True):
+            low, high = _share(text)
+            assert low <= share["chance"] * 100 <= high, (option["option"], text, share)

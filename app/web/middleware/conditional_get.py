@@ -1,8 +1,8 @@
 """ETags, a short Cache-Control and 304s on successful GETs."""
 
-import hashlib
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.serving import etags
 
 
 class ConditionalGet:
@@ -50,10 +50,10 @@ class ConditionalGet:
                 await send(message)
                 return
             body = message.get("body", b"")
-            etag = b'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
+            etag = etags.weak(etags.digest(body))
             tagged = [*start.get("headers", []), (b"etag", etag)]
             tagged.append((b"cache-control", self.cache_control))
-            if etag in _if_none_match(scope):
+            if etags.held(_if_none_match(scope), etag):
                 kept = [(k, v) for k, v in tagged if k not in (b"content-length",)]
                 await send({"type": "http.response.start", "status": 304, "headers": kept})
                 await send({"type": "http.response.body", "body": b""})
@@ -64,10 +64,5 @@ class ConditionalGet:
         await self.app(scope, receive, send_tagged)
 
 
-def _if_none_match(scope: Scope) -> list[bytes]:
-    tags: list[bytes] = []
-    for k, v in scope["headers"]:
-        if k == b"if-none-match":
-            tags.extend(t.strip() for t in v.split(b","))
-    # A weak comparison (RFC 9110): W/"x" matches "x".
-    return tags + [b"W/" + t for t in tags if not t.startswith(b"W/")]
+def _if_none_match(scope: Scope) -> bytes:
+    return b", ".join(v for k, v in scope["headers"] if k == b"if-none-match")
