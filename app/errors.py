@@ -15,12 +15,15 @@ class AppError(Exception):
         allowed: Sequence[str] = (),
         suggestions: Sequence[tuple[str, str]] = (),
         back: tuple[str, str] | None = None,
+        keys: Sequence[str] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.allowed = tuple(allowed)
         self.suggestions = tuple(suggestions)  # (label, href)
+        # The suggested things' slugs, which a JSON answer lists; without them, the labels.
+        self.keys = tuple(keys)
         self.back = back  # (label, href): a way forward from the error page
 
 

@@ -44,7 +44,7 @@ def error_response(request: Request, err: AppError) -> Response:
         if err.allowed:
             body["allowed"] = list(err.allowed)
         if err.suggestions:
-            body["suggestions"] = [label for label, _ in err.suggestions]
+            body["suggestions"] = list(err.keys) or [label for label, _ in err.suggestions]
         if isinstance(err, Unprocessable):
             body["problems"] = [{"path": p, "message": msg} for p, msg in err.problems]
         response: Response = JSONResponse({"error": body}, status_code=err.status)

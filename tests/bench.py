@@ -2,8 +2,8 @@
 wrk in the same run; page weight and server memory.
 
 A real uvicorn process serves the default dataset from a temporary database; a second one
-serves tests/bench_trivial.py under the same settings. Budgets from DESIGN.md are printed as
-PASS/FAIL lines (a benchmark, not a timed test)."""
+serves tests/bench_trivial.py under the same settings. The budgets (docs/architecture.md) are
+printed as PASS/FAIL lines (a benchmark, not a timed test)."""
 
 import gzip
 import os

@@ -19,8 +19,10 @@ def position_json(pos: Position) -> JsonPosition:
 
 
 class VetoStatus(StrEnum):
-    """Ordered from best to worst; `barred` (law) outranks `blocked` (politics). The one home of
-    each status's words, symbol and colour: pages, charts, exports and filters read them here."""
+    """Ordered from best to worst; `barred` (law) outranks `blocked` (politics)."""
+
+    # The one home of each status's words, symbol and colour (the OpenAPI schema shows the
+    # docstring above): pages, charts, exports and filters read them here.
 
     CLEAR = "clear"
     UNCERTAIN = "uncertain"

@@ -4,10 +4,9 @@ strings by hand: they call these helpers."""
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
 
 import nh3
 from fastapi import Request
@@ -27,12 +26,18 @@ from app.analysis.labels import (
 )
 from app.analysis.lru import Lru
 from app.config import Settings
+from app.dataset import urls
 from app.dataset.dates import human as human_date
+
+# Re-exported: routes build their links with these (app/dataset/urls.py holds them).
+from app.dataset.urls import href as href
+from app.dataset.urls import with_param as with_param
+from app.dataset.urls import without as without
 from app.dataset.vocabulary import VetoStatus
+from app.pages.parts import date_control as date_form
 from app.serving.page_cache import CacheEntry, PageCache, cache_key, is_fragment
 from app.serving.zipped import Rendered
 from app.state import FILTERS, VETO_FILTERS
-from app.views.pages import date_control as date_form
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
@@ -61,28 +66,6 @@ def abbreviations(text: str) -> Markup:
     return Markup(_ABBREVIATION_RE.sub(expand, str(Markup.escape(text))))
 
 
-def href(path: str, pairs: Iterable[tuple[str, str]] = ()) -> str:
-    query = _query(tuple(pairs))
-    return f"{path}?{query}" if query else path
-
-
-@lru_cache(maxsize=256)  # a page links the same state a dozen times (downloads, charts, forms)
-def _query(pairs: tuple[tuple[str, str], ...]) -> str:
-    return urlencode(pairs, safe=",:")
-
-
-def without(
-    pairs: Iterable[tuple[str, str]], name: str, value: str | None = None
-) -> list[tuple[str, str]]:
-    """The query without one parameter (or one value of a repeatable one)."""
-    return [(k, v) for k, v in pairs if not (k == name and (value is None or v == value))]
-
-
-def with_param(pairs: Iterable[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:
-    """The query with one parameter set (replacing any value it had)."""
-    return [*without(pairs, name), (name, value)]
-
-
 def position_key(pos: int | str | None) -> int | None:
     return None if pos is None or pos == "unknown" else int(pos)
 
@@ -102,6 +85,7 @@ def environment(templates_dir: str) -> Environment:
     env.filters["abbreviations"] = abbreviations
     env.globals.update(
         href=href,
+        urls=urls,  # entity paths: urls.option(slug), urls.stakeholder(slug), urls.source(id)
         without=without,
         with_param=with_param,
         POSITION_LABELS=POSITION_LABELS,

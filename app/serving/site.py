@@ -16,12 +16,13 @@ from sqlmodel import Session
 
 from app.analysis.index import Index, build_index
 from app.analysis.lru import Lru, deep_size
+from app.dataset import urls
 from app.dataset.dates import human
 from app.dataset.records import LinkStatus, RevisionInfo
 from app.errors import NoDataset, NotFound
+from app.pages.parts import PageMeta, page_meta
 from app.state import BadParam, Vocab, parse_at, vocab_of
 from app.store import queries
-from app.views.pages import PageMeta, page_meta
 
 PAST_INDEXES = 8
 PAST_BYTES = 24 << 20  # each about 3 MB with the default dataset (its own copy counted)
@@ -59,7 +60,7 @@ class Site:
             raise NotFound(
                 f"“{title}” was {why}.",
                 field="slug",
-                back=("See it as it stands today", f"/options/{slug}"),
+                back=("See it as it stands today", urls.option(slug)),
             )
 
     def at(self, day: dt.date | None) -> "Site":

@@ -14,7 +14,9 @@ from app.analysis.snapshot import ScoreRow, Snapshot
 from app.analysis.timeline import option_timeline
 from app.charts import bars, scatter, timeline
 from app.charts.caption import Caption
+from app.charts.grouped import Group, grouped
 from app.charts.svg import BarRow, Chart, ScatterPoint
+from app.dataset import urls
 from app.dataset.dates import human
 from app.dataset.hypotheses import Hypothesis
 from app.dataset.schema import Criterion, Option
@@ -32,7 +34,7 @@ def _points(
         return a.score if a else None
 
     return [
-        ScatterPoint(o.title, f"/options/{o.slug}", score(o, x), score(o, y), status[o.slug])
+        ScatterPoint(o.title, urls.option(o.slug), score(o, x), score(o, y), status[o.slug])
         for o in options
     ]
 
@@ -130,10 +132,8 @@ def snapshot_bar_rows(snapshot: Snapshot) -> dict[str, tuple[BarRow, ...]]:
     for row in snapshot.rows:
         if not isinstance(row, ScoreRow):
             continue
-        for slug, c in zip(slugs, row.cells, strict=True):
-            out[slug].append(
-                BarRow(row.label, c.score, c.low, c.high, c.label, row.lower_is_better)
-            )
+        for slug, cell in zip(slugs, _cells(row), strict=True):
+            out[slug].append(cell)
     return {s: tuple(rows) for s, rows in out.items()}
 
 
@@ -155,6 +155,35 @@ def _bars(title: str, rows: tuple[BarRow, ...], slug: str) -> Chart:
     return _BARS.get_or_build(
         (title, rows, slug),
         lambda: bars.bars(title, rows, width=BARS_WIDTH, chart_id=f"chart-scores-{slug}"),
+    )
+
+
+def snapshot_grouped(snapshot: Snapshot) -> Chart:
+    """The comparison's scores in one chart, criterion by criterion, options in column order:
+    from the snapshot, so a permalink's stays frozen, and the same under every weighting."""
+    groups = tuple(
+        Group(row.label, row.lower_is_better, _cells(row))
+        for row in snapshot.rows
+        if isinstance(row, ScoreRow)
+    )
+    return _grouped(tuple(o.title for o in snapshot.options), groups)
+
+
+def _cells(row: ScoreRow) -> tuple[BarRow, ...]:
+    return tuple(
+        BarRow(row.label, c.score, c.low, c.high, c.label, row.lower_is_better) for c in row.cells
+    )
+
+
+# Drawn when the compare page's part is not kept, and for each download: bounded like _BARS.
+_GROUPED: Lru[tuple[tuple[str, ...], tuple[Group, ...]], Chart] = Lru(
+    64, max_weight=4 << 20, weigh=deep_size
+)
+
+
+def _grouped(titles: tuple[str, ...], groups: tuple[Group, ...]) -> Chart:
+    return _GROUPED.get_or_build(
+        (titles, groups), lambda: grouped(titles, groups, chart_id="chart-grouped")
     )
 
 
@@ -205,25 +234,28 @@ def index_caption(index: Index, revision: int, address: str, subtitle: str = "")
     )
 
 
-def snapshot_subtitle(snapshot: Snapshot) -> str:
-    """The weights that differ from the default, and the hypotheses, of a comparison."""
+def snapshot_subtitle(snapshot: Snapshot, *, weights: bool = True) -> str:
+    """The weights that differ from the default (unless `weights` is false: a chart no weight
+    changes), and the hypotheses, of a comparison."""
     changed = [
         f"{w.title} {w.weight} (default {w.default})"
         for w in snapshot.weights
         if w.weight != w.default
     ]
-    parts = [f"Weights: {'; '.join(changed)}." if changed else "Default weights."]
+    parts = (
+        [f"Weights: {'; '.join(changed)}." if changed else "Default weights."] if weights else []
+    )
     if snapshot.assume:
         hyp = "; ".join(f"{a.name} assumed {a.label.lower()}" for a in snapshot.assume)
         parts.append(f"Hypotheses: {hyp}.")
     return " ".join(parts)
 
 
-def snapshot_caption(snapshot: Snapshot, address: str) -> Caption:
+def snapshot_caption(snapshot: Snapshot, address: str, *, weights: bool = True) -> Caption:
     """The credits of a chart drawn from a comparison (live or frozen in a permalink)."""
     d = snapshot.dossier
     return Caption(
-        snapshot_subtitle(snapshot),
+        snapshot_subtitle(snapshot, weights=weights),
         f"{SOURCE}, “{d.title}”; each score and stance is sourced at the address below",
         data_date(d.as_of, snapshot.revision, snapshot.at),
         d.licence,

@@ -1,13 +1,13 @@
 """What the compare page and a permanent link show above their side-by-side table: the ranking
 with each option's veto status, a warning when the leader is blocked or barred, the chance of
-each rank (app.analysis.ranks) and one score chart per option.
+each rank (app.analysis.ranks) and the route each option comes by. The scores chart, which no
+weight changes, is app.views.charts.snapshot_grouped.
 
 Built from the comparison snapshot alone (app.analysis.compare), never from live data, so a
 permanent link made before these existed shows them too, from its own frozen scores.
 
 Pure: no FastAPI, no database."""
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -15,13 +15,21 @@ from pydantic import Field
 
 from app.analysis.lru import Lru, deep_size
 from app.analysis.ranks import RankChance, RankChances, rank_chances
-from app.analysis.snapshot import Part, ScoreRow, Snapshot, VetoCell, VetoRow
+from app.analysis.snapshot import (
+    Part,
+    PathCell,
+    PathRow,
+    PathStep,
+    ScoreRow,
+    Snapshot,
+    VetoCell,
+    VetoRow,
+)
 from app.analysis.snapshot_table import long_row
 from app.charts import ranks
 from app.charts.png import ComparisonCard, RankedOption
 from app.charts.svg import Chart
 from app.dataset.vocabulary import VetoStatus
-from app.views.charts import snapshot_bars
 from app.views.verdict import join
 
 
@@ -35,6 +43,9 @@ class RankingRow:
     status: str  # veto status: clear / uncertain / blocked / barred
     blockers: tuple[str, ...]  # names
     chances: str  # e.g. "First in 62 % of cases"
+    route: str = ""  # the best route's title, when the option has several
+    path: tuple[PathStep, ...] = ()  # the best route's decision steps
+    routes: int = 1  # how many routes the option has
 
 
 @dataclass(frozen=True)
@@ -66,15 +77,16 @@ class CompareView:
     rank_fills: tuple[tuple[str, str], ...]  # ("1st", fill) for each rank: the legend
     snapshot: Snapshot = field(repr=False, compare=False)
 
-    @functools.cached_property
-    def bars(self) -> dict[str, Chart]:
-        """Option slug -> its scores. Drawn on demand: no weight changes them, so the compare
-        page keeps them rendered and asks only when they are not."""
-        return snapshot_bars(self.snapshot)
-
 
 def _veto_cells(snapshot: Snapshot) -> dict[str, VetoCell]:
     row = next((r for r in snapshot.rows if isinstance(r, VetoRow)), None)
+    if row is None:
+        return {}
+    return dict(zip([o.slug for o in snapshot.options], row.cells, strict=True))
+
+
+def _path_cells(snapshot: Snapshot) -> dict[str, PathCell]:
+    row = next((r for r in snapshot.rows if isinstance(r, PathRow)), None)
     if row is None:
         return {}
     return dict(zip([o.slug for o in snapshot.options], row.cells, strict=True))
@@ -176,6 +188,7 @@ def _warning(rows: Sequence[RankingRow]) -> str | None:
 
 def compare_view(snapshot: Snapshot) -> CompareView:
     veto = _veto_cells(snapshot)
+    paths = _path_cells(snapshot)
     hrefs = {o.slug: o.href for o in snapshot.options}
     chances = chances_of(snapshot)
     summaries = {rc.option: rc.summary for rc in chances.options} if chances else {}
@@ -189,6 +202,9 @@ def compare_view(snapshot: Snapshot) -> CompareView:
             status=veto[r.slug].status if r.slug in veto else VetoStatus.UNCERTAIN,
             blockers=tuple(veto[r.slug].blockers) if r.slug in veto else (),
             chances=summaries.get(r.slug, ""),
+            route=veto[r.slug].route if r.slug in veto else "",
+            path=tuple(paths[r.slug].steps) if r.slug in paths else (),
+            routes=max(1, len(paths[r.slug].routes)) if r.slug in paths else 1,
         )
         for r in snapshot.ranking.ranked
     )

@@ -17,6 +17,8 @@ from app.charts.raster import svg_to_png
 from app.charts.svg import Chart
 from app.dataset.dates import human
 from app.errors import NotFound
+from app.pages.explore import home_card
+from app.serving.deps import ExploreDep, option_or_404
 from app.serving.render import cached_page, href
 from app.serving.site import SessionDep, Site, SiteDep
 from app.views.charts import (
@@ -28,14 +30,13 @@ from app.views.charts import (
     overview,
     snapshot_bars,
     snapshot_caption,
+    snapshot_grouped,
     snapshot_subtitle,
 )
 from app.views.compare import comparison_card, ranks_chart
-from app.views.home import home_card
 from app.views.verdict import verdict
-from app.web.compare import link_or_404, parse_state
+from app.web.compare import SCORES_STATE, link_or_404, parse_state
 from app.web.guards import image_slot, takes
-from app.web.routes import ExploreDep, option_or_404
 
 router = APIRouter(include_in_schema=False)
 FORMATS = ("svg", "png")
@@ -162,14 +163,16 @@ def compare_ranks_file(request: Request, ext: str, site: SiteDep) -> Response:
     return chart_file(request, ranks_chart(snapshot), ext, name, here)
 
 
-@router.get("/c/{code}/ranks.{ext}", dependencies=[NOTHING])
+@router.get("/compare/scores.{ext}", dependencies=[Depends(takes(*SCORES_STATE))])
 @cached_page
-def permalink_ranks_file(
-    request: Request, code: str, ext: str, site: SiteDep, session: SessionDep
-) -> Response:
-    snapshot = link_or_404(session, code).snapshot
-    here = snapshot_caption(snapshot, address(request, f"/c/{code}"))
-    return chart_file(request, ranks_chart(snapshot), ext, f"rank-chances-{code}", here)
+def compare_scores_file(request: Request, ext: str, site: SiteDep) -> Response:
+    """The scores by criterion: no weight changes them, so the address carries none."""
+    state = parse_state(request, site)
+    snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
+    pairs = [p for p in state.pairs() if p[0] in SCORES_STATE]
+    here = snapshot_caption(snapshot, address(request, "/compare", pairs), weights=False)
+    name = "scores-" + "-".join(state.o)
+    return chart_file(request, snapshot_grouped(snapshot), ext, name, here)
 
 
 @router.get("/c/{code}/preview.png", dependencies=[NOTHING])
@@ -199,6 +202,24 @@ def permalink_scores_file(
         raise NotFound(f"The permanent link {code} does not compare “{slug}”.", field="slug")
     here = snapshot_caption(snapshot, address(request, f"/c/{code}"))
     return chart_file(request, bars[slug], ext, f"{slug}-scores-{code}", here)
+
+
+# After the preview's route, which this one's pattern would take too.
+@router.get("/c/{code}/{kind}.{ext}", dependencies=[NOTHING])
+@cached_page
+def permalink_chart_file(
+    request: Request, code: str, kind: str, ext: str, site: SiteDep, session: SessionDep
+) -> Response:
+    """A permanent link's rank chances (under its weights) or scores by criterion (under none),
+    drawn from its frozen snapshot."""
+    if kind not in ("ranks", "scores"):
+        raise NotFound(f"There is no chart “{kind}” of a permanent link.", field="kind")
+    snapshot = link_or_404(session, code).snapshot
+    ranks = kind == "ranks"
+    here = snapshot_caption(snapshot, address(request, f"/c/{code}"), weights=ranks)
+    chart = ranks_chart(snapshot) if ranks else snapshot_grouped(snapshot)
+    name = f"rank-chances-{code}" if ranks else f"scores-{code}"
+    return chart_file(request, chart, ext, name, here)
 
 
 @router.get("/compare/preview.png")

@@ -23,6 +23,7 @@ from app.analysis.compare import (
 from app.analysis.snapshot import Snapshot
 from app.dataset.vocabulary import VetoStatus
 from app.errors import NotFound
+from app.pages.parts import date_control, proposal_floor
 from app.serving import metrics
 from app.serving.csvout import csv_response
 from app.serving.render import cached_page, href, part, part_kept, render, wants_fragment
@@ -36,13 +37,12 @@ from app.state import (
     parse_compare,
 )
 from app.store import permalinks, queries
-from app.views.charts import snapshot_bars
+from app.views.charts import snapshot_grouped
 from app.views.compare import CompareView, chances_table, compare_view, export
-from app.views.pages import date_control, proposal_floor
 from app.views.picker import compare_picker
+from app.web.frame import dated, not_canonical
 from app.web.guards import takes
 from app.web.middleware.security_headers import FRAMEABLE
-from app.web.routes import dated, not_canonical
 
 router = APIRouter(include_in_schema=False)
 
@@ -126,22 +126,18 @@ def og_text(snapshot: Snapshot, view: CompareView | None = None) -> dict[str, st
     return {"title": "Compare: " + " vs ".join(titles), "description": desc}
 
 
-def chart_urls(snapshot: Snapshot, ranks: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    """Where the comparison's charts download: the rank chances at `ranks` (.svg, .png), each
-    option's scores on its own page (live) or under the permanent link (frozen)."""
+# What the scores chart's address keeps of a comparison's state: no weight changes it.
+SCORES_STATE = ("o", "assume", "at")
+
+
+def chart_urls(ranks: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Where the comparison's charts download: the rank chances at `ranks` (.svg, .png), the
+    scores by criterion beside it, without the weights."""
     base = ranks.rsplit("/", 1)[0]
-    frozen = base.startswith("/c/")
+    kept = [p for p in pairs if p[0] in SCORES_STATE]
     return {
         "ranks": {"svg": href(ranks + ".svg", pairs), "png": href(ranks + ".png", pairs)},
-        "bars": {
-            o.slug: {
-                ext: f"{base}/scores/{o.slug}.{ext}"
-                if frozen
-                else href(f"/options/{o.slug}/scores.{ext}", [p for p in pairs if p[0] == "at"])
-                for ext in ("svg", "png")
-            }
-            for o in snapshot.options
-        },
+        "scores": {ext: href(f"{base}/scores.{ext}", kept) for ext in ("svg", "png")},
     }
 
 
@@ -149,19 +145,19 @@ FIXED = ("_comparison_rows.html", "_comparison_sources.html", "_comparison_bars.
 
 
 def fixed_parts(
-    request: Request, snap: Snapshot, key: tuple[object, ...], urls: dict[str, Any]
+    request: Request, snap: Snapshot, key: tuple[object, ...], urls: dict[str, str]
 ) -> dict[str, Markup]:
-    """What no weight changes, rendered once per `key`: the score charts, the table body and
+    """What no weight changes, rendered once per `key`: the scores chart, the table body and
     the bibliography. The key must name everything they show but the weights (site version,
     options, hypotheses, day shown, today); none of them carries a weight in a link or form."""
     return {
         "comparison_rows": part(request, "_comparison_rows.html", {"snap": snap}, key=key),
         "comparison_sources": part(request, "_comparison_sources.html", {"snap": snap}, key=key),
-        # The charts are drawn only when the part is not kept already.
+        # The chart is drawn only when the part is not kept already.
         "comparison_bars": part(
             request,
             "_comparison_bars.html",
-            lambda: {"snap": snap, "bars": snapshot_bars(snap), "urls": urls},
+            lambda: {"snap": snap, "chart": snapshot_grouped(snap), "urls": urls},
             key=key,
         ),
     }
@@ -229,7 +225,7 @@ def _compare_page(request: Request, site: Site) -> Response:
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
     cv = compare_view(snapshot)
     og = og_text(snapshot, cv)
-    urls = chart_urls(snapshot, "/compare/ranks", state.pairs())
+    urls = chart_urls("/compare/ranks", state.pairs())
     fixed_key = _fixed_key(site, state)
     return render(
         request,
@@ -242,7 +238,7 @@ def _compare_page(request: Request, site: Site) -> Response:
             **(
                 {}
                 if wants_fragment(request)
-                else fixed_parts(request, snapshot, fixed_key, urls["bars"])
+                else fixed_parts(request, snapshot, fixed_key, urls["scores"])
             ),
             "controls": _controls(state, site),
             "dates": dated(site, "/compare", state),
@@ -370,14 +366,14 @@ def permalink_page(request: Request, code: str, site: SiteDep, session: SessionD
             changes = diff_snapshots(frozen, fresh)
     cv = compare_view(frozen)
     og = og_text(frozen, cv)
-    urls = chart_urls(frozen, f"/c/{code}/ranks", [])
+    urls = chart_urls(f"/c/{code}/ranks", [])
     return render(
         request,
         "permalink.html",
         {
             "meta": site.meta,
             "snap": frozen,
-            **fixed_parts(request, frozen, ("link", code), urls["bars"]),
+            **fixed_parts(request, frozen, ("link", code), urls["scores"]),
             "controls": None,
             # The frozen page has no day of its own to change: the control opens the
             # comparison on today's data, as it stood on the day chosen.

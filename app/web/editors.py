@@ -18,11 +18,11 @@ from app.editing.auth import (
     require,
 )
 from app.errors import BadRequest, NotFound, Unauthorized, Unprocessable
+from app.serving.deps import option_or_404
 from app.serving.render import href, render
 from app.serving.site import SessionDep, SiteDep
 from app.store import queries
 from app.views.report import ReportView
-from app.web.routes import option_or_404
 
 router = APIRouter(include_in_schema=False)
 EDITOR_HINT_COOKIE = "editor"

@@ -2,28 +2,15 @@
 image. Cheap refusals first, so a request cannot buy CPU with a query string."""
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from fastapi import Request
 
 from app.errors import Busy
-from app.state import BadParam
 
-
-def takes(*allowed: str) -> Callable[[Request], None]:
-    """A dependency refusing any query parameter but `allowed`: every distinct query string
-    would otherwise render (and cache) the same image again."""
-
-    def check(request: Request) -> None:
-        for name in request.query_params:
-            if name not in allowed:
-                takes_what = ", ".join(f"{a}=" for a in allowed) if allowed else "no parameters"
-                raise BadParam(
-                    name, f"is not a parameter of this page (it takes {takes_what})", allowed
-                )
-
-    return check
+# Re-exported: the pages' routers name the parameters they take with it (app/serving/deps.py).
+from app.serving.deps import takes as takes
 
 
 class RenderBusy(Busy):

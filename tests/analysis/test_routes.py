@@ -8,7 +8,7 @@ import pytest
 from app.analysis.stances import expand_stances, route_stances
 from app.analysis.walk import analyse_option
 from app.dataset.schema import Dataset
-from app.views.home import uncertain_why
+from app.pages.explore import uncertain_why
 from app.views.verdict import verdict
 from tests.analysis.test_veto import BODIES, dataset, stance
 

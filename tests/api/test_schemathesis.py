@@ -103,7 +103,7 @@ def test_real_slugs_conform() -> None:
     """Random slugs mostly hit 404s; call every path-parameter operation with real slugs from
     the dataset too, so the 200 answers are checked against their schemas as well."""
     from app.analysis.index import build_index
-    from app.views import datapackage
+    from app.pages import data as datapackage
 
     ds = load_dataset(DEFAULT_DATASET)
     ix = build_index(ds)

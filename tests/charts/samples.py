@@ -5,6 +5,7 @@ from fractions import Fraction
 
 from app.analysis.timeline import HolderSeries, StancePoint, TimelinePoint
 from app.charts import bars, ranks, scatter, svg, timeline
+from app.charts.grouped import Group, grouped
 from app.dataset.dates import PartialDate
 
 NASTY = "<Peace & \"Quiet\"> 'now'"
@@ -85,4 +86,8 @@ def all_charts() -> list[svg.Chart]:
         timeline.timeline(timeline_points(), holders(), TODAY, option_title=NASTY),
         bars.bars(NASTY, bar_rows()),
         ranks.rank_chances(rank_rows(), method="exact"),
+        grouped(
+            ["Reassurance force", NASTY],
+            [Group(r.criterion, r.lower_is_better, (r, r)) for r in bar_rows()],
+        ),
     ]

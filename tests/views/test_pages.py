@@ -1,4 +1,4 @@
-"""The HTML pages' view models (app.views.pages): what templates would otherwise look up in the
+"""The HTML pages' view models (app.pages): what templates would otherwise look up in the
 site index arrives resolved, names next to slugs, citations with their link health."""
 
 import datetime as dt
@@ -10,9 +10,9 @@ from app.analysis.index import build_index, vetoes
 from app.config import DEFAULT_DATASET
 from app.dataset.check import load_dataset
 from app.dataset.records import LinkStatus, RevisionInfo
+from app.pages import explore, option, parts, source
 from app.serving.site import build_site
 from app.state import parse_explore
-from app.views import pages
 from app.views.verdict import Named
 
 FLOOD = Path(__file__).parents[1] / "data" / "flood-defences.yaml"
@@ -34,9 +34,9 @@ def test_citations_carry_publisher_year_and_link_health() -> None:
         compact.url: link(ok=False),
         emergency.url: link(ok=True),
     }
-    cited = pages.citations(index, links)
+    cited = parts.citations(index, links)
     assert set(cited) == set(index.sources)
-    assert cited["council-roll"] == pages.CitedSource(
+    assert cited["council-roll"] == parts.CitedSource(
         roll.publisher, roll.date.year, True, "https://web.archive.org/x"
     )
     assert cited["compact"].dead and cited["compact"].archive_url is None
@@ -46,13 +46,13 @@ def test_citations_carry_publisher_year_and_link_health() -> None:
 
 def test_decision_path_names_every_stakeholder_and_each_condition_once() -> None:
     index = build_index(load_dataset(FLOOD))
-    path = pages.decision_path(index, vetoes(index)["harbour-levy"])
+    path = option.decision_path(index, vetoes(index)["harbour-levy"])
     assert [n.name for n in path.steps[1].uncertain] == [index.stakeholders["mayor"].name]
     assert path.steps[0].supporters == (
         Named("north", index.stakeholders["north"].name),
         Named("south", index.stakeholders["south"].name),
     )
-    barred = pages.decision_path(index, vetoes(index)["river-diversion"])
+    barred = option.decision_path(index, vetoes(index)["river-diversion"])
     (end,) = barred.conditions
     assert end.condition.slug == "flood-emergency"
     assert end.where == "hold a planning inquiry (the Planning inquiry)"
@@ -61,7 +61,7 @@ def test_decision_path_names_every_stakeholder_and_each_condition_once() -> None
 def test_blockers_come_with_names_and_stances() -> None:
     index = build_index(load_dataset(DEFAULT_DATASET))
     analysis = next(a for a in vetoes(index).values() if a.blockers)
-    path = pages.decision_path(index, analysis)
+    path = option.decision_path(index, analysis)
     assert [(who.slug, who.name) for group, _ in path.blockers for who in group] == [
         (b.stakeholder, index.stakeholders[b.stakeholder].name) for b in analysis.blockers
     ]
@@ -73,7 +73,7 @@ def test_blockers_come_with_names_and_stances() -> None:
 def test_blockers_of_one_joint_statement_share_one_quote() -> None:
     """Five governments that opposed through one joint statement: quoted once, not five times."""
     index = build_index(load_dataset(DEFAULT_DATASET))
-    path = pages.decision_path(index, vetoes(index)["neutrality-with-guarantors"])
+    path = option.decision_path(index, vetoes(index)["neutrality-with-guarantors"])
     joint = [(group, st) for group, st in path.blockers if len(group) > 1]
     assert joint and all(st.via for _, st in joint)
     summaries = [st.summary for _, st in path.blockers]
@@ -86,16 +86,16 @@ def test_explore_page_resolves_hypotheses_and_ticked_options() -> None:
     state = parse_explore(
         [("assume", "flood-emergency:lifted,mayor:1"), ("o", "sea-wall,tidal-barrier")], site.vocab
     )
-    page = pages.explore_page(index, site.vocab, state)
+    page = explore.build(index, site.vocab, state)
     assert page.assumed == (
-        pages.Assumed(index.conditions["flood-emergency"].title, "lifted"),
-        pages.Assumed(index.stakeholders["mayor"].name, "1"),
+        explore.Assumed(index.conditions["flood-emergency"].title, "lifted"),
+        explore.Assumed(index.stakeholders["mayor"].name, "1"),
     )
     assert page.ticked == (index.options["sea-wall"].title, index.options["tidal-barrier"].title)
     assert page.filters.stakeholders == tuple(
         s for s in index.ds.stakeholders if any(who == s.slug for who, _ in index.history)
     )
-    assert site.meta == pages.PageMeta(
+    assert site.meta == parts.PageMeta(
         index.ds.dossier.title,
         index.ds.dossier.question,
         index.ds.dossier.summary,
@@ -112,7 +112,7 @@ def test_explore_page_resolves_hypotheses_and_ticked_options() -> None:
 
 def test_a_source_page_lists_each_joint_statement_once() -> None:
     index = build_index(load_dataset(FLOOD))
-    page = pages.source_page(index, "gazette")
+    page = source.build(index, {}, "gazette")
     kinds = [(line.claim.kind, line.statement is not None) for line in page.lines]
     assert kinds == [
         ("assessment", False),

@@ -16,9 +16,9 @@ from app.charts.raster import svg_to_png
 from app.config import DEFAULT_DATASET
 from app.dataset.check import load_dataset
 from app.dataset.schema import Option
+from app.pages.explore import answer
 from app.state import CompareState
 from app.views.compare import compare_view
-from app.views.home import answer
 from app.views.verdict import verdict
 from tests.charts.samples import all_charts
 
@@ -148,7 +148,8 @@ def test_compare_view_warns_when_the_leader_is_blocked_and_shows_rank_chances() 
     assert [r.title for r in view.chance_rows] == [r.title for r in view.rows]
     for row in view.chance_rows:
         assert abs(sum(float(s.width) for s in row.shares) - 100) < 0.5
-    assert set(view.bars) == {"nato-membership", "bilateral-agreements"}
+    # Each option's route: NATO membership has one, of 3 decision steps.
+    assert (leader.route, leader.routes, len(leader.path)) == ("", 1, 3)
 
 
 @pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out

@@ -165,8 +165,8 @@ def test_ranking_shows_veto_status_and_rank_chances(ukraine: TestClient) -> None
     assert "at best" not in html and "at worst" not in html
     assert 'id="chart-ranks"' in html and 'href="/methodology#rank-chances"' in html
     assert 'href="/compare/ranks.svg?' in html
-    # One score chart per option, beside the table.
-    assert html.count('<figure class="chart-figure " id="chart-scores-') == 3
+    # One chart of every option's scores, criterion by criterion, in place of one per option.
+    assert html.count('id="chart-grouped-figure"') == 1 and 'id="chart-scores-' not in html
 
 
 def test_ranking_warns_when_the_leader_is_blocked(ukraine: TestClient) -> None:
@@ -303,7 +303,7 @@ def test_permalink_charts_download_from_the_frozen_snapshot(ukraine: TestClient)
     link = permalink(ukraine, "nato-membership,bilateral-agreements")
     html = ukraine.get(link).text
     links = chart_links(html)
-    assert f"{link}/ranks.svg" in links and f"{link}/scores/nato-membership.png" in links
+    assert f"{link}/ranks.svg" in links and f"{link}/scores.png" in links
     for url in links:
         assert ukraine.get(url).status_code == 200, url
     assert ukraine.get(f"{link}/scores/steel-porcupine.svg").status_code == 404

@@ -480,3 +480,14 @@ def test_exports_carry_the_rank_chances_the_page_shows(client: TestClient) -> No
     assert zero["rank_chances"] is None
     zero_csv = client.get("/compare.csv?o=protected-lanes,painted-lanes&w=cost:0,safety:0").text
     assert "chance of rank" not in zero_csv
+
+
+def test_the_bibliography_is_folded_under_a_count(client: TestClient) -> None:
+    """A phone reaches the licence line without scrolling past every source: the list is
+    folded (closed) under a heading that says how many sources the comparison cites."""
+    html = client.get(f"/compare?{PAIR}").text
+    fold = re.search(r"<details class=\"biblio-fold\">(.*?)</details>", html, re.S)
+    assert fold is not None
+    listed = fold.group(1).count("<li>")
+    assert listed > 0 and f"· the {listed} this comparison cites</summary>" in fold.group(1)
+    assert html.index("</details>", fold.start()) < html.index('class="licence-line"')

@@ -51,7 +51,7 @@ def _table(html: str) -> str:
 
 
 def _ranking(html: str) -> list[str]:
-    box = html[html.index('id="ranking-heading"') : html.index('id="bars-heading"')]
+    box = html[html.index('id="ranking-heading"') : html.index('id="scores-heading"')]
     return re.findall(r'<a href="/options/([a-z-]+)"', box)
 
 

@@ -1,5 +1,5 @@
 """A weight change sends only what depends on the weights: the ranking, the rank chances and
-the controls that carry the weights. The side-by-side table, the score charts and the sources
+the controls that carry the weights. The side-by-side table, the scores chart and the sources
 carry no weight in any link or form, so they are rendered once and kept; and the whole compare
 page stays light. Not timed: `make bench` measures speed."""
 
@@ -29,9 +29,9 @@ def table(html: str) -> str:
 
 
 def weight_independent(html: str) -> dict[str, str]:
-    """The score charts, the side-by-side table's body and the sources, as the page shows them."""
+    """The scores chart, the side-by-side table's body and the sources, as the page shows them."""
     return {
-        "charts": between(html, '<section class="score-charts"', "</section>"),
+        "charts": between(html, '<section class="grouped-scores"', "</section>"),
         "table body": table(html).split("</thead>", 1)[1],
         "sources": between(html, "<h2>Sources</h2>", "</p>"),
     }
@@ -60,7 +60,7 @@ def test_a_weight_change_sends_the_ranking_and_the_weight_controls_only(
     # Not the parts no weight changes.
     assert '<table class="comparison"' not in frag and "data-row=" not in frag
     assert "<h2>Sources</h2>" not in frag and 'class="biblio"' not in frag
-    assert 'id="bars-heading"' not in frag and "licence-line" not in frag
+    assert 'id="scores-heading"' not in frag and "licence-line" not in frag
 
 
 def test_the_parts_no_weight_changes_carry_no_weights(client: TestClient) -> None:

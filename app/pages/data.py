@@ -15,7 +15,7 @@ from app.analysis.labels import POSITION_LABELS
 from app.dataset.records import LinkStatus
 from app.dataset.schema import Cite
 from app.dataset.vocabulary import VetoStatus
-from app.views import present
+from app.pages import methodology, sources, stakeholders
 
 FieldType = Literal["string", "integer", "number", "boolean", "date", "datetime"]
 Rows = list[list[object]]
@@ -100,7 +100,7 @@ def _options(index: Index, _: Mapping[str, LinkStatus]) -> Rows:
 
 
 def _criteria(index: Index, _: Mapping[str, LinkStatus]) -> Rows:
-    return present.criteria_table(present.criteria(index))[1]
+    return methodology.criteria_table(methodology.criteria(index))[1]
 
 
 def _scores(index: Index, _: Mapping[str, LinkStatus]) -> Rows:
@@ -120,7 +120,7 @@ def _scores(index: Index, _: Mapping[str, LinkStatus]) -> Rows:
 
 
 def _stakeholders(index: Index, _: Mapping[str, LinkStatus]) -> Rows:
-    return present.stakeholders_table(present.stakeholders(index))[1]
+    return stakeholders.stakeholders_table(stakeholders.stakeholders(index))[1]
 
 
 def _stances(index: Index, _: Mapping[str, LinkStatus]) -> Rows:
@@ -146,7 +146,7 @@ def _stances(index: Index, _: Mapping[str, LinkStatus]) -> Rows:
 
 
 def _sources(index: Index, links: Mapping[str, LinkStatus]) -> Rows:
-    return present.sources_table(present.sources(index, links))[1]
+    return sources.sources_table(sources.sources(index, links))[1]
 
 
 # --- the tables ----------------------------------------------------------------------------
