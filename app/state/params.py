@@ -70,7 +70,9 @@ def vocab_of(ds: Dataset, earliest: dt.date | None) -> Vocab:
         conditions=tuple(c.slug for c in ds.conditions),
         earliest=earliest,
         axes=overview_axes(ds.criteria),
-        publishers=tuple(sorted({s.publisher for s in ds.sources}, key=str.casefold)),
+        publishers=tuple(
+            sorted({s.publisher for s in ds.sources}, key=lambda p: (p.casefold(), p))
+        ),
     )
 
 
