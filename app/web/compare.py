@@ -20,8 +20,8 @@ from app.analysis.compare import (
     fixed_part_built,
     snapshot_table,
 )
-from app.analysis.labels import VETO_LABELS
 from app.analysis.snapshot import Snapshot
+from app.dataset.vocabulary import VetoStatus
 from app.errors import NotFound
 from app.pages.parts import date_control, proposal_floor
 from app.serving import metrics
@@ -116,7 +116,7 @@ def og_text(snapshot: Snapshot, view: CompareView | None = None) -> dict[str, st
     ranked = [r for r in rows if r.rank is not None]
     if ranked:
         desc = "Ranking by weighted score: " + "; ".join(
-            f"{r.rank}. {r.title} ({VETO_LABELS[r.status].lower()})" for r in ranked
+            f"{r.rank}. {r.title} ({VetoStatus(r.status).label.lower()})" for r in ranked
         )
         desc += "."
     else:
