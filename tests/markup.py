@@ -91,3 +91,21 @@ def containing(where: Node | str, words: str) -> Tag:
     found = _node(where).find(string=lambda s: s is not None and words in s)
     assert found is not None and found.parent is not None, f"no text {words!r}"
     return found.parent
+
+
+# --- the explore page's result cards, read by several test files ------------------------------
+
+
+def card_titles(where: Node | str) -> list[str]:
+    """Option titles in the order the result cards show them."""
+    return texts(where, 'h3 > a[href^="/options/"]')
+
+
+def cards(html: str) -> list[str]:
+    """The titles of the cards in the results list."""
+    return card_titles(one(html, 'ol[class="cards"]'))
+
+
+def card(html: str, slug: str) -> Tag:
+    """One option's result card."""
+    return one(html, f"#option-{slug}")

@@ -10,7 +10,6 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from bs4 import Tag
 from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy.engine import Engine
@@ -22,6 +21,8 @@ from app.main import create_app
 from tests.conftest import CYCLE, load
 from tests.markup import (
     attr,
+    card,
+    cards,
     containing,
     first,
     in_order,
@@ -30,22 +31,12 @@ from tests.markup import (
     position,
     select,
     text,
-    texts,
 )
 
 HX = {"HX-Request": "true"}
 SVG = "{http://www.w3.org/2000/svg}"
 PUBLIC = "http://127.0.0.1:8000"
 TRIO = "o=article-5-extension,nato-membership,reassurance-force"
-
-
-def cards(html: str) -> list[str]:
-    """Option titles in the order the result cards show them."""
-    return texts(one(html, 'ol[class="cards"]'), 'h3 > a[href^="/options/"]')
-
-
-def card(html: str, slug: str) -> Tag:
-    return one(html, f"#option-{slug}")
 
 
 def meta(html: str, name: str) -> str:

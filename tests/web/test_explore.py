@@ -8,18 +8,14 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from tests.conftest import CYCLE, load
-from tests.markup import first, one, select, text, texts
+from tests.markup import card_titles, first, one, select, text
 
 HX = {"HX-Request": "true"}
 
 
-def titles(html: str) -> list[str]:
-    return texts(html, 'h3 > a[href^="/options/"]')
-
-
 def test_explore_lists_every_option_with_scores_and_veto(client: TestClient) -> None:
     html = client.get("/").text
-    assert titles(html) == ["Leave Main Street as it is", "Painted lanes", "Protected lanes"]
+    assert card_titles(html) == ["Leave Main Street as it is", "Painted lanes", "Protected lanes"]
     assert "3 of 3 options" in html
     card = one(html, "li#option-protected-lanes")
     words = text(card)
@@ -56,7 +52,7 @@ def test_explore_lists_every_option_with_scores_and_veto(client: TestClient) -> 
 def test_filters_and_sorts(client: TestClient, query: str, expected: list[str]) -> None:
     r = client.get(f"/?{query}", follow_redirects=True)
     assert r.status_code == 200
-    assert titles(r.text) == expected
+    assert card_titles(r.text) == expected
     assert f"{len(expected)} of 3 options" in r.text
 
 
@@ -75,7 +71,7 @@ def test_a_lower_is_better_score_filter_reads_at_most_and_keeps_the_better_optio
     # Issue 19.10: "Minimum score: Cost ≥ 2" selected the dearer options. The filter keeps the
     # options at least this good: a cost of at most 2 (Low), in the level's words.
     html = client.get("/?min.cost=2").text
-    assert sorted(titles(html)) == ["Leave Main Street as it is", "Painted lanes"]
+    assert sorted(card_titles(html)) == ["Leave Main Street as it is", "Painted lanes"]
     assert "Cost at most 2 (Low)" in html
     assert ">at most 2 (Low)</option>" in html and ">at least 4 (Large)</option>" in html
 
@@ -258,7 +254,7 @@ def test_what_if_a_blocker_stopped_opposing(client: TestClient) -> None:
     # so nothing is blocked any more; the page says the view is hypothetical.
     assert "0 of 3 options" in html
     assert "Hypothetical:" in html and "The mayor (neutral)" in html
-    assert titles(client.get("/?veto=blocked").text) == ["Protected lanes"]
+    assert card_titles(client.get("/?veto=blocked").text) == ["Protected lanes"]
 
 
 def test_cached_pages_follow_a_reload(client: TestClient, engine: Engine, tmp_path: Path) -> None:

@@ -20,8 +20,7 @@ from app.main import create_app
 from app.store.load import import_dataset
 from app.views.verdict import verdict
 from tests.conftest import FLOOD, load
-from tests.markup import attr, attrs, first, one, select, text
-from tests.web.test_answers import card, cards
+from tests.markup import attr, attrs, card, cards, first, one, select, text
 
 
 @dataclass
