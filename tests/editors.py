@@ -1,14 +1,13 @@
 """Helpers for the editors' tests: accounts made through app.editing.accounts (as the CLI makes
 them), signing in through the real sign-in form, API tokens."""
 
-import re
-
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from app.editing import accounts
 from app.store import models as m
+from tests import markup
 
 PASSWORD = "correct horse battery"
 
@@ -24,9 +23,9 @@ def token(engine: Engine, name: str) -> dict[str, str]:
 
 
 def form_csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    found = markup.select(html, 'input[name="csrf"][value]')
     assert found, "the page has no CSRF field"
-    return found.group(1)
+    return markup.attr(found[0], "value")
 
 
 def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> str:
