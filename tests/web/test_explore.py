@@ -200,7 +200,7 @@ def test_matrix_is_a_real_table_with_words_and_filters(client: TestClient) -> No
     )
     assert cell + ' <span class="word">Strongly opposes' in html
     narrowed = client.get("/matrix?category=paint").text
-    assert "/options/protected-lanes" not in str(first(narrowed, "table"))
+    assert "/options/protected-lanes" not in str(first(narrowed, "table"))  # nowhere in it
     assert "4 stakeholders × 1 options" in narrowed
 
 
