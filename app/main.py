@@ -160,12 +160,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from app.web.charts import router as charts_router
     from app.web.compare import router as compare_router
     from app.web.editors import router as editors_router
+    from app.web.permalink import router as permalink_router
     from app.web.report import router as report_router
     from app.web.routes import router as web_router
 
     # First: routing tries routers in order, and a weight change is the route asked most
     # often that the page cache cannot answer. Its paths are no other router's.
     app.include_router(compare_router)
+    app.include_router(permalink_router)
     app.include_router(api_router)
     app.include_router(proposals_router)
     app.include_router(editors_router)

@@ -17,20 +17,16 @@ from app.dataset import urls
 from app.dataset.schema import Dataset
 from app.errors import NoDataset, NotFound
 from app.pages import data
+from app.pages.compare import export
 from app.serving.csvout import CSVResponse, csv_response
-from app.serving.deps import resolve
+from app.serving.deps import CompareDep, resolve
 from app.serving.render import render
 from app.serving.site import SessionDep, Site, SiteDep, get_site
-from app.state import CODE_RE, CompareState, parse_compare
+from app.state import CODE_RE
 from app.store import queries
 from app.views import models as api
-from app.views.compare import CompareExport, export
 
 router = APIRouter()
-
-
-def compare_state(request: Request, site: SiteDep) -> CompareState:
-    return parse_compare(request.query_params.multi_items(), site.vocab)
 
 
 def optional_site(request: Request) -> Site | None:
@@ -39,8 +35,6 @@ def optional_site(request: Request) -> Site | None:
     except NoDataset:
         return None
 
-
-CompareDep = Annotated[CompareState, Depends(compare_state)]
 
 # --- health and dataset --------------------------------------------------------------------------
 
@@ -140,11 +134,11 @@ def data_csv(name: Annotated[str, Depends(_data_table)], site: SiteDep) -> Respo
     "/api/v1/compare",
     tags=["compare"],
     summary="Compare options",
-    response_model=CompareExport,
+    response_model=api.CompareExport,
     responses=errors(400),
     openapi_extra={"parameters": COMPARE_PARAMS},
 )
-def compare(site: SiteDep, state: CompareDep) -> CompareExport:
+def compare(site: SiteDep, state: CompareDep) -> api.CompareExport:
     """The comparison as /compare.json serves it: rows by group, weighted ranking, sensitivity,
     the chance of each rank."""
     return export(comparison_snapshot(site.index, state, revision=site.revision.number))

@@ -6,9 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from app.analysis.snapshot import Part, Snapshot
 from app.dataset.dates import PartialDate, Precision
 from app.dataset.schema import UNCERTAIN_KINDS, Cite, Dossier, UncertainKind, VetoStatus
-from app.views.compare import CompareExport
 
 # A recorded position: -2 (strongly oppose) .. +2 (strongly support), or "unknown".
 Position = Annotated[int, Field(ge=-2, le=2)] | Literal["unknown"]
@@ -20,6 +20,36 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 
 UtcDatetime = Annotated[dt.datetime, AfterValidator(_utc)]
+
+
+# The comparison's JSON twin (app.pages.compare.export): the snapshot and the chance of
+# each rank the page shows.
+
+
+class RankShare(Part):
+    rank: int
+    chance: float = Field(description="Probability of this rank, 0 to 1 (rounded to 4 places)")
+
+
+class OptionChances(Part):
+    option: str
+    best: int | None = Field(description="Best rank it can take at all; null if not ranked")
+    worst: int | None
+    summary: str
+    chances: list[RankShare]
+
+
+class RankChancesOut(Part):
+    method: str = Field(description='"exact", or the Monte Carlo draws and seed')
+    exact: bool
+    options: list[OptionChances]
+
+
+class CompareExport(Snapshot):
+    """The comparison as /compare.json, /c/{code}.json and /api/v1/compare give it: the
+    snapshot, plus the chance of each rank that the page shows (null when nothing is ranked)."""
+
+    rank_chances: RankChancesOut | None = None
 
 
 class Out(BaseModel):

@@ -17,8 +17,10 @@ from app.charts.raster import svg_to_png
 from app.charts.svg import Chart
 from app.dataset.dates import human
 from app.errors import NotFound
+from app.pages.compare import SCORES_STATE
+from app.pages.comparison import comparison_card, ranks_chart
 from app.pages.explore import home_card
-from app.serving.deps import ExploreDep, option_or_404
+from app.serving.deps import ExploreDep, compare_state, option_or_404, permalink_or_404
 from app.serving.render import cached_page, href
 from app.serving.site import SessionDep, Site, SiteDep
 from app.views.charts import (
@@ -33,9 +35,7 @@ from app.views.charts import (
     snapshot_grouped,
     snapshot_subtitle,
 )
-from app.views.compare import comparison_card, ranks_chart
 from app.views.verdict import verdict
-from app.web.compare import SCORES_STATE, link_or_404, parse_state
 from app.web.guards import image_slot, takes
 
 router = APIRouter(include_in_schema=False)
@@ -156,7 +156,7 @@ def site_preview(request: Request, site: SiteDep) -> Response:
 @router.get("/compare/ranks.{ext}")
 @cached_page
 def compare_ranks_file(request: Request, ext: str, site: SiteDep) -> Response:
-    state = parse_state(request, site)
+    state = compare_state(request, site)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
     here = snapshot_caption(snapshot, address(request, "/compare", state.pairs()))
     name = "rank-chances-" + "-".join(state.o)
@@ -167,7 +167,7 @@ def compare_ranks_file(request: Request, ext: str, site: SiteDep) -> Response:
 @cached_page
 def compare_scores_file(request: Request, ext: str, site: SiteDep) -> Response:
     """The scores by criterion: no weight changes them, so the address carries none."""
-    state = parse_state(request, site)
+    state = compare_state(request, site)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
     pairs = [p for p in state.pairs() if p[0] in SCORES_STATE]
     here = snapshot_caption(snapshot, address(request, "/compare", pairs), weights=False)
@@ -178,7 +178,7 @@ def compare_scores_file(request: Request, ext: str, site: SiteDep) -> Response:
 @router.get("/c/{code}/preview.png", dependencies=[NOTHING])
 @cached_page
 def permalink_preview(request: Request, code: str, site: SiteDep, session: SessionDep) -> Response:
-    link = link_or_404(session, code)
+    link = permalink_or_404(session, code)
     snap = link.snapshot
     made = link.created_at
     d = snap.dossier
@@ -196,7 +196,7 @@ def permalink_preview(request: Request, code: str, site: SiteDep, session: Sessi
 def permalink_scores_file(
     request: Request, code: str, slug: str, ext: str, site: SiteDep, session: SessionDep
 ) -> Response:
-    snapshot = link_or_404(session, code).snapshot
+    snapshot = permalink_or_404(session, code).snapshot
     bars = snapshot_bars(snapshot)
     if slug not in bars:
         raise NotFound(f"The permanent link {code} does not compare “{slug}”.", field="slug")
@@ -214,7 +214,7 @@ def permalink_chart_file(
     drawn from its frozen snapshot."""
     if kind not in ("ranks", "scores"):
         raise NotFound(f"There is no chart “{kind}” of a permanent link.", field="kind")
-    snapshot = link_or_404(session, code).snapshot
+    snapshot = permalink_or_404(session, code).snapshot
     ranks = kind == "ranks"
     here = snapshot_caption(snapshot, address(request, f"/c/{code}"), weights=ranks)
     chart = ranks_chart(snapshot) if ranks else snapshot_grouped(snapshot)
@@ -225,7 +225,7 @@ def permalink_chart_file(
 @router.get("/compare/preview.png")
 @cached_page
 def compare_preview(request: Request, site: SiteDep) -> Response:
-    state = parse_state(request, site)
+    state = compare_state(request, site)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
     card = comparison_card(snapshot, footer(site))
     here = address(request, "/compare", state.pairs())
