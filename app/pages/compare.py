@@ -9,16 +9,18 @@ Pure: no FastAPI, no database."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pydantic import Field
+
 from app.analysis.compare import comparison_snapshot, snapshot_table
 from app.analysis.index import Index, vetoes
 from app.analysis.labels import VETO_LABELS
 from app.analysis.ranks import RankChances
-from app.analysis.snapshot import Snapshot
+from app.analysis.snapshot import Part, Snapshot
 from app.analysis.snapshot_table import long_row
+from app.dataset import urls
 from app.dataset.urls import href
 from app.pages.comparison import CompareView, chances_of, compare_view
 from app.state import MAX_COMPARE, MIN_COMPARE, CompareState
-from app.views.models import CompareExport, OptionChances, RankChancesOut, RankShare
 from app.views.verdict import join
 
 PATH = "/compare"
@@ -167,7 +169,7 @@ def compare_picker(index: Index, state: CompareState) -> ComparePicker:
 
     def item(slug: str) -> PickerOption:
         o = index.options[slug]
-        return PickerOption(slug, o.title, o.summary, status[slug], f"/options/{slug}")
+        return PickerOption(slug, o.title, o.summary, status[slug], urls.option(slug))
 
     rest = state.with_options(())
     return ComparePicker(
@@ -184,6 +186,32 @@ def compare_picker(index: Index, state: CompareState) -> ComparePicker:
 
 # --- the JSON and CSV twins ----------------------------------------------------------------
 # The page shows each option's chance of each rank; its JSON and CSV twins carry the same.
+
+
+class RankShare(Part):
+    rank: int
+    chance: float = Field(description="Probability of this rank, 0 to 1 (rounded to 4 places)")
+
+
+class OptionChances(Part):
+    option: str
+    best: int | None = Field(description="Best rank it can take at all; null if not ranked")
+    worst: int | None
+    summary: str
+    chances: list[RankShare]
+
+
+class RankChancesOut(Part):
+    method: str = Field(description='"exact", or the Monte Carlo draws and seed')
+    exact: bool
+    options: list[OptionChances]
+
+
+class CompareExport(Snapshot):
+    """The comparison as /compare.json, /c/{code}.json and /api/v1/compare give it: the
+    snapshot, plus the chance of each rank that the page shows (null when nothing is ranked)."""
+
+    rank_chances: RankChancesOut | None = None
 
 
 def _chances_out(chances: RankChances) -> RankChancesOut:
@@ -204,6 +232,11 @@ def _chances_out(chances: RankChances) -> RankChancesOut:
             for rc in chances.options
         ],
     )
+
+
+def json(index: Index, state: CompareState, *, revision: int) -> CompareExport:
+    """The JSON twin of the page (`/api/v1/compare`), as `/compare.json` downloads it."""
+    return export(comparison_snapshot(index, state, revision=revision))
 
 
 def export(snapshot: Snapshot) -> CompareExport:

@@ -27,6 +27,7 @@ from app.analysis.snapshot import (
 from app.charts import svg
 from app.charts.png import ComparisonCard, RankedOption
 from app.charts.svg import Chart
+from app.dataset import urls
 from app.dataset.schema import VetoStatus
 from app.views.verdict import join
 
@@ -194,7 +195,7 @@ def compare_view(snapshot: Snapshot) -> CompareView:
         RankingRow(
             slug=r.slug,
             title=r.title,
-            href=hrefs.get(r.slug, f"/options/{r.slug}"),
+            href=hrefs.get(r.slug, urls.option(r.slug)),
             rank=r.rank,
             score_text=r.score_text,
             status=veto[r.slug].status if r.slug in veto else VetoStatus.UNCERTAIN,

@@ -8,12 +8,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import Field
+
 from app.analysis.compare import CellChange, diff_snapshots
 from app.analysis.snapshot import Snapshot
 from app.dataset import urls
 from app.dataset.urls import href
 from app.pages import compare
 from app.pages.comparison import CompareView, compare_view
+from app.views.models import Out, UtcDatetime
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,17 @@ def build(
         missing=missing,
         changes=tuple(diff_snapshots(snap, fresh)) if fresh is not None else (),
     )
+
+
+# A permanent link as `/api/v1/permalinks/{code}` gives it (no docstring: it would change the
+# published schema).
+class PermalinkOut(Out):
+    code: str
+    href: str
+    state: str = Field(description="The canonical compare query string")
+    revision: int = Field(description="The dataset revision the snapshot was taken from")
+    created_at: UtcDatetime
+    snapshot: compare.CompareExport
 
 
 def json_data(code: str, snap: Snapshot) -> dict[str, Any]:

@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from app.analysis.snapshot import Part, Snapshot
 from app.dataset.dates import PartialDate, Precision
 from app.dataset.schema import UNCERTAIN_KINDS, Cite, Dossier, UncertainKind, VetoStatus
 
@@ -20,36 +19,6 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 
 UtcDatetime = Annotated[dt.datetime, AfterValidator(_utc)]
-
-
-# The comparison's JSON twin (app.pages.compare.export): the snapshot and the chance of
-# each rank the page shows.
-
-
-class RankShare(Part):
-    rank: int
-    chance: float = Field(description="Probability of this rank, 0 to 1 (rounded to 4 places)")
-
-
-class OptionChances(Part):
-    option: str
-    best: int | None = Field(description="Best rank it can take at all; null if not ranked")
-    worst: int | None
-    summary: str
-    chances: list[RankShare]
-
-
-class RankChancesOut(Part):
-    method: str = Field(description='"exact", or the Monte Carlo draws and seed')
-    exact: bool
-    options: list[OptionChances]
-
-
-class CompareExport(Snapshot):
-    """The comparison as /compare.json, /c/{code}.json and /api/v1/compare give it: the
-    snapshot, plus the chance of each rank that the page shows (null when nothing is ranked)."""
-
-    rank_chances: RankChancesOut | None = None
 
 
 class Out(BaseModel):
@@ -410,15 +379,6 @@ class SourceOut(SourceSummary):
 
 
 # --- compare and permalinks --------------------------------------------------------------------
-
-
-class PermalinkOut(Out):
-    code: str
-    href: str
-    state: str = Field(description="The canonical compare query string")
-    revision: int = Field(description="The dataset revision the snapshot was taken from")
-    created_at: UtcDatetime
-    snapshot: CompareExport
 
 
 StakeholderSummary.model_rebuild()  # it names Seat, defined after it
