@@ -63,7 +63,6 @@ class Settings(BaseSettings):
     login_attempts: int = 5
     login_client_attempts: int = 20
     login_window: int = 900
-    debug: bool = False
 
 
 @lru_cache

@@ -43,11 +43,6 @@ class NotFound(AppError):
     code = "not_found"
 
 
-class TooLarge(AppError):
-    status = 413
-    code = "too_large"
-
-
 class Busy(AppError):
     status = 503
     code = "busy"

@@ -22,7 +22,8 @@ from app.errors import (
     Unauthorized,
     Unprocessable,
 )
-from app.serving.render import PARTS, PARTS_BYTES, PageCache, render
+from app.serving.page_cache import PageCache
+from app.serving.render import PARTS, PARTS_BYTES, render
 from app.serving.site import RevisionPoller
 from app.serving.zipped import Rendered
 from app.state import BadParam
@@ -75,6 +76,7 @@ def error_response(request: Request, err: AppError) -> Response:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    # long: the app's wiring in one place: settings, state, routers and each error's handler
     settings = settings or get_settings()
     app = FastAPI(
         title="Policy Option Explorer API",

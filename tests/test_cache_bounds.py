@@ -37,10 +37,10 @@ def test_the_live_index_bounds_its_comparisons_by_bytes() -> None:
 # (a rank is 1 to 6, a fill is one of the palette's, a character is one of the dataset's, a
 # font size one of the few the pictures use): each holds a few entries at most.
 SMALL_DOMAINS = {
-    "app.charts.svg.short_ordinal",
-    "app.charts.svg.rank_fills",
-    "app.charts.svg._rank_legend",
-    "app.charts.svg._text_on",
+    "app.charts.ranks.short_ordinal",
+    "app.charts.ranks.rank_fills",
+    "app.charts.ranks._rank_legend",
+    "app.charts.ranks._text_on",
     "app.charts.svg._attr",
     "app.charts.metrics._advance",
     "app.charts.png.font_file",

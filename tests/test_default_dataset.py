@@ -17,7 +17,8 @@ import pytest
 import yaml
 
 from app.analysis.index import Index, build_index
-from app.analysis.veto import VetoAnalysis, analyse_all
+from app.analysis.veto import VetoAnalysis
+from app.analysis.walk import analyse_all
 from app.config import DEFAULT_DATASET
 from app.dataset.check import load_dataset
 from app.dataset.dates import PartialDate

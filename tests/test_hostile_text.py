@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app.charts import svg
+from app.charts import bars
 from app.charts.raster import svg_to_png
 from app.charts.svg import BarRow
 from app.config import Settings
@@ -258,7 +258,7 @@ def test_every_output_format_survives_hostile_text(
 
 def test_svg_and_png_survive_lone_surrogates() -> None:
     bad = "A\ud800\x0b<]]>\x00\ufffeZ"
-    chart = svg.bars(bad, (BarRow(bad, 3, 2, 4, bad),))
+    chart = bars.bars(bad, (BarRow(bad, 3, 2, 4, bad),))
     document = chart.document.encode("utf-8")  # a lone surrogate would not encode
     ET.fromstring(document)
     assert svg_to_png(chart.svg).startswith(b"\x89PNG")

@@ -10,7 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from app.config import DEFAULT_DATASET
-from app.dataset.check import EDITOR_NOTES, load_dataset, validate_text
+from app.dataset.check import load_dataset, validate_text
+from app.dataset.rules import EDITOR_NOTES
 from app.dataset.schema import Dataset
 from app.dataset.text import text_problem
 from app.store import models as m

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.dataset.hypotheses import Hypothesis
 from app.state import (
     BadParam,
     CompareState,
@@ -29,6 +30,10 @@ pairs_of = lambda keys, values: st.dictionaries(st.sampled_from(keys), values).m
     lambda d: tuple(sorted(d.items()))
 )
 
+hypotheses_of = lambda positions: pairs_of(VOCAB.stakeholders, positions).map(  # noqa: E731
+    lambda d: tuple(Hypothesis(k, v) for k, v in d)
+)
+
 explore_states = st.builds(
     ExploreState,
     q=st.text(alphabet="abc xyz-éü&=,:", max_size=20).map(lambda s: " ".join(s.split())),
@@ -46,7 +51,7 @@ explore_states = st.builds(
     veto=st.none() | st.sampled_from(["clear", "uncertain", "blocked"]),
     sort=st.none() | st.sampled_from(["-title", "veto", "feasibility", "-deterrence"]),
     o=st.lists(st.sampled_from(VOCAB.options), unique=True, max_size=4).map(tuple),
-    assume=pairs_of(VOCAB.stakeholders, st.sampled_from(["-2", "-1", "0", "1", "2", "unknown"])),
+    assume=hypotheses_of(st.sampled_from([-2, -1, 0, 1, 2, None])),
 )
 
 
@@ -70,7 +75,7 @@ compare_states = st.builds(
     pairs_of(list(VOCAB.criteria), st.integers(0, 5)).map(
         lambda ws: tuple((k, v) for k, v in ws if VOCAB.criteria[k] != v)
     ),
-    pairs_of(VOCAB.stakeholders, st.sampled_from(["-2", "0", "2", "unknown"])),
+    hypotheses_of(st.sampled_from([-2, 0, 2, None])),
 )
 
 
@@ -111,6 +116,10 @@ def test_option_order_is_kept_for_compare_but_lists_are_sorted_for_filters() -> 
         ([("q", "x" * 201)], "q", "longer than 200"),
         ([("assume", "hu")], "assume", "stakeholder:position"),
         ([("assume", "hu:5")], "assume", "unknown position"),
+        ([("assume", "hu:yes")], "assume", "unknown position"),
+        ([("assume", "hu:")], "assume", "unknown position"),
+        ([("assume", "Hu!:1")], "assume", "unknown stakeholder"),
+        ([("assume", "hu:1,hu:-1")], "assume", "more than once"),
         ([("o", "a5,a5")], "o", "more than once"),
     ],
 )
@@ -121,6 +130,12 @@ def test_bad_explore_parameters_name_the_parameter(
         parse_explore(items, VOCAB)
     assert exc.value.param == param
     assert fragment in exc.value.message
+
+
+def test_hypotheses_are_parsed_once_into_typed_positions() -> None:
+    state = parse_explore([("assume", "us:unknown,hu:-2")], VOCAB)
+    assert state.assume == (Hypothesis("hu", -2), Hypothesis("us", None))
+    assert state.query() == "assume=hu:-2,us:unknown"
 
 
 @pytest.mark.parametrize(

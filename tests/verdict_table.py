@@ -7,7 +7,7 @@ change of data or model. Not a test."""
 import sys
 from pathlib import Path
 
-from app.analysis import veto
+from app.analysis import walk
 from app.config import DEFAULT_DATASET
 from app.dataset.check import load_dataset
 
@@ -16,7 +16,7 @@ def main(path: Path) -> None:
     ds = load_dataset(path)
     unknown = total = 0
     for o in ds.options:
-        a = veto.analyse_option(ds, o.slug)
+        a = walk.analyse_option(ds, o.slug)
         parts = []
         for r in a.routes or (a,):
             why = f" ({r.uncertain_kind})" if r.uncertain_kind else ""

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from app.analysis.index import Index, vetoes
 from app.analysis.scores import utility
-from app.analysis.veto import STATUS_ORDER, VetoAnalysis, parse_assumptions
-from app.dataset.schema import Option, VetoStatus
+from app.analysis.veto import VetoAnalysis
+from app.dataset.hypotheses import assumed_positions
+from app.dataset.schema import Option
+from app.dataset.vocabulary import VetoStatus
 from app.state import FILTERS, ExploreState, Predicate
 
 Positions = Mapping[str, int | None]  # hypothetical positions by stakeholder
-VETO_ORDER = STATUS_ORDER
 
 
 def position(index: Index, stakeholder: str, option: str, assume: Positions) -> int | None:
@@ -85,6 +86,11 @@ def title_key(o: Option) -> str:
     return _LEADING.sub("", o.title).casefold() or o.title.casefold()
 
 
+def _veto_order(status: str, missing: int) -> int:
+    known = VetoStatus.of(status)
+    return known.order if known else missing
+
+
 def recommended_order(options: list[Option], index: Index, veto: Mapping[str, str]) -> list[Option]:
     """The default order: veto status (clear first), then the first criterion (best first,
     unscored last), then title."""
@@ -93,7 +99,7 @@ def recommended_order(options: list[Option], index: Index, veto: Mapping[str, st
     def key(o: Option) -> tuple[int, int, str]:
         a = o.assessments.get(first.slug) if first else None
         best = utility(a.score, first.direction) if first and a else 0
-        return (VETO_ORDER.get(veto.get(o.slug, ""), 9), -best, title_key(o))
+        return (_veto_order(veto.get(o.slug, ""), 9), -best, title_key(o))
 
     return sorted(options, key=key)
 
@@ -110,7 +116,7 @@ def sort_options(
     if field == "veto":
         return sorted(
             options,
-            key=lambda o: (VETO_ORDER.get(veto.get(o.slug, ""), 3), title_key(o)),
+            key=lambda o: (_veto_order(veto.get(o.slug, ""), 3), title_key(o)),
             reverse=desc,
         )
 
@@ -157,7 +163,7 @@ class Explored:
 
 
 def explore_with_vetoes(index: Index, state: ExploreState) -> Explored:
-    assume = parse_assumptions(state.assume)
+    assume = assumed_positions(state.assume)
     analyses = vetoes(index, state.assume)
     veto = {slug: v.status for slug, v in analyses.items()}
     why = {s: f"{v.status}-{v.uncertain_kind}" for s, v in analyses.items() if v.uncertain_kind}

@@ -8,7 +8,7 @@ voting rules); nothing about this dataset's options."""
 
 from dataclasses import dataclass
 
-from app.analysis.labels import VETO_MEANINGS
+from app.dataset.vocabulary import VetoStatus
 
 
 @dataclass(frozen=True)
@@ -20,13 +20,13 @@ class Term:
     see: str = ""  # the methodology section that says more
 
 
-def _status(status: str, word: str) -> Term:
-    return Term(status, word, f"A veto status: {VETO_MEANINGS[status]}.", see="veto")
+def _status(status: VetoStatus) -> Term:
+    return Term(status.value, status.label, f"A veto status: {status.meaning}.", see="veto")
 
 
 TERMS: tuple[Term, ...] = (
-    _status("barred", "Barred"),
-    _status("blocked", "Blocked"),
+    _status(VetoStatus.BARRED),
+    _status(VetoStatus.BLOCKED),
     Term(
         "blocker",
         "Blocker",
@@ -42,7 +42,7 @@ TERMS: tuple[Term, ...] = (
         "does not depend on how the ranges are read.",
         see="rank-chances",
     ),
-    _status("clear", "Clear"),
+    _status(VetoStatus.CLEAR),
     Term(
         "coalition",
         "Coalition",
@@ -143,7 +143,7 @@ TERMS: tuple[Term, ...] = (
         "armed aggression on its territory.",
         expansion="Treaty on European Union",
     ),
-    _status("uncertain", "Uncertain"),
+    _status(VetoStatus.UNCERTAIN),
     Term(
         "unanimity",
         "Unanimity",

@@ -2,24 +2,21 @@
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.analysis.lru import Lru, deep_size
-from app.analysis.veto import (
+from app.analysis.stances import (
     RouteKey,
-    VetoAnalysis,
-    analyse_all,
-    analyse_option,
-    conditions_in_force,
     current_stances,
     expand_stances,
-    lifted_conditions,
-    parse_assumptions,
     route_stances,
     stance_order,
 )
+from app.analysis.veto import VetoAnalysis
+from app.analysis.walk import analyse_all, analyse_option, conditions_in_force
 from app.dataset.dates import PartialDate
+from app.dataset.hypotheses import Hypothesis, assumed_positions, lifted_conditions
 from app.dataset.schema import (
     AttributeDef,
     Body,
@@ -28,11 +25,11 @@ from app.dataset.schema import (
     Criterion,
     Dataset,
     Option,
-    Position,
     Source,
     Stakeholder,
     Stance,
 )
+from app.dataset.vocabulary import Position
 
 
 @dataclass(frozen=True)
@@ -147,6 +144,7 @@ def build_index(
     """Lookup tables for the dossier as it stands today, or as it stood on `at`. With
     `proposed_only`, options not yet proposed on `at` are left out (the pages' time travel;
     permalinks rebuilt from old states keep every option they named)."""
+    # long: a flat list of the index's lookups, each built once per revision
     later: tuple[Option, ...] = ()
     if at is not None and proposed_only:
         ds, later = as_proposed(ds, at)
@@ -268,28 +266,26 @@ def joint_statements(
     }
 
 
-def _in_force(index: Index, pairs: Iterable[tuple[str, str]]) -> dict[str, Condition]:
-    lifted = lifted_conditions(pairs)
+def _in_force(index: Index, assume: Sequence[Hypothesis]) -> dict[str, Condition]:
+    lifted = lifted_conditions(assume)
     return {k: c for k, c in index.in_force.items() if k not in lifted}
 
 
-def vetoes(index: Index, pairs: Iterable[tuple[str, str]] = ()) -> dict[str, VetoAnalysis]:
+def vetoes(index: Index, assume: Sequence[Hypothesis] = ()) -> dict[str, VetoAnalysis]:
     """Every option's veto analysis under the hypotheses of `assume=` (stances and conditions)."""
-    pairs = tuple(pairs)
     return analyse_all(
         index.ds,
         current=index.by_route,
-        assume=parse_assumptions(pairs),
-        in_force=_in_force(index, pairs),
+        assume=assumed_positions(assume),
+        in_force=_in_force(index, assume),
     )
 
 
-def veto_for(index: Index, option: str, pairs: Iterable[tuple[str, str]] = ()) -> VetoAnalysis:
-    pairs = tuple(pairs)
+def veto_for(index: Index, option: str, assume: Sequence[Hypothesis] = ()) -> VetoAnalysis:
     return analyse_option(
         index.ds,
         option,
         current=index.by_route,
-        assume=parse_assumptions(pairs),
-        in_force=_in_force(index, pairs),
+        assume=assumed_positions(assume),
+        in_force=_in_force(index, assume),
     )

@@ -31,6 +31,7 @@ from fractions import Fraction
 from typing import Literal, Protocol
 
 from app.analysis.scores import utility
+from app.dataset.vocabulary import score_range
 
 
 # What rank chances read of options and criteria: the schema's Option and Criterion have these,
@@ -174,8 +175,7 @@ def _distributions(
             a = o.assessments.get(c.slug)
             if not w or a is None:
                 continue
-            lo = a.low if a.low is not None else a.score
-            hi = a.high if a.high is not None else a.score
+            lo, hi = score_range(a.score, a.low, a.high)
             den += w
             if lo == hi:
                 fixed += w * utility(lo, c.direction)

@@ -29,10 +29,6 @@ class Ranked:
     score: Fraction | None  # None: no assessed criterion carries weight
     rank: int | None  # competition ranking (1, 1, 3): ties share a rank
 
-    @property
-    def score_float(self) -> float | None:
-        return None if self.score is None else float(self.score)
-
 
 @dataclass(frozen=True)
 class Flip:
@@ -185,18 +181,13 @@ def sensitivity(
 def _ends(o: Option, slug: str, direction: str, *, best: bool) -> int:
     """The end of an assessment's low..high range that is best (or worst) for the option."""
     a = o.assessments[slug]
-    low = a.low if a.low is not None else a.score
-    high = a.high if a.high is not None else a.score
+    low, high = a.range
     high_is_good = direction != "lower-is-better"
     return high if best == high_is_good else low
 
 
 def has_ranges(options: Sequence[Option]) -> bool:
-    return any(
-        (a.low is not None and a.low != a.score) or (a.high is not None and a.high != a.score)
-        for o in options
-        for a in o.assessments.values()
-    )
+    return any(a.range != (a.score, a.score) for o in options for a in o.assessments.values())
 
 
 def rank_ranges(

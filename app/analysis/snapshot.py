@@ -11,8 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.analysis.labels import POSITION_SYMBOLS, VETO_SYMBOLS
-from app.dataset.schema import JsonPosition, VetoStatus
+from app.analysis.labels import POSITION_SYMBOLS
+from app.dataset.vocabulary import JsonPosition, VetoStatus
 
 # 1: a plain dict (before November 2026; the earliest lack `at`).
 # 2: this typed model; rows are told apart by `kind`.
@@ -257,7 +257,7 @@ def _upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
         for cell in row.get("cells", []):
             cell = dict(cell)
             if row.get("kind") == "veto" and "symbol" not in cell:
-                cell["symbol"] = VETO_SYMBOLS[VetoStatus(cell["status"])]
+                cell["symbol"] = VetoStatus(cell["status"]).symbol
             if row.get("kind") == "stance" and cell.get("recorded") and "symbol" not in cell:
                 pos = cell.get("position")
                 cell["symbol"] = POSITION_SYMBOLS[None if pos == "unknown" else pos]

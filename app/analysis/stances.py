@@ -4,14 +4,14 @@ signatory, the current stance per stakeholder, option and route, and the hypothe
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from app.analysis.labels import POSITION_LABELS
 from app.dataset.dates import PartialDate
-from app.dataset.schema import POSITIONS, Cite, Dataset, Position, Stance
+from app.dataset.schema import Cite, Dataset, Stance
+from app.dataset.vocabulary import Position
 
-LIFTED = "lifted"  # the assume= value that switches a condition off
 StanceKey = tuple[str, str]  # (stakeholder, option)
 RouteKey = tuple[str, str, str | None]  # (stakeholder, option, route or None for every route)
 
@@ -136,45 +136,6 @@ def put_stance(current: dict[RouteKey, Stance], s: Stance) -> bool:
         current[key] = s
         return True
     return False
-
-
-def lifted_conditions(pairs: Iterable[tuple[str, str]]) -> frozenset[str]:
-    """("martial-law-ua", "lifted") -> {"martial-law-ua"}: conditions a hypothesis switches off."""
-    return frozenset(k.strip() for k, v in pairs if v.strip() == LIFTED)
-
-
-def parse_assumptions(pairs: Iterable[tuple[str, str]]) -> dict[str, Position]:
-    """("hu", "0") -> {"hu": 0}; ("sk", "unknown") -> {"sk": None}. The last pair for a slug wins.
-    Pairs that lift a condition ("martial-law-ua", "lifted") are left to `lifted_conditions`.
-
-    Raises ValueError with a message fit for the reader on a bad slug or position.
-    """
-    out: dict[str, Position] = {}
-    for raw_slug, raw_pos in pairs:
-        slug, value = raw_slug.strip(), raw_pos.strip()
-        if not _SLUG_RE.match(slug):
-            raise ValueError(f"assume: {raw_slug!r} is not a stakeholder slug")
-        if value == LIFTED:
-            continue
-        if value.lower() == "unknown":
-            out[slug] = None
-            continue
-        try:
-            pos = int(value)
-        except ValueError:
-            pos = None
-        if pos is None or pos not in POSITIONS:
-            raise ValueError(
-                f"assume: position for {slug} must be an integer -2..2 or unknown, not {raw_pos!r}"
-            )
-        out[slug] = pos
-    return out
-
-
-def check_assume(assume: Mapping[str, Position]) -> None:
-    for slug, pos in assume.items():
-        if pos is not None and (isinstance(pos, bool) or pos not in POSITIONS):
-            raise ValueError(f"assumed position for {slug} must be -2..2 or None, not {pos!r}")
 
 
 Resolver = Callable[[str], StanceRef]

@@ -15,39 +15,27 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from app.analysis.stances import Resolver, RouteKey, StanceRef, put_stance, resolver
-from app.analysis.veto import (
-    StepVeto,
-    Verdict,
-    VetoAnalysis,
+from app.analysis.stances import Resolver, RouteKey, StanceRef, expand_stances, put_stance, resolver
+from app.analysis.veto import StepVeto, VetoAnalysis
+from app.analysis.votes import Label, holders_of, labeller, unique, veto_verdict
+from app.analysis.walk import (
     best_route,
     conditions_in_force,
-    expand_stances,
     hurdle_bars,
     route_verdict,
     step_bars,
     step_politics,
     with_bars,
 )
-from app.analysis.votes import Label, holders_of, labeller, unique, veto_verdict
 from app.dataset.dates import PartialDate
-from app.dataset.schema import (
-    Body,
-    Condition,
-    Dataset,
-    Option,
-    Position,
-    Route,
-    Stance,
-    Step,
-    VetoStatus,
-)
+from app.dataset.schema import Body, Condition, Dataset, Option, Route, Stance, Step
+from app.dataset.vocabulary import Position, VetoStatus
 
 
 @dataclass(frozen=True)
 class TimelinePoint:
     date: dt.date
-    status: Verdict
+    status: VetoStatus
     reason: str
     blockers: tuple[str, ...]
     uncertain: tuple[str, ...]

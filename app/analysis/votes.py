@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from app.analysis.stances import Resolver, StanceRef
-from app.dataset.schema import SEAT_RULES, Body, Dataset, Position, UncertainKind, VetoStatus
-
-Verdict = VetoStatus
+from app.dataset.schema import SEAT_RULES, Body, Dataset
+from app.dataset.vocabulary import Position, UncertainKind, VetoStatus
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ class Outcome:
     uncertain: tuple[str, ...]
     supporters: tuple[str, ...]
     opposers: tuple[str, ...]
-    status: Verdict
+    status: VetoStatus
     reason: str
     stances: tuple[StanceRef, ...]
     named: tuple[str, ...]  # stakeholders the verdict explicitly rests on
@@ -299,6 +298,7 @@ def seat_threshold(body: Body) -> int:
 
 
 def _seat_outcome(body: Body, resolve: Resolver, label: Label) -> Outcome:
+    # long: the seat arithmetic of one vote read in one pass: counts, threshold, verdict, wording
     blocs = tuple(body.blocs)
     refs = tuple(resolve(b.stakeholder) for b in blocs)
     pos = {r.stakeholder: r.position for r in refs}

@@ -11,10 +11,10 @@ Pure: built from plain rows, written with the helpers of `app.charts.svg`."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.charts.bars import MAX_BARS, _range_text
 from app.charts.marks import GRID, INK, MUTED, PAPER
 from app.charts.metrics import fit, text_width, wrap
 from app.charts.svg import (
-    MAX_BARS,
     BarRow,
     Chart,
     DataTable,
@@ -24,7 +24,6 @@ from app.charts.svg import (
     _lines,
     _num,
     _points,
-    _range_text,
     _svg,
     _text,
 )
@@ -96,6 +95,8 @@ def grouped(
 ) -> Chart:
     """Options' scores (1..5) grouped by criterion, each bar with a whisker over its low..high
     range where it has one, its option's marker and number before it and its value after it."""
+    # long: one drawing, top to bottom (layout, legend, a group of bars per criterion, the
+    # description and its table), as the other charts are.
     options = list(options)[:MAX_OPTIONS]
     cid = chart_id or _chart_id("grouped", (tuple(options), tuple(groups), width))
     title = "Scores by criterion"

@@ -6,25 +6,10 @@ diamond, blocked a cross and barred a square crossed by a bar. Charts also print
 
 import math
 from dataclasses import dataclass
-from typing import Literal
 
-from app.analysis.labels import POSITION_LABELS, POSITION_SYMBOLS, VETO_LABELS
+from app.analysis.labels import POSITION_LABELS, POSITION_SYMBOLS
+from app.dataset.vocabulary import VetoStatus
 
-Status = Literal["clear", "uncertain", "blocked", "barred"]
-STATUSES: tuple[Status, ...] = ("clear", "uncertain", "blocked", "barred")
-SHAPE_NAMES: dict[str, str] = {
-    "clear": "circle",
-    "uncertain": "diamond",
-    "blocked": "cross",
-    "barred": "square with a bar",
-}
-# Dark enough for text on white (contrast 4.5:1 or more), distinct in hue as a second cue.
-STATUS_COLOURS: dict[str, str] = {
-    "clear": "#1a7f37",
-    "uncertain": "#8a5a00",
-    "blocked": "#c4232d",
-    "barred": "#6639ba",
-}
 POSITION_COLOURS: dict[int | None, str] = {
     2: "#1a7f37",
     1: "#4f8a3a",
@@ -59,7 +44,13 @@ class Piece:
 
 
 def status_word(status: str) -> str:
-    return VETO_LABELS.get(status, status.capitalize())
+    known = VetoStatus.of(status)
+    return known.label if known else status.capitalize()
+
+
+def status_colour(status: str, fallback: str = INK) -> str:
+    known = VetoStatus.of(status)
+    return known.colour if known else fallback
 
 
 def position_symbol(position: int | None) -> str:
@@ -76,7 +67,7 @@ def _box(cx: float, cy: float, w: float, h: float) -> Polygon:
 
 def status_mark(status: str, cx: float, cy: float, r: float) -> tuple[Piece, ...]:
     """The shape of a status centred on (cx, cy), about 2r across, as filled pieces."""
-    colour = STATUS_COLOURS.get(status, INK)
+    colour = status_colour(status)
     if status == "clear":
         return (Piece(Circle(cx, cy, r), colour),)
     if status == "uncertain":

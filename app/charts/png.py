@@ -27,13 +27,14 @@ from app.charts.marks import (
     INK,
     MUTED,
     PAPER,
-    STATUS_COLOURS,
     Circle,
+    status_colour,
     status_mark,
     status_word,
 )
 from app.charts.metrics import Measure, wrap_by
 from app.charts.svg import BarRow
+from app.dataset.vocabulary import score_range
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 64
@@ -217,7 +218,7 @@ def _status(ops: list[Op], x: float, y: float, status: str, size: int) -> None:
     """The status's mark and word from (x, y)."""
     r = size * 0.42
     ops.append(Mark(status, x + r, y + size * 0.55, r))
-    colour = STATUS_COLOURS.get(status, INK)
+    colour = status_colour(status)
     _lines(
         ops, x + 2 * r + size * 0.4, y, status_word(status), size, 400, 1, fill=colour, bold=True
     )
@@ -236,8 +237,7 @@ def _score_bar(ops: list[Op], x: float, y: float, width: float, row: BarRow, siz
         _lines(ops, tx + track_w + 12, y, "-", size, figure_w, 1, fill=MUTED)
         return
     ops.append(Box(tx, mid - 6, tx + track_w * row.score / 5, mid + 6, ACCENT))
-    low = row.low if row.low is not None else row.score
-    high = row.high if row.high is not None else row.score
+    low, high = score_range(row.score, row.low, row.high)
     if low != high:
         ops.append(Box(tx + track_w * low / 5, mid - 1.5, tx + track_w * high / 5, mid + 1.5, INK))
         for end in (low, high):
@@ -271,7 +271,7 @@ class OptionCard(_Preview):
 
     def layout(self) -> Card:
         ops: list[Op] = []
-        y = _header(ops, STATUS_COLOURS.get(self.status, ACCENT), self.dossier_title)
+        y = _header(ops, status_colour(self.status, ACCENT), self.dossier_title)
         y = _lines(
             ops, MARGIN, y, self.option_title, 54, RIGHT - MARGIN, 2, bold=True, leading=1.15
         )

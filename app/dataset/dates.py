@@ -51,17 +51,6 @@ class PartialDate:
     def year(self) -> int:
         return self.first_day.year
 
-    @property
-    def last_day(self) -> dt.date:
-        """The last day the date could mean: 2023 -> 31 December 2023."""
-        d = self.first_day
-        if self.precision == "year":
-            return dt.date(d.year, 12, 31)
-        if self.precision == "month":
-            nxt = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-            return nxt - dt.timedelta(days=1)
-        return d
-
     def human(self) -> str:
         d = self.first_day
         if self.precision == "year":

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -16,6 +15,7 @@ from pydantic import (
 )
 
 from app.dataset.dates import PartialDate
+from app.dataset.vocabulary import POSITIONS, Position, score_range
 
 SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ATTR_SLUG_RE = r"^[a-z0-9]+([-_][a-z0-9]+)*$"
@@ -60,36 +60,6 @@ SEAT_RULES = (
     "fixed",
     "qualified-majority",
 )
-POSITIONS = (-2, -1, 0, 1, 2)
-# The one Position type inside the app: -2..2, or None when unknown. The file and the JSON
-# API write unknown as the word "unknown"; `Stance.pos` and `position_json` convert at those
-# edges only.
-Position = int | None
-JsonPosition = int | Literal["unknown"]
-
-
-def position_json(pos: Position) -> JsonPosition:
-    return "unknown" if pos is None else pos
-
-
-class VetoStatus(StrEnum):
-    """Ordered from best to worst; `barred` (law) outranks `blocked` (politics)."""
-
-    CLEAR = "clear"
-    UNCERTAIN = "uncertain"
-    BLOCKED = "blocked"
-    BARRED = "barred"
-
-    @property
-    def rank(self) -> int:
-        return list(VetoStatus).index(self)
-
-
-# Why a verdict is uncertain: a seat vote with no recorded vote or bloc position, veto holders
-# with no public stance, a seat vote with some positions but short of a result, or a vote that
-# stakeholder stances cannot settle (voters who are not stakeholders here).
-UncertainKind = Literal["vote-not-held", "silent", "open-vote", "unsettled"]
-UNCERTAIN_KINDS: tuple[UncertainKind, ...] = ("vote-not-held", "silent", "open-vote", "unsettled")
 
 
 class Model(BaseModel):
@@ -265,10 +235,13 @@ class Assessment(Model):
     rationale: Text
     sources: Annotated[list[Cite], Field(min_length=1)]
 
+    @property
+    def range(self) -> tuple[int, int]:
+        return score_range(self.score, self.low, self.high)
+
     @model_validator(mode="after")
     def _range_holds_score(self) -> "Assessment":
-        lo = self.low if self.low is not None else self.score
-        hi = self.high if self.high is not None else self.score
+        lo, hi = self.range
         if not lo <= self.score <= hi:
             raise ValueError("low <= score <= high must hold")
         return self

@@ -13,12 +13,12 @@ from pydantic import Field
 
 from app.analysis.compare import comparison_snapshot, snapshot_table
 from app.analysis.index import Index, vetoes
-from app.analysis.labels import VETO_LABELS
 from app.analysis.ranks import RankChances
 from app.analysis.snapshot import Part, Snapshot
 from app.analysis.snapshot_table import long_row
 from app.dataset import urls
 from app.dataset.urls import href
+from app.dataset.vocabulary import VetoStatus
 from app.pages.comparison import CompareView, chances_of, compare_view
 from app.state import MAX_COMPARE, MIN_COMPARE, CompareState
 from app.views.verdict import join
@@ -88,7 +88,7 @@ def og_text(snapshot: Snapshot, view: CompareView | None = None) -> dict[str, st
     ranked = [r for r in rows if r.rank is not None]
     if ranked:
         desc = "Ranking by weighted score: " + "; ".join(
-            f"{r.rank}. {r.title} ({VETO_LABELS[r.status].lower()})" for r in ranked
+            f"{r.rank}. {r.title} ({VetoStatus(r.status).label.lower()})" for r in ranked
         )
         desc += "."
     else:

@@ -24,11 +24,11 @@ from app.analysis.snapshot import (
     VetoCell,
     VetoRow,
 )
-from app.charts import svg
+from app.charts import ranks
 from app.charts.png import ComparisonCard, RankedOption
 from app.charts.svg import Chart
 from app.dataset import urls
-from app.dataset.schema import VetoStatus
+from app.dataset.vocabulary import VetoStatus
 from app.views.verdict import join
 
 
@@ -210,8 +210,8 @@ def compare_view(snapshot: Snapshot) -> CompareView:
     chance_rows: tuple[ChanceRow, ...] = ()
     legend: tuple[tuple[str, str], ...] = ()
     if chances is not None:
-        fills = svg.rank_fills(chances.ranks)
-        legend = tuple((svg.short_ordinal(k + 1), f) for k, f in enumerate(fills))
+        fills = ranks.rank_fills(chances.ranks)
+        legend = tuple((ranks.short_ordinal(k + 1), f) for k, f in enumerate(fills))
         by_slug = {rc.option: rc for rc in chances.options}
         chance_rows = tuple(_chance_row(r.title, by_slug[r.slug], legend) for r in rows)
     return CompareView(rows, _warning(rows), chances, chance_rows, legend, snapshot)
@@ -240,11 +240,11 @@ def _ranks_chart(snapshot: Snapshot, view: "CompareView") -> Chart | None:
     rank_rows = [
         row
         for _, row in sorted(
-            zip(chances.options, svg.rank_rows(chances, titles), strict=True),
+            zip(chances.options, ranks.rank_rows(chances, titles), strict=True),
             key=lambda pair: order.get(pair[0].option, len(order)),
         )
     ]
-    return svg.rank_chances(rank_rows, method=chances.method, width=900, chart_id="chart-ranks")
+    return ranks.rank_chances(rank_rows, method=chances.method, width=900, chart_id="chart-ranks")
 
 
 def ranks_chart(snapshot: Snapshot) -> Chart | None:

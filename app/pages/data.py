@@ -13,8 +13,9 @@ from typing import Any, Literal
 from app.analysis.index import Index, veto_for
 from app.analysis.labels import POSITION_LABELS
 from app.dataset.records import LinkStatus
-from app.dataset.schema import Cite, VetoStatus
-from app.pages import methodology, parts, sources, stakeholders
+from app.dataset.schema import Cite
+from app.dataset.vocabulary import VetoStatus
+from app.pages import methodology, sources, stakeholders
 
 FieldType = Literal["string", "integer", "number", "boolean", "date", "datetime"]
 Rows = list[list[object]]
@@ -108,7 +109,7 @@ def _scores(index: Index, _: Mapping[str, LinkStatus]) -> Rows:
             o.slug,
             crit,
             a.score,
-            *parts.score_range(a),
+            *a.range,
             a.confidence,
             a.rationale,
             _ids(a.sources),

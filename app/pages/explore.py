@@ -11,7 +11,7 @@ from typing import Any
 
 from app.analysis.explore import ExploreResult, explore_with_vetoes
 from app.analysis.index import Index, vetoes
-from app.analysis.labels import UNCERTAIN_COUNTED, VETO_LABELS
+from app.analysis.labels import UNCERTAIN_COUNTED
 from app.analysis.scores import weighted_scores
 from app.analysis.veto import VetoAnalysis
 from app.charts.png import ComparisonCard, RankedOption
@@ -23,6 +23,7 @@ from app.dataset.schema import (
     Option,
     Stakeholder,
 )
+from app.dataset.vocabulary import VetoStatus
 from app.pages.labels import describe_pair
 from app.pages.parts import Table
 from app.state import ExploreState, Vocab
@@ -99,7 +100,7 @@ def build(
         axes=axes,
         shown=frozenset(o.slug for o in shown),
         filter_count=sum(1 for k, _ in state.pairs() if k not in NOT_FILTERS),
-        whatif=tuple((index.stakeholders[b].name, state.with_hypothesis(b, "0")) for b in blockers),
+        whatif=tuple((index.stakeholders[b].name, state.with_position(b, 0)) for b in blockers),
         compare_notice=compare_notice,
         describe=functools.partial(describe_pair, index),
         criteria=criteria,
@@ -112,12 +113,12 @@ def build(
         ),
         assumed=tuple(
             Assumed(
-                index.stakeholders[who].name
-                if who in index.stakeholders
-                else index.conditions[who].title,
-                pos,
+                index.stakeholders[h.who].name
+                if h.who in index.stakeholders
+                else index.conditions[h.who].title,
+                h.value,
             )
-            for who, pos in state.assume
+            for h in state.assume
         ),
         ticked=tuple(index.options[slug].title for slug in state.o),
     )
@@ -176,9 +177,6 @@ def option_list_table(result: api.OptionList, index: Index) -> Table:
     return header, rows
 
 
-ORDER = ("clear", "uncertain", "blocked", "barred")
-
-
 NAME_UP_TO = 2  # options named in the answer when this few are clear
 
 
@@ -206,7 +204,7 @@ def answer(index: Index, analyses: Mapping[str, VetoAnalysis]) -> str:
         head = f"Of {total} options, only {join(clear)} {verb} clear of vetoes"
     else:
         head = f"Of {total} options, {len(clear)} are clear of vetoes"
-    rest = [(counts[s], VETO_LABELS[s].lower()) for s in ORDER[1:] if counts[s]]
+    rest = [(counts[s], s.label.lower()) for s in list(VetoStatus)[1:] if counts[s]]
     if not rest:
         return head + "."
     words = [f"{n} {word}" for n, word in rest]

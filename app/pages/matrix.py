@@ -8,15 +8,11 @@ from dataclasses import dataclass
 
 from app.analysis.explore import explore_with_vetoes, position
 from app.analysis.index import Index
-from app.analysis.veto import VetoAnalysis, parse_assumptions
+from app.analysis.veto import VetoAnalysis
 from app.dataset import urls
-from app.dataset.schema import (
-    Option,
-    Position,
-    Stakeholder,
-    VetoStatus,
-    position_json,
-)
+from app.dataset.hypotheses import assumed_positions
+from app.dataset.schema import Option, Stakeholder
+from app.dataset.vocabulary import Position, VetoStatus, position_json
 from app.pages.explore import explored
 from app.pages.labels import describe_pair
 from app.pages.parts import Table
@@ -106,7 +102,7 @@ def _people(index: Index) -> tuple[Stakeholder, ...]:
 def matrix(index: Index, state: ExploreState) -> api.MatrixOut:
     """Stakeholders with any recorded stance (as on the matrix page) x the filtered options."""
     options, _, _ = explored(index, state)
-    return _json(index, state, options, _people(index), parse_assumptions(state.assume))
+    return _json(index, state, options, _people(index), assumed_positions(state.assume))
 
 
 def _json(

@@ -9,9 +9,11 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from app.analysis.index import Index, veto_for
-from app.analysis.veto import StanceRef, StepVeto, VetoAnalysis, parse_assumptions
+from app.analysis.stances import StanceRef
+from app.analysis.veto import StepVeto, VetoAnalysis
 from app.charts.svg import Chart
 from app.dataset import urls
+from app.dataset.hypotheses import Hypotheses, Hypothesis, assumed_positions, with_hypothesis
 from app.dataset.records import LinkStatus
 from app.dataset.schema import (
     AttributeDef,
@@ -19,13 +21,13 @@ from app.dataset.schema import (
     Condition,
     Criterion,
     Option,
-    Position,
     Source,
     Stakeholder,
     Stance,
 )
-from app.pages.parts import CitedSource, Table, citations, cites, names, score_range
-from app.state import Vocab, add_hypothesis, parse_explore
+from app.dataset.vocabulary import Position
+from app.pages.parts import CitedSource, Table, citations, cites, names
+from app.state import Vocab, parse_explore
 from app.views.charts import option_bars, option_timeline_chart
 from app.views.verdict import Named, Verdict, verdict
 
@@ -36,11 +38,13 @@ class OptionState:
     page plus one hypothesis, without them, or on another day, each keeping the rest."""
 
     slug: str
-    assume: tuple[tuple[str, str], ...] = ()
+    assume: Hypotheses = ()
     at: dt.date | None = None  # as the site resolved it (app.serving.site), not parsed again
 
     def pairs(self) -> list[tuple[str, str]]:
-        out = [("assume", ",".join(f"{k}:{v}" for k, v in self.assume))] if self.assume else []
+        out = (
+            [("assume", ",".join(f"{h.who}:{h.value}" for h in self.assume))] if self.assume else []
+        )
         return out + ([("at", self.at.isoformat())] if self.at else [])
 
     def query(self) -> str:
@@ -50,8 +54,12 @@ class OptionState:
         """This page's address (or, with `suffix`, one of its images') in canonical form."""
         return urls.href(urls.option(self.slug) + suffix, self.pairs())
 
-    def with_hypothesis(self, who: str, value: str) -> "OptionState":
-        return replace(self, assume=add_hypothesis(self.assume, who, value))
+    def with_position(self, who: str, position: Position) -> "OptionState":
+        return replace(self, assume=with_hypothesis(self.assume, Hypothesis(who, position)))
+
+    def with_lifted(self, condition: str) -> "OptionState":
+        lifted = Hypothesis(condition, lifted=True)
+        return replace(self, assume=with_hypothesis(self.assume, lifted))
 
     def without_hypotheses(self) -> "OptionState":
         return replace(self, assume=())
@@ -291,7 +299,7 @@ def build(
         ),
         assumed=tuple(
             (index.stakeholders[who].name, pos)
-            for who, pos in parse_assumptions(state.assume).items()
+            for who, pos in assumed_positions(state.assume).items()
         ),
         attributes=tuple(
             (a, option.attributes[a.slug])
@@ -337,7 +345,7 @@ def option_table(option: Option, index: Index) -> Table:
                 slug,
                 crit.title if crit else slug,
                 a.score,
-                *score_range(a),
+                *a.range,
                 a.confidence,
                 a.rationale,
                 cites(a.sources),

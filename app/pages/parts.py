@@ -13,13 +13,8 @@ from app.analysis.index import Index
 from app.dataset import urls
 from app.dataset.dates import human
 from app.dataset.records import LinkStatus
-from app.dataset.schema import (
-    Assessment,
-    Cite,
-    Option,
-    Stance,
-    position_json,
-)
+from app.dataset.schema import Cite, Option, Stance
+from app.dataset.vocabulary import position_json
 from app.views import models as api
 from app.views.verdict import Named
 
@@ -159,11 +154,6 @@ class DataTable(Protocol):
 
 def cites(cites: Sequence[Cite]) -> str:
     return "; ".join(f"{c.id} ({c.locator})" if c.locator else c.id for c in cites)
-
-
-def score_range(a: Assessment) -> tuple[int, int]:
-    """The plausible range of a score; without one, the score itself at both ends."""
-    return (a.low if a.low is not None else a.score, a.high if a.high is not None else a.score)
 
 
 def stance(s: Stance, index: Index) -> api.StanceOut:

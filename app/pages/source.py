@@ -7,10 +7,8 @@ from dataclasses import dataclass
 
 from app.analysis.index import CitedClaim, Index, JointStatement
 from app.dataset.records import LinkStatus
-from app.dataset.schema import (
-    Source,
-    position_json,
-)
+from app.dataset.schema import Source
+from app.dataset.vocabulary import position_json
 from app.pages.parts import NoteParts, Table, note_parts, source_fields
 from app.views import models as api
 from app.views.verdict import Named

@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 from app.analysis.timeline import Timeline
 from app.analysis.veto import Bar, VetoAnalysis
-from app.dataset.schema import position_json
+from app.dataset.vocabulary import position_json
 from app.views import models as api
 
 

@@ -15,7 +15,7 @@ from prometheus_client import (
 )
 from prometheus_client import multiprocess as _multiprocess
 
-from app.serving.render import CacheEntry, CacheKey, PageCache
+from app.serving.page_cache import CacheEntry, CacheKey, PageCache
 
 REQUESTS = Counter(
     "explorer_http_requests",

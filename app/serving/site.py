@@ -21,10 +21,9 @@ from app.dataset.dates import human
 from app.dataset.records import LinkStatus, RevisionInfo
 from app.errors import NoDataset, NotFound
 from app.pages.parts import PageMeta, page_meta
-from app.state import OPTION_STATUSES, BadParam, Vocab, parse_at, vocab_of
+from app.state import BadParam, Vocab, parse_at, vocab_of
 from app.store import queries
 
-STATUSES = OPTION_STATUSES
 PAST_INDEXES = 8
 PAST_BYTES = 24 << 20  # each about 3 MB with the default dataset (its own copy counted)
 _lock = threading.Lock()

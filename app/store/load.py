@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, text
 from sqlmodel import Session, SQLModel, col, select
 
-from app.analysis.veto import expand_stances
+from app.analysis.stances import expand_stances
 from app.dataset.schema import Cite, Dataset, Step
 from app.store import models as m
 
@@ -130,6 +130,7 @@ def import_dataset(
 
 
 def _insert(session: Session, ds: Dataset) -> None:
+    # long: a flat list of inserts, one table after another, in the order of the foreign keys
     session.add(m.Dossier(**ds.dossier.model_dump()))
     crit = {
         c.slug: m.Criterion(

@@ -1,5 +1,5 @@
 """The charts each page shows, built from the dataset index (or a frozen comparison snapshot)
-with the builders in `app.charts.svg`. Pages inline them; the download routes serve the same
+with the builders in `app.charts`. Pages inline them; the download routes serve the same
 charts as SVG files and PNG images, so a download is exactly what the page showed.
 
 Pure: no FastAPI, no database."""
@@ -12,13 +12,13 @@ from app.analysis.labels import POSITION_LABELS
 from app.analysis.lru import Lru, deep_size
 from app.analysis.snapshot import ScoreRow, Snapshot
 from app.analysis.timeline import option_timeline
-from app.analysis.veto import LIFTED, parse_assumptions
-from app.charts import svg
+from app.charts import bars, scatter, timeline
 from app.charts.caption import Caption
 from app.charts.grouped import Group, grouped
 from app.charts.svg import BarRow, Chart, ScatterPoint
 from app.dataset import urls
 from app.dataset.dates import human
+from app.dataset.hypotheses import Hypothesis
 from app.dataset.schema import Criterion, Option
 
 
@@ -44,7 +44,7 @@ def overview(
 ) -> Chart:
     """The options placed by two criteria, marked by veto status (the home page's chart)."""
     cx, cy = index.criteria[x], index.criteria[y]
-    return svg.scatter(
+    return scatter.scatter(
         _points(options, status, x, y),
         axis_label(cx),
         axis_label(cy),
@@ -58,7 +58,7 @@ def overview_compact(
     index: Index, options: Sequence[Option], status: Mapping[str, str], x: str, y: str
 ) -> Chart:
     """The overview for a phone: marks numbered as the result cards are."""
-    return svg.scatter_compact(
+    return scatter.scatter_compact(
         _points(options, status, x, y),
         axis_label(index.criteria[x]),
         axis_label(index.criteria[y]),
@@ -92,7 +92,7 @@ NARROW_BARS = 340  # a phone's variant: each name above its bar, drawn at about 
 
 
 def option_bars(index: Index, option: Option, *, narrow: bool = False) -> Chart:
-    return svg.bars(
+    return bars.bars(
         option.title,
         bar_rows(index, option),
         width=NARROW_BARS if narrow else OPTION_BARS,
@@ -112,7 +112,7 @@ def option_timeline_chart(
     `narrow` draws the phone's variant; `day_href` links each change to its day."""
     day = index.at or today or dt.date.today()
     t = option_timeline(index.ds, slug, day)
-    return svg.timeline(
+    return timeline.timeline(
         t.points,
         t.holders,
         day,
@@ -154,7 +154,7 @@ _BARS: Lru[tuple[str, tuple[BarRow, ...], str], Chart] = Lru(
 def _bars(title: str, rows: tuple[BarRow, ...], slug: str) -> Chart:
     return _BARS.get_or_build(
         (title, rows, slug),
-        lambda: svg.bars(title, rows, width=BARS_WIDTH, chart_id=f"chart-scores-{slug}"),
+        lambda: bars.bars(title, rows, width=BARS_WIDTH, chart_id=f"chart-scores-{slug}"),
     )
 
 
@@ -192,27 +192,26 @@ def _grouped(titles: tuple[str, ...], groups: tuple[Group, ...]) -> Chart:
 SOURCE = "Policy Option Explorer"
 
 
-def _hypothesis(label: str, value: str) -> str:
-    if value == LIFTED:
+def _hypothesis(label: str, h: Hypothesis) -> str:
+    if h.lifted:
         return f"{label} lifted"
-    pos = parse_assumptions([("x", value)])["x"]
-    return f"{label} assumed {POSITION_LABELS[pos].lower()}"
+    return f"{label} assumed {POSITION_LABELS[h.position].lower()}"
 
 
-def hypotheses_text(index: Index, assume: Sequence[tuple[str, str]]) -> str:
+def hypotheses_text(index: Index, assume: Sequence[Hypothesis]) -> str:
     """ "Hypotheses: Hungary assumed neutral; martial law lifted." or ""."""
     if not assume:
         return ""
     parts = [
         _hypothesis(
-            index.stakeholders[who].name
-            if who in index.stakeholders
-            else index.conditions[who].title
-            if who in index.conditions
-            else who,
-            value,
+            index.stakeholders[h.who].name
+            if h.who in index.stakeholders
+            else index.conditions[h.who].title
+            if h.who in index.conditions
+            else h.who,
+            h,
         )
-        for who, value in assume
+        for h in assume
     ]
     return f"Hypotheses: {'; '.join(parts)}."
 

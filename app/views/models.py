@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.dataset.dates import PartialDate, Precision
-from app.dataset.schema import UNCERTAIN_KINDS, Cite, Dossier, UncertainKind, VetoStatus
+from app.dataset.schema import Cite, Dossier
+from app.dataset.vocabulary import UNCERTAIN_KINDS, UncertainKind, VetoStatus
 
 # A recorded position: -2 (strongly oppose) .. +2 (strongly support), or "unknown".
 Position = Annotated[int, Field(ge=-2, le=2)] | Literal["unknown"]

@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from app.analysis.changes import RevisionChanges, VerdictChange
-from app.dataset.schema import VetoStatus
+from app.dataset.vocabulary import VetoStatus
 from app.views import models as api
 
 

@@ -7,8 +7,9 @@ Pure: no FastAPI, no database."""
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from app.analysis.labels import VETO_LABELS
-from app.analysis.veto import StepVeto, VetoAnalysis, while_text
+from app.analysis.veto import StepVeto, VetoAnalysis
+from app.analysis.veto_text import while_text
+from app.dataset.vocabulary import VetoStatus
 
 MAX_NAMED = 3  # more unknown veto holders than this are counted, not named
 RULE_WORDS = {"unanimity": "unanimity", "veto-members": "veto"}
@@ -130,7 +131,7 @@ def _by_routes(a: VetoAnalysis, names: Mapping[str, str]) -> Verdict:
     others = [(r, _one_route(r, names)) for r in a.routes if r.route != a.route]
     rest = "; ".join(f"{v.status} by {r.route_title} ({_plain(v)})" for r, v in others)
     detail = f"by {a.route_title} ({_plain(best)}); {rest}"
-    text = f"{VETO_LABELS[best.status]} {detail}"
+    text = f"{VetoStatus(best.status).label} {detail}"
     if a.hypothetical:
         text, detail = f"{text} (hypothetical)", f"{detail} (hypothetical)"
     return replace(best, text=text, detail=detail, route=a.route)
@@ -160,7 +161,7 @@ def _one_route(a: VetoAnalysis, names: Mapping[str, str]) -> Verdict:
             detail = "no veto holder opposes or is unknown"
         else:
             detail = "no decision body has to agree"
-        text = f"{VETO_LABELS[status]}: {detail}"
+        text = f"{VetoStatus(status).label}: {detail}"
     if a.hypothetical:
         text += " (hypothetical)"
         detail += " (hypothetical)"

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.dataset.records import Principal
-from app.editing import accounts, proposals, reports
+from app.editing import accounts, forms, proposals, reports
 from app.editing.auth import (
     PRE_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -152,10 +152,8 @@ def _propose_context(
     report: ReportView | None = None,
 ) -> dict[str, Any]:
     option = option_or_404(site, slug)
-    if kind not in proposals.FORMS:
-        raise NotFound(
-            f"There is no form for “{kind}”.", field="kind", allowed=list(proposals.FORMS)
-        )
+    if kind not in forms.FORMS:
+        raise NotFound(f"There is no form for “{kind}”.", field="kind", allowed=list(forms.FORMS))
     return {
         "meta": site.meta,
         "dates": None,  # an editors' form: no day to choose
@@ -269,9 +267,9 @@ async def propose(
             raise Unprocessable(
                 "base_revision: unknown", [("general", "the base revision is unknown")]
             )
-        if problems := proposals.form_problems(kind, form):
+        if problems := forms.form_problems(kind, form):
             raise Unprocessable("The form has problems", problems)
-        patch = proposals.FORMS[kind](base_ds, slug, form)
+        patch = forms.FORMS[kind](base_ds, slug, form)
         if "submit" in form:
             note = form.get("note", "")
             row = proposals.propose(session, me, base, note, patch, client(request), report_id)
@@ -281,7 +279,7 @@ async def propose(
     except Unprocessable as exc:
         errors: dict[str, list[str]] = {}
         for path, message in exc.problems:
-            errors.setdefault(proposals.form_field(path), []).append(message)
+            errors.setdefault(forms.form_field(path), []).append(message)
         # What no field of the form shows goes above the form.
         hidden = ("general", "patch", "base_revision")
         ctx["general"] = [msg for key in hidden for msg in errors.pop(key, [])]

@@ -6,6 +6,7 @@ from app.analysis.compare import comparison_snapshot, diff_snapshots, snapshot_t
 from app.analysis.index import build_index
 from app.analysis.snapshot import Snapshot, load_snapshot
 from app.dataset.check import load_dataset
+from app.dataset.hypotheses import Hypothesis
 from app.state import CompareState
 from tests.conftest import CYCLE
 
@@ -68,7 +69,9 @@ def test_diff_lists_changed_cells_old_to_new() -> None:
 
 def test_table_is_long_with_a_row_per_option_and_ends_with_licence_and_sources() -> None:
     """Issue 19.6: one row per fact (it was one column per option, cells of text)."""
-    rows = snapshot_table(snap("protected-lanes", "painted-lanes", assume=(("mayor", "1"),)))
+    rows = snapshot_table(
+        snap("protected-lanes", "painted-lanes", assume=(Hypothesis("mayor", 1),))
+    )
     header = rows[0]
     assert all(len(r) == len(header) for r in rows)
     col = {name: i for i, name in enumerate(header)}

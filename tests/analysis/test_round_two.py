@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 
 from app.analysis.index import build_index, veto_for, vetoes
+from app.analysis.stances import expand_stances
 from app.analysis.timeline import option_timeline
-from app.analysis.veto import expand_stances
 from app.dataset.check import load_dataset, validate_text
 from app.dataset.dates import PartialDate
+from app.dataset.hypotheses import Hypothesis
 from app.store.export import to_yaml
 
 FLOOD = Path(__file__).parent.parent / "data" / "flood-defences.yaml"
@@ -75,7 +76,7 @@ def test_barred_names_the_condition_and_a_hypothesis_lifts_it(ds) -> None:  # ty
     )
     assert [b.condition for b in v.bars] == ["flood-emergency"]
     assert v.steps[0].status == "barred" and "in force since 2 March 2023" in v.steps[0].reason
-    lifted = veto_for(index, "river-diversion", [("flood-emergency", "lifted")])
+    lifted = veto_for(index, "river-diversion", [Hypothesis("flood-emergency", lifted=True)])
     assert lifted.status == "clear" and not lifted.bars
 
 

@@ -5,7 +5,8 @@ from typing import Any
 
 import pytest
 
-from app.analysis.veto import analyse_option, expand_stances, route_stances
+from app.analysis.stances import expand_stances, route_stances
+from app.analysis.walk import analyse_option
 from app.dataset.schema import Dataset
 from app.pages.explore import uncertain_why
 from app.views.verdict import verdict

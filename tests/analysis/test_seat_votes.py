@@ -5,7 +5,8 @@ from typing import Any
 
 import pytest
 
-from app.analysis.veto import analyse_option, seat_threshold
+from app.analysis.votes import seat_threshold
+from app.analysis.walk import analyse_option
 from app.dataset.schema import Body, Dataset
 
 BLOCS = ["a", "b", "c", "d"]

@@ -12,7 +12,7 @@ import pytest
 
 from app.analysis import stances as stances_module
 from app.analysis import timeline as timeline_module
-from app.analysis import veto
+from app.analysis import veto, walk
 from app.analysis.timeline import Timeline, TimelinePoint, option_timeline
 from app.config import DEFAULT_DATASET
 from app.dataset.check import load_dataset, validate_text
@@ -30,9 +30,9 @@ def from_scratch(ds: Dataset, option: str, t: Timeline, today: dt.date) -> Timel
     day and the conditions in force on it."""
 
     def on(day: dt.date) -> veto.VetoAnalysis:
-        current = veto.route_stances(veto.expand_stances(ds, day))
-        return veto.analyse_option(
-            ds, option, current=current, in_force=veto.conditions_in_force(ds, day)
+        current = stances_module.route_stances(stances_module.expand_stances(ds, day))
+        return walk.analyse_option(
+            ds, option, current=current, in_force=walk.conditions_in_force(ds, day)
         )
 
     points = []
@@ -169,7 +169,7 @@ def test_a_date_costs_the_stances_of_that_date_not_the_whole_council(
 ) -> None:
     ds = council(HOLDERS)
     expansions, refs = [], []
-    expand, stance_ref = veto.expand_stances, stances_module.StanceRef
+    expand, stance_ref = stances_module.expand_stances, stances_module.StanceRef
 
     def counting_expand(*args: Any, **kwargs: Any) -> Any:
         expansions.append(1)

@@ -5,13 +5,8 @@ from typing import Any
 
 import pytest
 
-from app.analysis.veto import (
-    analyse_all,
-    analyse_option,
-    current_stances,
-    parse_assumptions,
-    route_stances,
-)
+from app.analysis.stances import current_stances, route_stances
+from app.analysis.walk import analyse_all, analyse_option
 from app.dataset.schema import Dataset, Stance
 
 AS_OF = "2026-01-01"
@@ -364,11 +359,6 @@ def test_assumption_applies_to_every_option() -> None:
     assert ds.model_dump() == before
 
 
-def test_invalid_assumed_position_is_rejected() -> None:
-    with pytest.raises(ValueError):
-        analyse_option(one(["nac"], []), "opt", assume={"hu": 5})
-
-
 # --- entry points ------------------------------------------------------------------------------
 
 
@@ -409,34 +399,6 @@ def test_current_stances(history: list[tuple[int | str, str | None]], expected: 
     current = current_stances([_st(p, d) for p, d in history])
     assert list(current) == [("hu", "opt")]
     assert current["hu", "opt"].position == expected
-
-
-@pytest.mark.parametrize(
-    ("pairs", "expected"),
-    [
-        pytest.param([("hu", "0")], {"hu": 0}, id="zero"),
-        pytest.param([("hu", "-2"), ("sk", "+1")], {"hu": -2, "sk": 1}, id="signed"),
-        pytest.param([("hu", "unknown")], {"hu": None}, id="unknown"),
-        pytest.param([("hu", "1"), ("hu", "-1")], {"hu": -1}, id="last-wins"),
-        pytest.param([], {}, id="empty"),
-    ],
-)
-def test_parse_assumptions(pairs: list[tuple[str, str]], expected: dict[str, int | None]) -> None:
-    assert parse_assumptions(pairs) == expected
-
-
-@pytest.mark.parametrize(
-    "pairs",
-    [
-        pytest.param([("hu", "3")], id="out-of-range"),
-        pytest.param([("hu", "yes")], id="not-a-number"),
-        pytest.param([("hu", "")], id="empty-position"),
-        pytest.param([("Hu!", "1")], id="bad-slug"),
-    ],
-)
-def test_parse_assumptions_rejects(pairs: list[tuple[str, str]]) -> None:
-    with pytest.raises(ValueError):
-        parse_assumptions(pairs)
 
 
 def test_long_lists_of_unknown_positions_are_counted_not_listed() -> None:

@@ -4,7 +4,7 @@ import datetime as dt
 from fractions import Fraction
 
 from app.analysis.timeline import HolderSeries, StancePoint, TimelinePoint
-from app.charts import svg
+from app.charts import bars, ranks, scatter, svg, timeline
 from app.charts.grouped import Group, grouped
 from app.dataset.dates import PartialDate
 
@@ -82,10 +82,10 @@ def rank_rows() -> list[svg.RankRow]:
 
 def all_charts() -> list[svg.Chart]:
     return [
-        svg.scatter(scatter_points(), "Political feasibility", NASTY, SCALE, SCALE),
-        svg.timeline(timeline_points(), holders(), TODAY, option_title=NASTY),
-        svg.bars(NASTY, bar_rows()),
-        svg.rank_chances(rank_rows(), method="exact"),
+        scatter.scatter(scatter_points(), "Political feasibility", NASTY, SCALE, SCALE),
+        timeline.timeline(timeline_points(), holders(), TODAY, option_title=NASTY),
+        bars.bars(NASTY, bar_rows()),
+        ranks.rank_chances(rank_rows(), method="exact"),
         grouped(
             ["Reassurance force", NASTY],
             [Group(r.criterion, r.lower_is_better, (r, r)) for r in bar_rows()],

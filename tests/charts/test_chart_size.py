@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from app.charts import svg
+from app.charts import bars
 from app.charts.metrics import fit_by, wrap_by
 from app.charts.raster import MAX_PIXELS, svg_to_png
 from app.config import Settings
@@ -124,7 +124,7 @@ def test_every_chart_of_a_huge_body_has_a_bounded_size(big: TestClient) -> None:
 
 def test_the_rasteriser_caps_pixels_whatever_the_svg() -> None:
     # A hand-made SVG far taller than any chart: drawn at a smaller scale, not at full size.
-    root = ET.fromstring(svg.bars("Tall", ()).svg)
+    root = ET.fromstring(bars.bars("Tall", ()).svg)
     root.attrib["viewBox"] = "0 0 900 200000"
     width, height = size(svg_to_png(ET.tostring(root, encoding="unicode")))
     assert width * height <= MAX_PIXELS

@@ -5,7 +5,7 @@ import io
 
 from PIL import Image, ImageChops
 
-from app.charts import svg
+from app.charts import bars, svg
 from app.charts.png import font_file, printable
 from app.charts.raster import svg_to_png
 from app.config import DEFAULT_DATASET
@@ -48,7 +48,7 @@ def test_every_character_charts_draw_is_drawn_as_itself() -> None:
 
 
 def png_of(text: str) -> Image.Image:
-    chart = svg.bars("Scores", [svg.BarRow(text, 3)])
+    chart = bars.bars("Scores", [svg.BarRow(text, 3)])
     return Image.open(io.BytesIO(svg_to_png(chart.svg)))
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from app.analysis.ranks import rank_chances as compute_rank_chances
 from app.analysis.timeline import HolderSeries, StancePoint
-from app.charts import svg
+from app.charts import bars, ranks, scatter, svg, timeline
 from app.charts.metrics import text_width
 from app.dataset.dates import PartialDate
 from tests.analysis.test_scores import crit, opt
@@ -81,20 +81,20 @@ def test_output_is_deterministic_and_ids_follow_content() -> None:
     first, again = all_charts(), all_charts()
     assert [c.svg for c in first] == [c.svg for c in again]
     assert len({c.id for c in first}) == len(first)
-    other = svg.bars("Another option", bar_rows())
-    assert other.id != svg.bars(NASTY, bar_rows()).id
-    assert svg.bars("X", bar_rows(), chart_id="scores-x").svg.count('id="scores-x-title"') == 1
+    other = bars.bars("Another option", bar_rows())
+    assert other.id != bars.bars(NASTY, bar_rows()).id
+    assert bars.bars("X", bar_rows(), chart_id="scores-x").svg.count('id="scores-x-title"') == 1
 
 
 # --- scatter ---------------------------------------------------------------------------------
 
 
-def scatter() -> svg.Chart:
-    return svg.scatter(scatter_points(), "Political feasibility", "Deterrence", SCALE, SCALE)
+def scatter_chart() -> svg.Chart:
+    return scatter.scatter(scatter_points(), "Political feasibility", "Deterrence", SCALE, SCALE)
 
 
 def test_scatter_links_each_placed_option_with_its_title_and_status_word() -> None:
-    root = parse(scatter())
+    root = parse(scatter_chart())
     assert root.get("role") == "group"  # links inside an img role would be hidden
     by_href = {a.get("href"): a for a in links(root)}
     placed = [p for p in scatter_points() if p.x is not None and p.y is not None]
@@ -109,7 +109,7 @@ def test_scatter_links_each_placed_option_with_its_title_and_status_word() -> No
 
 
 def test_scatter_marks_each_status_with_its_own_shape() -> None:
-    root = parse(scatter())
+    root = parse(scatter_chart())
     shapes = {}
     for a in links(root):
         status = texts(a)[-1]
@@ -132,7 +132,7 @@ def _title_baselines(a: ET.Element) -> list[float]:
 
 
 def test_scatter_stacks_options_that_share_a_cell_without_overlap() -> None:
-    root = parse(scatter())
+    root = parse(scatter_chart())
     shared = ("/options/force", "/options/us", "/options/nasty?a=1&b=2")
     blocks = [_title_baselines(a) for a in links(root) if a.get("href") in shared]
     assert len(blocks) == 3
@@ -146,8 +146,8 @@ def test_scatter_stacks_options_that_share_a_cell_without_overlap() -> None:
 
 def test_scatter_many_in_one_cell_grows_the_rows() -> None:
     crowd = [svg.ScatterPoint(f"Option {i}", f"/options/o{i}", 2, 2, "clear") for i in range(6)]
-    few = svg.scatter(crowd[:1], "X", "Y", SCALE, SCALE)
-    many = svg.scatter(crowd, "X", "Y", SCALE, SCALE)
+    few = scatter.scatter(crowd[:1], "X", "Y", SCALE, SCALE)
+    many = scatter.scatter(crowd, "X", "Y", SCALE, SCALE)
     assert float(parse(many).get("height")) > float(parse(few).get("height"))
     tops = sorted(float(a.find("s:rect", NS).get("y")) for a in links(parse(many)))
     assert all(b - a >= 40 for a, b in itertools.pairwise(tops))
@@ -158,7 +158,7 @@ def test_scatter_wraps_long_titles_in_full_within_the_cell() -> None:
     # (#19.10): the full name now takes the lines it needs, and the rows grow to hold it.
     long = "Article 5-style guarantee without NATO membership, as proposed by Italy in 2023"
     endless = " ".join(["guarantee"] * 60)
-    chart = svg.scatter(
+    chart = scatter.scatter(
         [
             svg.ScatterPoint(long, "/options/a5", 4, 4, "uncertain"),
             svg.ScatterPoint(endless, "/options/endless", 1, 1, "clear"),
@@ -175,13 +175,13 @@ def test_scatter_wraps_long_titles_in_full_within_the_cell() -> None:
     assert a.findtext("s:title", "", NS).startswith(long)  # the full title, on hover
     # A title past all reason is still cut, at eight lines, with an ellipsis.
     cut = texts(b)[:-1]
-    assert len(cut) == svg.LABEL_LINES and cut[-1].endswith("…")
+    assert len(cut) == scatter.LABEL_LINES and cut[-1].endswith("…")
 
 
 def test_scatter_rows_are_as_tall_as_their_fullest_cell() -> None:
     # With every row as tall as the tallest, full names made the overview 1,219 px tall.
     long = "Reassurance force of the coalition of the willing: Multinational Force Ukraine"
-    chart = svg.scatter(
+    chart = scatter.scatter(
         [
             svg.ScatterPoint(long, "/options/long", 4, 4, "uncertain"),
             svg.ScatterPoint("Short", "/options/short", 1, 1, "clear"),
@@ -199,7 +199,7 @@ def test_scatter_rows_are_as_tall_as_their_fullest_cell() -> None:
 
 
 def test_scatter_names_options_it_cannot_place() -> None:
-    chart = scatter()
+    chart = scatter_chart()
     assert "Not shown, for want of a score: Unscored idea." in chart.description
     assert "/options/unscored" not in chart.svg
     (table,) = chart.tables
@@ -213,12 +213,14 @@ def test_scatter_names_options_it_cannot_place() -> None:
 # --- timeline --------------------------------------------------------------------------------
 
 
-def timeline() -> svg.Chart:
-    return svg.timeline(timeline_points(), holders(), TODAY, option_title="Full NATO membership")
+def timeline_chart() -> svg.Chart:
+    return timeline.timeline(
+        timeline_points(), holders(), TODAY, option_title="Full NATO membership"
+    )
 
 
 def test_timeline_band_has_one_interval_per_run_of_a_status() -> None:
-    root = parse(timeline())
+    root = parse(timeline_chart())
     band = [r for r in root.iter(f"{S}rect") if r.get("fill-opacity")]
     # clear, uncertain, blocked (two points, one run), barred
     assert len(band) == 4
@@ -233,7 +235,7 @@ def test_timeline_band_has_one_interval_per_run_of_a_status() -> None:
 
 
 def test_timeline_has_year_ticks_today_and_a_row_per_stakeholder() -> None:
-    chart = timeline()
+    chart = timeline_chart()
     words = texts(parse(chart))
     assert [w for w in words if re.fullmatch(r"\d{4}", w)] == [
         "2022",
@@ -270,7 +272,7 @@ def today_x(root: ET.Element) -> float:
 @pytest.mark.parametrize("width", [900, 380])
 def test_timeline_has_a_row_for_every_veto_holder_blockers_first(width: int) -> None:
     # Issue 19.2: the silent veto holders decide an "uncertain" status, so they get rows.
-    chart = svg.timeline(
+    chart = timeline.timeline(
         timeline_points(),
         holders(),
         TODAY,
@@ -301,7 +303,7 @@ def test_timeline_draws_nothing_past_today() -> None:
             ),
         )
     ]
-    root = parse(svg.timeline(timeline_points(), late, TODAY, option_title="US"))
+    root = parse(timeline.timeline(timeline_points(), late, TODAY, option_title="US"))
     edge = today_x(root)
     circles = [c for c in root.iter(f"{S}circle") if c.get("stroke") or c.get("r") == "3.5"]
     drawn = [float(c.get("cx", "0")) + float(c.get("r", "0")) for c in circles]
@@ -314,7 +316,7 @@ def test_timeline_gives_the_recent_years_most_of_the_axis() -> None:
     # A record back to 1994: linear, 2024-26 got a ninth of the width. Now the years before
     # the last three are squeezed into a quarter, and the chart says so.
     old = [svg_point(dt.date(1994, 12, 5)), svg_point(dt.date(2025, 3, 1))]
-    chart = svg.timeline(old, [], dt.date(2026, 12, 6), option_title="Budapest")
+    chart = timeline.timeline(old, [], dt.date(2026, 12, 6), option_title="Budapest")
     root = parse(chart)
     years = {
         t.text: float(t.get("x", "0"))
@@ -329,7 +331,7 @@ def test_timeline_gives_the_recent_years_most_of_the_axis() -> None:
 
 def test_timeline_labels_thin_out_over_long_spans() -> None:
     old = [svg_point(dt.date(1994, 12, 5))]
-    root = parse(svg.timeline(old, [], TODAY, option_title="Budapest"))
+    root = parse(timeline.timeline(old, [], TODAY, option_title="Budapest"))
     years = [
         (float(t.get("x")), t.text)
         for t in root.iter(f"{S}text")
@@ -346,7 +348,7 @@ def svg_point(day: dt.date):
 
 
 def test_timeline_without_records_says_so() -> None:
-    chart = svg.timeline([], [], TODAY, option_title="New idea")
+    chart = timeline.timeline([], [], TODAY, option_title="New idea")
     assert (
         chart.description == "No dated record of the veto status of New idea before 8 January 2026."
     )
@@ -357,7 +359,7 @@ def test_timeline_without_records_says_so() -> None:
 
 
 def test_bars_are_as_long_as_the_scores_with_whiskers_over_ranges() -> None:
-    root = parse(svg.bars("Full NATO membership", bar_rows()))
+    root = parse(bars.bars("Full NATO membership", bar_rows()))
     bars_ = [r for r in root.iter(f"{S}rect") if r.get("fill") == "#0b5cad"]
     widths = [float(r.get("width")) for r in bars_]
     assert widths == [2 * 52, 5 * 52, 4 * 52]  # the unassessed criterion has none
@@ -369,7 +371,7 @@ def test_bars_are_as_long_as_the_scores_with_whiskers_over_ranges() -> None:
 
 
 def test_bars_table_and_description() -> None:
-    chart = svg.bars("Full NATO membership", bar_rows())
+    chart = bars.bars("Full NATO membership", bar_rows())
     (table,) = chart.tables
     assert table.rows == (
         ("Political feasibility", "2", "1–3", "Unlikely"),
@@ -384,7 +386,7 @@ def test_bars_table_and_description() -> None:
 
 
 def test_rank_segments_are_as_wide_as_the_chances() -> None:
-    root = parse(svg.rank_chances(rank_rows(), method="exact"))
+    root = parse(ranks.rank_chances(rank_rows(), method="exact"))
     segs = [r for r in root.iter(f"{S}rect") if r.get("height") == "28" and r.get("fill") != "none"]
     assert [round(float(r.get("width")) / 868, 2) for r in segs] == [0.62, 0.38, 0.38, 0.62]
     words = texts(root)
@@ -396,14 +398,14 @@ def test_rank_segments_are_as_wide_as_the_chances() -> None:
 def test_rank_chart_from_computed_chances() -> None:
     a = crit("a", 1)
     result = compute_rank_chances([opt("x", a=(2, 1, 3)), opt("y", a=(3, 2, 4))], [a], {})
-    rows = svg.rank_rows(result, {"x": "Option X", "y": "Option Y"})
+    rows = ranks.rank_rows(result, {"x": "Option X", "y": "Option Y"})
     assert rows[0] == svg.RankRow(
         "Option X",
         (Fraction(2, 9), Fraction(7, 9)),
         ("22\u00a0%", "78\u00a0%"),
         result.of("x").summary,
     )
-    chart = svg.rank_chances(rows, method=result.method)
+    chart = ranks.rank_chances(rows, method=result.method)
     assert "Method: exact." in chart.description
     (table,) = chart.tables
     assert table.columns == ("Option", "1st", "2nd", "In short")

@@ -10,7 +10,8 @@ from PIL import Image
 from app.analysis.compare import comparison_snapshot
 from app.analysis.explore import title_key
 from app.analysis.index import build_index, vetoes
-from app.analysis.veto import Blocker, StanceRef, StepVeto, VetoAnalysis
+from app.analysis.stances import StanceRef
+from app.analysis.veto import Blocker, StepVeto, VetoAnalysis
 from app.charts.raster import svg_to_png
 from app.config import DEFAULT_DATASET
 from app.dataset.check import load_dataset

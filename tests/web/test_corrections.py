@@ -15,7 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.config import DEFAULT_DATASET, Settings
-from app.dataset.check import DatasetInvalid, load_dataset
+from app.dataset.check import load_dataset
+from app.dataset.problems import DatasetInvalid
 from app.main import create_app
 from app.ops.cli import main
 from app.store import queries

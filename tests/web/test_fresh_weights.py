@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from app.analysis.compare import comparison_snapshot
 from app.analysis.index import build_index
 from app.dataset.check import load_dataset
+from app.dataset.hypotheses import Hypothesis
 from app.state import CompareState
 from tests.conftest import CYCLE, load
 from tests.web.test_compare import changed_copy
@@ -23,7 +24,7 @@ OPTIONS = ("protected-lanes", "painted-lanes", "no-change")
 
 
 def _state(
-    weights: tuple[tuple[str, int], ...], assume: tuple[tuple[str, str], ...] = ()
+    weights: tuple[tuple[str, int], ...], assume: tuple[Hypothesis, ...] = ()
 ) -> CompareState:
     ds = load_dataset(CYCLE)
     defaults = {c.slug: c.default_weight for c in ds.criteria}
@@ -35,7 +36,7 @@ def _state(
 def test_every_weighting_equals_a_snapshot_built_from_scratch() -> None:
     shared = build_index(load_dataset(CYCLE))
     for safety, cost in itertools.product(range(6), repeat=2):
-        for assume in ((), (("mayor", "1"),)):
+        for assume in ((), (Hypothesis("mayor", 1),)):
             state = _state((("cost", cost), ("safety", safety)), assume)
             fresh = build_index(load_dataset(CYCLE))  # its own, empty memo
             got = comparison_snapshot(shared, state, revision=3)

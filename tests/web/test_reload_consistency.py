@@ -17,7 +17,7 @@ from starlette.requests import Request
 from app.config import Settings
 from app.dataset.check import load_dataset
 from app.main import create_app
-from app.serving.render import PageCache, cache_key
+from app.serving.page_cache import PageCache, cache_key
 from app.store import queries
 from app.store.load import import_dataset
 from tests.conftest import CYCLE, load

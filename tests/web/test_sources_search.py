@@ -105,3 +105,31 @@ def test_notes_name_other_sources_by_publisher_and_date_not_by_id(ukraine: TestC
     one = ukraine.get("/sources/eurlex-teu-art-49").text
     assert "treaty-on-european-union" not in visible_text(one)
     assert '<a href="/sources/treaty-on-european-union">' in one
+
+
+@pytest.mark.slow  # starts two interpreters
+def test_publishers_are_listed_in_the_same_order_in_every_process() -> None:
+    """Publishers that differ only in case ("UNITED24 Media", "United24 Media") came out in the
+    order of a set, which changes with each process's hash seed: two servers behind one proxy
+    answered /sources with different bytes under the same ETag."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from app.config import DEFAULT_DATASET; from app.dataset.check import load_dataset; "
+        "from app.analysis.index import build_index; from app.state import vocab_of; "
+        "ix = build_index(load_dataset(DEFAULT_DATASET)); "
+        "print(vocab_of(ix.ds, ix.earliest).publishers)"
+    )
+    orders = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(orders) == 1

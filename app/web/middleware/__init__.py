@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.config import Settings
-from app.serving.render import CachedPages
+from app.serving.page_cache import CachedPages
 from app.web.middleware.access_log import AccessLog
 from app.web.middleware.body_limit import BodyLimit
 from app.web.middleware.client_address import ClientAddress
