@@ -182,7 +182,7 @@ def source(source: SourceDep, site: SiteDep) -> api.SourceOut:
 
 
 def compare(site: SiteDep, state: CompareDep) -> compare_page.CompareExport:
-    return compare_page.json(site.index, state, revision=site.revision.number)
+    return compare_page.comparison_json(site.index, state, revision=site.revision.number)
 
 
 def _stakeholder_stances(model: api.StakeholderOut, _: Site) -> Table:

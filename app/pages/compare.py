@@ -234,7 +234,7 @@ def _chances_out(chances: RankChances) -> RankChancesOut:
     )
 
 
-def json(index: Index, state: CompareState, *, revision: int) -> CompareExport:
+def comparison_json(index: Index, state: CompareState, *, revision: int) -> CompareExport:
     """The JSON twin of the page (`/api/v1/compare`), as `/compare.json` downloads it."""
     return export(comparison_snapshot(index, state, revision=revision))
 
