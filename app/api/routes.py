@@ -141,10 +141,13 @@ register(router, COMPARE)
     responses=errors(404),
 )
 def permalink(
-    code: Annotated[str, Path(description="The code in /c/{code}")], session: SessionDep
+    request: Request,
+    code: Annotated[str, Path(description="The code in /c/{code}")],
+    session: SessionDep,
 ) -> permalink_page.PermalinkOut:
     """The comparison frozen when the link was made, with its state and dataset revision."""
-    link = queries.permalink(session, code=code) if CODE_RE.match(code) else None
+    caches = request.app.state.permalinks
+    link = queries.permalink(session, code=code, caches=caches) if CODE_RE.match(code) else None
     if link is None:
         raise NotFound(f"unknown permanent link {code!r}", field="code")
     return permalink_page.PermalinkOut(

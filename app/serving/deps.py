@@ -99,14 +99,17 @@ def source_dep(source_id: Annotated[str, Path(description="Source id")], site: S
 
 
 def permalink_dep(
-    code: Annotated[str, Path(description="The code in /c/{code}")], session: SessionDep
+    request: Request,
+    code: Annotated[str, Path(description="The code in /c/{code}")],
+    session: SessionDep,
 ) -> permalinks.Link:
-    return permalink_or_404(session, code)
+    return permalink_or_404(request, session, code)
 
 
-def permalink_or_404(session: Session, code: str) -> permalinks.Link:
+def permalink_or_404(request: Request, session: Session, code: str) -> permalinks.Link:
     """The permanent link `code`, read with the comparison it froze."""
-    link = queries.permalink(session, code=code) if CODE_RE.match(code) else None
+    caches: permalinks.Caches = request.app.state.permalinks
+    link = queries.permalink(session, code=code, caches=caches) if CODE_RE.match(code) else None
     if link is None:
         raise NotFound(
             f"There is no permanent link with the code “{code}”. Check that it was copied whole.",

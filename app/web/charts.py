@@ -178,7 +178,7 @@ def compare_scores_file(request: Request, ext: str, site: SiteDep) -> Response:
 @router.get("/c/{code}/preview.png", dependencies=[NOTHING])
 @cached_page
 def permalink_preview(request: Request, code: str, site: SiteDep, session: SessionDep) -> Response:
-    link = permalink_or_404(session, code)
+    link = permalink_or_404(request, session, code)
     snap = link.snapshot
     made = link.created_at
     d = snap.dossier
@@ -196,7 +196,7 @@ def permalink_preview(request: Request, code: str, site: SiteDep, session: Sessi
 def permalink_scores_file(
     request: Request, code: str, slug: str, ext: str, site: SiteDep, session: SessionDep
 ) -> Response:
-    snapshot = permalink_or_404(session, code).snapshot
+    snapshot = permalink_or_404(request, session, code).snapshot
     bars = snapshot_bars(snapshot)
     if slug not in bars:
         raise NotFound(f"The permanent link {code} does not compare “{slug}”.", field="slug")
@@ -214,7 +214,7 @@ def permalink_chart_file(
     drawn from its frozen snapshot."""
     if kind not in ("ranks", "scores"):
         raise NotFound(f"There is no chart “{kind}” of a permanent link.", field="kind")
-    snapshot = permalink_or_404(session, code).snapshot
+    snapshot = permalink_or_404(request, session, code).snapshot
     ranks = kind == "ranks"
     here = snapshot_caption(snapshot, address(request, f"/c/{code}"), weights=ranks)
     chart = ranks_chart(snapshot) if ranks else snapshot_grouped(snapshot)

@@ -72,6 +72,7 @@ def create_permalink(
             link=permalinks.new_row(
                 code=code, state=query, revision=site.revision.number, made=made, shown=shown
             ),
+            caches=request.app.state.permalinks,
             hourly_cap=request.app.state.settings.permalink_hourly_cap,
         )
     except queries.CapReached:
