@@ -15,6 +15,7 @@ from app.charts.caption import Caption, with_caption
 from app.charts.png import OptionCard
 from app.charts.raster import svg_to_png
 from app.charts.svg import Chart
+from app.dataset import urls
 from app.dataset.dates import human
 from app.errors import NotFound
 from app.pages.compare import SCORES_STATE
@@ -125,7 +126,7 @@ def option_timeline_file(request: Request, slug: str, ext: str, site: SiteDep) -
 
 def option_caption(request: Request, site: Site, slug: str) -> Caption:
     at = [("at", str(site.index.at))] if site.index.at else []
-    return index_caption(site.index, site.revision.number, address(request, f"/options/{slug}", at))
+    return index_caption(site.index, site.revision.number, address(request, urls.option(slug), at))
 
 
 @router.get("/options/{slug}/preview.png", dependencies=[AT_ONLY])
@@ -141,7 +142,7 @@ def option_preview(request: Request, slug: str, site: SiteDep) -> Response:
         v.text,
         bar_rows(site.index, option),
         footer(site),
-        address(request, f"/options/{slug}"),
+        address(request, urls.option(slug)),
     )
     return png(request, card.png)
 
@@ -187,7 +188,9 @@ def permalink_preview(request: Request, code: str, site: SiteDep, session: Sessi
         f" · licence {d.licence}"
     )
     card = comparison_card(snap, f"Policy Option Explorer · {when}")
-    card = replace(card, address=address(request, f"/c/{code}"), subtitle=snapshot_subtitle(snap))
+    card = replace(
+        card, address=address(request, urls.permalink(code)), subtitle=snapshot_subtitle(snap)
+    )
     return png(request, card.png)
 
 
@@ -200,7 +203,7 @@ def permalink_scores_file(
     bars = snapshot_bars(snapshot)
     if slug not in bars:
         raise NotFound(f"The permanent link {code} does not compare “{slug}”.", field="slug")
-    here = snapshot_caption(snapshot, address(request, f"/c/{code}"))
+    here = snapshot_caption(snapshot, address(request, urls.permalink(code)))
     return chart_file(request, bars[slug], ext, f"{slug}-scores-{code}", here)
 
 
@@ -216,7 +219,7 @@ def permalink_chart_file(
         raise NotFound(f"There is no chart “{kind}” of a permanent link.", field="kind")
     snapshot = permalink_or_404(request, session, code).snapshot
     ranks = kind == "ranks"
-    here = snapshot_caption(snapshot, address(request, f"/c/{code}"), weights=ranks)
+    here = snapshot_caption(snapshot, address(request, urls.permalink(code)), weights=ranks)
     chart = ranks_chart(snapshot) if ranks else snapshot_grouped(snapshot)
     name = f"rank-chances-{code}" if ranks else f"scores-{code}"
     return chart_file(request, chart, ext, name, here)
