@@ -27,6 +27,7 @@ from app.serving.render import PARTS, PARTS_BYTES, render
 from app.serving.site import RevisionPoller
 from app.serving.zipped import Rendered
 from app.state import BadParam
+from app.store import permalinks
 from app.store.db import make_engine
 from app.web import middleware
 from app.web.guards import image_slots
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     parts: Lru[Hashable, Rendered] = Lru(PARTS, max_weight=PARTS_BYTES, weigh=lambda r: r.size)
     app.state.parts = parts  # rendered parts shared by many pages (app.serving.render.part)
     app.state.image_slots = image_slots(settings.image_renders)
+    app.state.permalinks = permalinks.Caches()  # datasets, indexes and comparisons of links
     app.state.history = {}  # revision history for /changes, per app (one database each)
 
     @app.exception_handler(AppError)
@@ -162,12 +164,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from app.web.charts import router as charts_router
     from app.web.compare import router as compare_router
     from app.web.editors import router as editors_router
+    from app.web.permalink import router as permalink_router
     from app.web.report import router as report_router
     from app.web.routes import router as web_router
 
     # First: routing tries routers in order, and a weight change is the route asked most
     # often that the page cache cannot answer. Its paths are no other router's.
     app.include_router(compare_router)
+    app.include_router(permalink_router)
     app.include_router(api_router)
     app.include_router(proposals_router)
     app.include_router(editors_router)

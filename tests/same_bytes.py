@@ -35,6 +35,14 @@ FORM = {"o": "nato-membership,reassurance-force", "w": "feasibility:5", "assume"
 W = "w=feasibility:5,deterrence:1"
 OPTIONS = "article-5-extension,nato-membership,reassurance-force"
 
+# Asked as htmx asks (HX-Request): the fragment a weight change swaps in.
+FRAGMENTS = [
+    f"/compare?o={OPTIONS}&{W}",
+    f"/compare?o={OPTIONS}&w=feasibility:1&assume=hu:0",
+    "/?q=nato",
+]
+HX = "HX "  # the dump's key for a fragment: "HX /compare?..."
+
 # Fixed URLs; each option, stakeholder and source page is added from the dataset.
 URLS = [
     "/",
@@ -86,6 +94,21 @@ URLS = [
     "/options/nato-membership/timeline.svg",
     "/options/nato-membership/timeline.svg?at=2025-03-01",
     f"/compare/ranks.svg?o={OPTIONS}&{W}",
+    f"/compare/ranks.png?o={OPTIONS}&{W}",
+    f"/compare/scores.svg?o={OPTIONS}",
+    f"/compare/preview.png?o={OPTIONS}&{W}",
+    "/compare",
+    "/compare?w=feasibility:5&assume=hu:0",
+    "/compare?o=nato-membership&w=feasibility:5&at=2025-03-01",
+    f"/compare?w=deterrence:1,feasibility:5&o={OPTIONS}",
+    f"/compare?o={OPTIONS}&w=feasibility:9",
+    f"/compare?o={OPTIONS}&bogus=1",
+    "/compare.json?o=nato-membership",
+    "/compare.csv?o=nope,nato-membership",
+    f"/compare.csv?o={OPTIONS}&assume=hu:0&at=2025-03-01",
+    "/c/zzzzzzzzzzzz",
+    "/c/zzzzzzzzzzzz.json",
+    "/embed/c/zzzzzzzzzzzz",
     "/api/v1/revision",
     "/api/v1/options",
     "/api/v1/options?q=nato&veto=blocked",
@@ -156,7 +179,9 @@ def urls(client: TestClient) -> list[str]:
     code = code.rsplit("/", 1)[1]
     found += [f"/c/{code}", f"/c/{code}.json", f"/c/{code}.csv", f"/embed/c/{code}"]
     found += [f"/api/v1/permalinks/{code}", f"/c/{code}/ranks.svg"]
-    return found
+    found += [f"/c/{code}/scores.svg", f"/c/{code}/preview.png", f"/c/{code}?x=1"]
+    found += [f"/c/{code}/scores/nato-membership.svg", f"/embed/c/{code}?x=1"]
+    return found + [HX + url for url in FRAGMENTS]
 
 
 def name(url: str) -> str:
@@ -168,7 +193,8 @@ def dump(out: Path, db: Path) -> None:
     seen = {}
     with TestClient(create_app(database(db))) as client:
         for url in urls(client):
-            r = client.get(url, follow_redirects=False)
+            hx = {"HX-Request": "true"} if url.startswith(HX) else {}
+            r = client.get(url.removeprefix(HX), headers=hx, follow_redirects=False)
             head = f"{r.status_code} {r.headers.get('content-type', '')}"
             if "location" in r.headers:
                 head += f" -> {r.headers['location']}"

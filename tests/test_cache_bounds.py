@@ -83,6 +83,10 @@ def test_every_cache_in_the_app_is_bounded_by_bytes() -> None:
 
     state = create_app().state
     assert state.page_cache.max_bytes > 0 and state.parts.max_weight > 0
+    # The app owns what reading permanent links keeps: two apps never share it.
+    links = state.permalinks
+    assert all(c.max_weight > 0 for c in (links.datasets, links.indexes, links.snapshots))
+    assert create_app().state.permalinks.snapshots is not links.snapshots
     past = next(f for f in dataclasses.fields(Site) if f.name == "past")
     assert past.default_factory is not dataclasses.MISSING
     assert past.default_factory().max_weight > 0

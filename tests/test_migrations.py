@@ -120,7 +120,7 @@ def test_0003_keeps_stored_comparisons_and_its_downgrade_writes_them_back(
     from app.analysis.snapshot import load_snapshot
     from app.dataset.check import load_dataset
     from app.store import models as m
-    from app.store import queries
+    from app.store import permalinks, queries
     from tests.conftest import CYCLE, DATA
 
     cfg = alembic_config(settings.database_url)
@@ -146,7 +146,7 @@ def test_0003_keeps_stored_comparisons_and_its_downgrade_writes_them_back(
         )
     command.upgrade(cfg, "head")
     with Session(engine) as session:
-        link = queries.permalink(session, code="oldlink00001")
+        link = queries.permalink(session, code="oldlink00001", caches=permalinks.Caches())
         assert link is not None and link.snapshot == load_snapshot(old)
         row = session.get(m.Permalink, "oldlink00001")
         assert row is not None and row.snapshot == old and row.snapshot_version == 1
@@ -159,7 +159,7 @@ def test_0003_keeps_stored_comparisons_and_its_downgrade_writes_them_back(
             )
         )
         session.commit()
-        rebuilt = queries.permalink(session, code="newlink00001")
+        rebuilt = queries.permalink(session, code="newlink00001", caches=permalinks.Caches())
         assert rebuilt is not None and rebuilt.snapshot is not None
         expected = rebuilt.snapshot.json_data()
     engine.dispose()

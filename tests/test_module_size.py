@@ -7,11 +7,8 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent.parent / "app"
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 80
-# Moved by the pages work (per-page modules under app/pages/ and app/web/), not yet split.
-PAGES_WORK = {
-    "views/models.py",
-    "web/compare.py",
-}
+# Modules allowed past the bound, each with its reason (none today).
+PAGES_WORK: set[str] = set()
 
 
 def _modules() -> list[Path]:

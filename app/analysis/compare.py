@@ -34,6 +34,7 @@ from app.analysis.snapshot import (
 from app.analysis.snapshot_table import CellChange as CellChange
 from app.analysis.snapshot_table import diff_snapshots as diff_snapshots
 from app.analysis.snapshot_table import snapshot_table as snapshot_table
+from app.dataset import urls
 from app.dataset.hypotheses import assumed_positions
 from app.dataset.vocabulary import position_json
 from app.state import CompareState
@@ -118,7 +119,7 @@ def _fixed_part(index: Index, state: CompareState, revision: int) -> Snapshot:
                 summary=o.summary,
                 category=o.category,
                 status=o.status,
-                href=f"/options/{o.slug}",
+                href=urls.option(o.slug),
             )
             for o in opts
         ],

@@ -32,6 +32,7 @@ from app.analysis.snapshot import (
 )
 from app.analysis.veto import VetoAnalysis
 from app.analysis.veto_text import while_text
+from app.dataset import urls
 from app.dataset.hypotheses import Hypothesis
 from app.dataset.schema import Cite, Option
 from app.dataset.vocabulary import position_json
@@ -64,7 +65,7 @@ class Sources:
             label = f"{src.publisher}, {src.date.year}" if src else c.id
             if c.locator:
                 label += f", {c.locator}"
-            out.append(CiteRef(id=c.id, label=label, href=f"/sources/{c.id}"))
+            out.append(CiteRef(id=c.id, label=label, href=urls.source(c.id)))
         return out
 
     def bibliography(self) -> list[SnapshotSource]:

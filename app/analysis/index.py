@@ -15,6 +15,7 @@ from app.analysis.stances import (
 )
 from app.analysis.veto import VetoAnalysis
 from app.analysis.walk import analyse_all, analyse_option, conditions_in_force
+from app.dataset import urls
 from app.dataset.dates import PartialDate
 from app.dataset.hypotheses import Hypothesis, assumed_positions, lifted_conditions
 from app.dataset.schema import (
@@ -180,7 +181,7 @@ def build_index(
 
     search: dict[str, str] = {}
     for o in ds.options:
-        href = f"/options/{o.slug}"
+        href = urls.option(o.slug)
         parts = [o.title, o.summary, o.description]
         cite(o.proposed_sources, "proposal", f"{o.title}: first proposed", href)
         for slug, a in o.assessments.items():
@@ -200,14 +201,14 @@ def build_index(
         when = s.date.human() if s.date else "undated"
         joint = statements.get(s.joint) if s.joint is not None else None
         label = f"{who} on {title} ({when})"
-        cite(s.sources, "stance", label, f"/stakeholders/{s.who}", joint, s.option)
+        cite(s.sources, "stance", label, urls.stakeholder(s.who), joint, s.option)
     for cond in ds.conditions:
         cite(cond.sources, "condition", cond.title, "/methodology#conditions")
     for b in ds.bodies:
-        cite(b.sources, "body", b.title, "/stakeholders")
+        cite(b.sources, "body", b.title, urls.stakeholders())
     for d in ds.disputes:
         for c in d.claims:
-            cite(c.sources, "dispute", f"{d.topic}: {c.claim}", f"/sources#dispute-{d.slug}")
+            cite(c.sources, "dispute", f"{d.topic}: {c.claim}", urls.sources(f"dispute-{d.slug}"))
 
     return Index(
         ds=ds,

@@ -35,7 +35,7 @@ from app.dataset.vocabulary import score_range
 
 
 # What rank chances read of options and criteria: the schema's Option and Criterion have these,
-# and so do the plain records a frozen comparison snapshot is turned into (app.views.compare).
+# and so do the plain records a frozen comparison snapshot is turned into (app.pages.comparison).
 class ScoreRange(Protocol):
     @property
     def score(self) -> int: ...

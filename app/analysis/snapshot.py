@@ -274,7 +274,7 @@ def load_snapshot(data: dict[str, Any]) -> Snapshot:
     """A stored snapshot, upgraded to the current format. Raises SnapshotFormatError for a
     version this code does not know (a newer deployment's), pydantic's ValidationError for
     data that is not a snapshot."""
-    # What the exports add around a snapshot (app.views.compare.export, the permalink's
+    # What the exports add around a snapshot (app.pages.compare.export, the permalink's
     # address) is not part of it: a comparison saved from /c/{code}.json loads as one.
     data = {k: v for k, v in data.items() if k not in EXPORT_ONLY}
     version = data.get("version", 1)

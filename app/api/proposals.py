@@ -10,7 +10,7 @@ from app.editing import proposals
 from app.editing.auth import require
 from app.serving.site import SessionDep
 from app.views import models as api
-from app.views.proposal import proposal_out
+from app.views import proposal
 
 router = APIRouter(prefix="/api/v1/proposals", tags=["proposals"])
 
@@ -40,16 +40,16 @@ def client(request: Request) -> str:
 
 @router.post("", status_code=201, summary="Propose a change", responses=_errors(401, 403, 422))
 def create(
-    body: api.ProposalIn,
+    body: proposal.ProposalIn,
     request: Request,
     session: SessionDep,
     who: Annotated[Principal, Depends(require("propose"))],
-) -> api.ProposalOut:
+) -> proposal.ProposalOut:
     """Store a JSON Patch against `base_revision`'s dataset for review. It is checked at once by
     the rules of `explorer check`; nothing is stored when it fails."""
     patch: list[Any] = list(body.patch)
     row = proposals.propose(session, who, body.base_revision, body.note, patch, client(request))
-    return proposal_out(proposals.describe(session, row))
+    return proposal.proposal_out(proposals.describe(session, row))
 
 
 @router.get(
@@ -61,8 +61,8 @@ def read(
     proposal_id: ProposalId,
     session: SessionDep,
     who: Annotated[Principal, Depends(require("signed-in"))],
-) -> api.ProposalOut:
-    return proposal_out(proposals.describe(session, proposals.get(session, proposal_id)))
+) -> proposal.ProposalOut:
+    return proposal.proposal_out(proposals.describe(session, proposals.get(session, proposal_id)))
 
 
 @router.post(
@@ -75,16 +75,16 @@ def approve(
     request: Request,
     session: SessionDep,
     who: Annotated[Principal, Depends(require("review"))],
-    body: api.ReviewIn | None = None,
-) -> api.ApprovedOut:
+    body: proposal.ReviewIn | None = None,
+) -> proposal.ApprovedOut:
     """Apply the patch to the current revision (checked again; a path changed since the
     proposal's revision is a 409) and publish it as a new revision with the proposal's note,
     author and reviewer. Nobody approves their own proposal (403)."""
     comment = body.comment if body else ""
     revision = proposals.approve(session, who, proposal_id, comment, client(request))
     row = proposals.get(session, proposal_id)
-    return api.ApprovedOut(
-        proposal=proposal_out(proposals.describe(session, row)), revision=revision
+    return proposal.ApprovedOut(
+        proposal=proposal.proposal_out(proposals.describe(session, row)), revision=revision
     )
 
 
@@ -94,7 +94,7 @@ def reject(
     request: Request,
     session: SessionDep,
     who: Annotated[Principal, Depends(require("review"))],
-    body: api.ReviewIn | None = None,
-) -> api.ProposalOut:
+    body: proposal.ReviewIn | None = None,
+) -> proposal.ProposalOut:
     proposals.reject(session, who, proposal_id, body.comment if body else "", client(request))
-    return proposal_out(proposals.describe(session, proposals.get(session, proposal_id)))
+    return proposal.proposal_out(proposals.describe(session, proposals.get(session, proposal_id)))

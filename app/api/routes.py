@@ -9,28 +9,24 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
-from app.analysis.compare import comparison_snapshot
 from app.api import apidocs
-from app.api.openapi import AT, COMPARE_PARAMS, csv_errors, errors
-from app.api.twins import TWINS, register
+from app.api.openapi import AT, csv_errors, errors
+from app.api.twins import COMPARE, TWINS, register
 from app.dataset import urls
 from app.dataset.schema import Dataset
 from app.errors import NoDataset, NotFound
 from app.pages import data
+from app.pages import permalink as permalink_page
+from app.pages.compare import export
 from app.serving.csvout import CSVResponse, csv_response
 from app.serving.deps import resolve
 from app.serving.render import render
 from app.serving.site import SessionDep, Site, SiteDep, get_site
-from app.state import CODE_RE, CompareState, parse_compare
+from app.state import CODE_RE
 from app.store import queries
 from app.views import models as api
-from app.views.compare import CompareExport, export
 
 router = APIRouter()
-
-
-def compare_state(request: Request, site: SiteDep) -> CompareState:
-    return parse_compare(request.query_params.multi_items(), site.vocab)
 
 
 def optional_site(request: Request) -> Site | None:
@@ -39,8 +35,6 @@ def optional_site(request: Request) -> Site | None:
     except NoDataset:
         return None
 
-
-CompareDep = Annotated[CompareState, Depends(compare_state)]
 
 # --- health and dataset --------------------------------------------------------------------------
 
@@ -136,35 +130,27 @@ def data_csv(name: Annotated[str, Depends(_data_table)], site: SiteDep) -> Respo
 # --- compare and permalinks ----------------------------------------------------------------------
 
 
-@router.get(
-    "/api/v1/compare",
-    tags=["compare"],
-    summary="Compare options",
-    response_model=CompareExport,
-    responses=errors(400),
-    openapi_extra={"parameters": COMPARE_PARAMS},
-)
-def compare(site: SiteDep, state: CompareDep) -> CompareExport:
-    """The comparison as /compare.json serves it: rows by group, weighted ranking, sensitivity,
-    the chance of each rank."""
-    return export(comparison_snapshot(site.index, state, revision=site.revision.number))
+register(router, COMPARE)
 
 
 @router.get(
     "/api/v1/permalinks/{code}",
     tags=["compare"],
     summary="A permanent link",
-    response_model=api.PermalinkOut,
+    response_model=permalink_page.PermalinkOut,
     responses=errors(404),
 )
 def permalink(
-    code: Annotated[str, Path(description="The code in /c/{code}")], session: SessionDep
-) -> api.PermalinkOut:
+    request: Request,
+    code: Annotated[str, Path(description="The code in /c/{code}")],
+    session: SessionDep,
+) -> permalink_page.PermalinkOut:
     """The comparison frozen when the link was made, with its state and dataset revision."""
-    link = queries.permalink(session, code=code) if CODE_RE.match(code) else None
+    caches = request.app.state.permalinks
+    link = queries.permalink(session, code=code, caches=caches) if CODE_RE.match(code) else None
     if link is None:
         raise NotFound(f"unknown permanent link {code!r}", field="code")
-    return api.PermalinkOut(
+    return permalink_page.PermalinkOut(
         code=link.code,
         href=urls.permalink(link.code),
         state=link.state,

@@ -18,6 +18,7 @@ from app.analysis.timeline import option_timeline
 from app.api.openapi import (
     ASSUME,
     AT,
+    COMPARE_PARAMS,
     EXPLORE_DOC,
     EXPLORE_PARAMS,
     SOURCE_DOC,
@@ -29,6 +30,7 @@ from app.api.openapi import (
 )
 from app.dataset.schema import Option
 from app.pages import changes as changes_page
+from app.pages import compare as compare_page
 from app.pages import explore as explore_page
 from app.pages import matrix as matrix_page
 from app.pages import methodology as methodology_page
@@ -42,6 +44,7 @@ from app.pages.parts import STANCE_HEADER, Table, stance_rows
 from app.serving.csvout import CSVResponse, csv_response
 from app.serving.deps import (
     AT_ONLY,
+    CompareDep,
     ExploreDep,
     OptionDep,
     SourceDep,
@@ -176,6 +179,10 @@ def sources(site: SiteDep, q: SourceQueryDep) -> api.SourceList:
 
 def source(source: SourceDep, site: SiteDep) -> api.SourceOut:
     return source_page.source(site.index, site.links, source.id)
+
+
+def compare(site: SiteDep, state: CompareDep) -> compare_page.CompareExport:
+    return compare_page.comparison_json(site.index, state, revision=site.revision.number)
 
 
 def _stakeholder_stances(model: api.StakeholderOut, _: Site) -> Table:
@@ -368,3 +375,19 @@ SOURCES = (
     ),
 )
 TWINS = (*OPTIONS, *STAKEHOLDERS, *SOURCES)
+# Registered apart, beside the permanent links (app.api.routes), where the spec lists it. Its CSV
+# is `/compare.csv`, a download the page serves under its own path (app.web.compare).
+COMPARE = (
+    Twin(
+        f"{V1}/compare",
+        "compare",
+        "compare",
+        "Compare options",
+        compare,
+        compare_page.CompareExport,
+        (400,),
+        COMPARE_PARAMS,
+        "The comparison as /compare.json serves it: rows by group, weighted ranking, sensitivity,"
+        "\nthe chance of each rank.",
+    ),
+)

@@ -13,12 +13,49 @@ def option(slug: str, fragment: str = "") -> str:
     return f"/options/{slug}" + (f"#{fragment}" if fragment else "")
 
 
+def propose(slug: str) -> str:
+    return f"/options/{slug}/propose"
+
+
 def stakeholder(slug: str) -> str:
     return f"/stakeholders/{slug}"
 
 
 def source(sid: str) -> str:
     return f"/sources/{sid}"
+
+
+def stakeholders() -> str:
+    return "/stakeholders"
+
+
+def glossary(slug: str) -> str:
+    """A term's entry in the glossary of /methodology."""
+    return f"/methodology#glossary-{slug}"
+
+
+def revision(number: int) -> str:
+    """A revision's entry on /changes."""
+    return f"/changes#revision-{number}"
+
+
+def sources(fragment: str = "") -> str:
+    return "/sources" + (f"#{fragment}" if fragment else "")
+
+
+def proposal(pid: int, action: str = "") -> str:
+    """A proposal's page, or one of its actions (approve, reject)."""
+    return f"/proposals/{pid}" + (f"/{action}" if action else "")
+
+
+def correction(rid: int, action: str) -> str:
+    """An action on a reader's report of an error (resolve)."""
+    return f"/corrections/{rid}/{action}"
+
+
+def api(path: str) -> str:
+    """The JSON twin of an entity path: /options/x -> /api/v1/options/x."""
+    return "/api/v1" + path
 
 
 def permalink(code: str) -> str:

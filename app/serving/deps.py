@@ -7,21 +7,26 @@ from collections.abc import Callable, Mapping
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Path, Request
+from sqlmodel import Session
 
 from app.dataset import urls
 from app.dataset.schema import Option, Source, Stakeholder
 from app.errors import NotFound, no_such
-from app.serving.site import Site, SiteDep
+from app.serving.site import SessionDep, Site, SiteDep
 from app.state import (
+    CODE_RE,
     BadParam,
+    CompareState,
     ExploreState,
     SourceQuery,
     StanceQuery,
+    parse_compare,
     parse_explore,
     parse_sources,
     parse_stances,
     suggest,
 )
+from app.store import permalinks, queries
 
 T = TypeVar("T")
 
@@ -93,6 +98,33 @@ def source_dep(source_id: Annotated[str, Path(description="Source id")], site: S
     )
 
 
+def permalink_dep(
+    request: Request,
+    code: Annotated[str, Path(description="The code in /c/{code}")],
+    session: SessionDep,
+) -> permalinks.Link:
+    return permalink_or_404(request, session, code)
+
+
+def permalink_or_404(request: Request, session: Session, code: str) -> permalinks.Link:
+    """The permanent link `code`, read with the comparison it froze."""
+    caches: permalinks.Caches = request.app.state.permalinks
+    link = queries.permalink(session, code=code, caches=caches) if CODE_RE.match(code) else None
+    if link is None:
+        raise NotFound(
+            f"There is no permanent link with the code “{code}”. Check that it was copied whole.",
+            field="code",
+            back=("Start a new comparison from all options", "/"),
+        )
+    return link
+
+
+def compare_state(request: Request, site: SiteDep) -> CompareState:
+    """`o=` (two to six options), `w=`, `assume=`, `at=`: the compare page's downloads and the
+    comparison's JSON twin (the page itself also takes fewer options, for its picker)."""
+    return parse_compare(request.query_params.multi_items(), site.vocab)
+
+
 def explore_state(request: Request, site: SiteDep) -> ExploreState:
     return parse_explore(request.query_params.multi_items(), site.vocab)
 
@@ -111,6 +143,8 @@ SourceDep = Annotated[Source, Depends(source_dep)]
 ExploreDep = Annotated[ExploreState, Depends(explore_state)]
 StanceQueryDep = Annotated[StanceQuery, Depends(stance_query)]
 SourceQueryDep = Annotated[SourceQuery, Depends(source_query)]
+CompareDep = Annotated[CompareState, Depends(compare_state)]
+PermalinkDep = Annotated[permalinks.Link, Depends(permalink_dep)]
 
 
 def takes(*allowed: str) -> Callable[[Request], None]:

@@ -14,7 +14,7 @@ A stored comparison is a typed Snapshot (app.analysis.snapshot) in JSON, with it
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from pydantic import ValidationError
@@ -35,14 +35,23 @@ from app.store import models as m
 
 log = logging.getLogger(__name__)
 
-# Keyed by content hash, not revision number: numbers repeat across databases (tests, a
-# restored backup). Small, and bounded by bytes: a dataset takes about 2 MB and an index 3 MB
-# with it (the default dataset), a snapshot up to 620 KB.
-_datasets: Lru[str, tuple[Dataset, Vocab]] = Lru(4, max_weight=12 << 20, weigh=deep_size)
-_indexes: Lru[tuple[str, dt.date | None, dt.date], Index] = Lru(
-    4, max_weight=16 << 20, weigh=deep_size
-)
-_snapshots: Lru[tuple[str, str, dt.date], Snapshot] = Lru(64, max_weight=6 << 20, weigh=deep_size)
+
+@dataclass
+class Caches:
+    """What reading permanent links keeps, owned by one app (`app.state.permalinks`). Keyed by
+    content hash, not revision number: numbers repeat across databases (tests, a restored
+    backup). Small, and bounded by bytes: a dataset takes about 2 MB and an index 3 MB with
+    it (the default dataset), a snapshot up to 620 KB."""
+
+    datasets: Lru[str, tuple[Dataset, Vocab]] = field(
+        default_factory=lambda: Lru(4, max_weight=12 << 20, weigh=deep_size)
+    )
+    indexes: Lru[tuple[str, dt.date | None, dt.date], Index] = field(
+        default_factory=lambda: Lru(4, max_weight=16 << 20, weigh=deep_size)
+    )
+    snapshots: Lru[tuple[str, str, dt.date], Snapshot] = field(
+        default_factory=lambda: Lru(64, max_weight=6 << 20, weigh=deep_size)
+    )
 
 
 def _content_hash(session: Session, revision: int) -> str:
@@ -52,24 +61,27 @@ def _content_hash(session: Session, revision: int) -> str:
     return found
 
 
-def _dataset(session: Session, revision: int, digest: str) -> tuple[Dataset, Vocab]:
+def _dataset(session: Session, revision: int, digest: str, caches: Caches) -> tuple[Dataset, Vocab]:
     def build() -> tuple[Dataset, Vocab]:
-        row = session.get(m.Revision, revision)
-        assert row is not None
-        ds = Dataset.model_validate(row.content)
+        # The one column it needs: a migration's downgrade rebuilds links on a revision table
+        # without the columns later migrations add, which loading the whole row would name.
+        content = session.exec(select(m.Revision.content).where(m.Revision.id == revision)).one()
+        ds = Dataset.model_validate(content)
         index = build_index(ds)
         return ds, vocab_of(ds, index.earliest)  # the vocabulary the state was parsed with
 
-    return _datasets.get_or_build(digest, build)
+    return caches.datasets.get_or_build(digest, build)
 
 
-def rebuild(session: Session, *, revision: int, state: str, made: dt.datetime) -> Snapshot:
+def rebuild(
+    session: Session, caches: Caches, *, revision: int, state: str, made: dt.datetime
+) -> Snapshot:
     """The comparison of canonical `state` on `revision`, as it stood when the link was `made`."""
     digest = _content_hash(session, revision)
-    ds, vocab = _dataset(session, revision, digest)
+    ds, vocab = _dataset(session, revision, digest, caches)
     parsed = parse_compare(parse_qsl(state, keep_blank_values=True), vocab)
     day = made.date()
-    index = _indexes.get_or_build(
+    index = caches.indexes.get_or_build(
         (digest, parsed.at, day), lambda: build_index(ds, at=parsed.at, today=day)
     )
     return comparison_snapshot(index, parsed, revision=revision)
@@ -93,7 +105,7 @@ def stored(row: m.Permalink) -> Snapshot | None:
     return load_snapshot({"version": row.snapshot_version, **row.snapshot})
 
 
-def snapshot(session: Session, row: m.Permalink) -> Snapshot:
+def snapshot(session: Session, row: m.Permalink, caches: Caches) -> Snapshot:
     """What the link shows: its stored comparison, or the rebuilt one. A stored one this code
     cannot read (a newer deployment's format, say, during a rolling upgrade) is rebuilt from
     the link's state and revision rather than failing the page."""
@@ -104,14 +116,16 @@ def snapshot(session: Session, row: m.Permalink) -> Snapshot:
         own = None
     if own is not None:
         return own
-    return _snapshots.get_or_build(
+    return caches.snapshots.get_or_build(
         (_content_hash(session, row.revision), row.code, row.created_at.date()),
-        lambda: rebuild(session, revision=row.revision, state=row.state, made=row.created_at),
+        lambda: rebuild(
+            session, caches, revision=row.revision, state=row.state, made=row.created_at
+        ),
     )
 
 
-def link(session: Session, row: m.Permalink) -> Link:
-    return Link(row.code, row.state, row.revision, row.created_at, snapshot(session, row))
+def link(session: Session, row: m.Permalink, caches: Caches) -> Link:
+    return Link(row.code, row.state, row.revision, row.created_at, snapshot(session, row, caches))
 
 
 def new_row(
@@ -129,14 +143,14 @@ def new_row(
     )
 
 
-def shrink(session: Session, row: m.Permalink) -> m.Permalink:
+def shrink(session: Session, row: m.Permalink, caches: Caches) -> m.Permalink:
     """Before a new link is stored: drop its snapshot when the rebuild gives the same one."""
     shown = stored(row)
     if shown is None:
         return row
     # Stored timestamps have no zone (UTC); the day is taken from what the row will hold.
     made = row.created_at.astimezone(dt.UTC) if row.created_at.tzinfo else row.created_at
-    if rebuild(session, revision=row.revision, state=row.state, made=made) == shown:
+    if rebuild(session, caches, revision=row.revision, state=row.state, made=made) == shown:
         row.snapshot = None
     return row
 
@@ -144,8 +158,11 @@ def shrink(session: Session, row: m.Permalink) -> m.Permalink:
 def materialise(session: Session) -> int:
     """Store the rebuilt comparison in every row that has none (for the schema before 0003)."""
     rows = session.exec(select(m.Permalink).where(col(m.Permalink.snapshot).is_(None))).all()
+    caches = Caches()  # a migration's own: no app serves meanwhile
     for row in rows:
-        shown = rebuild(session, revision=row.revision, state=row.state, made=row.created_at)
+        shown = rebuild(
+            session, caches, revision=row.revision, state=row.state, made=row.created_at
+        )
         row.snapshot = shown.json_data()
         row.snapshot_version = SNAPSHOT_VERSION
         session.add(row)

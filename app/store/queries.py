@@ -46,13 +46,15 @@ def link_checks(session: Session) -> dict[str, LinkStatus]:
     }
 
 
-def permalink(session: Session, *, code: str) -> permalinks.Link | None:
+def permalink(session: Session, *, code: str, caches: permalinks.Caches) -> permalinks.Link | None:
     """The link with its comparison: stored in the row, or rebuilt from its revision (F2)."""
     row = session.get(m.Permalink, code)
-    return None if row is None else permalinks.link(session, row)
+    return None if row is None else permalinks.link(session, row, caches)
 
 
-def save_permalink(session: Session, *, link: m.Permalink, hourly_cap: int = 0) -> bool:
+def save_permalink(
+    session: Session, *, link: m.Permalink, caches: permalinks.Caches, hourly_cap: int = 0
+) -> bool:
     """Insert unless the content-addressed code exists already; repeated clicks add no rows.
     Identical concurrent requests race to insert the same code: the losers read the winner's.
     The row keeps the comparison only if rebuilding it would not give the same (F2). With
@@ -65,7 +67,7 @@ def save_permalink(session: Session, *, link: m.Permalink, hourly_cap: int = 0) 
             "So many permanent links were made in the last hour that new ones are paused. "
             "The comparison itself works: copy its address, or try again later."
         )
-    session.add(permalinks.shrink(session, link))
+    session.add(permalinks.shrink(session, link, caches))
     try:
         session.commit()
     except IntegrityError:

@@ -9,7 +9,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from app.dataset.dates import PartialDate, Precision
 from app.dataset.schema import Cite, Dossier
 from app.dataset.vocabulary import UNCERTAIN_KINDS, UncertainKind, VetoStatus
-from app.views.compare import CompareExport
 
 # A recorded position: -2 (strongly oppose) .. +2 (strongly support), or "unknown".
 Position = Annotated[int, Field(ge=-2, le=2)] | Literal["unknown"]
@@ -383,64 +382,4 @@ class SourceOut(SourceSummary):
 # --- compare and permalinks --------------------------------------------------------------------
 
 
-class PermalinkOut(Out):
-    code: str
-    href: str
-    state: str = Field(description="The canonical compare query string")
-    revision: int = Field(description="The dataset revision the snapshot was taken from")
-    created_at: UtcDatetime
-    snapshot: CompareExport
-
-
 StakeholderSummary.model_rebuild()  # it names Seat, defined after it
-
-
-# --- proposals ---------------------------------------------------------------------------------
-
-
-class ProposalIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    base_revision: int = Field(
-        ge=1, le=2**31 - 1, description="The revision whose dataset the patch is against"
-    )
-    note: str = Field(max_length=2000, description="What the change is and why; shown on /changes")
-    patch: list[dict[str, object]] = Field(
-        max_length=100,
-        description="A JSON Patch (RFC 6902) against the dataset in the shape of "
-        "`GET /api/v1/dataset` (the dataset file's shape)",
-    )
-
-
-class ReviewIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    comment: str = Field("", max_length=2000)
-
-
-class VerdictChangeOut(Out):
-    option: str
-    old: VetoStatus
-    new: VetoStatus
-
-
-class ProposalOut(Out):
-    id: int
-    status: Literal["open", "approved", "rejected"]
-    base_revision: int
-    note: str
-    author: str
-    reviewer: str | None
-    comment: str
-    created_at: UtcDatetime
-    reviewed_at: UtcDatetime | None
-    published_revision: int | None = Field(description="The revision an approval published")
-    patch: list[dict[str, object]]
-    added: list[str] = Field(description="Titles of options the patch adds")
-    removed: list[str] = Field(description="Titles of options the patch removes")
-    changes: list[CellChangeOut] = Field(description="Cell-by-cell diff against its base revision")
-    verdicts: list[VerdictChangeOut] = Field(description="Options whose veto status would change")
-    problem: str = Field("", description="Why the patch no longer applies to its base, if so")
-
-
-class ApprovedOut(Out):
-    proposal: ProposalOut
-    revision: int = Field(description="The revision the approval published")

@@ -15,10 +15,13 @@ from app.charts.caption import Caption, with_caption
 from app.charts.png import OptionCard
 from app.charts.raster import svg_to_png
 from app.charts.svg import Chart
+from app.dataset import urls
 from app.dataset.dates import human
 from app.errors import NotFound
+from app.pages.compare import SCORES_STATE
+from app.pages.comparison import comparison_card, ranks_chart
 from app.pages.explore import home_card
-from app.serving.deps import ExploreDep, option_or_404
+from app.serving.deps import ExploreDep, compare_state, option_or_404, permalink_or_404
 from app.serving.render import cached_page, href
 from app.serving.site import SessionDep, Site, SiteDep
 from app.views.charts import (
@@ -33,9 +36,7 @@ from app.views.charts import (
     snapshot_grouped,
     snapshot_subtitle,
 )
-from app.views.compare import comparison_card, ranks_chart
 from app.views.verdict import verdict
-from app.web.compare import SCORES_STATE, link_or_404, parse_state
 from app.web.guards import image_slot, takes
 
 router = APIRouter(include_in_schema=False)
@@ -125,7 +126,7 @@ def option_timeline_file(request: Request, slug: str, ext: str, site: SiteDep) -
 
 def option_caption(request: Request, site: Site, slug: str) -> Caption:
     at = [("at", str(site.index.at))] if site.index.at else []
-    return index_caption(site.index, site.revision.number, address(request, f"/options/{slug}", at))
+    return index_caption(site.index, site.revision.number, address(request, urls.option(slug), at))
 
 
 @router.get("/options/{slug}/preview.png", dependencies=[AT_ONLY])
@@ -141,7 +142,7 @@ def option_preview(request: Request, slug: str, site: SiteDep) -> Response:
         v.text,
         bar_rows(site.index, option),
         footer(site),
-        address(request, f"/options/{slug}"),
+        address(request, urls.option(slug)),
     )
     return png(request, card.png)
 
@@ -156,7 +157,7 @@ def site_preview(request: Request, site: SiteDep) -> Response:
 @router.get("/compare/ranks.{ext}")
 @cached_page
 def compare_ranks_file(request: Request, ext: str, site: SiteDep) -> Response:
-    state = parse_state(request, site)
+    state = compare_state(request, site)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
     here = snapshot_caption(snapshot, address(request, "/compare", state.pairs()))
     name = "rank-chances-" + "-".join(state.o)
@@ -167,7 +168,7 @@ def compare_ranks_file(request: Request, ext: str, site: SiteDep) -> Response:
 @cached_page
 def compare_scores_file(request: Request, ext: str, site: SiteDep) -> Response:
     """The scores by criterion: no weight changes them, so the address carries none."""
-    state = parse_state(request, site)
+    state = compare_state(request, site)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
     pairs = [p for p in state.pairs() if p[0] in SCORES_STATE]
     here = snapshot_caption(snapshot, address(request, "/compare", pairs), weights=False)
@@ -178,7 +179,7 @@ def compare_scores_file(request: Request, ext: str, site: SiteDep) -> Response:
 @router.get("/c/{code}/preview.png", dependencies=[NOTHING])
 @cached_page
 def permalink_preview(request: Request, code: str, site: SiteDep, session: SessionDep) -> Response:
-    link = link_or_404(session, code)
+    link = permalink_or_404(request, session, code)
     snap = link.snapshot
     made = link.created_at
     d = snap.dossier
@@ -187,7 +188,9 @@ def permalink_preview(request: Request, code: str, site: SiteDep, session: Sessi
         f" · licence {d.licence}"
     )
     card = comparison_card(snap, f"Policy Option Explorer · {when}")
-    card = replace(card, address=address(request, f"/c/{code}"), subtitle=snapshot_subtitle(snap))
+    card = replace(
+        card, address=address(request, urls.permalink(code)), subtitle=snapshot_subtitle(snap)
+    )
     return png(request, card.png)
 
 
@@ -196,11 +199,11 @@ def permalink_preview(request: Request, code: str, site: SiteDep, session: Sessi
 def permalink_scores_file(
     request: Request, code: str, slug: str, ext: str, site: SiteDep, session: SessionDep
 ) -> Response:
-    snapshot = link_or_404(session, code).snapshot
+    snapshot = permalink_or_404(request, session, code).snapshot
     bars = snapshot_bars(snapshot)
     if slug not in bars:
         raise NotFound(f"The permanent link {code} does not compare “{slug}”.", field="slug")
-    here = snapshot_caption(snapshot, address(request, f"/c/{code}"))
+    here = snapshot_caption(snapshot, address(request, urls.permalink(code)))
     return chart_file(request, bars[slug], ext, f"{slug}-scores-{code}", here)
 
 
@@ -214,9 +217,9 @@ def permalink_chart_file(
     drawn from its frozen snapshot."""
     if kind not in ("ranks", "scores"):
         raise NotFound(f"There is no chart “{kind}” of a permanent link.", field="kind")
-    snapshot = link_or_404(session, code).snapshot
+    snapshot = permalink_or_404(request, session, code).snapshot
     ranks = kind == "ranks"
-    here = snapshot_caption(snapshot, address(request, f"/c/{code}"), weights=ranks)
+    here = snapshot_caption(snapshot, address(request, urls.permalink(code)), weights=ranks)
     chart = ranks_chart(snapshot) if ranks else snapshot_grouped(snapshot)
     name = f"rank-chances-{code}" if ranks else f"scores-{code}"
     return chart_file(request, chart, ext, name, here)
@@ -225,7 +228,7 @@ def permalink_chart_file(
 @router.get("/compare/preview.png")
 @cached_page
 def compare_preview(request: Request, site: SiteDep) -> Response:
-    state = parse_state(request, site)
+    state = compare_state(request, site)
     snapshot = comparison_snapshot(site.index, state, revision=site.revision.number)
     card = comparison_card(snapshot, footer(site))
     here = address(request, "/compare", state.pairs())

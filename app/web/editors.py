@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
+from app.dataset import urls
 from app.dataset.records import Principal
 from app.editing import accounts, forms, proposals, reports
 from app.editing.auth import (
@@ -203,7 +204,7 @@ def propose_start(request: Request, site: SiteDep, session: SessionDep, me: Edit
     carried = [(k, args[k]) for k in ("kind", *PREFILL) if args.get(k)]
     if slug := args.get("option", ""):
         option_or_404(site, slug)
-        return RedirectResponse(href(f"/options/{slug}/propose", carried), 303, headers=NO_STORE)
+        return RedirectResponse(href(urls.propose(slug), carried), 303, headers=NO_STORE)
     return page(
         request,
         "propose_start.html",
@@ -273,7 +274,8 @@ async def propose(
         if "submit" in form:
             note = form.get("note", "")
             row = proposals.propose(session, me, base, note, patch, client(request), report_id)
-            return RedirectResponse(f"/proposals/{row.id}", 303, headers=NO_STORE)
+            assert row.id is not None  # set by the insert
+            return RedirectResponse(urls.proposal(row.id), 303, headers=NO_STORE)
         new = proposals.checked(base_ds.model_dump(mode="json"), patch, accounts.now().date())
         ctx["preview"] = proposals.preview(base_ds, new, base)
     except Unprocessable as exc:
@@ -339,7 +341,7 @@ async def approve(
 ) -> Response:
     comment = (await _form(request)).get("comment", "")
     proposals.approve(session, me, proposal_id, comment, client(request))
-    return RedirectResponse(f"/proposals/{proposal_id}", 303, headers=NO_STORE)
+    return RedirectResponse(urls.proposal(proposal_id), 303, headers=NO_STORE)
 
 
 @router.post("/proposals/{proposal_id}/reject")
@@ -348,7 +350,7 @@ async def reject(
 ) -> Response:
     comment = (await _form(request)).get("comment", "")
     proposals.reject(session, me, proposal_id, comment, client(request))
-    return RedirectResponse(f"/proposals/{proposal_id}", 303, headers=NO_STORE)
+    return RedirectResponse(urls.proposal(proposal_id), 303, headers=NO_STORE)
 
 
 # --- the audit trail -----------------------------------------------------------------------------

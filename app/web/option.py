@@ -43,7 +43,7 @@ def option_page(
             "meta": site.meta,
             "page": page,
             "page_title": option.title,
-            "exports": alternates(f"/api/v1/options/{option.slug}"),
+            "exports": alternates(urls.api(urls.option(option.slug))),
             "og_image": state.without_hypotheses().url("/preview.png"),
             "dates": date_control(
                 urls.option(option.slug), state.pairs(), site.meta, floor=proposal_floor([option])

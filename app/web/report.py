@@ -12,7 +12,7 @@ from app.serving.render import href, render
 from app.serving.site import SessionDep, SiteDep
 from app.store import queries
 from app.views.report import LIMITS, TRAP, ReportForm, check_report, site_path
-from app.web.compare import form_items
+from app.web.frame import form_items
 from app.web.guards import takes
 
 router = APIRouter(include_in_schema=False)

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.dataset import urls
 from app.pages import source as source_model
 from app.serving.deps import AT_ONLY, SourceDep
 from app.serving.render import cached_page, render
@@ -22,6 +23,6 @@ def source_page(request: Request, source: SourceDep, site: SiteDep) -> Response:
             "meta": site.meta,
             "page": source_model.build(site.index, site.links, source.id),
             "page_title": source.title,
-            "exports": alternates(f"/api/v1/sources/{source.id}"),
+            "exports": alternates(urls.api(urls.source(source.id))),
         },
     )

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.dataset import urls
 from app.pages import stakeholder
 from app.serving.deps import AT_ONLY, StakeholderDep
 from app.serving.render import cached_page, render
@@ -22,6 +23,6 @@ def stakeholder_page(request: Request, who: StakeholderDep, site: SiteDep) -> Re
             "meta": site.meta,
             "page": stakeholder.build(site.index, site.links, who),
             "page_title": who.name,
-            "exports": alternates(f"/api/v1/stakeholders/{who.slug}"),
+            "exports": alternates(urls.api(urls.stakeholder(who.slug))),
         },
     )

@@ -16,9 +16,9 @@ from app.charts.raster import svg_to_png
 from app.config import DEFAULT_DATASET
 from app.dataset.check import load_dataset
 from app.dataset.schema import Option
+from app.pages.comparison import compare_view
 from app.pages.explore import answer
 from app.state import CompareState
-from app.views.compare import compare_view
 from app.views.verdict import verdict
 from tests.charts.samples import all_charts
 from tests.markup import attr, one

@@ -106,7 +106,7 @@ def test_a_comparison_that_a_rebuild_would_change_is_stored(
             snapshot=shown,
             created_at=dt.datetime.now(dt.UTC),
         )
-        queries.save_permalink(session, link=link)
+        queries.save_permalink(session, link=link, caches=client.app.state.permalinks)
     assert _row(engine, "seenbefore01").snapshot == shown
     assert "As the reader saw it" in client.get("/c/seenbefore01").text
 
@@ -149,13 +149,14 @@ def test_rebuild_matches_the_snapshot_made_from_the_site_index(
     site = client.app.state.site
     with Session(engine) as session:
         from app.state import parse_compare
-        from app.store.permalinks import rebuild
+        from app.store.permalinks import Caches, rebuild
 
         for form in STATES:
             state = parse_compare(list(form.items()), site.vocab)
             made = comparison_snapshot(site.index, state, revision=site.revision.number)
             again = rebuild(
                 session,
+                Caches(),
                 revision=site.revision.number,
                 state=state.query(),
                 made=dt.datetime.now(dt.UTC),

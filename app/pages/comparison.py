@@ -1,7 +1,9 @@
-"""What the compare page and a permanent link show above their side-by-side table: the ranking
-with each option's veto status, a warning when the leader is blocked or barred, the chance of
-each rank (app.analysis.ranks) and the route each option comes by. The scores chart, which no
-weight changes, is app.views.charts.snapshot_grouped.
+"""What the compare page, a permanent link and its embed show above their side-by-side table:
+the ranking with each option's veto status, a warning when the leader is blocked or barred, the
+chance of each rank (app.analysis.ranks) and the route each option comes by. The scores chart,
+which no weight changes, is app.views.charts.snapshot_grouped. The pages around it:
+app.pages.compare (the live page, its picker, its JSON and CSV twins) and app.pages.permalink
+(a permanent link and its embed).
 
 Built from the comparison snapshot alone (app.analysis.compare), never from live data, so a
 permanent link made before these existed shows them too, from its own frozen scores.
@@ -11,12 +13,9 @@ Pure: no FastAPI, no database."""
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from pydantic import Field
-
 from app.analysis.lru import Lru, deep_size
 from app.analysis.ranks import RankChance, RankChances, rank_chances
 from app.analysis.snapshot import (
-    Part,
     PathCell,
     PathRow,
     PathStep,
@@ -25,10 +24,10 @@ from app.analysis.snapshot import (
     VetoCell,
     VetoRow,
 )
-from app.analysis.snapshot_table import long_row
 from app.charts import ranks
 from app.charts.png import ComparisonCard, RankedOption
 from app.charts.svg import Chart
+from app.dataset import urls
 from app.dataset.vocabulary import VetoStatus
 from app.views.verdict import join
 
@@ -196,7 +195,7 @@ def compare_view(snapshot: Snapshot) -> CompareView:
         RankingRow(
             slug=r.slug,
             title=r.title,
-            href=hrefs.get(r.slug, f"/options/{r.slug}"),
+            href=hrefs.get(r.slug, urls.option(r.slug)),
             rank=r.rank,
             score_text=r.score_text,
             status=veto[r.slug].status if r.slug in veto else VetoStatus.UNCERTAIN,
@@ -283,82 +282,3 @@ def comparison_card(snapshot: Snapshot, footer: str) -> ComparisonCard:
         for r in view.rows
     )
     return ComparisonCard(snapshot.dossier.title, headline(view), rows, footer)
-
-
-# --- exports -------------------------------------------------------------------------------
-# The page shows each option's chance of each rank; its JSON and CSV twins carry the same.
-
-
-class RankShare(Part):
-    rank: int
-    chance: float = Field(description="Probability of this rank, 0 to 1 (rounded to 4 places)")
-
-
-class OptionChances(Part):
-    option: str
-    best: int | None = Field(description="Best rank it can take at all; null if not ranked")
-    worst: int | None
-    summary: str
-    chances: list[RankShare]
-
-
-class RankChancesOut(Part):
-    method: str = Field(description='"exact", or the Monte Carlo draws and seed')
-    exact: bool
-    options: list[OptionChances]
-
-
-class CompareExport(Snapshot):
-    """The comparison as /compare.json, /c/{code}.json and /api/v1/compare give it: the
-    snapshot, plus the chance of each rank that the page shows (null when nothing is ranked)."""
-
-    rank_chances: RankChancesOut | None = None
-
-
-def _chances_out(chances: RankChances) -> RankChancesOut:
-    return RankChancesOut(
-        method=chances.method,
-        exact=chances.exact,
-        options=[
-            OptionChances(
-                option=rc.option,
-                best=rc.best,
-                worst=rc.worst,
-                summary=rc.summary,
-                chances=[
-                    RankShare(rank=r, chance=round(float(p), 4))
-                    for r, p in enumerate(rc.chances, 1)
-                ],
-            )
-            for rc in chances.options
-        ],
-    )
-
-
-def export(snapshot: Snapshot) -> CompareExport:
-    chances = chances_of(snapshot)
-    return CompareExport(
-        **dict(snapshot),
-        rank_chances=None if chances is None else _chances_out(chances),
-    )
-
-
-def chances_table(snapshot: Snapshot) -> list[list[object]]:
-    """The chance of each rank (0 to 1) as rows of the long table, to follow the ranking."""
-    chances = chances_of(snapshot)
-    if chances is None:
-        return []
-    by_option = {rc.option: rc for rc in chances.options}
-    rows: list[list[object]] = []
-    for o in snapshot.options:
-        rc = by_option[o.slug]
-        who = {"option": o.slug, "option_title": o.title}
-        for r in range(1, chances.ranks + 1) if rc.chances else []:
-            rows.append(
-                long_row(
-                    "rank chances", f"chance_rank_{r}", f"chance of rank {r} ({chances.method})",
-                    **who, number=round(float(rc.chance(r)), 4), value=rc.chance_text(r),
-                )
-            )  # fmt: skip
-        rows.append(long_row("rank chances", "summary", "summary", **who, value=rc.summary))
-    return rows
