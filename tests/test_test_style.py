@@ -8,13 +8,7 @@ TESTS = Path(__file__).parent
 CUTTERS = {"split", "rsplit", "index", "rindex", "find", "rfind", "partition", "rpartition"}
 
 # Files still cutting markup, each with why. Remove a line when its file is converted.
-EXCEPTIONS = {
-    # Moved along with the compare page's code on another branch in the same round; converted
-    # once that lands, so the two changes do not collide.
-    "web/test_compare.py": "compare page tests, being moved on the compare-page branch",
-    "web/test_weight_change.py": "compare page tests, being moved on the compare-page branch",
-    "web/test_fresh_weights.py": "compare page tests, being moved on the compare-page branch",
-}
+EXCEPTIONS: dict[str, str] = {}
 
 
 def _starts_with_tag(node: ast.expr) -> bool:

@@ -13,34 +13,34 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from app.store.models import Permalink
+from tests import markup
 from tests.conftest import CYCLE, load
+from tests.markup import attrs, first, in_order, one, parse, text, texts
 
 HX = {"HX-Request": "true"}
 PAIR = "o=protected-lanes,painted-lanes"
 
 
 def columns(html: str) -> list[str]:
-    head = html.split('<table class="comparison"')[1].split("</thead>")[0]
-    return re.findall(
-        r'<th scope="col" class="col-head"><a href="/options/[^"]+">([^<]+)</a>', head
-    )
+    """The side-by-side table's column titles, left to right."""
+    return texts(html, 'table.comparison > thead th.col-head > a[href^="/options/"]')
 
 
 def ranking(html: str) -> list[tuple[str, str, str]]:
-    table = html.split('<table class="ranking')[1].split("</table>")[0]
-    found = re.findall(
-        r'<th scope="row"><a href="[^"]+">([^<]+)</a></th><td class="rank"[^>]*>([^<]+)</td>'
-        r'<td class="score-num"[^>]*>([^<]+)',
-        table,
-    )
-    return [(rank, title, score) for title, rank, score in found]
+    """(rank, title, score) of each row of the ranking table."""
+    return [
+        (
+            text(one(tr, "td.rank")),
+            text(one(tr, 'th[scope="row"] > a')),
+            text(one(tr, "td.score-num")),
+        )
+        for tr in markup.select(first(html, "table.ranking"), "tbody > tr")
+    ]
 
 
 def row(html: str, key: str) -> str:
-    return (
-        html.split(f'data-row="{key}"')[0].rsplit("<tr", 1)[1]
-        + html.split(f'data-row="{key}"')[1].split("</tr>")[0]
-    )
+    """One row of the side-by-side table, as its markup."""
+    return str(one(html, f'tr[data-row="{key}"]'))
 
 
 def permalinks(engine: Engine) -> int:
@@ -270,21 +270,25 @@ def test_permalink_survives_a_reload_and_lists_what_changed(
     assert "Opposes" in row(html, "stance:mayor")
     assert "Blockers: The mayor" in row(html, "veto")
 
-    def frozen(page: str) -> str:
-        return page.split('<section class="ranking-box"')[1].split("</main>")[0]
+    def frozen(page: str) -> list[str]:
+        """Everything the page shows from its ranking to the end of its main part."""
+        main = one(page, "main")
+        box = one(main, "section.ranking-box")
+        return [str(box), *(str(e) for e in box.find_all_next() if main in e.parents)]
 
     assert frozen(html) == frozen(before)
     # ... and lists what changed since, old -> new.
-    since = html.split('id="since"')[1].split("</section>")[0]
+    since = text(one(html, "#since"))
     assert "Since this link was created" in since
-    assert (
-        "<strong>Protected lanes · Cost:</strong> was <del>4/5 High</del>, now "
-        '<ins>5/5 Very high</ins> <strong class="trend trend-worse">(worse)</strong>' in since
-    )
-    assert (
-        "<strong>Protected lanes · The mayor:</strong> was <del>− Opposes (2024-05-20)</del>,"
-        " now <ins>+ Supports (2024-05-20)</ins></li>" in since
-    )
+    changes = {text(first(li, "strong")): li for li in markup.select(html, "#since li")}
+    cost = changes["Protected lanes · Cost:"]
+    assert text(one(cost, "del")) == "4/5 High" and text(one(cost, "ins")) == "5/5 Very high"
+    assert texts(cost, "strong.trend.trend-worse") == ["(worse)"]
+    assert text(cost) == "Protected lanes · Cost: was 4/5 High, now 5/5 Very high (worse)"
+    mayor = changes["Protected lanes · The mayor:"]
+    assert text(one(mayor, "del")) == "− Opposes (2024-05-20)"
+    assert text(one(mayor, "ins")) == "+ Supports (2024-05-20)"
+    assert text(mayor).endswith("now + Supports (2024-05-20)")
     # The live comparison shows the new values.
     live = client.get("/compare?o=protected-lanes,painted-lanes").text
     assert '5/5</span> <span class="score-label">Very high</span>' in row(live, "score:cost")
@@ -300,16 +304,15 @@ def test_since_this_link_says_better_or_worse_by_direction_and_stances_neutrally
     as good news. Scores now say "better" or "worse" by their criterion's direction (a higher
     cost is worse, a higher safety gain better); a stance changes without a verdict."""
     link = create(client, o="protected-lanes,painted-lanes")
-    text = changed_copy(tmp_path).read_text()
+    source = changed_copy(tmp_path).read_text()
     old_safety = "safety: {score: 2, "
-    assert old_safety in text
-    (tmp_path / "better.yaml").write_text(text.replace(old_safety, "safety: {score: 3, "))
+    assert old_safety in source
+    (tmp_path / "better.yaml").write_text(source.replace(old_safety, "safety: {score: 3, "))
     load(engine, tmp_path / "better.yaml")
 
-    since = client.get(link).text.split('id="since"')[1].split("</section>")[0]
     items = {
-        li.split("</strong>")[0].removeprefix("<strong>"): li
-        for li in re.findall(r"<li>(.*?)</li>", since, re.S)
+        text(first(li, "strong")): str(li)
+        for li in markup.select(client.get(link).text, "#since li")
     }
     assert "(worse)" in items["Protected lanes · Cost:"]
     assert "(better)" in items["Painted lanes · Safety gain:"]
@@ -485,9 +488,13 @@ def test_exports_carry_the_rank_chances_the_page_shows(client: TestClient) -> No
 def test_the_bibliography_is_folded_under_a_count(client: TestClient) -> None:
     """A phone reaches the licence line without scrolling past every source: the list is
     folded (closed) under a heading that says how many sources the comparison cites."""
-    html = client.get(f"/compare?{PAIR}").text
-    fold = re.search(r"<details class=\"biblio-fold\">(.*?)</details>", html, re.S)
-    assert fold is not None
-    listed = fold.group(1).count("<li>")
-    assert listed > 0 and f"· the {listed} this comparison cites</summary>" in fold.group(1)
-    assert html.index("</details>", fold.start()) < html.index('class="licence-line"')
+    page = parse(client.get(f"/compare?{PAIR}").text)
+    fold = one(page, "details.biblio-fold")
+    assert "open" not in attrs(fold)
+    listed = len(markup.select(fold, "ul.biblio > li"))
+    summary = text(one(fold, "summary"))
+    assert listed > 0 and summary == f"Sources · the {listed} this comparison cites"
+    # The licence line follows the fold, outside it.
+    licence = one(page, ".licence-line")
+    assert licence.find_parent("details") is None
+    assert in_order(page, "details.biblio-fold", ".licence-line")

@@ -18,6 +18,7 @@ from app.dataset.check import load_dataset
 from app.dataset.hypotheses import Hypothesis
 from app.state import CompareState
 from tests.conftest import CYCLE, load
+from tests.markup import links, one
 from tests.web.test_compare import changed_copy
 
 OPTIONS = ("protected-lanes", "painted-lanes", "no-change")
@@ -45,14 +46,17 @@ def test_every_weighting_equals_a_snapshot_built_from_scratch() -> None:
     assert len(shared.memo) == 2
 
 
+OPTION_PATH = re.compile(r"/options/([a-z-]+)")
+
+
 def _table(html: str) -> str:
-    start = html.index('<table class="comparison"')
-    return html[start : html.index("</table>", start)]
+    return str(one(html, "table.comparison"))
 
 
 def _ranking(html: str) -> list[str]:
-    box = html[html.index('id="ranking-heading"') : html.index('id="scores-heading"')]
-    return re.findall(r'<a href="/options/([a-z-]+)"', box)
+    """The options the ranking box links to, in its order."""
+    box = one(html, "section.ranking-box")
+    return [m.group(1) for _, href in links(box) if (m := OPTION_PATH.fullmatch(href))]
 
 
 def test_the_table_stays_and_the_ranking_follows_the_weights(client: TestClient) -> None:

@@ -6,11 +6,11 @@ page stays light. Not timed: `make bench` measures speed."""
 import gzip
 import re
 import zlib
-from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
 
 from app.serving.zipped import Rendered, gzip_with_parts
+from tests.markup import attr, links, one, select, text
 
 HX = {"HX-Request": "true"}
 THREE = "o=protected-lanes,painted-lanes,no-change"
@@ -19,21 +19,13 @@ CARRIES_WEIGHTS = re.compile(r'[?;]w=|name="w[".]')
 FOUR = "o=article-5-extension,bilateral-agreements,nato-membership,reassurance-force"
 
 
-def between(html: str, start: str, end: str) -> str:
-    i = html.index(start)
-    return html[i : html.index(end, i)]
-
-
-def table(html: str) -> str:
-    return between(html, '<table class="comparison"', "</table>")
-
-
 def weight_independent(html: str) -> dict[str, str]:
-    """The scores chart, the side-by-side table's body and the sources, as the page shows them."""
+    """The scores chart, the side-by-side table's body and the sources, as the page shows them
+    (each element's markup, to compare two weightings and to look for links carrying weights)."""
     return {
-        "charts": between(html, '<section class="grouped-scores"', "</section>"),
-        "table body": table(html).split("</thead>", 1)[1],
-        "sources": between(html, "<h2>Sources</h2>", "</p>"),
+        "charts": str(one(html, "section.grouped-scores")),
+        "table body": "".join(map(str, select(html, "table.comparison > tbody"))),
+        "sources": str(one(html, "details.biblio-fold")),
     }
 
 
@@ -49,13 +41,17 @@ def test_a_weight_change_sends_the_ranking_and_the_weight_controls_only(
     assert "Chance of each rank" in frag and "Weights used: " in frag
     # Every control that carries the weights comes back, out of band where it sits elsewhere:
     # the permanent-link form, each column's move and remove links, the downloads.
-    share = between(frag, '<section id="share-bar"', "</section>")
-    assert 'data-hx-swap-oob="true"' in share and 'name="w" value="cost:5,safety:0"' in share
+    share = one(frag, "section#share-bar")
+    assert attr(share, "data-hx-swap-oob") == "true"
+    assert attr(one(share, 'input[name="w"]'), "value") == "cost:5,safety:0"
     for slug in ("protected-lanes", "painted-lanes", "no-change"):
-        controls = between(frag, f'<span class="col-controls" id="col-controls-{slug}"', "</span>")
-        assert 'data-hx-swap-oob="true"' in controls and "w=cost:5,safety:0" in controls
-    exports = between(frag, '<p class="exports" id="compare-exports"', "</p>")
-    assert 'data-hx-swap-oob="true"' in exports and "w=cost:5,safety:0" in exports
+        controls = one(frag, f"span.col-controls#col-controls-{slug}")
+        assert attr(controls, "data-hx-swap-oob") == "true"
+        hrefs = [href for _, href in links(controls)]
+        assert hrefs and all("w=cost:5,safety:0" in href for href in hrefs)
+    exports = one(frag, "p.exports#compare-exports")
+    assert attr(exports, "data-hx-swap-oob") == "true"
+    assert all("w=cost:5,safety:0" in href for _, href in links(exports))
     assert '<input type="hidden" name="w" value="cost:5,safety:0">' in frag  # "Add an option"
     # Not the parts no weight changes.
     assert '<table class="comparison"' not in frag and "data-row=" not in frag
@@ -73,7 +69,7 @@ def test_the_parts_no_weight_changes_carry_no_weights(client: TestClient) -> Non
         assert not CARRIES_WEIGHTS.search(html), name
         assert html == second[name], name  # so they can be rendered once and kept
     # The page around them does carry the weights (the column controls, the downloads).
-    head = table(pages[0]).split("</thead>", 1)[0]
+    head = str(one(pages[0], "table.comparison > thead"))
     assert CARRIES_WEIGHTS.search(head) and "w=cost:5,safety:0" in head
 
 
@@ -97,49 +93,21 @@ def test_spliced_gzip_is_one_ordinary_member() -> None:
     assert re.fullmatch(rb"[0-9a-f]{24}", spliced[1])
 
 
-class _ChanceTable(HTMLParser):
-    """The chance table's body: per row, the option's name and each cell's text; and how many
-    drawings of the chances (bars) the fragment holds."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self.depth = 0  # inside table.chances-table
-        self.bars = 0
-        self.cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table" and ("class", "chances-table") in attrs:
-            self.depth = 1
-            self.rows = []
-        elif self.depth and tag == "tbody":
-            self.depth = 2
-        elif self.depth == 2 and tag == "tr":
-            self.rows.append([])
-        elif self.depth == 2 and tag in ("th", "td"):
-            self.cell = []
-        elif self.depth == 2 and tag == "svg":
-            self.bars += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.cell is not None and tag in ("th", "td"):
-            self.rows[-1].append("".join(self.cell).strip())
-            self.cell = None
-        elif tag == "table":
-            self.depth = 0
-
-    def handle_data(self, data: str) -> None:
-        if self.cell is not None:
-            self.cell.append(data)
+def _chance_rows(html: str) -> list[list[str]]:
+    """The chance table's body: per row, the option's name and each cell's text."""
+    return [
+        [text(cell) for cell in select(tr, ":scope > th, :scope > td")]
+        for tr in select(html, "table.chances-table > tbody > tr")
+    ]
 
 
-def _share(text: str) -> tuple[float, float]:
+def _share(cell: str) -> tuple[float, float]:
     """The range of chances a cell's text stands for: "42 %" is 41.5 to 42.5 per cent."""
-    if text.startswith("under 1"):
+    if cell.startswith("under 1"):
         return 0, 1
-    if text.startswith("over 99"):
+    if cell.startswith("over 99"):
         return 99, 100
-    n = float(text.split("\u00a0")[0])
+    n = float(cell.split()[0])
     return n - 0.5, n + 0.5
 
 
@@ -147,17 +115,18 @@ def test_the_chance_of_each_rank_is_one_table_that_agrees_with_the_json_twin(
     client: TestClient,
 ) -> None:
     query = f"{THREE}&w=cost:5,safety:0"
-    parser = _ChanceTable()
-    parser.feed(client.get(f"/compare?{query}", headers=HX).text)
+    frag = client.get(f"/compare?{query}", headers=HX).text
+    rows = _chance_rows(frag)
+    bars = select(frag, "table.chances-table > tbody svg")
     data = client.get(f"/compare.json?{query}").json()["rank_chances"]
     titles = {o["slug"]: o["title"] for o in client.get(f"/compare.json?{query}").json()["options"]}
     # One drawing per option (its bar), not a wide and a narrow picture of the whole.
-    assert parser.bars == len(parser.rows) == len(data["options"]) == 3
-    shown = {row[0]: row[1:] for row in parser.rows}
+    assert len(bars) == len(rows) == len(data["options"]) == 3
+    shown = {row[0]: row[1:] for row in rows}
     for option in data["options"]:
         cells = shown[titles[option["option"]]]
         # The bar's cell is empty text; then one cell per rank.
         assert cells[0] == "" and len(cells) == 1 + len(option["chances"])
-        for text, share in zip(cells[1:], option["chances"], strict=True):
-            low, high = _share(text)
-            assert low <= share["chance"] * 100 <= high, (option["option"], text, share)
+        for shown_text, share in zip(cells[1:], option["chances"], strict=True):
+            low, high = _share(shown_text)
+            assert low <= share["chance"] * 100 <= high, (option["option"], shown_text, share)
