@@ -8,7 +8,6 @@ APP_TEST_DATABASE picks the database the suite runs on:
   create databases; each test gets its own, dropped afterwards.
 """
 
-import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,16 +18,25 @@ from argon2 import PasswordHasher, profiles
 from fastapi.testclient import TestClient
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from app.config import DEFAULT_DATASET, Settings, get_settings
-from app.dataset.check import load_dataset
 from app.editing import accounts
 from app.main import create_app
 from app.ops import linkcheck
 from app.ops.cli import migrate
 from app.store.db import make_engine
-from app.store.load import import_dataset
+from tests.helpers import (
+    CYCLE,
+    FLOOD,
+    ON_POSTGRESQL,
+    PG_TEMPLATE,
+    PUBLIC_ADDRESS,
+    TEST_DATABASE,
+    _template_db,
+    load,
+    pg_database,
+    pg_drop,
+)
 
 # `make test` is the landing gate: property tests run the same examples on every run, so a
 # landing never fails for an example unrelated to the change. HYPOTHESIS_PROFILE=explore
@@ -36,17 +44,6 @@ from app.store.load import import_dataset
 hypothesis_settings.register_profile("gate", derandomize=True, database=None)
 hypothesis_settings.register_profile("explore", max_examples=400)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "gate"))
-
-DATA = Path(__file__).parent / "data"
-CYCLE = DATA / "cycle-lanes.yaml"
-FLOOD = DATA / "flood-defences.yaml"  # every veto status, joint statements, seat votes
-_template_db: dict[str, bytes] = {}
-_loaded_db: dict[Path, tuple[bytes, int]] = {}  # a bundled dataset loaded into a fresh file
-PUBLIC_ADDRESS = "93.184.215.14"  # example.org's: globally routable
-TEST_DATABASE = os.environ.get("APP_TEST_DATABASE", "sqlite")
-ON_POSTGRESQL = TEST_DATABASE.startswith("postgresql")
-PG_TEMPLATE = "explorer_migrated"
-_databases = itertools.count()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -89,21 +86,6 @@ def pg_admin() -> Iterator[sa.Engine | None]:
         admin.dispose()
         if cluster is not None:
             cluster.stop()
-
-
-def pg_database(admin: sa.Engine, template: str | None = None) -> tuple[str, str]:
-    """Create a fresh database (a copy of `template` if given): its name and URL."""
-    name = f"test_{os.getpid()}_{next(_databases)}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(
-            f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else "")
-        )
-    return name, admin.url.set(database=name).render_as_string(hide_password=False)
-
-
-def pg_drop(admin: sa.Engine, name: str) -> None:
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def _pg_template_exists(admin: sa.Engine) -> bool:
@@ -176,30 +158,6 @@ def engine(migrated: Settings) -> Iterator[Engine]:
     engine = make_engine(migrated.database_url)
     yield engine
     engine.dispose()
-
-
-def load(engine: Engine, path: Path) -> int:
-    """Load a dataset file. On SQLite, a bundled dataset loaded into a fresh database is copied
-    from the first such load of the session: the same bytes, a fraction of the time."""
-    db = Path(engine.url.database or "") if engine.url.get_backend_name() == "sqlite" else None
-    fresh = (
-        db is not None
-        and path in (CYCLE, FLOOD, DEFAULT_DATASET)
-        and not db.with_name(db.name + "-wal").exists()
-        and db.read_bytes() == _template_db.get("db")
-    )
-    if fresh and path in _loaded_db:
-        engine.dispose()
-        data, revision = _loaded_db[path]
-        db.write_bytes(data)
-        return revision
-    with Session(engine) as session:
-        revision = import_dataset(session, load_dataset(path)).revision
-    if fresh:
-        engine.dispose()  # closing the last connection checkpoints the WAL into the file
-        if not db.with_name(db.name + "-wal").exists():
-            _loaded_db[path] = (db.read_bytes(), revision)
-    return revision
 
 
 @pytest.fixture

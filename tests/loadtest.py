@@ -253,7 +253,7 @@ def main() -> int:
     from app.config import Settings
     from app.ops.cli import migrate
     from app.store.db import make_engine
-    from tests.conftest import load
+    from tests.helpers import load
 
     with (
         tempfile.TemporaryDirectory(prefix="explorer-loadtest-") as tmp,

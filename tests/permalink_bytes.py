@@ -97,7 +97,7 @@ def measure(engine: Engine, settings: Settings, n: int = 100) -> Measure:
 def main() -> None:
     from app.ops.cli import migrate
     from app.store.db import make_engine
-    from tests.conftest import load
+    from tests.helpers import load
     from tests.pgcluster import scratch_database
 
     with tempfile.TemporaryDirectory() as tmp, scratch_database(Path(tmp)) as url:

@@ -17,7 +17,7 @@ from app.main import create_app
 from app.ops.cli import main
 from app.store import models as m
 from app.store.db import alembic_config
-from tests.conftest import CYCLE, ON_POSTGRESQL, load
+from tests.helpers import CYCLE, ON_POSTGRESQL, load, permalink_code
 
 FORMS = [
     {"o": "painted-lanes,protected-lanes"},
@@ -49,7 +49,7 @@ def test_backup_restore_round_trip(engine: Engine, migrated: Settings, tmp_path:
     load(engine, CYCLE)
     with TestClient(create_app(migrated)) as c:
         codes = [
-            c.post("/c", data=f, follow_redirects=False).headers["location"].rsplit("/", 1)[1]
+            permalink_code(c.post("/c", data=f, follow_redirects=False).headers["location"])
             for f in FORMS
         ]
         legacy = c.get("/compare.json?o=no-change,painted-lanes").json()

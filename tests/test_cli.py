@@ -15,7 +15,7 @@ from app.ops.cli import main
 from app.store import models as m
 from app.store.export import export_dataset
 from app.store.load import content_hash
-from tests.conftest import CYCLE
+from tests.helpers import CYCLE
 
 runner = CliRunner()
 

@@ -8,8 +8,7 @@ from sqlmodel import Session, select
 
 from app.ops.cli import main
 from app.store import models as m
-from tests.conftest import CYCLE
-from tests.editors import PASSWORD, sign_in
+from tests.helpers import CYCLE, PASSWORD, sign_in
 
 runner = CliRunner()
 

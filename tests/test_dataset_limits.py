@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from app.dataset.check import MAX_FILE_BYTES
 from app.ops.cli import main
-from tests.conftest import CYCLE
+from tests.helpers import CYCLE
 
 # 483 bytes that expand to 9**9 (387 million) strings.
 BOMB = """\

@@ -20,7 +20,7 @@ import yaml
 from sqlalchemy.engine import Engine
 
 from app.config import Settings
-from tests.conftest import CYCLE, load
+from tests.helpers import CYCLE, load
 from tests.servers import ROOT, Server, free_port
 
 sys.path.insert(0, str(ROOT / "deploy"))

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from app.config import DEFAULT_DATASET, Settings
-from tests.conftest import load
+from tests.helpers import load
 from tests.loadtest import Stats, run_load, verify
 from tests.servers import Server
 

@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.state import FILTERS
-from tests.markup import parse, select
+from tests.helpers import parse, select
 
 
 @pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out

@@ -27,8 +27,7 @@ from app.main import create_app
 from app.ops.cli import main
 from app.store import models as m
 from app.store.load import import_dataset
-from tests.conftest import CYCLE
-from tests.markup import parse
+from tests.helpers import CYCLE, parse
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SCRIPT = "<script>alert(1)</script>"

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from app.config import Settings
-from tests.conftest import CYCLE, load
+from tests.helpers import CYCLE, load
 from tests.servers import EXPLORER, ROOT, Server
 
 # Starts servers or processes: `make check` leaves it to `make test`.

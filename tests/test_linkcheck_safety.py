@@ -36,7 +36,7 @@ from app.ops.linkcheck import (
     is_public,
 )
 from app.store import models as m
-from tests.conftest import CYCLE, PUBLIC_ADDRESS, load
+from tests.helpers import CYCLE, PUBLIC_ADDRESS, load
 
 INTERNAL = [
     "http://127.0.0.1/admin",

@@ -15,7 +15,7 @@ from app.config import DEFAULT_DATASET, Settings
 from app.dataset.check import load_dataset
 from app.store import models as m
 from app.store.load import ImportResult, import_dataset
-from tests.conftest import CYCLE, load
+from tests.helpers import CYCLE, load
 
 # Starts servers or processes: `make check` leaves it to `make test`.
 pytestmark = pytest.mark.slow

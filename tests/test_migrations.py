@@ -121,7 +121,7 @@ def test_0003_keeps_stored_comparisons_and_its_downgrade_writes_them_back(
     from app.dataset.check import load_dataset
     from app.store import models as m
     from app.store import permalinks, queries
-    from tests.conftest import CYCLE, DATA
+    from tests.helpers import CYCLE, DATA
 
     cfg = alembic_config(settings.database_url)
     command.upgrade(cfg, "0002")

@@ -15,7 +15,7 @@ from app.config import Settings
 from app.ops.cli import migrate
 from app.store.db import make_engine
 from tests.browser.conftest import _free_port
-from tests.conftest import CYCLE, load
+from tests.helpers import CYCLE, load
 
 # Starts servers or processes: `make check` leaves it to `make test`.
 pytestmark = pytest.mark.slow

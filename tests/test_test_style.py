@@ -1,4 +1,4 @@
-"""Tests read HTML with the parser in tests/markup.py (issue 18, point 7): no test cuts markup
+"""Tests read HTML with the parser in tests/helpers.py (issue 18, point 7): no test cuts markup
 with `str.split("<...")` or `str.index("<...")`, and none writes its own HTMLParser subclass."""
 
 import ast
@@ -43,11 +43,11 @@ def test_tests_parse_html_instead_of_cutting_it() -> None:
     bad = {}
     for path in sorted(TESTS.rglob("*.py")):
         name = path.relative_to(TESTS).as_posix()
-        if name == "markup.py" or name in EXCEPTIONS:
+        if name == "helpers.py" or name in EXCEPTIONS:
             continue
         if found := offences(path.read_text(encoding="utf-8")):
             bad[name] = found
-    assert bad == {}, "use tests/markup.py (parse, select, one, text) instead:\n" + "\n".join(
+    assert bad == {}, "use tests/helpers.py (parse, select, one, text) instead:\n" + "\n".join(
         f"{name}: {line}" for name, lines in bad.items() for line in lines
     )
 

@@ -8,7 +8,7 @@ from app.analysis.snapshot import Snapshot, load_snapshot
 from app.dataset.check import load_dataset
 from app.dataset.hypotheses import Hypothesis
 from app.state import CompareState
-from tests.conftest import CYCLE
+from tests.helpers import CYCLE
 
 INDEX = build_index(load_dataset(CYCLE))
 DEFAULTS = {c.slug: c.default_weight for c in INDEX.ds.criteria}

@@ -21,7 +21,7 @@ from app.analysis.snapshot import (
     load_snapshot,
 )
 from app.store import models as m
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 V1: dict[str, Any] = json.loads((DATA / "snapshot-v1.json").read_text())
 

@@ -14,8 +14,7 @@ from app.config import DEFAULT_DATASET
 from app.dataset.check import load_dataset
 from app.dataset.schema import Dataset
 from app.store import models as m
-from tests.conftest import CYCLE
-from tests.markup import attr, attrs, parse, select, texts
+from tests.helpers import CYCLE, attr, attrs, parse, select, texts
 
 
 def slugs(body: dict) -> list[str]:

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from app.store import models as m
-from tests.editors import add_user, audit_actions, count, revisions, token
+from tests.helpers import add_user, audit_actions, count, revisions, token
 
 MAYOR_BACKS_PROTECTED = [
     {

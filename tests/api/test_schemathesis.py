@@ -22,7 +22,7 @@ from app.serving.site import RevisionPoller
 from app.store.db import make_engine
 from app.store.load import import_dataset
 from tests.api.conftest import SUMMARY
-from tests.conftest import pg_database, pg_drop
+from tests.helpers import pg_database, pg_drop
 
 # Starts servers or processes: `make check` leaves it to `make test`.
 pytestmark = pytest.mark.slow

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from app.config import DEFAULT_DATASET, Settings
 from app.main import create_app
-from tests.conftest import load
+from tests.helpers import load
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from app.config import Settings
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_quality import AXE, nu_errors
-from tests.editors import PASSWORD, add_user
+from tests.helpers import PASSWORD, add_user
 from tests.servers import Server
 
 SUMMARY = "Browser test: Hungary's position recorded by the editors' loop."

@@ -6,7 +6,7 @@ import httpx
 from playwright.sync_api import Frame, Page, expect
 
 from tests.browser.conftest import ARTIFACTS, another_site
-from tests.markup import first
+from tests.helpers import first
 
 FRAME_HEIGHT = "document.querySelector('iframe').getBoundingClientRect().height"
 CONTENT_HEIGHT = "Math.ceil(document.documentElement.getBoundingClientRect().height)"

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser
 
 from app.config import ROOT
 from tests.browser.conftest import ARTIFACTS
+from tests.helpers import permalink_code
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -58,7 +59,7 @@ PERMALINK = {"o": "nato-membership,bilateral-agreements,neutrality-with-guaranto
 def pages(server: str) -> list[str]:
     """PAGES with a real permanent link made on this server."""
     r = httpx.post(server + "/c", data={**PERMALINK, "assume": ""}, follow_redirects=False)
-    code = r.headers["location"].rsplit("/", 1)[1]
+    code = permalink_code(r.headers["location"])
     return [p.replace("{code}", code) for p in PAGES]
 
 

@@ -12,6 +12,7 @@ import httpx
 from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.browser.conftest import ARTIFACTS
+from tests.helpers import permalink_code
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1440, "height": 900}
@@ -145,7 +146,7 @@ def test_copy_embed_code(server: str, browser: Browser) -> None:
     page.goto(server + "/compare?o=nato-membership,bilateral-agreements")
     page.get_by_role("button", name="Create permanent link").click()
     expect(page).to_have_url(re.compile(r"/c/[A-Za-z0-9_-]+$"))
-    code = page.url.rsplit("/", 1)[1]
+    code = permalink_code(page.url)
     page.get_by_text("Embed this comparison on another site").click()
     page.get_by_role("button", name="Copy embed code").click()
     expect(page.get_by_role("button", name="Copied")).to_be_visible()
@@ -161,7 +162,7 @@ def test_only_embed_pages_show_in_another_sites_frame(server: str, page: Page) -
         follow_redirects=False,
     )
     link = r.headers["location"]
-    code = link.rsplit("/", 1)[1]
+    code = permalink_code(link)
     # Another site: a page on another port (another origin) that frames two of ours.
     parent = (
         "<!doctype html><title>Another site</title>"

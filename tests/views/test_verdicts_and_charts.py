@@ -21,7 +21,7 @@ from app.pages.explore import answer
 from app.state import CompareState
 from app.views.verdict import verdict
 from tests.charts.samples import all_charts
-from tests.markup import attr, one
+from tests.helpers import attr, one
 
 NAMES = {"hu": "Hungary", "sk": "Slovakia", "us": "United States", "mk": "North Macedonia"}
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.markup import attr, one, parse, position, select, text
+from tests.helpers import attr, one, parse, position, select, text
 
 PAGES = [
     "/",

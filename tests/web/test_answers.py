@@ -18,8 +18,8 @@ from app.analysis import ranks
 from app.analysis.scores import FORMULA
 from app.config import DEFAULT_DATASET, Settings
 from app.main import create_app
-from tests.conftest import CYCLE, load
-from tests.markup import (
+from tests.helpers import (
+    CYCLE,
     attr,
     card,
     cards,
@@ -27,7 +27,9 @@ from tests.markup import (
     first,
     in_order,
     links,
+    load,
     one,
+    permalink_code,
     position,
     select,
     text,
@@ -313,7 +315,7 @@ def test_permalink_charts_download_from_the_frozen_snapshot(ukraine: TestClient)
 
 def test_only_embeds_may_be_framed(ukraine: TestClient) -> None:
     link = permalink(ukraine, "nato-membership,bilateral-agreements")
-    code = link.rsplit("/", 1)[1]
+    code = permalink_code(link)
     embed = ukraine.get(f"/embed/c/{code}")
     assert embed.status_code == 200
     assert "frame-ancestors *" in embed.headers["content-security-policy"]

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from app.charts import png
-from tests.markup import in_order
+from tests.helpers import in_order
 
 S = "{http://www.w3.org/2000/svg}"
 BASE = "http://127.0.0.1:8000"

@@ -13,9 +13,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from app.store.models import Permalink
-from tests import markup
-from tests.conftest import CYCLE, load
-from tests.markup import attrs, first, in_order, one, parse, text, texts
+from tests import helpers
+from tests.helpers import CYCLE, attrs, first, in_order, load, one, parse, text, texts
 
 HX = {"HX-Request": "true"}
 PAIR = "o=protected-lanes,painted-lanes"
@@ -34,7 +33,7 @@ def ranking(html: str) -> list[tuple[str, str, str]]:
             text(one(tr, 'th[scope="row"] > a')),
             text(one(tr, "td.score-num")),
         )
-        for tr in markup.select(first(html, "table.ranking"), "tbody > tr")
+        for tr in helpers.select(first(html, "table.ranking"), "tbody > tr")
     ]
 
 
@@ -280,7 +279,7 @@ def test_permalink_survives_a_reload_and_lists_what_changed(
     # ... and lists what changed since, old -> new.
     since = text(one(html, "#since"))
     assert "Since this link was created" in since
-    changes = {text(first(li, "strong")): li for li in markup.select(html, "#since li")}
+    changes = {text(first(li, "strong")): li for li in helpers.select(html, "#since li")}
     cost = changes["Protected lanes · Cost:"]
     assert text(one(cost, "del")) == "4/5 High" and text(one(cost, "ins")) == "5/5 Very high"
     assert texts(cost, "strong.trend.trend-worse") == ["(worse)"]
@@ -312,7 +311,7 @@ def test_since_this_link_says_better_or_worse_by_direction_and_stances_neutrally
 
     items = {
         text(first(li, "strong")): str(li)
-        for li in markup.select(client.get(link).text, "#since li")
+        for li in helpers.select(client.get(link).text, "#since li")
     }
     assert "(worse)" in items["Protected lanes · Cost:"]
     assert "(better)" in items["Painted lanes · Safety gain:"]
@@ -491,7 +490,7 @@ def test_the_bibliography_is_folded_under_a_count(client: TestClient) -> None:
     page = parse(client.get(f"/compare?{PAIR}").text)
     fold = one(page, "details.biblio-fold")
     assert "open" not in attrs(fold)
-    listed = len(markup.select(fold, "ul.biblio > li"))
+    listed = len(helpers.select(fold, "ul.biblio > li"))
     summary = text(one(fold, "summary"))
     assert listed > 0 and summary == f"Sources · the {listed} this comparison cites"
     # The licence line follows the fold, outside it.

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.markup import attr, attrs, one, select, text
+from tests.helpers import attr, attrs, one, select, text
 from tests.web.test_compare import columns
 
 CYCLE_OPTIONS = ["painted-lanes", "protected-lanes", "no-change"]  # in dataset order

@@ -9,7 +9,7 @@ from bs4 import Tag
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from tests.markup import first, in_order, one, parse, select
+from tests.helpers import first, in_order, one, parse, select
 from tests.web.test_answers import permalink
 
 FOUR = "o=article-5-extension,bilateral-agreements,nato-membership,reassurance-force"

@@ -6,7 +6,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from tests.conftest import CYCLE, load
+from tests.helpers import CYCLE, load
 
 
 def test_pages_have_an_etag_and_answer_304_when_it_matches(client: TestClient) -> None:

@@ -20,8 +20,7 @@ from app.main import create_app
 from app.ops.cli import main
 from app.store import queries
 from app.web.middleware import rate_limit
-from tests.conftest import load
-from tests.markup import attr, links, one, select, text
+from tests.helpers import attr, links, load, one, select, text
 
 GOOD = {
     "page": "/options/nato-membership",

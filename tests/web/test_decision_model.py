@@ -19,8 +19,7 @@ from app.main import create_app
 from app.ops.cli import main
 from app.store import models as m
 from app.store.load import import_dataset
-from tests.conftest import CYCLE, FLOOD, load
-from tests.markup import attrs, first, one, select, text, texts
+from tests.helpers import CYCLE, FLOOD, attrs, first, load, one, permalink_code, select, text, texts
 
 
 def stance_row(html: str, head: str) -> Tag:
@@ -174,7 +173,7 @@ def test_a_permalink_made_before_the_change_still_renders(
     load(engine, FLOOD)
     with TestClient(create_app(migrated)) as c:
         r = c.post("/c", data={"o": "sea-wall,tidal-barrier"}, follow_redirects=False)
-        code = r.headers["location"].rsplit("/", 1)[1]
+        code = permalink_code(r.headers["location"])
         shown = c.get(f"/c/{code}.json").json()
         del shown["permalink"]
     with Session(engine) as session:

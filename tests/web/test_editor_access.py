@@ -14,7 +14,7 @@ from app.config import Settings
 from app.editing.accounts import PERMISSIONS
 from app.main import create_app
 from app.store import models as m
-from tests.editors import PASSWORD, add_user, audit_actions, count, form_csrf, sign_in, token
+from tests.helpers import PASSWORD, add_user, audit_actions, count, form_csrf, sign_in, token
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # Writes any reader may make: a permanent link (/c), a report of an error (the corrections

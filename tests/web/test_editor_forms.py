@@ -8,8 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from app.store import models as m
-from tests.editors import add_user, count, revisions, sign_in
-from tests.markup import first, one, select, text
+from tests.helpers import add_user, count, first, one, revisions, select, sign_in, text
 
 STANCE = {
     "kind": "stance",

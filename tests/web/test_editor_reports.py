@@ -14,8 +14,7 @@ from sqlmodel import Session
 from app.ops.cli import main
 from app.store import models as m
 from app.store import queries
-from tests.editors import add_user, audit_actions, count, revisions, sign_in
-from tests.markup import select
+from tests.helpers import add_user, audit_actions, count, revisions, select, sign_in
 from tests.web.test_editor_forms import STANCE as FORM_STANCE
 
 REPORT = "The mayor backs the protected lanes since June; the page still says she opposes them."

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.store import models as m
-from tests.editors import add_user, count, sign_in
+from tests.helpers import add_user, count, sign_in
 from tests.web.test_editor_forms import errors_beside
 
 JOINT = {

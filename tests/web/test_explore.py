@@ -7,8 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from tests.conftest import CYCLE, load
-from tests.markup import card_titles, first, one, select, text
+from tests.helpers import CYCLE, card_titles, first, load, one, select, text
 
 HX = {"HX-Request": "true"}
 

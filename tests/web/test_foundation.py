@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import ROOT
-from tests.markup import one, parse, position, select, text
+from tests.helpers import one, parse, position, select, text
 
 HTMX = ROOT / "static" / "htmx-2.0.11.min.js"
 # sha256 of dist/htmx.min.js in the npm package htmx.org@2.0.11 (see package-lock.json).

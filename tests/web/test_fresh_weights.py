@@ -17,8 +17,7 @@ from app.analysis.index import build_index
 from app.dataset.check import load_dataset
 from app.dataset.hypotheses import Hypothesis
 from app.state import CompareState
-from tests.conftest import CYCLE, load
-from tests.markup import links, one
+from tests.helpers import CYCLE, links, load, one
 from tests.web.test_compare import changed_copy
 
 OPTIONS = ("protected-lanes", "painted-lanes", "no-change")

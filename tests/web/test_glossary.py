@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.analysis.glossary import GLOSSARY
-from tests.markup import attr, first, one, select, text
+from tests.helpers import attr, first, one, select, text
 
 PAGES = [
     "/",

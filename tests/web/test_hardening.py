@@ -15,7 +15,7 @@ from app.main import create_app
 from app.serving.csvout import cell
 from app.state import BadParam, parse_explore, strict_int
 from app.web.middleware.security_headers import same_site
-from tests.conftest import CYCLE, load
+from tests.helpers import CYCLE, load
 
 PAIR = "painted-lanes,protected-lanes"
 # Each passed str.isdigit() (or lstrip("-") of it) and then crashed int() with a 500.

@@ -7,14 +7,14 @@ from sqlalchemy.engine import Engine
 
 from app.config import Settings
 from app.main import create_app
-from tests.conftest import CYCLE, load
+from tests.helpers import CYCLE, load, permalink_code
 
 PAIR = "painted-lanes,protected-lanes"
 
 
 def _code(client: TestClient) -> str:
     r = client.post("/c", data={"o": PAIR}, follow_redirects=False)
-    return str(r.headers["location"]).rsplit("/", 1)[1]
+    return permalink_code(str(r.headers["location"]))
 
 
 @pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out

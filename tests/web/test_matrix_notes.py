@@ -6,7 +6,7 @@ import re
 from bs4 import Tag
 from fastapi.testclient import TestClient
 
-from tests.markup import attr, attrs, first, one, select, text
+from tests.helpers import attr, attrs, first, one, select, text
 
 
 def cell(html: str, who: str, option: str) -> Tag:

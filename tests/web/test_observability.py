@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from app.config import Settings
 from app.main import create_app
-from tests.conftest import CYCLE, load
+from tests.helpers import CYCLE, load
 
 PAIR = "painted-lanes,protected-lanes"
 

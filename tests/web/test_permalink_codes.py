@@ -12,7 +12,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.main import create_app
 from app.store import models as m
-from tests.conftest import CYCLE, load
+from tests.helpers import CYCLE, load, permalink_code
 
 FORMS = [
     {"o": "painted-lanes,protected-lanes"},
@@ -25,7 +25,7 @@ FORMS = [
 def _code(c: TestClient, form: dict[str, str]) -> str:
     r = c.post("/c", data=form, follow_redirects=False)
     assert r.status_code == 303, r.text
-    return str(r.headers["location"]).rsplit("/", 1)[1]
+    return permalink_code(str(r.headers["location"]))
 
 
 def _public_formula(revision: int, query: str) -> str:

@@ -16,7 +16,7 @@ from app.config import Settings
 from app.main import create_app
 from app.store import models as m
 from app.store.db import make_engine
-from tests.conftest import CYCLE, load
+from tests.helpers import CYCLE, load
 
 # Starts servers or processes: `make check` leaves it to `make test`.
 pytestmark = pytest.mark.slow

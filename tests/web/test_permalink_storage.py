@@ -16,7 +16,7 @@ from app.main import create_app
 from app.store import models as m
 from app.store import queries
 from app.store.permalinks import materialise
-from tests.conftest import CYCLE, DATA, load
+from tests.helpers import CYCLE, DATA, load, permalink_code
 from tests.permalink_bytes import measure
 
 FLOOD = DATA / "flood-defences.yaml"
@@ -30,7 +30,7 @@ STATES = [
 def _create(client: TestClient, form: dict[str, str]) -> str:
     r = client.post("/c", data=form, follow_redirects=False)
     assert r.status_code == 303, r.text
-    return r.headers["location"].rsplit("/", 1)[1]
+    return permalink_code(r.headers["location"])
 
 
 def _row(engine: Engine, code: str) -> m.Permalink:

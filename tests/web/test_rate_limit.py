@@ -15,7 +15,7 @@ from app.main import create_app
 from app.store import models as m
 from app.web.middleware import rate_limit
 from app.web.middleware.client_address import ClientAddress
-from tests.conftest import CYCLE, load
+from tests.helpers import CYCLE, load
 
 PAIR = "painted-lanes,protected-lanes"
 

@@ -20,7 +20,7 @@ from app.main import create_app
 from app.serving.page_cache import PageCache, cache_key
 from app.store import queries
 from app.store.load import import_dataset
-from tests.conftest import CYCLE, load
+from tests.helpers import CYCLE, load
 
 # Starts servers or processes: `make check` leaves it to `make test`.
 pytestmark = pytest.mark.slow

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.store import models as m
-from tests.markup import one, select, text, texts
+from tests.helpers import one, permalink_code, select, text, texts
 
 # Meloni's option is uncertain by its national route, whose only open step is the Rada's vote:
 # the NATO protocol's 30 silent allies no longer decide its headline.
@@ -132,7 +132,7 @@ def test_a_permalink_frozen_before_routes_opens_as_one_route(
     ukraine: TestClient, engine: Engine
 ) -> None:
     r = ukraine.post("/c", data={"o": "un-peacekeeping,nato-membership"}, follow_redirects=False)
-    code = r.headers["location"].rsplit("/", 1)[1]
+    code = permalink_code(r.headers["location"])
     snap = ukraine.get(f"/c/{code}.json").json()
     del snap["permalink"]
     # As stored before routes: no route, why or routes in the cells, and the old path of the

@@ -11,7 +11,7 @@ from app.config import Settings
 from app.dataset.check import load_dataset
 from app.main import create_app
 from app.store.load import import_dataset
-from tests.conftest import CYCLE
+from tests.helpers import CYCLE
 
 PAINTED = "safety: {score: 2, confidence: medium,"
 

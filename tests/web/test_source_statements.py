@@ -6,7 +6,7 @@ import re
 from bs4 import Tag
 from fastapi.testclient import TestClient
 
-from tests.markup import attr, containing, links, parse, position, select, text
+from tests.helpers import attr, containing, links, parse, position, select, text
 
 
 def joint_lines(html: str) -> list[Tag]:

@@ -6,7 +6,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.markup import attr, attrs, one, select, text
+from tests.helpers import attr, attrs, one, select, text
 
 HX = {"HX-Request": "true"}
 

@@ -19,8 +19,7 @@ from app.dataset.check import validate_text
 from app.main import create_app
 from app.store.load import import_dataset
 from app.views.verdict import verdict
-from tests.conftest import FLOOD, load
-from tests.markup import attr, attrs, card, cards, first, one, select, text
+from tests.helpers import FLOOD, attr, attrs, card, cards, first, load, one, select, text
 
 
 @dataclass

@@ -11,7 +11,7 @@ from bs4 import NavigableString, Tag
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from tests.markup import attr, one, select
+from tests.helpers import attr, one, select
 
 
 def cells_text(el: Tag) -> str:

@@ -10,7 +10,7 @@ import zlib
 from fastapi.testclient import TestClient
 
 from app.serving.zipped import Rendered, gzip_with_parts
-from tests.markup import attr, links, one, select, text
+from tests.helpers import attr, links, one, select, text
 
 HX = {"HX-Request": "true"}
 THREE = "o=protected-lanes,painted-lanes,no-change"
