@@ -11,7 +11,7 @@ permanent link made before these existed shows them too, from its own frozen sco
 Pure: no FastAPI, no database."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from app.analysis.lru import Lru, deep_size
 from app.analysis.ranks import RankChance, RankChances, rank_chances
@@ -74,7 +74,6 @@ class CompareView:
     # on every weight change. Its SVG and PNG downloads are drawn by `ranks_chart`.
     chance_rows: tuple[ChanceRow, ...]
     rank_fills: tuple[tuple[str, str], ...]  # ("1st", fill) for each rank: the legend
-    snapshot: Snapshot = field(repr=False, compare=False)
 
 
 def _veto_cells(snapshot: Snapshot) -> dict[str, VetoCell]:
@@ -214,7 +213,7 @@ def compare_view(snapshot: Snapshot) -> CompareView:
         legend = tuple((ranks.short_ordinal(k + 1), f) for k, f in enumerate(fills))
         by_slug = {rc.option: rc for rc in chances.options}
         chance_rows = tuple(_chance_row(r.title, by_slug[r.slug], legend) for r in rows)
-    return CompareView(rows, _warning(rows), chances, chance_rows, legend, snapshot)
+    return CompareView(rows, _warning(rows), chances, chance_rows, legend)
 
 
 def _chance_row(title: str, rc: RankChance, legend: Sequence[tuple[str, str]]) -> ChanceRow:

@@ -125,37 +125,17 @@ def option_timeline_chart(
     )
 
 
-def snapshot_bar_rows(snapshot: Snapshot) -> dict[str, tuple[BarRow, ...]]:
-    """Each option's scores as the frozen comparison holds them: option slug -> rows."""
+def snapshot_bar(snapshot: Snapshot, slug: str) -> Chart | None:
+    """One compared option's scores as the frozen comparison holds them (the downloads of links
+    made before the grouped chart); None if the comparison does not hold that option. Drawn per
+    request: the page cache keeps the file."""
     slugs = [o.slug for o in snapshot.options]
-    out: dict[str, list[BarRow]] = {s: [] for s in slugs}
-    for row in snapshot.rows:
-        if not isinstance(row, ScoreRow):
-            continue
-        for slug, cell in zip(slugs, _cells(row), strict=True):
-            out[slug].append(cell)
-    return {s: tuple(rows) for s, rows in out.items()}
-
-
-def snapshot_bars(snapshot: Snapshot) -> dict[str, Chart]:
-    """One bar chart per compared option, from the snapshot (so a permalink's stay frozen)."""
-    titles = {o.slug: o.title for o in snapshot.options}
-    return {
-        slug: _bars(titles[slug], rows, slug) for slug, rows in snapshot_bar_rows(snapshot).items()
-    }
-
-
-# Scores do not change with the weights: every weighting of a comparison reuses its charts.
-_BARS: Lru[tuple[str, tuple[BarRow, ...], str], Chart] = Lru(
-    256, max_weight=4 << 20, weigh=deep_size
-)
-
-
-def _bars(title: str, rows: tuple[BarRow, ...], slug: str) -> Chart:
-    return _BARS.get_or_build(
-        (title, rows, slug),
-        lambda: bars.bars(title, rows, width=BARS_WIDTH, chart_id=f"chart-scores-{slug}"),
-    )
+    if slug not in slugs:
+        return None
+    at = slugs.index(slug)
+    rows = tuple(_cells(row)[at] for row in snapshot.rows if isinstance(row, ScoreRow))
+    title = snapshot.options[at].title
+    return bars.bars(title, rows, width=BARS_WIDTH, chart_id=f"chart-scores-{slug}")
 
 
 def snapshot_grouped(snapshot: Snapshot) -> Chart:

@@ -31,7 +31,7 @@ from app.views.charts import (
     option_bars,
     option_timeline_chart,
     overview,
-    snapshot_bars,
+    snapshot_bar,
     snapshot_caption,
     snapshot_grouped,
     snapshot_subtitle,
@@ -200,11 +200,11 @@ def permalink_scores_file(
     request: Request, code: str, slug: str, ext: str, site: SiteDep, session: SessionDep
 ) -> Response:
     snapshot = permalink_or_404(request, session, code).snapshot
-    bars = snapshot_bars(snapshot)
-    if slug not in bars:
+    chart = snapshot_bar(snapshot, slug)
+    if chart is None:
         raise NotFound(f"The permanent link {code} does not compare “{slug}”.", field="slug")
     here = snapshot_caption(snapshot, address(request, urls.permalink(code)))
-    return chart_file(request, bars[slug], ext, f"{slug}-scores-{code}", here)
+    return chart_file(request, chart, ext, f"{slug}-scores-{code}", here)
 
 
 # After the preview's route, which this one's pattern would take too.
