@@ -121,13 +121,24 @@ def _sums(row: Sequence[int | None], weights: Sequence[int]) -> tuple[int, int]:
     return num, den
 
 
-def _leaders_by(order: Sequence[str], nums: Sequence[int], dens: Sequence[int]) -> tuple[str, ...]:
-    """What `_leaders(_rank(...))` gives for these (numerator, denominator) sums, without
-    building the ranking: sensitivity asks it some 70 times per comparison. Weighted scores
-    num/den compare exactly by cross-multiplication; equal leaders keep column order."""
+def _leaders_after(
+    order: Sequence[str],
+    nums: Sequence[int],
+    dens: Sequence[int],
+    column: Sequence[int | None],
+    step: int,
+) -> tuple[str, ...]:
+    """The leaders for these (numerator, denominator) sums after one weight moves by `step`
+    (0: as they are): each option's sums move by the step times its utility on that criterion
+    (`column`; None: not assessed, so they stay). Weighted scores num/den compare exactly by
+    cross-multiplication; equal leaders keep column order. One loop and no ranking built:
+    sensitivity asks it up to 70 times per weighting."""
     top: list[str] = []
     best_num, best_den = 0, 0
-    for slug, num, den in zip(order, nums, dens, strict=True):
+    for slug, num, den, u in zip(order, nums, dens, column, strict=True):
+        if u is not None:
+            num += step * u
+            den += step
         if not den:
             continue
         if not top or num * best_den > best_num * den:
@@ -153,9 +164,11 @@ def sensitivity(
     current = [weights.get(c.slug, c.default_weight) for c in criteria]
     sums = [_sums(row, current) for row in utils]
     nums, dens = [n for n, _ in sums], [d for _, d in sums]
-    leaders = _leaders_by(order, nums, dens)
+    leaders = _leaders_after(order, nums, dens, [None] * len(order), 0)
     if not leaders:
         return Sensitivity((), None, ())
+    lead = set(leaders)
+    columns = [tuple(row[i] for row in utils) for i in range(len(criteria))]
     for delta in range(1, MAX_WEIGHT - MIN_WEIGHT + 1):
         flips: list[Flip] = []
         for i, c in enumerate(criteria):
@@ -163,15 +176,8 @@ def sensitivity(
             for new in (old - delta, old + delta):
                 if not MIN_WEIGHT <= new <= MAX_WEIGHT:
                     continue
-                # One weight moves: each score's sums move by that step alone.
-                step = new - old
-                column = [row[i] for row in utils]
-                after = _leaders_by(
-                    order,
-                    [n if u is None else n + step * u for n, u in zip(nums, column, strict=True)],
-                    [d if u is None else d + step for d, u in zip(dens, column, strict=True)],
-                )
-                if after and not set(after) & set(leaders):
+                after = _leaders_after(order, nums, dens, columns[i], new - old)
+                if after and lead.isdisjoint(after):
                     flips.append(Flip(c.slug, old, new, after))
         if flips:
             return Sensitivity(leaders, delta, tuple(flips))

@@ -166,6 +166,35 @@ def part(
     return rendered.html
 
 
+# What a slot may be filled with: text that reads the same in a URL and in HTML.
+_SLOT_SAFE = re.compile(r"[a-z0-9:,-]*")
+
+
+def stamped(
+    request: Request,
+    template: str,
+    context: Callable[[], Mapping[str, Any]],
+    *,
+    key: Hashable,
+    slot: str,
+    value: str,
+) -> Markup:
+    """A template rendered once per (`template`, `key`) with `slot` standing in for one value
+    that changes on every request (a comparison's weights), then `value` written in its
+    place: a string replace instead of a render. `value` must read the same in a URL and in
+    HTML (ValueError otherwise), as `slot` must."""
+    if not _SLOT_SAFE.fullmatch(value):
+        raise ValueError(f"{value!r} cannot fill a slot")
+    settings: Settings = request.app.state.settings
+    env = environment(str(settings.templates_dir))
+    parts: Lru[Hashable, Rendered] = request.app.state.parts
+    kept = parts.get_or_build(
+        ("stamped", template, key),
+        lambda: Rendered.of(env.get_template(template).render(context())),
+    )
+    return Markup(str.replace(kept.html, slot, value))
+
+
 def part_kept(request: Request, template: str, key: Hashable) -> bool:
     return (template, key) in request.app.state.parts
 
