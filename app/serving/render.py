@@ -35,6 +35,7 @@ from app.dataset.urls import with_param as with_param
 from app.dataset.urls import without as without
 from app.dataset.vocabulary import VetoStatus
 from app.pages.parts import date_control as date_form
+from app.pages.stamp import Stamp
 from app.serving.page_cache import CacheEntry, PageCache, cache_key, is_fragment
 from app.serving.zipped import Rendered
 from app.state import FILTERS, VETO_FILTERS
@@ -204,6 +205,22 @@ def wants_fragment(request: Request) -> bool:
     return is_fragment(request.headers)
 
 
+def _context(request: Request, context: Mapping[str, Any], fragment: bool) -> dict[str, Any]:
+    settings: Settings = request.app.state.settings
+    return {
+        "request": request,
+        "public_url": settings.public_url.rstrip("/"),
+        "today": dt.date.today(),
+        "fragment": fragment,
+        **context,
+    }
+
+
+def _env(request: Request) -> Environment:
+    settings: Settings = request.app.state.settings
+    return environment(str(settings.templates_dir))
+
+
 def render(
     request: Request,
     template: str,
@@ -213,26 +230,52 @@ def render(
     status: int = 200,
     push_url: str | None = None,
 ) -> HTMLResponse:
-    settings: Settings = request.app.state.settings
-    env = environment(str(settings.templates_dir))
+    env = _env(request)
     fragment = bool(block) and wants_fragment(request)
-    ctx = {
-        "request": request,
-        "public_url": settings.public_url.rstrip("/"),
-        "today": dt.date.today(),
-        "fragment": fragment,
-        **context,
-    }
+    ctx = _context(request, context, fragment)
     if block and fragment:
         html = render_block(env, template, block, ctx)
     else:
         html = env.get_template(template).render(ctx)
+    return html_response(request, html, status=status, push_url=push_url)
+
+
+def html_response(
+    request: Request, html: str, *, status: int = 200, push_url: str | None = None
+) -> HTMLResponse:
+    """A page or fragment as sent: it varies with HX-Request, and a fragment tells htmx the
+    address to show."""
     response = HTMLResponse(html, status_code=status)
     response.headers["Vary"] = "HX-Request"
     if push_url is not None and wants_fragment(request):
         # htmx would push the raw form query; push the canonical URL instead.
         response.headers["HX-Push-Url"] = push_url
     return response
+
+
+STAMPS = 512  # stamps kept per app: a comparison has a few shapes (app.pages.ranking_stamp)
+STAMPS_BYTES = 8 << 20
+
+
+def stamp(
+    request: Request,
+    template: str,
+    block: str,
+    context: Callable[[], Mapping[str, Any]],
+    *,
+    key: Hashable,
+    fragment: bool,
+) -> Stamp:
+    """A template's block rendered once per (`template`, `block`, `key`) with tokens where the
+    values go (app.pages.stamp); the context is asked for only then. The key must name all
+    the block shows but its values."""
+    stamps: Lru[Hashable, Stamp] = request.app.state.stamps
+
+    def build() -> Stamp:
+        ctx = _context(request, context(), fragment)
+        return Stamp.of(render_block(_env(request), template, block, ctx))
+
+    return stamps.get_or_build((template, block, key), build)
 
 
 def _reply(request: Request, entry: CacheEntry) -> Response:
