@@ -10,11 +10,12 @@ from typing import Any
 from app.analysis.index import Index
 from app.analysis.scores import (
     FORMULA,
+    ScoreTable,
     Sensitivity,
-    has_ranges,
-    rank_ranges,
-    sensitivity,
-    weighted_scores,
+    rank_ranges_of,
+    ranked_by,
+    score_table,
+    sensitivity_of,
 )
 from app.dataset.schema import Option
 
@@ -46,7 +47,12 @@ def weighted_ranking(
     """The snapshot's ranking under `weights`: the part of a comparison the weights change."""
     crit = index.ds.criteria
     titles = {o.slug: o.title for o in opts}
-    ranked = weighted_scores(opts, crit, weights)
+    # Built once per comparison: a weight change reads utilities, not assessments.
+    key = ("score-table", tuple(o.slug for o in opts))
+    table = index.memo.get_or_build(key, lambda: score_table(opts, crit))
+    assert isinstance(table, ScoreTable)
+    ws = table.weights(weights)
+    ranked = ranked_by(table, ws)
     out: dict[str, Any] = {
         "formula": FORMULA,
         "ranked": [
@@ -64,16 +70,16 @@ def weighted_ranking(
         "sensitivity": "",
         "ranges": [],
     }
-    if all(weights.get(c.slug, c.default_weight) == 0 for c in crit):
+    if not any(ws):
         out["message"] = "All weights are 0, so there is no ranking. Give a criterion some weight."
         out["ranked"] = []
         return out
-    sens = sensitivity(opts, crit, weights)
+    sens = sensitivity_of(table, ws)
     out["leaders"] = [titles[s] for s in sens.leaders]
     out["sensitivity"] = sensitivity_text(sens, titles, {c.slug: c.title for c in crit})
-    if has_ranges(opts):
+    if table.ranged:
         out["ranges"] = [
             {"slug": r.option, "title": titles[r.option], "best": r.best, "worst": r.worst}
-            for r in rank_ranges(opts, crit, weights)
+            for r in rank_ranges_of(table, ws)
         ]
     return out
