@@ -4,7 +4,7 @@ range: the part of a comparison snapshot (app.analysis.compare) that the weights
 Pure functions: no FastAPI, no database, no I/O.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from app.analysis.index import Index
@@ -14,10 +14,8 @@ from app.analysis.scores import (
     Sensitivity,
     rank_ranges_of,
     ranked_by,
-    score_table,
     sensitivity_of,
 )
-from app.dataset.schema import Option
 
 
 def sensitivity_text(
@@ -41,16 +39,12 @@ def sensitivity_text(
     return f"Smallest change ({sens.delta} {step}): " + "; or ".join(parts) + "."
 
 
-def weighted_ranking(
-    index: Index, opts: Sequence[Option], weights: Mapping[str, int]
-) -> dict[str, Any]:
-    """The snapshot's ranking under `weights`: the part of a comparison the weights change."""
+def weighted_ranking(index: Index, table: ScoreTable, weights: Mapping[str, int]) -> dict[str, Any]:
+    """The snapshot's ranking under `weights`: the part of a comparison the weights change.
+    `table`: the compared options' scores (app.analysis.scores.score_table), built once per
+    comparison, so that a weight change reads utilities, not assessments."""
     crit = index.ds.criteria
-    titles = {o.slug: o.title for o in opts}
-    # Built once per comparison: a weight change reads utilities, not assessments.
-    key = ("score-table", tuple(o.slug for o in opts))
-    table = index.memo.get_or_build(key, lambda: score_table(opts, crit))
-    assert isinstance(table, ScoreTable)
+    titles = {slug: index.options[slug].title for slug in table.order}
     ws = table.weights(weights)
     ranked = ranked_by(table, ws)
     out: dict[str, Any] = {

@@ -296,10 +296,11 @@ def cached_page(fn: Callable[..., Response]) -> Callable[..., Response]:
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         request: Request = kwargs["request"]
         cache: PageCache = request.app.state.page_cache
+        # Read as the page cache's front reads it (CachedPages), so its hits find this entry.
         key = cache_key(
             kwargs["site"].version,
-            request.url.path,
-            request.url.query,
+            request.scope["path"],
+            request.scope["query_string"].decode("latin-1"),
             is_fragment(request.headers),
         )
         entry = cache.get(key)
