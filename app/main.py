@@ -36,8 +36,10 @@ from app.web.middleware.security_headers import SECURITY_HEADERS
 
 
 def _is_api(request: Request) -> bool:
-    # The data package's files are read by programs too: their errors are JSON.
-    return request.url.path.startswith(("/api/", "/data/"))
+    # The data package's files and every JSON download are read by programs too: their
+    # errors are JSON.
+    path = request.url.path
+    return path.startswith(("/api/", "/data/")) or path.endswith(".json")
 
 
 def error_response(request: Request, err: AppError) -> Response:
