@@ -14,7 +14,8 @@ ranking table's competition ranks, 1, 1, 3, would give two firsts and no second.
 Method: exact whenever the work is small enough, which it is for any comparison a reader can
 make. For each option and each weighted score it can reach, the chance that k others score
 higher and m the same follows from the others' own score distributions, because options vary
-independently; this counts every combination of scores without listing them one by one.
+independently; this counts every combination of scores without listing them one by one
+(app.analysis.rank_counts, written for speed: it runs on every weight change).
 Beyond `EXACT_LIMIT` steps of work, a seeded Monte Carlo estimate draws `DRAWS` combinations
 with `random.Random(SEED)`, so the same inputs always give the same answer.
 
@@ -195,7 +196,7 @@ def _bounds(dists: Sequence[Dist]) -> list[tuple[int, int]]:
     ]
 
 
-UNRANKED = "Not ranked: no assessed criterion carries weight"
+_UNRANKED = "Not ranked: no assessed criterion carries weight"
 
 
 def _summary(chances: Sequence[Fraction], best: int, worst: int, mode: int) -> str:
@@ -279,7 +280,7 @@ def chances(
         method = "exact" if exact_work(dists) <= exact_limit else "monte-carlo"
     is_exact = method == "exact"
     table, whole = exact(dists) if is_exact else _monte_carlo(dists, draws, seed)
-    by_slug = {slug: RankChance(slug, (), None, None, UNRANKED) for slug in unranked}
+    by_slug = {slug: RankChance(slug, (), None, None, _UNRANKED) for slug in unranked}
     for d, row, (best, worst) in zip(dists, table, _bounds(dists), strict=True):
         shares = tuple([Fraction(a, whole) for a in row])
         mode = row.index(max(row)) + 1  # on one denominator: the numerators order the chances
