@@ -6,7 +6,7 @@ scores. Runs on every weight change of a comparison, so it is written for speed:
   weighted utility it can take), multiplied as Python integers: each coefficient, a count of
   score combinations, sits in its own fixed-width run of bits, and one integer product does a
   whole convolution in C. A fixed score only shifts the result.
-- With two or three options, the shares follow from a few sums, over one grid of the values
+- With two to four options, the shares follow from a few sums, over one grid of the values
   all options take, of products of per-value counts, each sum a `map` over lists (see
   `_exact_small`); more options, or values spread thin, take the general count (`_exact_any`).
 
@@ -17,9 +17,9 @@ import functools
 import itertools
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from operator import add, mul
+from operator import add, mul, sub
 from typing import Literal
 
 # One option's assessed criteria: (index of the criterion, lowest utility, highest utility),
@@ -133,10 +133,10 @@ def exact(dists: Sequence[Dist]) -> tuple[list[list[int]], int]:
         return [[1]] * len(dists), 1
     low = min(d.low for d in dists)
     grid = max(d.high for d in dists) - low + 1
-    # Up to three options, on one grid of every value between the lowest and the highest, when
+    # Up to four options, on one grid of every value between the lowest and the highest, when
     # it is not much longer than the values they take (denominators with a large least common
     # multiple spread them out).
-    if len(dists) <= 3 and grid <= _SPREAD * sum(len(d.dense) for d in dists):
+    if len(dists) <= 4 and grid <= _SPREAD * sum(len(d.dense) for d in dists):
         levels = []
         for d in dists:
             level = [0] * grid
@@ -147,9 +147,9 @@ def exact(dists: Sequence[Dist]) -> tuple[list[list[int]], int]:
 
 
 def _exact_small(level: Sequence[list[int]], totals: Sequence[int]) -> tuple[list[list[int]], int]:
-    """Two or three options, given for each option j and each value v of one grid the count
-    L_j(v) of its combinations of scores giving v, and their number T_j. Let H_j(v) be
-    2 * below + L_j(v), below being the count of j's combinations under v.
+    """Two to four options (four: `_four`), given for each option j and each value v of one
+    grid the count L_j(v) of its combinations of scores giving v, and their number T_j. Let
+    H_j(v) be 2 * below + L_j(v), below being the count of j's combinations under v.
 
     Against one other option j, option i's first places, in halves of a place (a tie is half a
     first place), number P_ij = the sum over v of L_i(v) * H_j(v); and P_ij + P_ji = 2 T_i T_j.
@@ -165,9 +165,11 @@ def _exact_small(level: Sequence[list[int]], totals: Sequence[int]) -> tuple[lis
         both = 2 * t[0] * t[1]
         return [[first, both - first], [both - first, first]], both
     pairs = {}
-    for i, j in ((0, 1), (0, 2), (1, 2)):
+    for i, j in itertools.combinations(range(len(level)), 2):
         pairs[i, j] = sum(map(mul, level[i], half[j]))
         pairs[j, i] = 2 * t[i] * t[j] - pairs[i, j]
+    if len(level) == 4:
+        return _four(level, half, t, pairs)
     ties = sum(map(mul, level[0], map(mul, level[1], level[2])))
     everything = 6 * t[0] * t[1] * t[2]
     out = []
@@ -177,6 +179,42 @@ def _exact_small(level: Sequence[list[int]], totals: Sequence[int]) -> tuple[lis
         first, last = (3 * below + ties) // 2, (3 * above + ties) // 2
         out.append([first, everything - first - last, last])  # each option's add up to all
     return out, everything
+
+
+def _four(
+    level: Sequence[list[int]],
+    half: Sequence[list[int]],
+    t: Sequence[int],
+    pairs: Mapping[tuple[int, int], int],
+) -> tuple[list[list[int]], int]:
+    """Four options, in 24ths of a place. Sharing tied ranks equally is breaking ties at
+    random: option i, at value v, draws u uniformly from 0..1; another option j then beats it
+    in A_j(v) + L_j(v) * (1 - u) of its combinations (A: above v) and loses in
+    B_j(v) + L_j(v) * u (B: below). Its first places are the integral over u of the product of
+    the three others' losses: 3 H_j H_k H_l + L_j L_k H_l + L_j H_k L_l + H_j L_k L_l, in 24ths;
+    its last places the same with G = 2 T - H. The mean number of options above it, the sum
+    over j of T_i T_j - P_ij / 2 times the other totals, and the total then give the middle
+    two ranks."""
+    whole = 24 * math.prod(t)
+    above = [list(map(sub, itertools.repeat(2 * tj), hj)) for tj, hj in zip(t, half, strict=True)]
+    out = []
+    for i in range(4):
+        j, k, m = (o for o in range(4) if o != i)
+        first, last = (
+            sum(map(mul, level[i], map(mul, h[j], map(mul, h[k], h[m])))) * 3
+            + sum(map(mul, level[i], map(mul, level[j], map(mul, level[k], h[m]))))
+            + sum(map(mul, level[i], map(mul, level[j], map(mul, h[k], level[m]))))
+            + sum(map(mul, level[i], map(mul, h[j], map(mul, level[k], level[m]))))
+            for h in (half, above)
+        )
+        # In 24ths: the ranks below first, counted with their distance from first.
+        behind = sum(
+            whole - 12 * pairs[i, o] * math.prod(t[x] for x in range(4) if x not in (i, o))
+            for o in (j, k, m)
+        )
+        third = behind - 2 * last - whole + first
+        out.append([first, whole - first - third - last, third, last])
+    return out, whole
 
 
 def _exact_any(dists: Sequence[Dist]) -> tuple[list[list[int]], int]:

@@ -137,8 +137,8 @@ def test_chances_equal_every_combination_of_scores_counted(table, weights) -> No
 
 @pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 @settings(max_examples=150, deadline=None)
-@given(_tables(criteria=5, width=4, options=3))
-def test_the_count_for_two_or_three_options_equals_the_general_one(table) -> None:
+@given(_tables(criteria=5, width=4, options=4))
+def test_the_count_for_two_to_four_options_equals_the_general_one(table) -> None:
     """Wider ranges than enumeration can take, on denominators that differ (an option without
     some criterion) so that its grid of values spreads; forced onto that grid however thin."""
     rows, specs = table
