@@ -200,3 +200,32 @@ def test_a_comparison_whose_scores_changed_is_counted_afresh(index: Index) -> No
     )
     assert after == rank_chances(opts, index.ds.criteria, {})
     assert chances_of(snapshot) == before  # the first snapshot's are still its own
+
+
+def _convolve(ranged: list[tuple[int, int]]) -> list[int]:
+    """The counts of each sum of one of 0, step, ..., step * (k - 1) per (step, k), adding one
+    (step, k) at a time."""
+    counts = {0: 1}
+    for step, k in ranged:
+        nxt: Counter[int] = Counter()
+        for v, n in counts.items():
+            for j in range(k):
+                nxt[v + step * j] += n
+        counts = nxt
+    return [counts.get(v, 0) for v in range(max(counts) + 1)]
+
+
+@pytest.mark.parametrize(
+    "ranged",
+    [
+        [(1, 2)],  # counts under 2^8: a byte each
+        [(3, 5), (1, 4), (2, 3)],
+        [(1, 5)] * 4 + [(2, 3)] * 2,  # 5625 combinations: two bytes each
+        [(1, 5)] * 7,  # 78125: three bytes, read as four
+        [(1, 2)] * 33,  # 2^33: five bytes, read as eight
+        [(1, 2)] * 65 + [(2, 3)],  # over 2^64: nine bytes, read one by one
+    ],
+)
+def test_a_distribution_is_every_combination_convolved(ranged: list[tuple[int, int]]) -> None:
+    total = math.prod(k for _, k in ranged)
+    assert list(rank_counts._coefficients(ranged, total)) == _convolve(ranged)
