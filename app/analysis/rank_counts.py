@@ -191,10 +191,10 @@ def _four(
     random: option i, at value v, draws u uniformly from 0..1; another option j then beats it
     in A_j(v) + L_j(v) * (1 - u) of its combinations (A: above v) and loses in
     B_j(v) + L_j(v) * u (B: below). Its first places are the integral over u of the product of
-    the three others' losses: 3 H_j H_k H_l + L_j L_k H_l + L_j H_k L_l + H_j L_k L_l, in 24ths;
-    its last places the same with G = 2 T - H. The mean number of options above it, the sum
-    over j of T_i T_j - P_ij / 2 times the other totals, and the total then give the middle
-    two ranks."""
+    the three others' losses: 3 H_j H_k H_m + L_j L_k H_m + L_j H_k L_m + H_j L_k L_m, in 24ths;
+    its last places the same with 2 T - H in place of H. The mean number of options above it,
+    the sum over j of T_i T_j - P_ij / 2 times the other totals, and the total then give the
+    middle two ranks."""
     whole = 24 * math.prod(t)
     above = [list(map(sub, itertools.repeat(2 * tj), hj)) for tj, hj in zip(t, half, strict=True)]
     out = []
