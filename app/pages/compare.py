@@ -114,7 +114,7 @@ WEIGHTS_SLOT = ("zzweightszz", 0)
 SLOT_TEXT = "zzweightszz:0"
 
 
-def slotted(state: CompareState) -> CompareState:
+def slotted_state(state: CompareState) -> CompareState:
     """The state with the stand-in weighting, or as it is when no weight is set (then no
     control carries `w=`, so the parts differ)."""
     return replace(state, w=(WEIGHTS_SLOT,)) if state.w else state
@@ -123,14 +123,6 @@ def slotted(state: CompareState) -> CompareState:
 def weights_text(state: CompareState) -> str:
     """The weighting as `w=` carries it ("" when no weight is set)."""
     return dict(state.pairs()).get("w", "")
-
-
-@dataclass(frozen=True)
-class Carriers:
-    """What the controls that carry the weights read (as `page`)."""
-
-    snap: Snapshot
-    controls: Controls
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,16 @@
 """The compare page's ranking block as a stamp (app.pages.stamp): what the weights change in it
-(ranks, scores, chances, the sensitivity, the weights used, the links that carry the weights)
-is a value; everything else is markup rendered once per comparison and shape.
+(ranks, scores, chances, the sensitivity, the weights used, and the weights' text in every
+link and form that carries it) is a value; everything else is markup rendered once per
+comparison and shape.
+
+The controls that carry the weights (an htmx weight change sends them out of band) are
+rendered with a stand-in weighting (app.pages.compare.slotted), whose text then becomes value
+0: the reader's weights, written into every link at once.
 
 The shape is what the weights change in the block's structure rather than in its text: the
-order of the options, which are ranked, whether a leader warning or an empty-ranking message
-shows, how the chances were computed and how many ranks they share. Two weightings of one
+order of the options, which are ranked, whether any weight is set (links then carry `w=`),
+whether a leader warning or an empty-ranking message shows, how the chances were computed and
+how many ranks they share. Two weightings of one
 comparison with the same shape give the same markup around different values.
 
 `values` and `slotted` walk the page in the same order: the n-th value is what the n-th token
@@ -18,11 +24,11 @@ from dataclasses import replace
 from itertools import count
 from typing import Any
 
-from markupsafe import Markup
-
-from app.pages.compare import ComparePage
+from app.pages.compare import SLOT_TEXT, ComparePage, slotted_state, weights_text
 from app.pages.comparison import ChanceRow, ChanceShare, CompareView, RankingRow
-from app.pages.stamp import token
+from app.pages.stamp import Stamp, token
+
+WEIGHTS = 0  # the value the stand-in weighting's text becomes: the reader's `w=`
 
 
 def shape(page: ComparePage, fragment: bool) -> Hashable:
@@ -30,6 +36,7 @@ def shape(page: ComparePage, fragment: bool) -> Hashable:
     chances = cv.chances
     return (
         fragment,
+        bool(page.state.w),
         tuple((r.slug, r.rank is None) for r in cv.rows),
         cv.warning is None,
         page.snap.ranking.message is None,
@@ -38,11 +45,15 @@ def shape(page: ComparePage, fragment: bool) -> Hashable:
     )
 
 
-def values(page: ComparePage, carried: dict[str, Markup], fragment: bool) -> list[str | Markup]:
+def cut(html: str) -> Stamp:
+    """The block rendered from `slotted`, as a stamp."""
+    return Stamp.of(html.replace(SLOT_TEXT, token(WEIGHTS)))
+
+
+def values(page: ComparePage) -> list[str]:
     """The block's values, in token order."""
     cv, ranking = page.cv, page.snap.ranking
-    out: list[str | Markup] = [carried["carried"]] if fragment else []
-    out.append(carried["add_form"])
+    out = [weights_text(page.state)]
     if cv.warning is not None:
         out.append(cv.warning)
     for r in cv.rows:
@@ -61,15 +72,14 @@ def values(page: ComparePage, carried: dict[str, Markup], fragment: bool) -> lis
     return out
 
 
-def slotted(page: ComparePage, fragment: bool) -> tuple[ComparePage, dict[str, str]]:
-    """The page with a token in place of each value, and the carried controls' tokens."""
-    numbers: Iterator[int] = count()
+def slotted(page: ComparePage) -> ComparePage:
+    """The page with a token in place of each value, and the stand-in weighting in place of
+    the reader's (its links and forms carry SLOT_TEXT, which `cut` makes value 0)."""
+    numbers: Iterator[int] = count(WEIGHTS + 1)
 
     def t() -> str:
         return token(next(numbers))
 
-    carried = {"carried": t()} if fragment else {}
-    carried["add_form"] = t()
     cv, snap = page.cv, page.snap
     warning = None if cv.warning is None else t()
     rows = tuple(_row(r, t) for r in cv.rows)
@@ -86,7 +96,8 @@ def slotted(page: ComparePage, fragment: bool) -> tuple[ComparePage, dict[str, s
     snap = snap.model_copy(
         update={"ranking": snap.ranking.model_copy(update=ranking), "weights": weights}
     )
-    return replace(page, snap=snap, cv=view, chart_urls=chart_urls), carried
+    state = slotted_state(page.state)
+    return replace(page, state=state, snap=snap, cv=view, chart_urls=chart_urls)
 
 
 def _row(r: RankingRow, t: Callable[[], str]) -> RankingRow:

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 # Letters and digits only: HTML escaping and URL quoting leave a token as it is.
 TOKEN = "zqz{}zqz"
 _TOKENS = re.compile(r"zqz(\d+)zqz")
+_SPECIAL = re.compile("[&<>'\"]")  # what markupsafe.escape replaces
 
 
 def token(n: int) -> str:
@@ -40,11 +41,13 @@ class Stamp:
         """Bytes held, about."""
         return sum(sys.getsizeof(c) for c in self.chunks) + 8 * len(self.slots)
 
-    def fill(self, values: Sequence[str | Markup]) -> Markup:
-        """The markup with each token replaced by its value, escaped unless it is Markup (as
-        `{{ value }}` prints it). Raises IndexError when a token has no value."""
-        out = [self.chunks[0]]
-        for slot, chunk in zip(self.slots, self.chunks[1:], strict=True):
-            out.append(escape(values[slot]))
-            out.append(chunk)
+    def fill(self, values: Sequence[str]) -> Markup:
+        """The markup with each token replaced by its value, escaped as `{{ value }}` prints it:
+        Markup as it is, text with HTML's special characters escaped, and other text, most
+        values (numbers, percentages), as it is, which escaping would leave it. Raises
+        IndexError when a token has no value."""
+        texts = [escape(v) if type(v) is str and _SPECIAL.search(v) else v for v in values]
+        out: list[str] = [""] * (2 * len(self.slots) + 1)
+        out[0::2] = self.chunks
+        out[1::2] = [texts[slot] for slot in self.slots]
         return Markup("".join(out))

@@ -167,42 +167,17 @@ def part(
     return rendered.html
 
 
-# What a slot may be filled with: text that reads the same in a URL and in HTML.
-_SLOT_SAFE = re.compile(r"[a-z0-9:,-]*")
-
-
-def stamped(
-    request: Request,
-    template: str,
-    context: Callable[[], Mapping[str, Any]],
-    *,
-    key: Hashable,
-    slot: str,
-    value: str,
-) -> Markup:
-    """A template rendered once per (`template`, `key`) with `slot` standing in for one value
-    that changes on every request (a comparison's weights), then `value` written in its
-    place: a string replace instead of a render. `value` must read the same in a URL and in
-    HTML (ValueError otherwise), as `slot` must."""
-    if not _SLOT_SAFE.fullmatch(value):
-        raise ValueError(f"{value!r} cannot fill a slot")
-    settings: Settings = request.app.state.settings
-    env = environment(str(settings.templates_dir))
-    parts: Lru[Hashable, Rendered] = request.app.state.parts
-    kept = parts.get_or_build(
-        ("stamped", template, key),
-        lambda: Rendered.of(env.get_template(template).render(context())),
-    )
-    return Markup(str.replace(kept.html, slot, value))
-
-
 def part_kept(request: Request, template: str, key: Hashable) -> bool:
     return (template, key) in request.app.state.parts
 
 
 def wants_fragment(request: Request) -> bool:
-    """htmx asks for a fragment, except for boosted links and history restores."""
-    return is_fragment(request.headers)
+    """htmx asks for a fragment, except for boosted links and history restores. Read once per
+    request: the cache, the route and the response each ask."""
+    fragment = request.scope.get("explorer.fragment")
+    if fragment is None:
+        fragment = request.scope["explorer.fragment"] = is_fragment(request.headers)
+    return bool(fragment)
 
 
 def _context(request: Request, context: Mapping[str, Any], fragment: bool) -> dict[str, Any]:
@@ -265,15 +240,16 @@ def stamp(
     *,
     key: Hashable,
     fragment: bool,
+    cut: Callable[[str], Stamp] = Stamp.of,
 ) -> Stamp:
     """A template's block rendered once per (`template`, `block`, `key`) with tokens where the
-    values go (app.pages.stamp); the context is asked for only then. The key must name all
-    the block shows but its values."""
+    values go, and `cut` into a stamp (app.pages.stamp); the context is asked for only then.
+    The key must name all the block shows but its values."""
     stamps: Lru[Hashable, Stamp] = request.app.state.stamps
 
     def build() -> Stamp:
         ctx = _context(request, context(), fragment)
-        return Stamp.of(render_block(_env(request), template, block, ctx))
+        return cut(render_block(_env(request), template, block, ctx))
 
     return stamps.get_or_build((template, block, key), build)
 
@@ -301,7 +277,7 @@ def cached_page(fn: Callable[..., Response]) -> Callable[..., Response]:
             kwargs["site"].version,
             request.scope["path"],
             request.scope["query_string"].decode("latin-1"),
-            is_fragment(request.headers),
+            wants_fragment(request),
         )
         entry = cache.get(key)
         if entry is None:

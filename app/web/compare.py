@@ -20,10 +20,9 @@ from app.serving.render import (
     part_kept,
     render,
     stamp,
-    stamped,
     wants_fragment,
 )
-from app.serving.site import LoopSiteDep, Site, SiteDep
+from app.serving.site import Site, SiteDep, current_site
 from app.state import MIN_COMPARE, BadParam, CompareState, parse_compare
 from app.web.frame import COMPARISON_PARTS, comparison_parts, dated, json_download, not_canonical
 
@@ -74,7 +73,8 @@ def _warm(request: Request, site: Site) -> bool:
 
 
 @router.get("/compare")
-async def compare_page(request: Request, site: LoopSiteDep) -> Response:
+async def compare_page(request: Request) -> Response:
+    site = await current_site(request)  # not a dependency: a weight change skips their solving
     # A comparison seen before, under new weights, runs on the event loop; a new one, whose
     # table and sources must be built and rendered, in the threadpool like any page.
     if _warm(request, site):
@@ -82,52 +82,25 @@ async def compare_page(request: Request, site: LoopSiteDep) -> Response:
     return await run_in_threadpool(_compare_page, request=request, site=site)
 
 
-def _carried(site: Site, state: CompareState, page: compare.ComparePage) -> dict[str, object]:
-    """What the controls that carry the weights read, under the stand-in weighting."""
-    slotted = compare.slotted(state)
-    return {
-        "page": compare.Carriers(page.snap, compare.controls(site.index, slotted)),
-        "exports": compare.exports(slotted),
-        "dates": dated(site, compare.PATH, slotted),
-    }
-
-
-def carried_parts(
-    request: Request, site: Site, state: CompareState, page: compare.ComparePage
-) -> dict[str, Markup]:
-    """The controls that carry the weights, rendered once per comparison (and whether any
-    weight is set), the reader's weights then written in: a weight change renders only the
-    ranking."""
-    return {
-        name: stamped(
-            request,
-            template,
-            lambda: _carried(site, state, page),
-            key=(_fixed_key(site, state), bool(state.w)),
-            slot=compare.SLOT_TEXT,
-            value=compare.weights_text(state),
-        )
-        for name, template in (
-            ("carried", "_compare_carried.html"),
-            ("add_form", "_compare_add.html"),
-        )
-    }
-
-
 def ranking_block(
     request: Request,
     site: Site,
     state: CompareState,
     page: compare.ComparePage,
-    carried: dict[str, Markup],
     fragment: bool,
 ) -> Markup:
-    """The ranking block, filled in from its stamp: rendered once per comparison and shape
-    (app.pages.ranking_stamp), so a weight change costs the analysis and a join."""
+    """The ranking block (with, for htmx, the controls that carry the weights), filled in
+    from its stamp: rendered once per comparison and shape (app.pages.ranking_stamp), so a
+    weight change costs the analysis and a join."""
 
     def context() -> dict[str, object]:
-        slotted, tokens = ranking_stamp.slotted(page, fragment)
-        return {"meta": site.meta, "page": slotted, **tokens}
+        slotted = ranking_stamp.slotted(page)
+        return {
+            "meta": site.meta,
+            "page": slotted,
+            "exports": slotted.exports,
+            "dates": dated(site, compare.PATH, slotted.state),
+        }
 
     kept = stamp(
         request,
@@ -136,8 +109,9 @@ def ranking_block(
         context,
         key=(_fixed_key(site, state), ranking_stamp.shape(page, fragment)),
         fragment=fragment,
+        cut=ranking_stamp.cut,
     )
-    return kept.fill(ranking_stamp.values(page, carried, fragment))
+    return kept.fill(ranking_stamp.values(page))
 
 
 @cached_page
@@ -149,8 +123,7 @@ def _compare_page(request: Request, site: Site) -> Response:
         return picker_page(request, site, state)
     page = compare.build(site.index, state, revision=site.revision.number)
     fragment = wants_fragment(request)
-    carried = carried_parts(request, site, state, page)
-    ranking = ranking_block(request, site, state, page, carried, fragment)
+    ranking = ranking_block(request, site, state, page, fragment)
     if fragment:  # the block is the whole answer: no template to run around it
         return html_response(request, ranking, push_url=page.url)
     return render(

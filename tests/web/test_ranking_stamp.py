@@ -11,11 +11,12 @@ from fastapi.testclient import TestClient
 from jinja2_fragments import render_block
 from markupsafe import Markup
 
-from app.pages.compare import ComparePage
+from app.pages.compare import PATH, ComparePage
 from app.serving import render as rendering
 from app.serving.site import Site
 from app.state import CompareState
 from app.web import compare as route
+from app.web.frame import dated
 from tests.profile_compare import CRITERIA
 
 HX = {"HX-Request": "true"}
@@ -28,16 +29,17 @@ UKRAINE = [
 
 
 def rendered_directly(
-    request: object,
-    site: Site,
-    state: CompareState,
-    page: ComparePage,
-    carried: dict[str, Markup],
-    fragment: bool,
+    request: object, site: Site, state: CompareState, page: ComparePage, fragment: bool
 ) -> Markup:
     """The block as the template renders it for this very weighting, with no stamp."""
     env = rendering._env(request)  # type: ignore[arg-type]
-    ctx = rendering._context(request, {"meta": site.meta, "page": page, **carried}, fragment)  # type: ignore[arg-type]
+    context = {
+        "meta": site.meta,
+        "page": page,
+        "exports": page.exports,
+        "dates": dated(site, PATH, state),
+    }
+    ctx = rendering._context(request, context, fragment)  # type: ignore[arg-type]
     return Markup(render_block(env, "compare.html", "ranking", ctx))
 
 
