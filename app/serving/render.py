@@ -4,6 +4,7 @@ strings by hand: they call these helpers."""
 import datetime as dt
 import functools
 import re
+import secrets
 from collections.abc import Callable, Hashable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -36,7 +37,7 @@ from app.dataset.urls import without as without
 from app.dataset.vocabulary import VetoStatus
 from app.pages.parts import date_control as date_form
 from app.serving.page_cache import CacheEntry, PageCache, cache_key, is_fragment
-from app.serving.zipped import Rendered
+from app.serving.zipped import Rendered, Segment
 from app.state import FILTERS, VETO_FILTERS
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -131,8 +132,17 @@ def environment(templates_dir: str) -> Environment:
         veto_filter_label=veto_filter_label,
     )
     env.globals["filter_controls"] = env.get_template("_filters.html").module
+    # A criterion's weight pills, rendered once per criterion and weight: the compare page's
+    # weights form (42 radio buttons) cost as much as the rest of the page around the ranking.
+    pills = env.get_template("_weights.html").module.weight_choice  # type: ignore[attr-defined]
+    env.globals["weight_choice"] = lru_cache(maxsize=512)(pills)
     return env
 
+
+# Where a part goes in a page being rendered: `render` puts the part's UTF-8 there, and hands
+# the page cache the page as segments, so the part's text is never copied into the template's
+# output, encoded again or looked for (app.serving.zipped). Random, so no page text matches.
+_MARK = f"<!--part-{secrets.token_hex(8)}-"
 
 PARTS = 96  # rendered parts kept per app, three per comparison (its table body: up to 150 KB)
 PARTS_BYTES = 8 << 20  # ...and at most 8 MB of them (text, UTF-8 and deflated)
@@ -147,8 +157,8 @@ def part(
 ) -> Markup:
     """A template rendered and deflated once per (`template`, `key`), for a page to insert (the
     page cache splices the deflated bytes into the page's gzip: app.serving.zipped). The key
-    must name
-    all the part shows; a callable context is called only when the part must be rendered."""
+    must name all the part shows; a callable context is called only when the part must be
+    rendered. What it returns is a mark for `render`, which puts the part in its place."""
     settings: Settings = request.app.state.settings
     env = environment(str(settings.templates_dir))
     # Per app, like the page cache: one app serves one database, whose revision numbers
@@ -163,11 +173,29 @@ def part(
     if not hasattr(request.state, "parts"):
         request.state.parts = []
     request.state.parts.append(rendered)
-    return rendered.html
+    return Markup(f"{_MARK}{len(request.state.parts) - 1}-->")
+
+
+def _segments(html: str, parts: list[Rendered]) -> list[Segment]:
+    """The rendered page as its texts and, where `part` left its marks, the parts."""
+    first, *rest = html.split(_MARK)
+    out: list[Segment] = [first.encode()]
+    for piece in rest:
+        n, _, text = piece.partition("-->")
+        out += [parts[int(n)], text.encode()]
+    return out
 
 
 def part_kept(request: Request, template: str, key: Hashable) -> bool:
     return (template, key) in request.app.state.parts
+
+
+class WithParts(HTMLResponse):
+    """A page with kept parts in it, and the same body as `segments` for the page cache."""
+
+    def __init__(self, segments: list[Segment], status: int) -> None:
+        self.segments = segments
+        super().__init__(b"".join(s if isinstance(s, bytes) else s.raw for s in segments), status)
 
 
 def wants_fragment(request: Request) -> bool:
@@ -198,7 +226,11 @@ def render(
         html = render_block(env, template, block, ctx)
     else:
         html = env.get_template(template).render(ctx)
-    response = HTMLResponse(html, status_code=status)
+    parts = getattr(request.state, "parts", None)
+    if parts:
+        response: HTMLResponse = WithParts(_segments(html, parts), status)
+    else:
+        response = HTMLResponse(html, status_code=status)
     response.headers["Vary"] = "HX-Request"
     if push_url is not None and wants_fragment(request):
         # htmx would push the raw form query; push the canonical URL instead.
@@ -236,7 +268,8 @@ def cached_page(fn: Callable[..., Response]) -> Callable[..., Response]:
             if response.status_code != 200:
                 return response
             route = getattr(request.scope.get("route"), "path", "")
-            entry = cache.put(key, response, route, getattr(request.state, "parts", ()))
+            segments = response.segments if isinstance(response, WithParts) else ()
+            entry = cache.put(key, response, route, segments)
         return _reply(request, entry)
 
     return wrapper

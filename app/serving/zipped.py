@@ -7,7 +7,8 @@ contains it is gzipped by deflating only the rest and splicing the kept bytes in
 
 The result is one ordinary gzip member, which every client reads: a part's deflate blocks are
 byte-aligned (sync flush) and refer to nothing before it; the text after a part is deflated with
-the 32 KB before it as its dictionary, which is exactly the window a decoder holds there.
+the last 8 KB before it as its dictionary, which lies within the 32 KB window a decoder holds
+there (a larger dictionary costs as much to read as the text does to deflate, and saves 2 %).
 """
 
 import hashlib
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # gzip, deflate, no name, no mtime
-WINDOW = 32 << 10
+DICTIONARY = 8 << 10
 PART_LEVEL = 9  # once per part: the smallest output is worth the time
 
 
@@ -48,13 +49,15 @@ class Rendered:
         return cls(Markup(html), raw, deflated, digest)
 
 
-def _deflate(body: bytes, start: int, end: int, level: int, *, final: bool) -> bytes:
-    window = body[max(0, start - WINDOW) : start]
+Segment = bytes | Rendered  # a page, as the text between its parts and the parts themselves
+
+
+def _deflate(window: bytes, text: bytes, level: int, *, final: bool) -> bytes:
     if window:
         c = zlib.compressobj(level, zlib.DEFLATED, -15, zdict=window)
     else:
         c = zlib.compressobj(level, zlib.DEFLATED, -15)
-    return c.compress(body[start:end]) + c.flush(zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH)
+    return c.compress(text) + c.flush(zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH)
 
 
 def _find(body: bytes, raw: bytes) -> int:
@@ -73,19 +76,40 @@ def gzip_with_parts(
     """The gzip of `body` and a strong tag of its content, reusing the deflated `parts` found
     in it; None when a part is missing (the caller then compresses the whole body)."""
     found = sorted({(_find(body, p.raw), id(p)): p for p in parts}.items())
-    out = [HEADER]
-    tag = hashlib.blake2b(digest_size=12)
+    segments: list[Segment] = []
     pos = 0
     for (at, _), p in found:
         if at < pos:  # missing (-1), or overlapping the one before
             return None
-        if at > pos:
-            out.append(_deflate(body, pos, at, level, final=False))
-            tag.update(body[pos:at])
-        out.append(p.deflated)
-        tag.update(p.digest)
+        segments += [body[pos:at], p]
         pos = at + len(p.raw)
-    out.append(_deflate(body, pos, len(body), level, final=True))
-    tag.update(body[pos:])
-    out.append(struct.pack("<LL", zlib.crc32(body), len(body) & 0xFFFFFFFF))
+    segments.append(body[pos:])
+    return gzip_segments(segments, level)
+
+
+def gzip_segments(segments: Sequence[Segment], level: int) -> tuple[bytes, bytes]:
+    """The gzip of the page the `segments` make, end to end, and a strong tag of its content:
+    each part's kept deflate copied, only the text between parts deflated here."""
+    out = [HEADER]
+    tag = hashlib.blake2b(digest_size=12)
+    crc = size = 0
+    window = b""  # the last bytes before the text being deflated, which a decoder holds there
+    last = len(segments) - 1
+    for i, s in enumerate(segments):
+        if isinstance(s, Rendered):
+            out.append(s.deflated)
+            tag.update(s.digest)
+            raw = s.raw
+        elif s or i == last:  # the last text, even empty, ends the stream
+            out.append(_deflate(window, s, level, final=i == last))
+            tag.update(s)
+            raw = s
+        else:
+            continue
+        crc = zlib.crc32(raw, crc)
+        size += len(raw)
+        window = raw[-DICTIONARY:] if len(raw) >= DICTIONARY else (window + raw)[-DICTIONARY:]
+    if not isinstance(segments[last], bytes):
+        out.append(_deflate(window, b"", level, final=True))
+    out.append(struct.pack("<LL", crc, size & 0xFFFFFFFF))
     return b"".join(out), tag.hexdigest().encode()
