@@ -15,6 +15,7 @@ import hashlib
 import struct
 import sys
 import zlib
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,18 +28,20 @@ PART_LEVEL = 9  # once per part: the smallest output is worth the time
 
 @dataclass(frozen=True, eq=False)
 class Rendered:
-    """A rendered part: its HTML, and the same as UTF-8 bytes, deflated, and hashed."""
+    """A rendered part: its HTML, and the same as UTF-8 bytes, deflated, hashed and CRC'd."""
 
     html: Markup
     raw: bytes
     deflated: bytes
     digest: bytes
+    crc: int
+    carry: "array[int]"  # see `crc_after`
 
     @property
     def size(self) -> int:
         """Bytes held: the text (a str of accented or typographic letters takes two or four
         bytes a letter, not its UTF-8 length), its UTF-8 and its deflated form."""
-        return sys.getsizeof(self.html) + len(self.raw) + len(self.deflated)
+        return sys.getsizeof(self.html) + len(self.raw) + len(self.deflated) + 4 * len(self.carry)
 
     @classmethod
     def of(cls, html: str) -> "Rendered":
@@ -46,7 +49,34 @@ class Rendered:
         c = zlib.compressobj(PART_LEVEL, zlib.DEFLATED, -15)
         deflated = c.compress(raw) + c.flush(zlib.Z_SYNC_FLUSH)
         digest = hashlib.blake2b(raw, digest_size=12).digest()
-        return cls(Markup(html), raw, deflated, digest)
+        return cls(Markup(html), raw, deflated, digest, zlib.crc32(raw), _carry(raw))
+
+    def crc_after(self, crc: int) -> int:
+        """The CRC-32 of a text whose CRC is `crc` followed by this part: zlib.crc32(raw, crc),
+        in four look-ups rather than a pass over the part."""
+        t = self.carry
+        return (
+            self.crc
+            ^ t[crc & 255]
+            ^ t[256 | crc >> 8 & 255]
+            ^ t[512 | crc >> 16 & 255]
+            ^ t[768 | crc >> 24]
+        )
+
+
+def _carry(raw: bytes) -> "array[int]":
+    """zlib.crc32(raw, crc) is zlib.crc32(raw) ^ M(crc), M linear in crc's bits (and given by
+    the length of raw alone): M as four tables, one per byte of crc, built from its 32 bits."""
+    base = zlib.crc32(raw)
+    bits = [zlib.crc32(raw, 1 << i) ^ base for i in range(32)]
+    table = array("I", bytes(4 * 1024))
+    for byte in range(4):
+        for v in range(1, 256):
+            low = v & -v
+            table[byte << 8 | v] = (
+                table[byte << 8 | v ^ low] ^ bits[8 * byte + low.bit_length() - 1]
+            )
+    return table
 
 
 Segment = bytes | Rendered  # a page, as the text between its parts and the parts themselves
@@ -100,13 +130,14 @@ def gzip_segments(segments: Sequence[Segment], level: int) -> tuple[bytes, bytes
             out.append(s.deflated)
             tag.update(s.digest)
             raw = s.raw
+            crc = s.crc_after(crc)
         elif s or i == last:  # the last text, even empty, ends the stream
             out.append(_deflate(window, s, level, final=i == last))
             tag.update(s)
             raw = s
+            crc = zlib.crc32(raw, crc)
         else:
             continue
-        crc = zlib.crc32(raw, crc)
         size += len(raw)
         window = raw[-DICTIONARY:] if len(raw) >= DICTIONARY else (window + raw)[-DICTIONARY:]
     if not isinstance(segments[last], bytes):
