@@ -29,9 +29,6 @@ PLAIN_UP_TO = 64 << 10
 # Level 4, not 6: half the time on a 200 KB compare page (2 ms, not 4) for 5 % more bytes;
 # pages no earlier request asked for are compressed once per request.
 GZIP_LEVEL = 4
-# The text between a page's kept parts (a new weighting's compare page: some 25 KB of 175 KB)
-# is compressed per request, at level 2: half the time of level 4, for 2 % more bytes.
-SPLICE_LEVEL = 2
 
 
 @dataclass(frozen=True)
@@ -125,7 +122,7 @@ class PageCache:
         # (`segments`: the body as the texts between its parts and the parts).
         body = bytes(response.body)
         if segments:
-            zipped, etag = gzip_segments(segments, SPLICE_LEVEL)
+            zipped, etag = gzip_segments(segments, GZIP_LEVEL)
         else:  # one pass (the gzip module reads the body twice: CRC, then deflate)
             zipped, etag = zlib.compress(body, GZIP_LEVEL, wbits=31), etags.digest(body)
         entry = CacheEntry(

@@ -7,8 +7,9 @@ contains it is gzipped by deflating only the rest and splicing the kept bytes in
 
 The result is one ordinary gzip member, which every client reads: a part's deflate blocks are
 byte-aligned (sync flush) and refer to nothing before it; the text after a part is deflated with
-the last 8 KB before it as its dictionary, which lies within the 32 KB window a decoder holds
-there (a larger dictionary costs as much to read as the text does to deflate, and saves 2 %).
+what comes before it as its dictionary, within the 32 KB window a decoder holds there: at
+most eight times the text's length (a dictionary costs as much time to read as text does to
+deflate, and one much longer than the text saves it next to nothing).
 """
 
 import hashlib
@@ -22,7 +23,8 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # gzip, deflate, no name, no mtime
-DICTIONARY = 8 << 10
+WINDOW = 32 << 10
+DICTIONARY_PER_BYTE = 8  # dictionary bytes worth reading per byte of text to deflate
 PART_LEVEL = 9  # once per part: the smallest output is worth the time
 
 
@@ -123,7 +125,7 @@ def gzip_segments(segments: Sequence[Segment], level: int) -> tuple[bytes, bytes
     out = [HEADER]
     tag = hashlib.blake2b(digest_size=12)
     crc = size = 0
-    window = b""  # the last bytes before the text being deflated, which a decoder holds there
+    window = b""  # the 32 KB before the text being deflated: what a decoder holds there
     last = len(segments) - 1
     for i, s in enumerate(segments):
         if isinstance(s, Rendered):
@@ -132,15 +134,16 @@ def gzip_segments(segments: Sequence[Segment], level: int) -> tuple[bytes, bytes
             raw = s.raw
             crc = s.crc_after(crc)
         elif s or i == last:  # the last text, even empty, ends the stream
-            out.append(_deflate(window, s, level, final=i == last))
+            dictionary = window[-DICTIONARY_PER_BYTE * len(s) :] if s else b""
+            out.append(_deflate(dictionary, s, level, final=i == last))
             tag.update(s)
             raw = s
             crc = zlib.crc32(raw, crc)
         else:
             continue
         size += len(raw)
-        window = raw[-DICTIONARY:] if len(raw) >= DICTIONARY else (window + raw)[-DICTIONARY:]
+        window = raw[-WINDOW:] if len(raw) >= WINDOW else (window + raw)[-WINDOW:]
     if not isinstance(segments[last], bytes):
-        out.append(_deflate(window, b"", level, final=True))
+        out.append(_deflate(b"", b"", level, final=True))
     out.append(struct.pack("<LL", crc, size & 0xFFFFFFFF))
     return b"".join(out), tag.hexdigest().encode()
