@@ -25,6 +25,7 @@ from markupsafe import Markup
 HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # gzip, deflate, no name, no mtime
 WINDOW = 32 << 10
 DICTIONARY_PER_BYTE = 8  # dictionary bytes worth reading per byte of text to deflate
+STORED_UP_TO = 64  # bytes of text between two parts sent as they are (e.g. "</table></div>")
 PART_LEVEL = 9  # once per part: the smallest output is worth the time
 
 
@@ -92,6 +93,12 @@ def _deflate(window: bytes, text: bytes, level: int, *, final: bool) -> bytes:
     return c.compress(text) + c.flush(zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH)
 
 
+def _stored(text: bytes) -> bytes:
+    """`text` as one stored (uncompressed) deflate block, not the last: a compressor costs
+    more to set up than the few bytes it would save on a short text."""
+    return b"\x00" + struct.pack("<HH", len(text), len(text) ^ 0xFFFF) + text
+
+
 def _find(body: bytes, raw: bytes) -> int:
     """Where `raw` starts in `body`, or -1: found by a short prefix, then compared whole (a
     search for the whole 150 KB part costs ten times as much)."""
@@ -128,14 +135,18 @@ def gzip_segments(segments: Sequence[Segment], level: int) -> tuple[bytes, bytes
     window = b""  # the 32 KB before the text being deflated: what a decoder holds there
     last = len(segments) - 1
     for i, s in enumerate(segments):
+        final = i == last  # the last text, even empty, ends the stream
         if isinstance(s, Rendered):
             out.append(s.deflated)
             tag.update(s.digest)
             raw = s.raw
             crc = s.crc_after(crc)
-        elif s or i == last:  # the last text, even empty, ends the stream
-            dictionary = window[-DICTIONARY_PER_BYTE * len(s) :] if s else b""
-            out.append(_deflate(dictionary, s, level, final=i == last))
+        elif s or final:
+            if len(s) <= STORED_UP_TO and not final:
+                out.append(_stored(s))
+            else:
+                dictionary = window[-DICTIONARY_PER_BYTE * len(s) :] if s else b""
+                out.append(_deflate(dictionary, s, level, final=final))
             tag.update(s)
             raw = s
             crc = zlib.crc32(raw, crc)
