@@ -9,7 +9,7 @@ import zlib
 
 from fastapi.testclient import TestClient
 
-from app.serving.zipped import Rendered, gzip_with_parts
+from app.serving.zipped import Rendered, gzip_segments, gzip_with_parts
 from tests.helpers import attr, in_order, links, one, select, text
 
 HX = {"HX-Request": "true"}
@@ -91,6 +91,25 @@ def test_spliced_gzip_is_one_ordinary_member() -> None:
     assert zlib.decompressobj(wbits=31).decompress(zipped) == body
     assert gzip_with_parts(b"<p>no parts here</p>", parts, 4) is None
     assert re.fullmatch(rb"[0-9a-f]{24}", spliced[1])
+
+
+def test_a_page_in_segments_unzips_to_the_same_bytes() -> None:
+    """However a page's texts and kept parts fall (a part first or last, texts empty, a few
+    bytes, or longer than the 32 KB a decoder keeps), its gzip reads back as the page."""
+    big = Rendered.of("<tr><td>l’Ukraine — " + "x" * 40_000 + "</td></tr>")
+    small = Rendered.of("<ul>é ü</ul>")
+    pages: list[list[bytes | Rendered]] = [
+        [b"<p>head</p>", big, b"</table>", small, b"<p>foot</p>"],
+        [big, b"", small, b"\n", big],
+        [b"", small, b"y" * 70_000, big, b""],
+        [b"only text"],
+    ]
+    for segments in pages:
+        body = b"".join(s if isinstance(s, bytes) else s.raw for s in segments)
+        zipped, tag = gzip_segments(segments, 3)
+        assert gzip.decompress(zipped) == body
+        assert zlib.decompressobj(wbits=31).decompress(zipped) == body
+        assert re.fullmatch(rb"[0-9a-f]{24}", tag)
 
 
 def _served(client: TestClient, url: str, encoding: str) -> tuple[bytes, str]:
