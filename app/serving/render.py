@@ -118,9 +118,6 @@ def environment(templates_dir: str) -> Environment:
                 "note_text",
                 "term",
                 "show_results",
-                "column_controls",
-                "compare_share",
-                "compare_exports",
             )
         }
     )
