@@ -22,8 +22,9 @@ from app.errors import (
     Unauthorized,
     Unprocessable,
 )
+from app.pages.stamp import Stamp
 from app.serving.page_cache import PageCache
-from app.serving.render import PARTS, PARTS_BYTES, render
+from app.serving.render import PARTS, PARTS_BYTES, STAMPS, STAMPS_BYTES, render
 from app.serving.site import RevisionPoller
 from app.serving.zipped import Rendered
 from app.state import BadParam
@@ -35,8 +36,10 @@ from app.web.middleware.security_headers import SECURITY_HEADERS
 
 
 def _is_api(request: Request) -> bool:
-    # The data package's files are read by programs too: their errors are JSON.
-    return request.url.path.startswith(("/api/", "/data/"))
+    # The data package's files and every JSON download are read by programs too: their
+    # errors are JSON.
+    path = request.url.path
+    return path.startswith(("/api/", "/data/")) or path.endswith(".json")
 
 
 def error_response(request: Request, err: AppError) -> Response:
@@ -98,6 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.revision = RevisionPoller(app.state.engine, settings.revision_poll_seconds)
     parts: Lru[Hashable, Rendered] = Lru(PARTS, max_weight=PARTS_BYTES, weigh=lambda r: r.size)
     app.state.parts = parts  # rendered parts shared by many pages (app.serving.render.part)
+    stamps: Lru[Hashable, Stamp] = Lru(STAMPS, max_weight=STAMPS_BYTES, weigh=lambda s: s.size)
+    app.state.stamps = stamps  # blocks rendered once per shape, filled per request (render.stamp)
     app.state.image_slots = image_slots(settings.image_renders)
     app.state.permalinks = permalinks.Caches()  # datasets, indexes and comparisons of links
     app.state.history = {}  # revision history for /changes, per app (one database each)

@@ -36,3 +36,31 @@ if (window.matchMedia("(min-width: 761px)").matches) {
     if (panel) panel.open = true;
   }
 }
+
+// A search field sends its request while the reader types; leaving the field then fires
+// "change" with the very same query. Sent again, it would replace the controls under the focus
+// (the "Show N results" link) for nothing: a GET equal to the last one the same form sent is
+// dropped. Going back or forward in history, or a failed request, forgets the last one.
+const lastSent = new WeakMap();
+document.addEventListener("htmx:configRequest", (event) => {
+  const { elt, verb, path, parameters } = event.detail;
+  if (verb !== "get") return;
+  const pairs = [];
+  for (const [name, value] of parameters) {
+    if (typeof value === "string") pairs.push([name, value]);
+  }
+  const query = path + "?" + new URLSearchParams(pairs).toString();
+  if (lastSent.get(elt) === query) {
+    event.preventDefault();
+    return;
+  }
+  lastSent.set(elt, query);
+});
+const forget = (event) => lastSent.delete(event.detail?.elt ?? event.target);
+document.addEventListener("htmx:responseError", forget);
+document.addEventListener("htmx:sendError", forget);
+for (const name of ["htmx:historyRestore", "popstate"]) {
+  window.addEventListener(name, () => {
+    for (const form of document.querySelectorAll("form")) lastSent.delete(form);
+  });
+}

@@ -9,6 +9,8 @@ permanent link looks the same forever, whatever the data becomes.
 Pure functions: no FastAPI, no database, no I/O.
 """
 
+from dataclasses import dataclass
+
 from app.analysis.compare_rows import (
     Sources,
     criterion_rows,
@@ -20,7 +22,7 @@ from app.analysis.compare_rows import (
 from app.analysis.index import Index
 from app.analysis.labels import POSITION_LABELS
 from app.analysis.ranking import weighted_ranking
-from app.analysis.scores import FORMULA
+from app.analysis.scores import FORMULA, ScoreTable, score_table
 from app.analysis.snapshot import (
     SNAPSHOT_VERSION,
     Ranking,
@@ -48,6 +50,15 @@ GROUPS = (
 )
 
 
+@dataclass(frozen=True)
+class _Fixed:
+    """What no weight changes, kept per comparison: the snapshot without weights or ranking,
+    and the score table its rankings are worked out from."""
+
+    snapshot: Snapshot
+    table: ScoreTable
+
+
 def _fixed_key(state: CompareState, revision: int) -> tuple[object, ...]:
     return ("compare", state.o, state.assume, revision)
 
@@ -65,11 +76,14 @@ def comparison_snapshot(index: Index, state: CompareState, *, revision: int) -> 
     per options, hypotheses and revision, and kept with the index, so that a reader trying
     weight after weight waits only for the ranking."""
     key = _fixed_key(state, revision)
-    fixed = index.memo.get_or_build(key, lambda: _fixed_part(index, state, revision))
-    assert isinstance(fixed, Snapshot)
     opts = [index.options[s] for s in state.o]
+    kept = index.memo.get_or_build(
+        key,
+        lambda: _Fixed(_fixed_part(index, state, revision), score_table(opts, index.ds.criteria)),
+    )
+    assert isinstance(kept, _Fixed)
     weights = state.weights()
-    return fixed.model_copy(
+    return kept.snapshot.model_copy(
         update={
             "query": state.query(),
             "weights": [
@@ -82,7 +96,7 @@ def comparison_snapshot(index: Index, state: CompareState, *, revision: int) -> 
                 )
                 for c in index.ds.criteria
             ],
-            "ranking": Ranking.model_validate(weighted_ranking(index, opts, weights)),
+            "ranking": Ranking.model_validate(weighted_ranking(index, kept.table, weights)),
         }
     )
 

@@ -4,19 +4,18 @@ range: the part of a comparison snapshot (app.analysis.compare) that the weights
 Pure functions: no FastAPI, no database, no I/O.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from app.analysis.index import Index
 from app.analysis.scores import (
     FORMULA,
+    ScoreTable,
     Sensitivity,
-    has_ranges,
-    rank_ranges,
-    sensitivity,
-    weighted_scores,
+    rank_ranges_of,
+    ranked_by,
+    sensitivity_of,
 )
-from app.dataset.schema import Option
 
 
 def sensitivity_text(
@@ -40,13 +39,14 @@ def sensitivity_text(
     return f"Smallest change ({sens.delta} {step}): " + "; or ".join(parts) + "."
 
 
-def weighted_ranking(
-    index: Index, opts: Sequence[Option], weights: Mapping[str, int]
-) -> dict[str, Any]:
-    """The snapshot's ranking under `weights`: the part of a comparison the weights change."""
+def weighted_ranking(index: Index, table: ScoreTable, weights: Mapping[str, int]) -> dict[str, Any]:
+    """The snapshot's ranking under `weights`: the part of a comparison the weights change.
+    `table`: the compared options' scores (app.analysis.scores.score_table), built once per
+    comparison, so that a weight change reads utilities, not assessments."""
     crit = index.ds.criteria
-    titles = {o.slug: o.title for o in opts}
-    ranked = weighted_scores(opts, crit, weights)
+    titles = {slug: index.options[slug].title for slug in table.order}
+    ws = table.weights(weights)
+    ranked = ranked_by(table, ws)
     out: dict[str, Any] = {
         "formula": FORMULA,
         "ranked": [
@@ -64,16 +64,16 @@ def weighted_ranking(
         "sensitivity": "",
         "ranges": [],
     }
-    if all(weights.get(c.slug, c.default_weight) == 0 for c in crit):
+    if not any(ws):
         out["message"] = "All weights are 0, so there is no ranking. Give a criterion some weight."
         out["ranked"] = []
         return out
-    sens = sensitivity(opts, crit, weights)
+    sens = sensitivity_of(table, ws)
     out["leaders"] = [titles[s] for s in sens.leaders]
     out["sensitivity"] = sensitivity_text(sens, titles, {c.slug: c.title for c in crit})
-    if has_ranges(opts):
+    if table.ranged:
         out["ranges"] = [
             {"slug": r.option, "title": titles[r.option], "best": r.best, "worst": r.worst}
-            for r in rank_ranges(opts, crit, weights)
+            for r in rank_ranges_of(table, ws)
         ]
     return out

@@ -14,22 +14,22 @@ ranking table's competition ranks, 1, 1, 3, would give two firsts and no second.
 Method: exact whenever the work is small enough, which it is for any comparison a reader can
 make. For each option and each weighted score it can reach, the chance that k others score
 higher and m the same follows from the others' own score distributions, because options vary
-independently; this counts every combination of scores without listing them one by one.
+independently; this counts every combination of scores without listing them one by one
+(app.analysis.rank_counts, written for speed: it runs on every weight change).
 Beyond `EXACT_LIMIT` steps of work, a seeded Monte Carlo estimate draws `DRAWS` combinations
 with `random.Random(SEED)`, so the same inputs always give the same answer.
 
 Pure functions over `app.dataset.schema` models: no FastAPI, no database, no I/O.
 """
 
-import bisect
-import itertools
 import math
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal, Protocol
 
+from app.analysis.rank_counts import Cells, Dist, distributions, exact, exact_work
 from app.analysis.scores import utility
 from app.dataset.vocabulary import score_range
 
@@ -95,8 +95,7 @@ class RankChance:
 
     def chance_text(self, rank: int) -> str:
         """The chance of `rank` as a reader sees it: '62 %', 'under 1 %', '0 %', '100 %'."""
-        certain = self.best == self.worst == rank
-        return percent(self.chance(rank), possible=self.possible(rank), certain=certain)
+        return _chance_text(self.chances, self.best, self.worst, rank)
 
     @property
     def most_likely(self) -> int | None:
@@ -124,33 +123,32 @@ class RankChances:
         raise KeyError(option)
 
 
-@dataclass(frozen=True)
-class _Dist:
-    """One option's weighted score distribution, on a denominator shared by all options."""
-
-    slug: str
-    values: tuple[int, ...]  # ascending
-    counts: tuple[int, ...]  # how many score combinations give each value
-    total: int  # sum of counts
-    upto: tuple[int, ...] = ()  # upto[i]: sum of counts[:i] (len(values) + 1 entries)
-
-
 def percent(p: Fraction | float, *, possible: bool = False, certain: bool = True) -> str:
     """A probability as a whole percentage that never overstates: anything strictly between
     0 and 1 shows as 'under 1 %' .. 'over 99 %', never as '0 %' or '100 %'.
 
     A Monte Carlo estimate can be 0 for a rank that can happen (no draw hit it), or 1 for one
     that is not certain: `possible=True` and `certain=False` say so."""
-    if p <= 0:
+    # Whole numbers compare faster than fractions, and as exactly.
+    num, den = (p.numerator, p.denominator) if isinstance(p, Fraction) else p.as_integer_ratio()
+    if num <= 0:
         return "under 1\u00a0%" if possible else "0\u00a0%"
-    if p >= 1:
+    if num >= den:
         return "100\u00a0%" if certain else "over 99\u00a0%"
-    pct = round(float(p) * 100)
+    pct = round(num / den * 100)  # num / den is float(p)
     if pct < 1:
         return "under 1\u00a0%"
     if pct > 99:
         return "over 99\u00a0%"
     return f"{pct}\u00a0%"
+
+
+def _chance_text(
+    chances: Sequence[Fraction], best: int | None, worst: int | None, rank: int
+) -> str:
+    possible = best is not None and worst is not None and best <= rank <= worst
+    p = chances[rank - 1] if 1 <= rank <= len(chances) else Fraction(0)
+    return percent(p, possible=possible, certain=best == worst == rank)
 
 
 def ordinal(rank: int) -> str:
@@ -161,113 +159,7 @@ def ordinal(rank: int) -> str:
     return f"{rank}{suffix}"
 
 
-def _distributions(
-    options: Sequence[Scored], criteria: Sequence[Weighed], weights: Mapping[str, int]
-) -> tuple[list[_Dist], list[str]]:
-    """Ranked options' score distributions, and the slugs of options that cannot be ranked."""
-    raw: list[tuple[str, dict[int, int], int]] = []
-    unranked: list[str] = []
-    for o in options:
-        nums: dict[int, int] = {0: 1}
-        den = fixed = 0  # a score without a range only shifts every value: added at the end
-        for c in criteria:
-            w = weights.get(c.slug, c.default_weight)
-            a = o.assessments.get(c.slug)
-            if not w or a is None:
-                continue
-            lo, hi = score_range(a.score, a.low, a.high)
-            den += w
-            if lo == hi:
-                fixed += w * utility(lo, c.direction)
-                continue
-            adds = [w * utility(s, c.direction) for s in range(lo, hi + 1)]
-            step: dict[int, int] = {}
-            for n, k in nums.items():
-                for add in adds:
-                    step[n + add] = step.get(n + add, 0) + k
-            nums = step
-        if den:
-            raw.append((o.slug, {n + fixed: k for n, k in nums.items()}, den))
-        else:
-            unranked.append(o.slug)
-    common = math.lcm(*(den for _, _, den in raw)) if raw else 1
-    dists = []
-    for slug, nums, den in raw:
-        values = sorted(nums)
-        counts = tuple(nums[v] for v in values)
-        dists.append(
-            _Dist(
-                slug,
-                tuple(v * (common // den) for v in values),
-                counts,
-                sum(counts),
-                (0, *itertools.accumulate(counts)),
-            )
-        )
-    return dists, unranked
-
-
-def _exact_work(dists: Sequence[_Dist]) -> int:
-    n = len(dists)
-    return sum(len(d.values) for d in dists) * max(n - 1, 1) * n * (n + 1) // 2
-
-
-def _exact(dists: Sequence[_Dist]) -> list[tuple[Fraction, ...]]:
-    """For each option and each value v it reaches: the distribution of (how many others score
-    above v, how many score v) is a product over the independent others; an option with g
-    above and e level with it occupies ranks g+1 .. g+e+1, a share of 1/(e+1) each."""
-    n = len(dists)
-    share = math.lcm(*range(1, n + 1))  # integer shares of 1/(e+1)
-    portions = [share // (e + 1) for e in range(n)]
-    everything = math.prod(d.total for d in dists) * share
-    base = n + 1  # grid cell (g, e) is keyed g * base + e: no tuples in the hot loop
-    out = []
-    # Runs once per weight change: the others' fields are read into locals, not looked up.
-    fields = [(d.values, d.counts, d.upto, d.total, len(d.values)) for d in dists]
-    for i, di in enumerate(dists):
-        others = [f for j, f in enumerate(fields) if j != i]
-        acc = [0] * n
-        for v, count in zip(di.values, di.counts, strict=True):
-            # An other wholly above (or below) v only scales the counts and shifts g: kept
-            # aside, so the grid grows only for others that straddle v.
-            scale, shift = count, 0
-            straddle = []
-            for values, counts, upto, total, size in others:
-                k = bisect.bisect_left(values, v)
-                level = counts[k] if k < size and values[k] == v else 0
-                above = total - upto[k] - level
-                if above == total:
-                    scale *= total
-                    shift += 1
-                elif above + level == 0:
-                    scale *= total
-                else:
-                    straddle.append((above, level, total - above - level))
-            if not straddle:
-                acc[shift] += scale * share
-                continue
-            # grid: number of combinations of the others with g above v and e equal to v.
-            grid: dict[int, int] = {0: scale}
-            for above, level, below in straddle:
-                nxt: dict[int, int] = {}
-                for cell, k in grid.items():
-                    if above:
-                        nxt[cell + base] = nxt.get(cell + base, 0) + k * above
-                    if level:
-                        nxt[cell + 1] = nxt.get(cell + 1, 0) + k * level
-                    if below:
-                        nxt[cell] = nxt.get(cell, 0) + k * below
-                grid = nxt
-            for cell, k in grid.items():
-                g, e = divmod(cell, base)
-                part = k * portions[e]
-                for r in range(g + shift, g + shift + e + 1):
-                    acc[r] += part
-        out.append(tuple(Fraction(a, everything) for a in acc))
-    return out
-
-
-def _monte_carlo(dists: Sequence[_Dist], draws: int, seed: int) -> list[tuple[Fraction, ...]]:
+def _monte_carlo(dists: Sequence[Dist], draws: int, seed: int) -> tuple[list[list[int]], int]:
     n = len(dists)
     share = math.lcm(*range(1, n + 1))
     rng = random.Random(seed)
@@ -292,29 +184,58 @@ def _monte_carlo(dists: Sequence[_Dist], draws: int, seed: int) -> list[tuple[Fr
                 for r in range(start, end):
                     acc[i][r] += part
             start = end
-    return [tuple(Fraction(a, draws * share) for a in row) for row in acc]
+    return acc, draws * share
 
 
-def _bounds(dists: Sequence[_Dist], i: int) -> tuple[int, int]:
-    """The best and worst rank option i can take in any combination at all."""
-    lo, hi = dists[i].values[0], dists[i].values[-1]
-    others = [d for j, d in enumerate(dists) if j != i]
-    always_above = sum(1 for d in others if d.values[0] > hi)
-    always_below = sum(1 for d in others if d.values[-1] < lo)
-    return 1 + always_above, len(dists) - always_below
+def _bounds(dists: Sequence[Dist]) -> list[tuple[int, int]]:
+    """The best and worst rank each option can take in any combination at all."""
+    lows, highs = [d.low for d in dists], [d.high for d in dists]
+    return [
+        (1 + sum(lo > d.high for lo in lows), len(dists) - sum(hi < d.low for hi in highs))
+        for d in dists
+    ]
 
 
-def _summary(rc: RankChance) -> str:
-    mode = rc.most_likely
-    if mode is None:
-        return "Not ranked: no assessed criterion carries weight"
-    if rc.best == rc.worst:
+_UNRANKED = "Not ranked: no assessed criterion carries weight"
+
+
+def _summary(chances: Sequence[Fraction], best: int, worst: int, mode: int) -> str:
+    """One line on an option's chances; `mode` is its most likely rank (RankChance.most_likely)."""
+    if best == worst:
         return f"{ordinal(mode).capitalize()} in every case"
-    top = rc.chance_text(mode)
+    top = _chance_text(chances, best, worst, mode)
     if mode == 1:
         return f"First in {top} of cases"
-    tail = f"first in {rc.chance_text(1)}" if rc.possible(1) else "never first"
+    tail = f"first in {_chance_text(chances, best, worst, 1)}" if best <= 1 else "never first"
     return f"Most often {ordinal(mode)} ({top} of cases); {tail}"
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """What rank chances read of the options, weights aside: each option's slug and, per
+    assessed criterion, (the criterion's index in the weights, its lowest and highest utility).
+    Built once per comparison; a new weighting reuses it (app.pages.comparison keeps it)."""
+
+    slugs: tuple[str, ...]
+    cells: tuple[Cells, ...]  # one per option
+
+
+def utilities(score: int, low: int | None, high: int | None, direction: str) -> tuple[int, int]:
+    """The lowest and the highest utility a score's range reaches."""
+    lo, hi = (utility(s, direction) for s in score_range(score, low, high))
+    return (lo, hi) if lo <= hi else (hi, lo)
+
+
+def scoring(options: Sequence[Scored], criteria: Sequence[Weighed]) -> Scoring:
+    cells = []
+    for o in options:
+        own = []
+        for ci, c in enumerate(criteria):
+            a = o.assessments.get(c.slug)
+            if a is not None:
+                own.append((ci, *utilities(a.score, a.low, a.high, c.direction)))
+        cells.append(tuple(own))
+    return Scoring(tuple(o.slug for o in options), tuple(cells))
 
 
 def rank_chances(
@@ -333,23 +254,44 @@ def rank_chances(
 
     An option with no assessed criterion that carries weight is not ranked: its chances are
     empty, and it takes no share of any rank."""
-    dists, unranked = _distributions(options, criteria, weights)
+    return chances(
+        scoring(options, criteria),
+        [weights.get(c.slug, c.default_weight) for c in criteria],
+        method=method,
+        draws=draws,
+        seed=seed,
+        exact_limit=exact_limit,
+    )
+
+
+def chances(
+    scored: Scoring,
+    weights: Sequence[int],
+    *,
+    method: Method = "auto",
+    draws: int = DRAWS,
+    seed: int = SEED,
+    exact_limit: int = EXACT_LIMIT,
+) -> RankChances:
+    """`rank_chances` for options already read into a `Scoring`; `weights[i]` is the weight of
+    the criterion of index i."""
+    dists, unranked = distributions(scored.slugs, scored.cells, weights)
     if method == "auto":
-        method = "exact" if _exact_work(dists) <= exact_limit else "monte-carlo"
-    exact = method == "exact"
-    table = _exact(dists) if exact else _monte_carlo(dists, draws, seed)
-    by_slug: dict[str, RankChance] = {}
-    for i, (d, chances) in enumerate(zip(dists, table, strict=True)):
-        rc = RankChance(d.slug, chances, *_bounds(dists, i), summary="")
-        by_slug[d.slug] = replace(rc, summary=_summary(rc))
-    for slug in unranked:
-        rc = RankChance(slug, (), None, None, summary="")
-        by_slug[slug] = replace(rc, summary=_summary(rc))
+        method = "exact" if exact_work(dists) <= exact_limit else "monte-carlo"
+    is_exact = method == "exact"
+    table, whole = exact(dists) if is_exact else _monte_carlo(dists, draws, seed)
+    by_slug = {slug: RankChance(slug, (), None, None, _UNRANKED) for slug in unranked}
+    for d, row, (best, worst) in zip(dists, table, _bounds(dists), strict=True):
+        shares = tuple([Fraction(a, whole) for a in row])
+        mode = row.index(max(row)) + 1  # on one denominator: the numerators order the chances
+        by_slug[d.slug] = RankChance(
+            d.slug, shares, best, worst, _summary(shares, best, worst, mode)
+        )
     return RankChances(
-        method="exact" if exact else f"monte-carlo, {draws} draws, seed {seed}",
-        exact=exact,
-        draws=None if exact else draws,
-        seed=None if exact else seed,
+        method="exact" if is_exact else f"monte-carlo, {draws} draws, seed {seed}",
+        exact=is_exact,
+        draws=None if is_exact else draws,
+        seed=None if is_exact else seed,
         ranks=len(dists),
-        options=tuple(by_slug[o.slug] for o in options),
+        options=tuple(by_slug[slug] for slug in scored.slugs),
     )

@@ -58,30 +58,64 @@ def utility(score: int, direction: str) -> int:
     return 6 - score if direction == "lower-is-better" else score
 
 
-def _table(options: Sequence[Option], pick: Callable[[Option, str], int | None]) -> Table:
-    out: dict[str, dict[str, int]] = {}
-    for o in options:
-        row: dict[str, int] = {}
-        for slug in o.assessments:
-            value = pick(o, slug)
-            if value is not None:
-                row[slug] = value
-        out[o.slug] = row
-    return out
+@dataclass(frozen=True)
+class ScoreTable:
+    """What ranking under any weights reads of some options, built once for them: each
+    option's utility on each criterion (None where it is not assessed), and at the ends of its
+    score's range that are best and worst for it. A weight change of a comparison reuses it."""
+
+    order: tuple[str, ...]  # option slugs
+    criteria: tuple[str, ...]
+    defaults: tuple[int, ...]  # each criterion's default weight
+    utils: tuple[tuple[int | None, ...], ...]  # [option][criterion]
+    columns: tuple[tuple[int | None, ...], ...]  # [criterion][option]: the same, turned
+    best: tuple[tuple[int | None, ...], ...]  # [option][criterion], at the range's good end
+    worst: tuple[tuple[int | None, ...], ...]
+    ranged: bool  # whether any score has a range
+    complete: bool  # whether every option is assessed on every criterion
+
+    def weights(self, weights: Mapping[str, int]) -> list[int]:
+        """Each criterion's weight, its default where `weights` leaves it out."""
+        return [weights.get(c, d) for c, d in zip(self.criteria, self.defaults, strict=True)]
 
 
-def _rank(
-    order: Sequence[str], table: Table, criteria: Sequence[Criterion], weights: Mapping[str, int]
-) -> list[Ranked]:
-    scored: list[tuple[str, Fraction | None]] = []
-    for slug in order:
-        num, den = 0, 0
+def score_table(options: Sequence[Option], criteria: Sequence[Criterion]) -> ScoreTable:
+    def row(o: Option, end: Callable[[int, int], int]) -> tuple[int | None, ...]:
+        out: list[int | None] = []
         for c in criteria:
-            w = weights.get(c.slug, c.default_weight)
-            value = table[slug].get(c.slug)
-            if w and value is not None:
-                num += w * utility(value, c.direction)
-                den += w
+            a = o.assessments.get(c.slug)
+            if a is None:
+                out.append(None)
+                continue
+            low, high = a.range
+            out.append(end(utility(low, c.direction), utility(high, c.direction)))
+        return tuple(out)
+
+    utils = tuple(
+        tuple(
+            utility(o.assessments[c.slug].score, c.direction) if c.slug in o.assessments else None
+            for c in criteria
+        )
+        for o in options
+    )
+    return ScoreTable(
+        order=tuple(o.slug for o in options),
+        criteria=tuple(c.slug for c in criteria),
+        defaults=tuple(c.default_weight for c in criteria),
+        utils=utils,
+        columns=tuple(zip(*utils, strict=True)) if utils else ((),) * len(criteria),
+        best=tuple(row(o, max) for o in options),
+        worst=tuple(row(o, min) for o in options),
+        ranged=has_ranges(options),
+        complete=all(u is not None for row in utils for u in row),
+    )
+
+
+def ranked_by(table: ScoreTable, weights: Sequence[int]) -> list[Ranked]:
+    """`weighted_scores` on a table, with each criterion's weight in table order."""
+    scored: list[tuple[str, Fraction | None]] = []
+    for slug, row in zip(table.order, table.utils, strict=True):
+        num, den = _sums(row, weights)
         scored.append((slug, Fraction(num, den) if den else None))
     # Stable sort: equal scores keep column order; unranked options go last.
     ranked = sorted(scored, key=lambda p: (p[1] is None, -(p[1] or 0)))
@@ -107,8 +141,8 @@ def weighted_scores(
     """Options ranked by weighted score, best first; ties share a rank and keep input order.
 
     A criterion missing from `weights` takes its default weight."""
-    table = _table(options, lambda o, c: o.assessments[c].score)
-    return _rank([o.slug for o in options], table, criteria, weights)
+    table = score_table(options, criteria)
+    return ranked_by(table, table.weights(weights))
 
 
 def _sums(row: Sequence[int | None], weights: Sequence[int]) -> tuple[int, int]:
@@ -121,13 +155,24 @@ def _sums(row: Sequence[int | None], weights: Sequence[int]) -> tuple[int, int]:
     return num, den
 
 
-def _leaders_by(order: Sequence[str], nums: Sequence[int], dens: Sequence[int]) -> tuple[str, ...]:
-    """What `_leaders(_rank(...))` gives for these (numerator, denominator) sums, without
-    building the ranking: sensitivity asks it some 70 times per comparison. Weighted scores
-    num/den compare exactly by cross-multiplication; equal leaders keep column order."""
+def _leaders_after(
+    order: Sequence[str],
+    nums: Sequence[int],
+    dens: Sequence[int],
+    column: Sequence[int | None],
+    step: int,
+) -> tuple[str, ...]:
+    """The leaders for these (numerator, denominator) sums after one weight moves by `step`
+    (0: as they are): each option's sums move by the step times its utility on that criterion
+    (`column`; None: not assessed, so they stay). Weighted scores num/den compare exactly by
+    cross-multiplication; equal leaders keep column order. One loop and no ranking built:
+    sensitivity asks it up to 70 times per weighting."""
     top: list[str] = []
     best_num, best_den = 0, 0
-    for slug, num, den in zip(order, nums, dens, strict=True):
+    for slug, num, den, u in zip(order, nums, dens, column, strict=True):
+        if u is not None:
+            num += step * u
+            den += step
         if not den:
             continue
         if not top or num * best_den > best_num * den:
@@ -142,48 +187,87 @@ def sensitivity(
 ) -> Sensitivity:
     """The smallest change of one weight (whole steps within 0..5) after which none of the
     current leaders leads any more, and who would lead instead."""
-    order = [o.slug for o in options]
-    utils = [
-        [
-            utility(o.assessments[c.slug].score, c.direction) if c.slug in o.assessments else None
-            for c in criteria
-        ]
-        for o in options
-    ]
-    current = [weights.get(c.slug, c.default_weight) for c in criteria]
-    sums = [_sums(row, current) for row in utils]
+    table = score_table(options, criteria)
+    return sensitivity_of(table, table.weights(weights))
+
+
+def sensitivity_of(table: ScoreTable, current: Sequence[int]) -> Sensitivity:
+    """`sensitivity` on a table, with each criterion's weight in table order."""
+    order = table.order
+    sums = [_sums(row, current) for row in table.utils]
     nums, dens = [n for n, _ in sums], [d for _, d in sums]
-    leaders = _leaders_by(order, nums, dens)
+    leaders = _leaders_after(order, nums, dens, [None] * len(order), 0)
     if not leaders:
         return Sensitivity((), None, ())
+    if table.complete:
+        return _sensitivity_linear(table, current, nums, dens[0], leaders)
+    lead = set(leaders)
     for delta in range(1, MAX_WEIGHT - MIN_WEIGHT + 1):
         flips: list[Flip] = []
-        for i, c in enumerate(criteria):
+        for i, slug in enumerate(table.criteria):
             old = current[i]
             for new in (old - delta, old + delta):
                 if not MIN_WEIGHT <= new <= MAX_WEIGHT:
                     continue
-                # One weight moves: each score's sums move by that step alone.
-                step = new - old
-                column = [row[i] for row in utils]
-                after = _leaders_by(
-                    order,
-                    [n if u is None else n + step * u for n, u in zip(nums, column, strict=True)],
-                    [d if u is None else d + step for d, u in zip(dens, column, strict=True)],
-                )
-                if after and not set(after) & set(leaders):
-                    flips.append(Flip(c.slug, old, new, after))
+                after = _leaders_after(order, nums, dens, table.columns[i], new - old)
+                if after and lead.isdisjoint(after):
+                    flips.append(Flip(slug, old, new, after))
         if flips:
             return Sensitivity(leaders, delta, tuple(flips))
     return Sensitivity(leaders, None, ())
 
 
-def _ends(o: Option, slug: str, direction: str, *, best: bool) -> int:
-    """The end of an assessment's low..high range that is best (or worst) for the option."""
-    a = o.assessments[slug]
-    low, high = a.range
-    high_is_good = direction != "lower-is-better"
-    return high if best == high_is_good else low
+def _sensitivity_linear(
+    table: ScoreTable,
+    current: Sequence[int],
+    nums: Sequence[int],
+    den: int,
+    leaders: tuple[str, ...],
+) -> Sensitivity:
+    """`sensitivity_of` when every option is assessed on every criterion, so all share the
+    denominator and the leaders share the numerator N. Moving criterion i by s adds s * u to
+    each numerator: an other (numerator n, utility u) passes every leader when s raises a
+    weight and u beats the leaders' best utility b by s * (u - b) > N - n, or when s lowers it
+    and u falls short of their worst by more in the same way. So the smallest step that
+    changes the leader is worked out per criterion, and only the steps of the smallest size
+    are tried: a few calls where the plain search makes up to seventy."""
+    lead = set(leaders)
+    at = [k for k, slug in enumerate(table.order) if slug in lead]
+    top = nums[at[0]]
+    smallest: list[tuple[int | None, int | None]] = []  # per criterion: (lowering, raising)
+    for i, old in enumerate(current):
+        column = table.columns[i]
+        best = max(column[k] or 0 for k in at)
+        worst = min(column[k] or 0 for k in at)
+        down: int | None = None
+        up: int | None = None
+        for k, u in enumerate(column):
+            if u is None or k in at:
+                continue
+            if u > best:
+                step = (top - nums[k]) // (u - best) + 1
+                up = step if up is None else min(up, step)
+            elif u < worst:
+                step = (top - nums[k]) // (worst - u) + 1
+                down = step if down is None else min(down, step)
+        # Within 0..5. (A step that leaves no weight at all cannot be found here: with one
+        # criterion weighted, lowering it never reorders the options before it reaches 0.)
+        fits_up = up is not None and old + up <= MAX_WEIGHT
+        fits_down = down is not None and old - down >= MIN_WEIGHT
+        smallest.append((down if fits_down else None, up if fits_up else None))
+    steps = [s for pair in smallest for s in pair if s is not None]
+    if not steps:
+        return Sensitivity(leaders, None, ())
+    delta = min(steps)
+    flips = []
+    dens = [den] * len(nums)
+    for i, (slug, (down, up)) in enumerate(zip(table.criteria, smallest, strict=True)):
+        old = current[i]
+        for smallest_step, new in ((down, old - delta), (up, old + delta)):
+            if smallest_step == delta:
+                after = _leaders_after(table.order, nums, dens, table.columns[i], new - old)
+                flips.append(Flip(slug, old, new, after))
+    return Sensitivity(leaders, delta, tuple(flips))
 
 
 def has_ranges(options: Sequence[Option]) -> bool:
@@ -197,23 +281,18 @@ def rank_ranges(
     the bad end) and worst rank (the other way round), in input order.
 
     A rank is 1 + the number of others scoring strictly higher (ties share a rank, as in
-    `_rank`); scores num/den compare exactly by cross-multiplication."""
-    ws = [weights.get(c.slug, c.default_weight) for c in criteria]
+    `weighted_scores`); scores num/den compare exactly by cross-multiplication."""
+    table = score_table(options, criteria)
+    return rank_ranges_of(table, table.weights(weights))
 
-    def ends(o: Option) -> tuple[tuple[int, int], tuple[int, int]]:
-        """(num, den) of the weighted score at the good ends, then at the bad ends."""
-        good = bad = den = 0
-        for c, w in zip(criteria, ws, strict=True):
-            if not w or c.slug not in o.assessments:
-                continue
-            lo = _ends(o, c.slug, c.direction, best=False)
-            hi = _ends(o, c.slug, c.direction, best=True)
-            good += w * utility(hi, c.direction)
-            bad += w * utility(lo, c.direction)
-            den += w
-        return (good, den), (bad, den)
 
-    scored = [ends(o) for o in options]
+def rank_ranges_of(table: ScoreTable, ws: Sequence[int]) -> list[RankRange]:
+    """`rank_ranges` on a table, with each criterion's weight in table order."""
+    # (num, den) of each option's weighted score at the good ends, then at the bad ends.
+    scored = []
+    for best, worst in zip(table.best, table.worst, strict=True):
+        good, den = _sums(best, ws)
+        scored.append(((good, den), (_sums(worst, ws)[0], den)))
 
     def rank_of(i: int, best: bool) -> int | None:
         num, den = scored[i][0 if best else 1]
@@ -226,4 +305,6 @@ def rank_ranges(
                 above += 1
         return 1 + above
 
-    return [RankRange(o.slug, rank_of(i, True), rank_of(i, False)) for i, o in enumerate(options)]
+    return [
+        RankRange(slug, rank_of(i, True), rank_of(i, False)) for i, slug in enumerate(table.order)
+    ]

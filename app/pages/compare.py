@@ -7,7 +7,8 @@ app.pages.comparison.
 Pure: no FastAPI, no database."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from pydantic import Field
 
@@ -42,6 +43,7 @@ class Controls:
     columns: dict[str, Column]  # by option slug
     addable: tuple[tuple[str, str], ...]  # (the `o=` with it added, its title); () when full
     fields: dict[str, str]  # the state as form fields: `o`, and `w`, `assume`, `at` if set
+    most: int = MAX_COMPARE  # the most options a comparison shows
 
 
 def order_url(state: CompareState, order: Iterable[str]) -> str:
@@ -98,15 +100,53 @@ def og_text(snapshot: Snapshot, view: CompareView | None = None) -> dict[str, st
     return {"title": "Compare: " + " vs ".join(titles), "description": desc}
 
 
+def exports(state: CompareState) -> dict[str, str | bool]:
+    pairs = state.pairs()
+    # The ranking block carries its own, weight-aware links: `in_page`.
+    return {"csv": href(PATH + ".csv", pairs), "json": href(PATH + ".json", pairs), "in_page": True}
+
+
+# The controls that carry only the weights (the share bar, column moves, downloads, date
+# control and the form to add an option) are rendered once per comparison with this stand-in
+# weighting, whose text is then replaced by the reader's. Letters, a colon and a digit, like
+# every weighting's text: URL quoting and HTML escaping leave both as they are.
+WEIGHTS_SLOT = ("zzweightszz", 0)
+SLOT_TEXT = "zzweightszz:0"
+
+
+def slotted(state: CompareState) -> CompareState:
+    """The state with the stand-in weighting, or as it is when no weight is set (then no
+    control carries `w=`, so the parts differ)."""
+    return replace(state, w=(WEIGHTS_SLOT,)) if state.w else state
+
+
+def weights_text(state: CompareState) -> str:
+    """The weighting as `w=` carries it ("" when no weight is set)."""
+    return dict(state.pairs()).get("w", "")
+
+
+@dataclass(frozen=True)
+class Carriers:
+    """What the controls that carry the weights read (as `page`)."""
+
+    snap: Snapshot
+    controls: Controls
+
+
 @dataclass(frozen=True)
 class ComparePage:
     state: CompareState
     snap: Snapshot
     cv: CompareView
-    controls: Controls
     chart_urls: dict[str, dict[str, str]]  # "ranks" and "scores": {"svg": ..., "png": ...}
     og: dict[str, str]
     url: str  # the canonical address, which an htmx weight change pushes
+    index: Index = field(repr=False, compare=False)
+
+    @cached_property
+    def controls(self) -> Controls:
+        # Built only for a whole page: a weight change writes the weights into kept controls.
+        return controls(self.index, self.state)
 
     @property
     def og_image(self) -> str:
@@ -114,13 +154,7 @@ class ComparePage:
 
     @property
     def exports(self) -> dict[str, str | bool]:
-        pairs = self.state.pairs()
-        # The ranking block carries its own, weight-aware links: `in_page`.
-        return {
-            "csv": href(PATH + ".csv", pairs),
-            "json": href(PATH + ".json", pairs),
-            "in_page": True,
-        }
+        return exports(self.state)
 
 
 def build(index: Index, state: CompareState, *, revision: int) -> ComparePage:
@@ -130,10 +164,10 @@ def build(index: Index, state: CompareState, *, revision: int) -> ComparePage:
         state,
         snapshot,
         cv,
-        controls(index, state),
         chart_urls(PATH + "/ranks", state.pairs()),
         og_text(snapshot, cv),
         href(PATH, state.pairs()),
+        index,
     )
 
 

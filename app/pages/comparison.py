@@ -10,11 +10,13 @@ permanent link made before these existed shows them too, from its own frozen sco
 
 Pure: no FastAPI, no database."""
 
-from collections.abc import Mapping, Sequence
+import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from app.analysis.lru import Lru, deep_size
-from app.analysis.ranks import RankChance, RankChances, rank_chances
+from app.analysis.ranks import RankChance, RankChances, Scoring, chances, utilities
 from app.analysis.snapshot import (
     PathCell,
     PathRow,
@@ -90,78 +92,51 @@ def _path_cells(snapshot: Snapshot) -> dict[str, PathCell]:
     return dict(zip([o.slug for o in snapshot.options], row.cells, strict=True))
 
 
-# What rank_chances reads from a snapshot, as plain hashable data: per criterion its slug,
-# direction and default weight; per score row its criterion and each option's (score, low, high).
-_Scores = tuple[
-    tuple[str, ...],
-    tuple[tuple[str, bool, int], ...],
-    tuple[tuple[str, tuple[tuple[int | None, int | None, int | None], ...]], ...],
-]
+# A comparison's scoring, kept for its next weightings. Found by the identity of the snapshot's
+# score rows, which every weighting shares with the comparison's fixed part (a shallow copy, see
+# app.analysis.compare): reading their content on every weight change cost more than the chances.
+# Held by weak references, so rows no other cache keeps are not kept alive here either; rows that
+# died fail the identity check even when another row takes their id.
+_Key = tuple[tuple[int, ...], tuple[tuple[str, bool], ...], tuple[str, ...]]
+_Kept = tuple[tuple["weakref.ref[ScoreRow]", ...], Scoring]
+_SCORINGS: Lru[_Key, _Kept] = Lru(128, max_weight=2 << 20, weigh=deep_size)
+_CRITERION = attrgetter("slug", "lower_is_better")
+_WEIGHT = attrgetter("weight")
 
 
-def _scores(snapshot: Snapshot) -> _Scores:
-    rows = tuple(
-        (row.key.removeprefix("score:"), tuple((c.score, c.low, c.high) for c in row.cells))
-        for row in snapshot.rows
-        if isinstance(row, ScoreRow)
-    )
-    crits = tuple((w.slug, w.lower_is_better, w.default) for w in snapshot.weights)
-    return tuple(o.slug for o in snapshot.options), crits, rows
+def _build_scoring(
+    rows: Sequence[ScoreRow], crits: Sequence[tuple[str, bool]], slugs: tuple[str, ...]
+) -> Scoring:
+    """The snapshot's scores as rank chances read them, criteria in the weights' order."""
+    by_crit = {row.key.removeprefix("score:"): row.cells for row in rows}
+    cells: list[list[tuple[int, int, int]]] = [[] for _ in slugs]
+    for ci, (crit, lower) in enumerate(crits):
+        direction = "lower-is-better" if lower else "higher-is-better"
+        for own, c in zip(cells, by_crit.get(crit, ()), strict=True):
+            if c.score is not None:
+                own.append((ci, *utilities(c.score, c.low, c.high, direction)))
+    return Scoring(slugs, tuple(map(tuple, cells)))
 
 
-@dataclass(frozen=True)
-class _Range:
-    score: int
-    low: int | None
-    high: int | None
+def _scoring(snapshot: Snapshot) -> Scoring:
+    # `type(...) is` rather than isinstance: a model class's isinstance check is five times as slow.
+    rows = [row for row in snapshot.rows if type(row) is ScoreRow]
+    crits = tuple(map(_CRITERION, snapshot.weights))
+    slugs = tuple(o.slug for o in snapshot.options)
 
+    def build() -> _Kept:
+        return tuple(map(weakref.ref, rows)), _build_scoring(rows, crits, slugs)
 
-@dataclass(frozen=True)
-class _Scored:
-    slug: str
-    assessments: Mapping[str, _Range]
-
-
-@dataclass(frozen=True)
-class _Criterion:
-    slug: str
-    direction: str
-    default_weight: int
-
-
-_Records = tuple[list[_Scored], list[_Criterion]]
-# Built once per set of scores: a new weighting of the same comparison reuses them.
-_RECORDS: Lru[_Scores, _Records] = Lru(128, max_weight=2 << 20, weigh=deep_size)
-
-
-def _records(scores: _Scores) -> _Records:
-    return _RECORDS.get_or_build(scores, lambda: _build_records(scores))
-
-
-def _build_records(scores: _Scores) -> _Records:
-    """The snapshot's scores as the records `rank_chances` reads."""
-    slugs, crit_rows, score_rows = scores
-    assessments: dict[str, dict[str, _Range]] = {s: {} for s in slugs}
-    for crit, cells in score_rows:
-        for option, (score, low, high) in zip(slugs, cells, strict=True):
-            if score is not None:
-                assessments[option][crit] = _Range(score, low, high)
-    crits = [
-        _Criterion(slug, "lower-is-better" if lower else "higher-is-better", default)
-        for slug, lower, default in crit_rows
-    ]
-    return [_Scored(s, assessments[s]) for s in slugs], crits
-
-
-def _options(snapshot: Snapshot) -> tuple[list[_Scored], list[_Criterion], dict[str, int]]:
-    options, crits = _records(_scores(snapshot))
-    return options, crits, {w.slug: w.weight for w in snapshot.weights}
+    refs, scored = _SCORINGS.get_or_build((tuple(map(id, rows)), crits, slugs), build)
+    if all(ref() is row for ref, row in zip(refs, rows, strict=True)):
+        return scored
+    return build()[1]  # a stale entry: its rows died, new ones took their ids
 
 
 def chances_of(snapshot: Snapshot) -> RankChances | None:
     if not snapshot.ranking.ranked:
         return None
-    return rank_chances(*_options(snapshot))
+    return chances(_scoring(snapshot), list(map(_WEIGHT, snapshot.weights)))
 
 
 def _warning(rows: Sequence[RankingRow]) -> str | None:

@@ -36,6 +36,7 @@ from app.dataset.urls import with_param as with_param
 from app.dataset.urls import without as without
 from app.dataset.vocabulary import VetoStatus
 from app.pages.parts import date_control as date_form
+from app.pages.stamp import Stamp
 from app.serving.page_cache import CacheEntry, PageCache, cache_key, is_fragment
 from app.serving.zipped import Rendered, Segment
 from app.state import FILTERS, VETO_FILTERS
@@ -186,6 +187,35 @@ def _segments(html: str, parts: list[Rendered]) -> list[Segment]:
     return out
 
 
+# What a slot may be filled with: text that reads the same in a URL and in HTML.
+_SLOT_SAFE = re.compile(r"[a-z0-9:,-]*")
+
+
+def stamped(
+    request: Request,
+    template: str,
+    context: Callable[[], Mapping[str, Any]],
+    *,
+    key: Hashable,
+    slot: str,
+    value: str,
+) -> Markup:
+    """A template rendered once per (`template`, `key`) with `slot` standing in for one value
+    that changes on every request (a comparison's weights), then `value` written in its
+    place: a string replace instead of a render. `value` must read the same in a URL and in
+    HTML (ValueError otherwise), as `slot` must."""
+    if not _SLOT_SAFE.fullmatch(value):
+        raise ValueError(f"{value!r} cannot fill a slot")
+    settings: Settings = request.app.state.settings
+    env = environment(str(settings.templates_dir))
+    parts: Lru[Hashable, Rendered] = request.app.state.parts
+    kept = parts.get_or_build(
+        ("stamped", template, key),
+        lambda: Rendered.of(env.get_template(template).render(context())),
+    )
+    return Markup(str.replace(kept.html, slot, value))
+
+
 def part_kept(request: Request, template: str, key: Hashable) -> bool:
     return (template, key) in request.app.state.parts
 
@@ -203,6 +233,22 @@ def wants_fragment(request: Request) -> bool:
     return is_fragment(request.headers)
 
 
+def _context(request: Request, context: Mapping[str, Any], fragment: bool) -> dict[str, Any]:
+    settings: Settings = request.app.state.settings
+    return {
+        "request": request,
+        "public_url": settings.public_url.rstrip("/"),
+        "today": dt.date.today(),
+        "fragment": fragment,
+        **context,
+    }
+
+
+def _env(request: Request) -> Environment:
+    settings: Settings = request.app.state.settings
+    return environment(str(settings.templates_dir))
+
+
 def render(
     request: Request,
     template: str,
@@ -212,20 +258,21 @@ def render(
     status: int = 200,
     push_url: str | None = None,
 ) -> HTMLResponse:
-    settings: Settings = request.app.state.settings
-    env = environment(str(settings.templates_dir))
+    env = _env(request)
     fragment = bool(block) and wants_fragment(request)
-    ctx = {
-        "request": request,
-        "public_url": settings.public_url.rstrip("/"),
-        "today": dt.date.today(),
-        "fragment": fragment,
-        **context,
-    }
+    ctx = _context(request, context, fragment)
     if block and fragment:
         html = render_block(env, template, block, ctx)
     else:
         html = env.get_template(template).render(ctx)
+    return html_response(request, html, status=status, push_url=push_url)
+
+
+def html_response(
+    request: Request, html: str, *, status: int = 200, push_url: str | None = None
+) -> HTMLResponse:
+    """A page or fragment as sent: it varies with HX-Request, and a fragment tells htmx the
+    address to show. A page with kept parts in it goes to the page cache as segments."""
     parts = getattr(request.state, "parts", None)
     if parts:
         response: HTMLResponse = WithParts(_segments(html, parts), status)
@@ -236,6 +283,31 @@ def render(
         # htmx would push the raw form query; push the canonical URL instead.
         response.headers["HX-Push-Url"] = push_url
     return response
+
+
+STAMPS = 512  # stamps kept per app: a comparison has a few shapes (app.pages.ranking_stamp)
+STAMPS_BYTES = 8 << 20
+
+
+def stamp(
+    request: Request,
+    template: str,
+    block: str,
+    context: Callable[[], Mapping[str, Any]],
+    *,
+    key: Hashable,
+    fragment: bool,
+) -> Stamp:
+    """A template's block rendered once per (`template`, `block`, `key`) with tokens where the
+    values go (app.pages.stamp); the context is asked for only then. The key must name all
+    the block shows but its values."""
+    stamps: Lru[Hashable, Stamp] = request.app.state.stamps
+
+    def build() -> Stamp:
+        ctx = _context(request, context(), fragment)
+        return Stamp.of(render_block(_env(request), template, block, ctx))
+
+    return stamps.get_or_build((template, block, key), build)
 
 
 def _reply(request: Request, entry: CacheEntry) -> Response:
@@ -256,10 +328,11 @@ def cached_page(fn: Callable[..., Response]) -> Callable[..., Response]:
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         request: Request = kwargs["request"]
         cache: PageCache = request.app.state.page_cache
+        # Read as the page cache's front reads it (CachedPages), so its hits find this entry.
         key = cache_key(
             kwargs["site"].version,
-            request.url.path,
-            request.url.query,
+            request.scope["path"],
+            request.scope["query_string"].decode("latin-1"),
             is_fragment(request.headers),
         )
         entry = cache.get(key)

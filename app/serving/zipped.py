@@ -12,6 +12,7 @@ most eight times the text's length (a dictionary costs as much time to read as t
 deflate, and one much longer than the text saves it next to nothing).
 """
 
+import functools
 import hashlib
 import struct
 import sys
@@ -26,6 +27,7 @@ HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # gzip, deflate, no name, 
 WINDOW = 32 << 10
 DICTIONARY_PER_BYTE = 8  # dictionary bytes worth reading per byte of text to deflate
 STORED_UP_TO = 64  # bytes of text between two parts sent as they are (e.g. "</table></div>")
+CARRY_BYTES = 4 << 10  # a part's CRC table (`Rendered.carry`)
 PART_LEVEL = 9  # once per part: the smallest output is worth the time
 
 
@@ -38,13 +40,12 @@ class Rendered:
     deflated: bytes
     digest: bytes
     crc: int
-    carry: "array[int]"  # see `crc_after`
 
     @property
     def size(self) -> int:
         """Bytes held: the text (a str of accented or typographic letters takes two or four
         bytes a letter, not its UTF-8 length), its UTF-8 and its deflated form."""
-        return sys.getsizeof(self.html) + len(self.raw) + len(self.deflated) + 4 * len(self.carry)
+        return sys.getsizeof(self.html) + len(self.raw) + len(self.deflated) + CARRY_BYTES
 
     @classmethod
     def of(cls, html: str) -> "Rendered":
@@ -52,7 +53,13 @@ class Rendered:
         c = zlib.compressobj(PART_LEVEL, zlib.DEFLATED, -15)
         deflated = c.compress(raw) + c.flush(zlib.Z_SYNC_FLUSH)
         digest = hashlib.blake2b(raw, digest_size=12).digest()
-        return cls(Markup(html), raw, deflated, digest, zlib.crc32(raw), _carry(raw))
+        return cls(Markup(html), raw, deflated, digest, zlib.crc32(raw))
+
+    @functools.cached_property
+    def carry(self) -> "array[int]":
+        """See `crc_after`: made when the part is first spliced into a page (a template kept
+        to fill in, app.serving.render.stamped, never is)."""
+        return _carry(self.raw)
 
     def crc_after(self, crc: int) -> int:
         """The CRC-32 of a text whose CRC is `crc` followed by this part: zlib.crc32(raw, crc),

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from urllib.parse import urlencode
 
 from app.dataset.hypotheses import LIFTED, Hypotheses, Hypothesis, with_hypothesis
@@ -133,14 +134,23 @@ class CompareState:
     defaults: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     def pairs(self) -> list[tuple[str, str]]:
+        return list(self._pairs)
+
+    @cached_property
+    def _pairs(self) -> tuple[tuple[str, str], ...]:
+        # Worked out once: a weight change builds a dozen links from one state.
         # No options (the compare page's picker): no `o=` at all, so `/compare` is canonical.
         out = [("o", ",".join(self.o))] if self.o else []
         if self.w:
             out.append(("w", ",".join(f"{k}:{v}" for k, v in self.w)))
-        return out + _what_if_and_when(self.assume, self.at)
+        return tuple(out + _what_if_and_when(self.assume, self.at))
 
     def query(self) -> str:
-        return urlencode(self.pairs(), safe=",:")
+        return self._query
+
+    @cached_property
+    def _query(self) -> str:
+        return urlencode(self._pairs, safe=",:")
 
     def weights(self) -> dict[str, int]:
         return {**self.defaults, **dict(self.w)}

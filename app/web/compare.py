@@ -8,12 +8,21 @@ import datetime as dt
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from app.analysis.compare import comparison_snapshot, fixed_part_built
-from app.pages import compare
+from app.pages import compare, ranking_stamp
 from app.serving.csvout import csv_response
 from app.serving.deps import CompareDep
-from app.serving.render import cached_page, part_kept, render, wants_fragment
+from app.serving.render import (
+    cached_page,
+    html_response,
+    part_kept,
+    render,
+    stamp,
+    stamped,
+    wants_fragment,
+)
 from app.serving.site import LoopSiteDep, Site, SiteDep
 from app.state import MIN_COMPARE, BadParam, CompareState, parse_compare
 from app.web.frame import COMPARISON_PARTS, comparison_parts, dated, json_download, not_canonical
@@ -73,6 +82,64 @@ async def compare_page(request: Request, site: LoopSiteDep) -> Response:
     return await run_in_threadpool(_compare_page, request=request, site=site)
 
 
+def _carried(site: Site, state: CompareState, page: compare.ComparePage) -> dict[str, object]:
+    """What the controls that carry the weights read, under the stand-in weighting."""
+    slotted = compare.slotted(state)
+    return {
+        "page": compare.Carriers(page.snap, compare.controls(site.index, slotted)),
+        "exports": compare.exports(slotted),
+        "dates": dated(site, compare.PATH, slotted),
+    }
+
+
+def carried_parts(
+    request: Request, site: Site, state: CompareState, page: compare.ComparePage
+) -> dict[str, Markup]:
+    """The controls that carry the weights, rendered once per comparison (and whether any
+    weight is set), the reader's weights then written in: a weight change renders only the
+    ranking."""
+    return {
+        name: stamped(
+            request,
+            template,
+            lambda: _carried(site, state, page),
+            key=(_fixed_key(site, state), bool(state.w)),
+            slot=compare.SLOT_TEXT,
+            value=compare.weights_text(state),
+        )
+        for name, template in (
+            ("carried", "_compare_carried.html"),
+            ("add_form", "_compare_add.html"),
+        )
+    }
+
+
+def ranking_block(
+    request: Request,
+    site: Site,
+    state: CompareState,
+    page: compare.ComparePage,
+    carried: dict[str, Markup],
+    fragment: bool,
+) -> Markup:
+    """The ranking block, filled in from its stamp: rendered once per comparison and shape
+    (app.pages.ranking_stamp), so a weight change costs the analysis and a join."""
+
+    def context() -> dict[str, object]:
+        slotted, tokens = ranking_stamp.slotted(page, fragment)
+        return {"meta": site.meta, "page": slotted, **tokens}
+
+    kept = stamp(
+        request,
+        "compare.html",
+        "ranking",
+        context,
+        key=(_fixed_key(site, state), ranking_stamp.shape(page, fragment)),
+        fragment=fragment,
+    )
+    return kept.fill(ranking_stamp.values(page, carried, fragment))
+
+
 @cached_page
 def _compare_page(request: Request, site: Site) -> Response:
     state = _page_state(request, site)
@@ -81,20 +148,21 @@ def _compare_page(request: Request, site: Site) -> Response:
     if len(state.o) < MIN_COMPARE:
         return picker_page(request, site, state)
     page = compare.build(site.index, state, revision=site.revision.number)
+    fragment = wants_fragment(request)
+    carried = carried_parts(request, site, state, page)
+    ranking = ranking_block(request, site, state, page, carried, fragment)
+    if fragment:  # the block is the whole answer: no template to run around it
+        return html_response(request, ranking, push_url=page.url)
     return render(
         request,
         "compare.html",
         {
             "meta": site.meta,
             "page": page,
-            # The same under every weighting: rendered once per options and hypotheses, and
-            # not even looked up for an htmx weight change, which leaves them in place.
-            **(
-                {}
-                if wants_fragment(request)
-                else comparison_parts(
-                    request, page.snap, _fixed_key(site, state), page.chart_urls["scores"]
-                )
+            "ranking": ranking,
+            # The same under every weighting: rendered once per options and hypotheses.
+            **comparison_parts(
+                request, page.snap, _fixed_key(site, state), page.chart_urls["scores"]
             ),
             "dates": dated(site, compare.PATH, state),
             "og": page.og,
@@ -102,8 +170,6 @@ def _compare_page(request: Request, site: Site) -> Response:
             "page_title": page.og["title"],
             "exports": page.exports,
         },
-        block="ranking",
-        push_url=page.url,
     )
 
 

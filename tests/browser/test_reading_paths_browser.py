@@ -80,3 +80,23 @@ def test_compare_selected_is_a_few_tabs_from_the_top(server: str, page: Page) ->
     expect(page.locator(":focus")).to_have_text("Compare selected")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/compare\?o=bilateral-agreements,nato-membership$"))
+
+
+def test_leaving_the_search_field_does_not_ask_again(server: str, page: Page) -> None:
+    # Typing asks for the results once the reader pauses; leaving the field fires "change"
+    # with the same query, which must not ask again (the answer would replace the "Show N
+    # results" link under the focus). A different query still asks.
+    page.set_viewport_size(PHONE)
+    page.goto(server + "/")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if r.headers.get("hx-request") else None)
+    page.locator("summary.filters-summary").click()
+    with page.expect_response(lambda r: "q=NATO" in r.url):
+        page.locator("#q").fill("NATO")
+    expect(page.locator("#show-results")).not_to_have_text(re.compile(r"Show 1[0-9] results"))
+    page.locator("#show-results").focus()  # leaves the field: "change"
+    page.wait_for_timeout(600)
+    assert [u for u in asked if "q=NATO" in u] == [asked[0]], asked
+    expect(page.locator("#show-results")).to_be_focused()
+    with page.expect_response(lambda r: "q=EU" in r.url):
+        page.locator("#q").fill("EU")

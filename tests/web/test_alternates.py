@@ -39,3 +39,19 @@ def test_page_links_working_json_and_csv_alternates(client: TestClient, path: st
     rows = list(csv.reader(io.StringIO(r.text)))
     assert len(rows) >= 2 and len(rows[0]) >= 2
     assert "\r\n" in r.text  # RFC 4180 line endings
+
+
+def test_a_json_download_answers_its_errors_in_json(client: TestClient) -> None:
+    # A program reading /compare.json or a permanent link's JSON gets an error it can read.
+    for url, status, field in (
+        ("/compare.json?o=protected-lanes,bogus", 400, "o"),
+        ("/c/nosuchlink.json", 404, "code"),
+    ):
+        r = client.get(url)
+        assert r.status_code == status, url
+        assert r.headers["content-type"] == "application/json", url
+        error = r.json()["error"]
+        assert error["message"] and error["field"] == field, url
+    # The page itself still answers a reader with a page.
+    r = client.get("/compare?o=protected-lanes,bogus")
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")

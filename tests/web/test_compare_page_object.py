@@ -11,9 +11,19 @@ from app.serving.render import environment
 
 TEMPLATES = Path(__file__).parents[2] / "templates"
 # What a route passes besides `page`: the frame of every page, and the weight-free parts that
-# are rendered once per comparison (app.web.frame.comparison_parts).
+# are rendered once per comparison (app.web.frame.comparison_parts), and the controls that
+# carry the weights, rendered once per comparison with the weights written in per request
+# (app.web.compare.carried_parts), and the ranking block filled in from its stamp
+# (app.pages.ranking_stamp).
 FRAME = {"meta", "page_title", "exports", "dates", "og", "og_image", "fragment", "oob"}
-PARTS = {"comparison_rows", "comparison_sources", "comparison_bars"}
+PARTS = {
+    "comparison_rows",
+    "comparison_sources",
+    "comparison_bars",
+    "carried",
+    "add_form",
+    "ranking",
+}
 PAGES = [
     "compare.html",
     "compare_picker.html",
@@ -25,6 +35,8 @@ PAGES = [
     "_column_controls.html",
     "_compare_share.html",
     "_compare_exports.html",
+    "_compare_carried.html",
+    "_compare_add.html",
     "_ranking_table.html",
     "_rank_chances.html",
 ]

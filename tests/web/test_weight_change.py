@@ -193,3 +193,27 @@ def test_the_chance_of_each_rank_is_one_table_that_agrees_with_the_json_twin(
         for shown_text, share in zip(cells[1:], option["chances"], strict=True):
             low, high = _share(shown_text)
             assert low <= share["chance"] * 100 <= high, (option["option"], shown_text, share)
+
+
+def carried_weights(frag: str) -> set[str]:
+    """Every weighting the fragment's controls carry: in links (`w=` up to the next `&`) and
+    in the forms' hidden `w` fields."""
+    found = {href.split("w=", 1)[1].split("&", 1)[0] for _, href in links(frag) if "w=" in href}
+    found |= {attr(field, "value") for field in select(frag, 'input[type="hidden"][name="w"]')}
+    return found
+
+
+def test_controls_kept_from_an_earlier_weighting_carry_the_new_one(client: TestClient) -> None:
+    # The controls that carry the weights are rendered once per comparison and the weights
+    # written in per request: weighting after weighting, each answer carries its own alone.
+    for w in ("cost:5,safety:0", "cost:1", "safety:5", "cost:0,safety:1"):
+        frag = client.get(f"/compare?{THREE}&w={w}", headers=HX).text
+        assert carried_weights(frag) == {w}
+        page = client.get(f"/compare?{THREE}&w={w}").text
+        assert carried_weights(page) == {w}
+    # With no weight set no link carries `w=`, and the permanent-link form sends it empty.
+    frag = client.get(f"/compare?{THREE}", headers=HX).text
+    assert carried_weights(frag) == {""}
+    assert attr(one(frag, 'section#share-bar input[name="w"]'), "value") == ""
+    # Every option of the test dossier is in: no form to add one, and no limit blamed.
+    assert text(one(frag, ".add-compare")) == "Every option of this dossier is in the comparison."
