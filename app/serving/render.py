@@ -145,7 +145,9 @@ def environment(templates_dir: str) -> Environment:
 # output, encoded again or looked for (app.serving.zipped). Random, so no page text matches.
 _MARK = f"<!--part-{secrets.token_hex(8)}-"
 
-PARTS = 96  # rendered parts kept per app, three per comparison (its table body: up to 150 KB)
+# Rendered parts kept per app: per comparison three (its table body: up to 150 KB) and its
+# stamped controls (app.serving.render.stamped: a few hundred bytes each, up to ten).
+PARTS = 384
 PARTS_BYTES = 8 << 20  # ...and at most 8 MB of them (text, UTF-8 and deflated)
 
 

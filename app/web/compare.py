@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from app.analysis.compare import comparison_snapshot, fixed_part_built
+from app.analysis.snapshot import SnapshotOption
 from app.pages import compare, ranking_stamp
 from app.serving.csvout import csv_response
 from app.serving.deps import CompareDep
@@ -114,6 +115,29 @@ def carried_parts(
     }
 
 
+def page_carriers(
+    request: Request, site: Site, state: CompareState, page: compare.ComparePage
+) -> dict[str, object]:
+    """The whole page's own controls that carry the weights, outside the ranking block (the
+    share bar, each column's moves and the downloads), stamped as the fragment's are."""
+
+    def one(template: str, o: SnapshotOption | None = None) -> Markup:
+        return stamped(
+            request,
+            template,
+            lambda: {**_carried(site, state, page), "o": o},
+            key=(_fixed_key(site, state), bool(state.w), o and o.slug),
+            slot=compare.SLOT_TEXT,
+            value=compare.weights_text(state),
+        )
+
+    return {
+        "share_bar": one("_compare_share.html"),
+        "column_controls": {o.slug: one("_column_controls.html", o) for o in page.snap.options},
+        "exports_line": one("_compare_exports.html"),
+    }
+
+
 def ranking_block(
     request: Request,
     site: Site,
@@ -160,6 +184,7 @@ def _compare_page(request: Request, site: Site) -> Response:
             "meta": site.meta,
             "page": page,
             "ranking": ranking,
+            **page_carriers(request, site, state, page),
             # The same under every weighting: rendered once per options and hypotheses.
             **comparison_parts(
                 request, page.snap, _fixed_key(site, state), page.chart_urls["scores"]

@@ -23,6 +23,9 @@ PARTS = {
     "carried",
     "add_form",
     "ranking",
+    "share_bar",
+    "column_controls",
+    "exports_line",
 }
 PAGES = [
     "compare.html",
