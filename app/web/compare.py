@@ -119,7 +119,8 @@ def page_carriers(
     request: Request, site: Site, state: CompareState, page: compare.ComparePage
 ) -> dict[str, object]:
     """The whole page's own controls that carry the weights, outside the ranking block (the
-    share bar, each column's moves and the downloads), stamped as the fragment's are."""
+    share bar, each column's moves, the downloads and the date control at its foot), stamped
+    as the fragment's are."""
 
     def one(template: str, o: SnapshotOption | None = None) -> Markup:
         return stamped(
@@ -135,6 +136,7 @@ def page_carriers(
         "share_bar": one("_compare_share.html"),
         "column_controls": {o.slug: one("_column_controls.html", o) for o in page.snap.options},
         "exports_line": one("_compare_exports.html"),
+        "date_foot": one("_date_foot.html"),
     }
 
 

@@ -26,6 +26,7 @@ PARTS = {
     "share_bar",
     "column_controls",
     "exports_line",
+    "date_foot",
 }
 PAGES = [
     "compare.html",
@@ -40,6 +41,7 @@ PAGES = [
     "_compare_exports.html",
     "_compare_carried.html",
     "_compare_add.html",
+    "_date_foot.html",
     "_ranking_table.html",
     "_rank_chances.html",
 ]
