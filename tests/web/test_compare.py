@@ -197,7 +197,10 @@ def test_unknown_or_malformed_code_is_404(client: TestClient, code: str) -> None
     for suffix in ("", ".csv", ".json"):
         r = client.get(f"/c/{code}{suffix}")
         assert r.status_code == 404, (code, suffix)
-        assert "Start a new comparison" in r.text or "There is no page" in r.text
+        if suffix == ".json":  # a program reads it: the error is JSON
+            assert r.json()["error"]["code"] == "not_found"
+        else:
+            assert "Start a new comparison" in r.text or "There is no page" in r.text
 
 
 def test_oversized_post_is_413_and_creates_nothing(client: TestClient, engine: Engine) -> None:
