@@ -4,6 +4,7 @@ strings by hand: they call these helpers."""
 import datetime as dt
 import functools
 import re
+import secrets
 from collections.abc import Callable, Hashable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -37,7 +38,7 @@ from app.dataset.vocabulary import VetoStatus
 from app.pages.parts import date_control as date_form
 from app.pages.stamp import Stamp
 from app.serving.page_cache import CacheEntry, PageCache, cache_key, is_fragment
-from app.serving.zipped import Rendered
+from app.serving.zipped import Rendered, Segment
 from app.state import FILTERS, VETO_FILTERS
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -132,8 +133,17 @@ def environment(templates_dir: str) -> Environment:
         veto_filter_label=veto_filter_label,
     )
     env.globals["filter_controls"] = env.get_template("_filters.html").module
+    # A criterion's weight pills, rendered once per criterion and weight: the compare page's
+    # weights form (42 radio buttons) cost as much as the rest of the page around the ranking.
+    pills = env.get_template("_weights.html").module.weight_choice  # type: ignore[attr-defined]
+    env.globals["weight_choice"] = lru_cache(maxsize=512)(pills)
     return env
 
+
+# Where a part goes in a page being rendered: `render` puts the part's UTF-8 there, and hands
+# the page cache the page as segments, so the part's text is never copied into the template's
+# output, encoded again or looked for (app.serving.zipped). Random, so no page text matches.
+_MARK = f"<!--part-{secrets.token_hex(8)}-"
 
 PARTS = 96  # rendered parts kept per app, three per comparison (its table body: up to 150 KB)
 PARTS_BYTES = 8 << 20  # ...and at most 8 MB of them (text, UTF-8 and deflated)
@@ -148,8 +158,8 @@ def part(
 ) -> Markup:
     """A template rendered and deflated once per (`template`, `key`), for a page to insert (the
     page cache splices the deflated bytes into the page's gzip: app.serving.zipped). The key
-    must name
-    all the part shows; a callable context is called only when the part must be rendered."""
+    must name all the part shows; a callable context is called only when the part must be
+    rendered. What it returns is a mark for `render`, which puts the part in its place."""
     settings: Settings = request.app.state.settings
     env = environment(str(settings.templates_dir))
     # Per app, like the page cache: one app serves one database, whose revision numbers
@@ -164,11 +174,29 @@ def part(
     if not hasattr(request.state, "parts"):
         request.state.parts = []
     request.state.parts.append(rendered)
-    return rendered.html
+    return Markup(f"{_MARK}{len(request.state.parts) - 1}-->")
+
+
+def _segments(html: str, parts: list[Rendered]) -> list[Segment]:
+    """The rendered page as its texts and, where `part` left its marks, the parts."""
+    first, *rest = html.split(_MARK)
+    out: list[Segment] = [first.encode()]
+    for piece in rest:
+        n, _, text = piece.partition("-->")
+        out += [parts[int(n)], text.encode()]
+    return out
 
 
 def part_kept(request: Request, template: str, key: Hashable) -> bool:
     return (template, key) in request.app.state.parts
+
+
+class WithParts(HTMLResponse):
+    """A page with kept parts in it, and the same body as `segments` for the page cache."""
+
+    def __init__(self, segments: list[Segment], status: int) -> None:
+        self.segments = segments
+        super().__init__(b"".join(s if isinstance(s, bytes) else s.raw for s in segments), status)
 
 
 def wants_fragment(request: Request) -> bool:
@@ -219,8 +247,12 @@ def html_response(
     request: Request, html: str, *, status: int = 200, push_url: str | None = None
 ) -> HTMLResponse:
     """A page or fragment as sent: it varies with HX-Request, and a fragment tells htmx the
-    address to show."""
-    response = HTMLResponse(html, status_code=status)
+    address to show. A page with kept parts in it goes to the page cache as segments."""
+    parts = getattr(request.state, "parts", None)
+    if parts:
+        response: HTMLResponse = WithParts(_segments(html, parts), status)
+    else:
+        response = HTMLResponse(html, status_code=status)
     response.headers["Vary"] = "HX-Request"
     if push_url is not None and wants_fragment(request):
         # htmx would push the raw form query; push the canonical URL instead.
@@ -235,21 +267,24 @@ STAMPS_BYTES = 8 << 20
 def stamp(
     request: Request,
     template: str,
-    block: str,
+    block: str | None,
     context: Callable[[], Mapping[str, Any]],
     *,
     key: Hashable,
-    fragment: bool,
+    fragment: bool = False,
     cut: Callable[[str], Stamp] = Stamp.of,
 ) -> Stamp:
-    """A template's block rendered once per (`template`, `block`, `key`) with tokens where the
-    values go, and `cut` into a stamp (app.pages.stamp); the context is asked for only then.
-    The key must name all the block shows but its values."""
+    """A template (or one of its blocks) rendered once per (`template`, `block`, `key`) with
+    tokens where the values go, and `cut` into a stamp (app.pages.stamp); the context is asked
+    for only then. The key must name all it shows but its values."""
     stamps: Lru[Hashable, Stamp] = request.app.state.stamps
 
     def build() -> Stamp:
         ctx = _context(request, context(), fragment)
-        return cut(render_block(_env(request), template, block, ctx))
+        env = _env(request)
+        if block is None:
+            return cut(env.get_template(template).render(ctx))
+        return cut(render_block(env, template, block, ctx))
 
     return stamps.get_or_build((template, block, key), build)
 
@@ -285,7 +320,8 @@ def cached_page(fn: Callable[..., Response]) -> Callable[..., Response]:
             if response.status_code != 200:
                 return response
             route = getattr(request.scope.get("route"), "path", "")
-            entry = cache.put(key, response, route, getattr(request.state, "parts", ()))
+            segments = response.segments if isinstance(response, WithParts) else ()
+            entry = cache.put(key, response, route, segments)
         return _reply(request, entry)
 
     return wrapper

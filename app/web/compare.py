@@ -4,6 +4,7 @@ and `/compare.json`. Each route: parse (app.serving.deps) -> the page module (ap
 so the page, a permalink (app.web.permalink) and the downloads cannot disagree."""
 
 import datetime as dt
+from dataclasses import replace
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -11,6 +12,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from app.analysis.compare import comparison_snapshot, fixed_part_built
+from app.analysis.snapshot import SnapshotOption
 from app.pages import compare, ranking_stamp
 from app.serving.csvout import csv_response
 from app.serving.deps import CompareDep
@@ -82,6 +84,40 @@ async def compare_page(request: Request) -> Response:
     return await run_in_threadpool(_compare_page, request=request, site=site)
 
 
+def page_carriers(
+    request: Request, site: Site, state: CompareState, page: compare.ComparePage
+) -> dict[str, object]:
+    """The whole page's own controls that carry the weights, outside the ranking block (the
+    share bar, each column's moves, the downloads and the date control at its foot), stamped
+    as the ranking block is: rendered once per comparison with the stand-in weighting, the
+    reader's weights then written in."""
+    slotted = replace(page, state=compare.slotted_state(state))
+    weights = [compare.weights_text(state)]
+
+    def one(template: str, o: SnapshotOption | None = None) -> Markup:
+        kept = stamp(
+            request,
+            template,
+            None,
+            lambda: {
+                "page": slotted,
+                "exports": slotted.exports,
+                "dates": dated(site, compare.PATH, slotted.state),
+                "o": o,
+            },
+            key=(_fixed_key(site, state), bool(state.w), o and o.slug),
+            cut=ranking_stamp.cut,
+        )
+        return kept.fill(weights)
+
+    return {
+        "share_bar": one("_compare_share.html"),
+        "column_controls": {o.slug: one("_column_controls.html", o) for o in page.snap.options},
+        "exports_line": one("_compare_exports.html"),
+        "date_foot": one("_date_foot.html"),
+    }
+
+
 def ranking_block(
     request: Request,
     site: Site,
@@ -133,6 +169,7 @@ def _compare_page(request: Request, site: Site) -> Response:
             "meta": site.meta,
             "page": page,
             "ranking": ranking,
+            **page_carriers(request, site, state, page),
             # The same under every weighting: rendered once per options and hypotheses.
             **comparison_parts(
                 request, page.snap, _fixed_key(site, state), page.chart_urls["scores"]

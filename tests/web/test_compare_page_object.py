@@ -19,6 +19,10 @@ PARTS = {
     "comparison_sources",
     "comparison_bars",
     "ranking",
+    "share_bar",
+    "column_controls",
+    "exports_line",
+    "date_foot",
 }
 PAGES = [
     "compare.html",
@@ -33,6 +37,7 @@ PAGES = [
     "_compare_exports.html",
     "_compare_carried.html",
     "_compare_add.html",
+    "_date_foot.html",
     "_ranking_table.html",
     "_rank_chances.html",
 ]

@@ -9,8 +9,8 @@ import zlib
 
 from fastapi.testclient import TestClient
 
-from app.serving.zipped import Rendered, gzip_with_parts
-from tests.helpers import attr, links, one, select, text
+from app.serving.zipped import Rendered, gzip_segments, gzip_with_parts
+from tests.helpers import attr, in_order, links, one, select, text
 
 HX = {"HX-Request": "true"}
 THREE = "o=protected-lanes,painted-lanes,no-change"
@@ -91,6 +91,69 @@ def test_spliced_gzip_is_one_ordinary_member() -> None:
     assert zlib.decompressobj(wbits=31).decompress(zipped) == body
     assert gzip_with_parts(b"<p>no parts here</p>", parts, 4) is None
     assert re.fullmatch(rb"[0-9a-f]{24}", spliced[1])
+
+
+def test_a_page_in_segments_unzips_to_the_same_bytes() -> None:
+    """However a page's texts and kept parts fall (a part first or last, texts empty, a few
+    bytes, or longer than the 32 KB a decoder keeps), its gzip reads back as the page."""
+    big = Rendered.of("<tr><td>l’Ukraine — " + "x" * 40_000 + "</td></tr>")
+    small = Rendered.of("<ul>é ü</ul>")
+    pages: list[list[bytes | Rendered]] = [
+        [b"<p>head</p>", big, b"</table>", small, b"<p>foot</p>"],
+        [big, b"", small, b"\n", big],
+        [b"", small, b"y" * 70_000, big, b""],
+        [b"only text"],
+    ]
+    for segments in pages:
+        body = b"".join(s if isinstance(s, bytes) else s.raw for s in segments)
+        zipped, tag = gzip_segments(segments, 3)
+        assert gzip.decompress(zipped) == body
+        assert zlib.decompressobj(wbits=31).decompress(zipped) == body
+        assert re.fullmatch(rb"[0-9a-f]{24}", tag)
+
+
+def _served(client: TestClient, url: str, encoding: str) -> tuple[bytes, str]:
+    """The bytes sent for `url` as they came (gzip or not) and the page they carry."""
+    with client.stream("GET", url, headers={"Accept-Encoding": encoding}) as r:
+        assert r.status_code == 200
+        assert r.headers.get("content-encoding", "identity") == encoding
+        sent = b"".join(r.iter_raw())
+    return sent, (gzip.decompress(sent) if encoding == "gzip" else sent).decode()
+
+
+def test_two_weightings_in_a_row_each_get_their_own_whole_page(client: TestClient) -> None:
+    """The whole page of a new weighting is its kept parts (chart, table body, sources)
+    spliced between what the weights change: each weighting's page shows its own weights,
+    ranking and links around the same parts, whether it is sent gzipped or not."""
+    weightings = {"cost:5,safety:0": {"cost": "5", "safety": "0"}, "safety:5": {"safety": "5"}}
+    pages: dict[str, str] = {}
+    for w in weightings:  # new weightings of a comparison whose parts are kept already
+        client.get(f"/compare?{THREE}&w=cost:1")
+        url = f"/compare?{THREE}&w={w}"
+        zipped, html = _served(client, url, "gzip")
+        plain, same = _served(client, url, "identity")
+        assert html == same and gzip.decompress(zipped) == plain
+        pages[w] = html
+    assert pages["cost:5,safety:0"] != pages["safety:5"]
+    for w, weights in weightings.items():
+        html = pages[w]
+        url = f"/compare?{THREE}&w={w}"
+        for criterion, weight in weights.items():
+            radio = one(html, f'#weights input[name="w.{criterion}"][checked]')
+            assert attr(radio, "value") == weight
+        assert attr(one(html, 'meta[property="og:url"]'), "content").endswith(url)
+        assert attr(one(html, 'section#share-bar input[name="w"]'), "value") == w
+        assert all(f"w={w}" in href for _, href in links(one(html, "p#compare-exports")))
+        # The ranking is the one the weighting's own htmx request gets.
+        ranking = one(html, "section#ranking table.ranking")
+        fragment = one(client.get(url, headers=HX).text, "section#ranking table.ranking")
+        assert str(ranking) == str(fragment)
+        # Each kept part once, in its place, and the same under both weightings.
+        assert in_order(html, "section#ranking", "section.grouped-scores", "table.comparison")
+        assert in_order(html, "table.comparison > thead", "table.comparison > tbody")
+        assert in_order(html, "table.comparison", "details.biblio-fold", "p#compare-exports")
+        assert len(select(html, "section.grouped-scores, details.biblio-fold")) == 2
+        assert weight_independent(html) == weight_independent(pages["safety:5"])
 
 
 def _chance_rows(html: str) -> list[list[str]]:
