@@ -167,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from app.api.proposals import router as proposals_router
     from app.api.routes import router as api_router
     from app.web.charts import router as charts_router
+    from app.web.compare import early as compare_early
     from app.web.compare import router as compare_router
     from app.web.editors import router as editors_router
     from app.web.permalink import router as permalink_router
@@ -175,6 +176,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # First: routing tries routers in order, and a weight change is the route asked most
     # often that the page cache cannot answer. Its paths are no other router's.
+    # Answered by the page cache's front when it can be (app.serving.page_cache): a weight
+    # change of a comparison seen before, the request asked most that no cache holds.
+    app.state.early = {"/compare": compare_early}
     app.include_router(compare_router)
     app.include_router(permalink_router)
     app.include_router(api_router)

@@ -162,10 +162,15 @@ def main() -> int:
                 pages.append(permalink)
             for p in pages:
                 client.get(p)  # warm the page cache
-            floor = wrk(binary, f"http://127.0.0.1:{trivial_port}/")
+            # The yardstick, measured twice (noise on a shared machine only ever slows a run):
+            # the faster run is the one every ratio below divides by, the stricter choice.
+            runs = [wrk(binary, f"http://127.0.0.1:{trivial_port}/") for _ in range(2)]
+            floor = max(runs, key=lambda r: r["rps"])
+            both = " and ".join(f"{r['rps']:.0f}" for r in runs)
             print(
                 f"minimal FastAPI app: {floor['rps']:.0f} req/s, p50 {floor['p50']:.1f} ms, "
-                f"p99 {floor['p99']:.1f} ms ({CONNECTIONS} connections, {SECONDS} s)"
+                f"p99 {floor['p99']:.1f} ms ({CONNECTIONS} connections, {SECONDS} s; "
+                f"the faster of {both} req/s)"
             )
             # (label, goal as a share of the minimal app, wrk script, URL whose gzip size is
             # reported, htmx or not, most gzip bytes allowed)

@@ -22,7 +22,7 @@ from app.analysis.compare_rows import (
 from app.analysis.index import Index
 from app.analysis.labels import POSITION_LABELS
 from app.analysis.ranking import weighted_ranking
-from app.analysis.scores import FORMULA, ScoreTable, score_table
+from app.analysis.scores import FORMULA, MAX_WEIGHT, ScoreTable, score_table
 from app.analysis.snapshot import (
     SNAPSHOT_VERSION,
     Ranking,
@@ -57,6 +57,8 @@ class _Fixed:
 
     snapshot: Snapshot
     table: ScoreTable
+    # Each criterion's weight as the snapshot lists it, for every weight 0..5: made once.
+    weights: tuple[tuple[SnapshotWeight, ...], ...]
 
 
 def _fixed_key(state: CompareState, revision: int) -> tuple[object, ...]:
@@ -79,7 +81,11 @@ def comparison_snapshot(index: Index, state: CompareState, *, revision: int) -> 
     opts = [index.options[s] for s in state.o]
     kept = index.memo.get_or_build(
         key,
-        lambda: _Fixed(_fixed_part(index, state, revision), score_table(opts, index.ds.criteria)),
+        lambda: _Fixed(
+            _fixed_part(index, state, revision),
+            score_table(opts, index.ds.criteria),
+            _weights(index),
+        ),
     )
     assert isinstance(kept, _Fixed)
     weights = state.weights()
@@ -87,17 +93,27 @@ def comparison_snapshot(index: Index, state: CompareState, *, revision: int) -> 
         update={
             "query": state.query(),
             "weights": [
-                SnapshotWeight(
-                    slug=c.slug,
-                    title=c.title,
-                    weight=weights.get(c.slug, c.default_weight),
-                    default=c.default_weight,
-                    lower_is_better=c.direction == "lower-is-better",
-                )
-                for c in index.ds.criteria
+                kept.weights[i][weights.get(c.slug, c.default_weight)]
+                for i, c in enumerate(index.ds.criteria)
             ],
             "ranking": Ranking.model_validate(weighted_ranking(index, kept.table, weights)),
         }
+    )
+
+
+def _weights(index: Index) -> tuple[tuple[SnapshotWeight, ...], ...]:
+    return tuple(
+        tuple(
+            SnapshotWeight(
+                slug=c.slug,
+                title=c.title,
+                weight=w,
+                default=c.default_weight,
+                lower_is_better=c.direction == "lower-is-better",
+            )
+            for w in range(MAX_WEIGHT + 1)
+        )
+        for c in index.ds.criteria
     )
 
 

@@ -131,9 +131,13 @@ class ComparePage:
     snap: Snapshot
     cv: CompareView
     chart_urls: dict[str, dict[str, str]]  # "ranks" and "scores": {"svg": ..., "png": ...}
-    og: dict[str, str]
     url: str  # the canonical address, which an htmx weight change pushes
     index: Index = field(repr=False, compare=False)
+
+    @cached_property
+    def og(self) -> dict[str, str]:
+        # Built only for a whole page's head: a weight change sends no head.
+        return og_text(self.snap, self.cv)
 
     @cached_property
     def controls(self) -> Controls:
@@ -157,7 +161,6 @@ def build(index: Index, state: CompareState, *, revision: int) -> ComparePage:
         snapshot,
         cv,
         chart_urls(PATH + "/ranks", state.pairs()),
-        og_text(snapshot, cv),
         href(PATH, state.pairs()),
         index,
     )

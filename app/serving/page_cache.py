@@ -7,10 +7,11 @@ import gzip
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from anyio.to_thread import run_sync
+from fastapi import Request
 from fastapi.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -184,15 +185,17 @@ class CachedPages:
         entry = None
         if revision is not None:
             headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+            fragment = scope["explorer.fragment"] = is_fragment(headers)
             key = cache_key(
                 (revision.number, revision.links_checked_at),
                 scope["path"],
                 scope["query_string"].decode("latin-1"),
-                is_fragment(headers),
+                fragment,
             )
             entry = state.page_cache.get(key)
         if entry is None:
-            await self.app(scope, receive, send)
+            if not await _answered_early(scope, receive, send):
+                await self.app(scope, receive, send)
             return
         scope["route"] = _Route(entry.route)  # what routing would have matched
         status, out, body = entry.reply(
@@ -201,3 +204,25 @@ class CachedPages:
         )
         await send({"type": "http.response.start", "status": status, "headers": out})
         await send({"type": "http.response.body", "body": body})
+
+
+# A route's own answer for the requests it can serve without a thread, a database or anything
+# but what it keeps (a comparison seen before, under new weights), asked here, before FastAPI's
+# routing, dependencies and inner middleware; None lets the route answer as usual. By path, set
+# by the app (app.main): `app.state.early`.
+Early = Callable[[Request], Response | None]
+
+
+async def _answered_early(scope: Scope, receive: Receive, send: Send) -> bool:
+    early: Early | None = getattr(scope["app"].state, "early", {}).get(scope["path"])
+    if early is None:
+        return False
+    try:
+        response = early(Request(scope, receive))
+    except Exception:  # the route answers it again, errors and all, through its handlers
+        return False
+    if response is None:
+        return False
+    scope["route"] = _Route(scope["path"])  # what routing would have matched
+    await response(scope, receive, send)
+    return True

@@ -153,8 +153,8 @@ def _at(request: Request, site: Site) -> Site:
 SiteDep = Annotated[Site, Depends(get_site)]
 
 
-async def current_site(request: Request) -> Site:
-    """`get_site` without a thread when nothing is to be read or built: the revision was polled
+def kept_site(request: Request) -> Site | None:
+    """The site as kept, when nothing is to be read or built for it: the revision was polled
     lately and no past day is asked for (the common case: a reader trying weights)."""
     poller: RevisionPoller = request.app.state.revision
     cached: Site | None = getattr(request.app.state, "site", None)
@@ -165,7 +165,13 @@ async def current_site(request: Request) -> Site:
         and "at" not in request.query_params
     ):
         return cached
-    return await run_in_threadpool(get_site, request)
+    return None
+
+
+async def current_site(request: Request) -> Site:
+    """`get_site`, without a thread when the kept site will do."""
+    site = kept_site(request)
+    return site if site is not None else await run_in_threadpool(get_site, request)
 
 
 LoopSiteDep = Annotated[Site, Depends(current_site)]

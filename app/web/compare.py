@@ -24,7 +24,7 @@ from app.serving.render import (
     stamp,
     wants_fragment,
 )
-from app.serving.site import Site, SiteDep, current_site
+from app.serving.site import Site, SiteDep, current_site, kept_site
 from app.state import MIN_COMPARE, BadParam, CompareState, parse_compare
 from app.web.frame import COMPARISON_PARTS, comparison_parts, dated, json_download, not_canonical
 
@@ -72,6 +72,17 @@ def _warm(request: Request, site: Site) -> bool:
         return False
     key = _fixed_key(site, state)
     return wants_fragment(request) or all(part_kept(request, t, key) for t in COMPARISON_PARTS)
+
+
+def early(request: Request) -> Response | None:
+    """The page's answer to a comparison seen before, under new weights, asked by the page
+    cache's front before routing (app.serving.page_cache): the same answer as the route's,
+    without FastAPI's routing, dependencies and inner middleware around it. None when it
+    needs a thread (a new comparison, a past day, a stale revision): the route answers."""
+    site = kept_site(request)
+    if site is None or not _warm(request, site):
+        return None
+    return _compare_page(request=request, site=site)
 
 
 @router.get("/compare")
