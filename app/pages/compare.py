@@ -145,6 +145,12 @@ class ComparePage:
         return controls(self.index, self.state)
 
     @property
+    def fields(self) -> dict[str, str]:
+        """The state as form fields (the weights form's hidden ones): `o`, and `w`, `assume`,
+        `at` if set."""
+        return dict(self.state.pairs())
+
+    @property
     def og_image(self) -> str:
         return href(PATH + "/preview.png", self.state.pairs())
 
