@@ -321,7 +321,7 @@ def cached_page(fn: Callable[..., Response]) -> Callable[..., Response]:
                 return response
             route = getattr(request.scope.get("route"), "path", "")
             segments = response.segments if isinstance(response, WithParts) else ()
-            entry = cache.put(key, response, route, segments)
+            entry = cache.put(key, response, route, segments, fragment=wants_fragment(request))
         return _reply(request, entry)
 
     return wrapper
