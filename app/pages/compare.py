@@ -43,7 +43,7 @@ class Controls:
     columns: dict[str, Column]  # by option slug
     addable: tuple[tuple[str, str], ...]  # (the `o=` with it added, its title); () when full
     fields: dict[str, str]  # the state as form fields: `o`, and `w`, `assume`, `at` if set
-    most: int = MAX_COMPARE  # the most options a comparison shows
+    full: bool  # as many options as a comparison shows (MAX_COMPARE)
 
 
 def order_url(state: CompareState, order: Iterable[str]) -> str:
@@ -70,7 +70,8 @@ def controls(index: Index, state: CompareState) -> Controls:
     addable = tuple(
         (",".join([*o, opt.slug]), opt.title) for opt in index.options.values() if opt.slug not in o
     )
-    return Controls(columns, addable if len(o) < MAX_COMPARE else (), dict(state.pairs()))
+    full = len(o) >= MAX_COMPARE
+    return Controls(columns, () if full else addable, dict(state.pairs()), full)
 
 
 def chart_urls(ranks: str, pairs: list[tuple[str, str]]) -> dict[str, dict[str, str]]:
@@ -111,7 +112,7 @@ def exports(state: CompareState) -> dict[str, str | bool]:
 # weighting, whose text is then replaced by the reader's. Letters, a colon and a digit, like
 # every weighting's text: URL quoting and HTML escaping leave both as they are.
 WEIGHTS_SLOT = ("zzweightszz", 0)
-SLOT_TEXT = "zzweightszz:0"
+SLOT_TEXT = "{}:{}".format(*WEIGHTS_SLOT)  # as `w=` writes it
 
 
 def slotted_state(state: CompareState) -> CompareState:

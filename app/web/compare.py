@@ -95,6 +95,16 @@ async def compare_page(request: Request) -> Response:
     return await run_in_threadpool(_compare_page, request=request, site=site)
 
 
+def _slotted_context(site: Site, slotted: compare.ComparePage) -> dict[str, object]:
+    """What a stamp of the page reads: a page whose state carries the stand-in weighting."""
+    return {
+        "meta": site.meta,
+        "page": slotted,
+        "exports": slotted.exports,
+        "dates": dated(site, compare.PATH, slotted.state),
+    }
+
+
 def page_carriers(
     request: Request, site: Site, state: CompareState, page: compare.ComparePage
 ) -> dict[str, object]:
@@ -102,7 +112,6 @@ def page_carriers(
     share bar, each column's moves, the downloads and the date control at its foot), stamped
     as the ranking block is: rendered once per comparison with the stand-in weighting, the
     reader's weights then written in."""
-    slotted = replace(page, state=compare.slotted_state(state))
     weights = [compare.weights_text(state)]
 
     def one(template: str, o: SnapshotOption | None = None) -> Markup:
@@ -111,9 +120,7 @@ def page_carriers(
             template,
             None,
             lambda: {
-                "page": slotted,
-                "exports": slotted.exports,
-                "dates": dated(site, compare.PATH, slotted.state),
+                **_slotted_context(site, replace(page, state=compare.slotted_state(state))),
                 "o": o,
             },
             key=(_fixed_key(site, state), bool(state.w), o and o.slug),
@@ -139,21 +146,11 @@ def ranking_block(
     """The ranking block (with, for htmx, the controls that carry the weights), filled in
     from its stamp: rendered once per comparison and shape (app.pages.ranking_stamp), so a
     weight change costs the analysis and a join."""
-
-    def context() -> dict[str, object]:
-        slotted = ranking_stamp.slotted(page)
-        return {
-            "meta": site.meta,
-            "page": slotted,
-            "exports": slotted.exports,
-            "dates": dated(site, compare.PATH, slotted.state),
-        }
-
     kept = stamp(
         request,
         "compare.html",
         "ranking",
-        context,
+        lambda: _slotted_context(site, ranking_stamp.slotted(page)),
         key=(_fixed_key(site, state), ranking_stamp.shape(page, fragment)),
         fragment=fragment,
         cut=ranking_stamp.cut,
