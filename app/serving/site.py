@@ -174,9 +174,6 @@ async def current_site(request: Request) -> Site:
     return site if site is not None else await run_in_threadpool(get_site, request)
 
 
-LoopSiteDep = Annotated[Site, Depends(current_site)]
-
-
 def get_session(request: Request) -> Iterator[Session]:
     with Session(request.app.state.engine) as session:
         yield session

@@ -105,33 +105,6 @@ def _stored(text: bytes) -> bytes:
     return b"\x00" + struct.pack("<HH", len(text), len(text) ^ 0xFFFF) + text
 
 
-def _find(body: bytes, raw: bytes) -> int:
-    """Where `raw` starts in `body`, or -1: found by a short prefix, then compared whole (a
-    search for the whole 150 KB part costs ten times as much)."""
-    head = raw[:64]
-    at = body.find(head)
-    while at >= 0 and not body.startswith(raw, at):
-        at = body.find(head, at + 1)
-    return at
-
-
-def gzip_with_parts(
-    body: bytes, parts: Sequence[Rendered], level: int
-) -> tuple[bytes, bytes] | None:
-    """The gzip of `body` and a strong tag of its content, reusing the deflated `parts` found
-    in it; None when a part is missing (the caller then compresses the whole body)."""
-    found = sorted({(_find(body, p.raw), id(p)): p for p in parts}.items())
-    segments: list[Segment] = []
-    pos = 0
-    for (at, _), p in found:
-        if at < pos:  # missing (-1), or overlapping the one before
-            return None
-        segments += [body[pos:at], p]
-        pos = at + len(p.raw)
-    segments.append(body[pos:])
-    return gzip_segments(segments, level)
-
-
 def gzip_segments(segments: Sequence[Segment], level: int) -> tuple[bytes, bytes]:
     """The gzip of the page the `segments` make, end to end, and a strong tag of its content:
     each part's kept deflate copied, only the text between parts deflated here."""
