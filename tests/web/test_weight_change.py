@@ -120,6 +120,25 @@ def _served(client: TestClient, url: str, encoding: str) -> tuple[bytes, str]:
     return sent, (gzip.decompress(sent) if encoding == "gzip" else sent).decode()
 
 
+def test_a_weight_change_sent_gzipped_reads_as_the_plain_answer_and_is_small(
+    ukraine: TestClient,
+) -> None:
+    """The htmx answer to a new weighting is gzipped on every weight change (ISA-L, not zlib):
+    one ordinary gzip member any browser inflates to the very answer sent plain, in under 8 KB
+    for four options."""
+    for w in ("deterrence:5,feasibility:1,speed:4", "durability:0,legal-hurdles:5"):
+        url = f"/compare?{FOUR}&w={w}"
+        with ukraine.stream("GET", url, headers={**HX, "Accept-Encoding": "gzip"}) as r:
+            assert r.status_code == 200 and r.headers["content-encoding"] == "gzip"
+            zipped = b"".join(r.iter_raw())
+        plain = ukraine.get(url, headers={**HX, "Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers
+        assert gzip.decompress(zipped) == plain.content
+        assert zlib.decompressobj(wbits=31).decompress(zipped) == plain.content
+        assert f'name="w" value="{w}"' in plain.text
+        assert len(zipped) < 8_000 < len(plain.content)
+
+
 def test_two_weightings_in_a_row_each_get_their_own_whole_page(client: TestClient) -> None:
     """The whole page of a new weighting is its kept parts (chart, table body, sources)
     spliced between what the weights change: each weighting's page shows its own weights,
