@@ -9,7 +9,9 @@ The result is one ordinary gzip member, which every client reads: a part's defla
 byte-aligned (sync flush) and refer to nothing before it; the text after a part is deflated with
 what comes before it as its dictionary, within the 32 KB window a decoder holds there: at
 most eight times the text's length (a dictionary costs as much time to read as text does to
-deflate, and one much longer than the text saves it next to nothing).
+deflate, and one much longer than the text saves it next to nothing). The text is deflated by
+ISA-L (`isal`), which takes some 60 % of zlib's time at its level 1 for under 0.3 % more bytes;
+the parts, deflated once each, by zlib at its best.
 """
 
 import functools
@@ -21,6 +23,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from isal import isal_zlib
 from markupsafe import Markup
 
 HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # gzip, deflate, no name, no mtime
@@ -93,10 +96,10 @@ Segment = bytes | Rendered  # a page, as the text between its parts and the part
 
 def _deflate(window: bytes, text: bytes, level: int, *, final: bool) -> bytes:
     if window:
-        c = zlib.compressobj(level, zlib.DEFLATED, -15, zdict=window)
+        c = isal_zlib.compressobj(level, isal_zlib.DEFLATED, -15, zdict=window)
     else:
-        c = zlib.compressobj(level, zlib.DEFLATED, -15)
-    return c.compress(text) + c.flush(zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH)
+        c = isal_zlib.compressobj(level, isal_zlib.DEFLATED, -15)
+    return c.compress(text) + c.flush(isal_zlib.Z_FINISH if final else isal_zlib.Z_SYNC_FLUSH)
 
 
 def _stored(text: bytes) -> bytes:
@@ -107,7 +110,8 @@ def _stored(text: bytes) -> bytes:
 
 def gzip_segments(segments: Sequence[Segment], level: int) -> tuple[bytes, bytes]:
     """The gzip of the page the `segments` make, end to end, and a strong tag of its content:
-    each part's kept deflate copied, only the text between parts deflated here."""
+    each part's kept deflate copied, only the text between parts deflated here (ISA-L's
+    `level`, 0 to 3)."""
     out = [HEADER]
     tag = hashlib.blake2b(digest_size=12)
     crc = size = 0
