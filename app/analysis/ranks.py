@@ -27,6 +27,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from typing import Literal, Protocol
 
 from app.analysis.rank_counts import Cells, Dist, distributions, exact, exact_work
@@ -80,14 +81,26 @@ _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", 
 @dataclass(frozen=True)
 class RankChance:
     option: str
-    chances: tuple[Fraction, ...]  # chances[r - 1]: probability of rank r; () when not ranked
+    # counts[r - 1] / whole: the probability of rank r; () when not ranked. Whole numbers over
+    # one denominator, as they are counted: a weight change formats them without a Fraction.
+    counts: tuple[int, ...]
+    whole: int
     best: int | None  # best rank it can take at all (None: not ranked)
     worst: int | None  # worst rank it can take at all
     summary: str  # one line in plain English, e.g. "First in 62 % of cases"
 
+    @cached_property
+    def chances(self) -> tuple[Fraction, ...]:
+        """chances[r - 1]: the probability of rank r, in lowest terms; () when not ranked."""
+        return tuple(Fraction(c, self.whole) for c in self.counts)
+
     def chance(self, rank: int) -> Fraction:
         """The probability of `rank` (1 = best); 0 for a rank out of range or when unranked."""
         return self.chances[rank - 1] if 1 <= rank <= len(self.chances) else Fraction(0)
+
+    def share(self, rank: int) -> float:
+        """float(self.chance(rank)), read from the counts."""
+        return self.counts[rank - 1] / self.whole if 1 <= rank <= len(self.counts) else 0.0
 
     def possible(self, rank: int) -> bool:
         """Whether any combination of scores gives the option this rank."""
@@ -95,15 +108,14 @@ class RankChance:
 
     def chance_text(self, rank: int) -> str:
         """The chance of `rank` as a reader sees it: '62 %', 'under 1 %', '0 %', '100 %'."""
-        return _chance_text(self.chances, self.best, self.worst, rank)
+        return _chance_text(self.counts, self.whole, self.best, self.worst, rank)
 
     @property
     def most_likely(self) -> int | None:
         """The most likely rank; the better one when two are equally likely."""
-        if not self.chances:
+        if not self.counts:
             return None
-        top = max(self.chances)
-        return self.chances.index(top) + 1
+        return self.counts.index(max(self.counts)) + 1
 
 
 @dataclass(frozen=True)
@@ -129,8 +141,13 @@ def percent(p: Fraction | float, *, possible: bool = False, certain: bool = True
 
     A Monte Carlo estimate can be 0 for a rank that can happen (no draw hit it), or 1 for one
     that is not certain: `possible=True` and `certain=False` say so."""
-    # Whole numbers compare faster than fractions, and as exactly.
     num, den = (p.numerator, p.denominator) if isinstance(p, Fraction) else p.as_integer_ratio()
+    return _percent(num, den, possible, certain)
+
+
+def _percent(num: int, den: int, possible: bool, certain: bool) -> str:
+    """`percent` of num / den (den > 0): whole numbers compare faster than fractions, and as
+    exactly."""
     if num <= 0:
         return "under 1\u00a0%" if possible else "0\u00a0%"
     if num >= den:
@@ -144,11 +161,11 @@ def percent(p: Fraction | float, *, possible: bool = False, certain: bool = True
 
 
 def _chance_text(
-    chances: Sequence[Fraction], best: int | None, worst: int | None, rank: int
+    counts: Sequence[int], whole: int, best: int | None, worst: int | None, rank: int
 ) -> str:
     possible = best is not None and worst is not None and best <= rank <= worst
-    p = chances[rank - 1] if 1 <= rank <= len(chances) else Fraction(0)
-    return percent(p, possible=possible, certain=best == worst == rank)
+    num = counts[rank - 1] if 1 <= rank <= len(counts) else 0
+    return _percent(num, whole, possible, best == worst == rank)
 
 
 def ordinal(rank: int) -> str:
@@ -199,14 +216,15 @@ def _bounds(dists: Sequence[Dist]) -> list[tuple[int, int]]:
 _UNRANKED = "Not ranked: no assessed criterion carries weight"
 
 
-def _summary(chances: Sequence[Fraction], best: int, worst: int, mode: int) -> str:
+def _summary(counts: Sequence[int], whole: int, best: int, worst: int, mode: int) -> str:
     """One line on an option's chances; `mode` is its most likely rank (RankChance.most_likely)."""
     if best == worst:
         return f"{ordinal(mode).capitalize()} in every case"
-    top = _chance_text(chances, best, worst, mode)
+    top = _chance_text(counts, whole, best, worst, mode)
     if mode == 1:
         return f"First in {top} of cases"
-    tail = f"first in {_chance_text(chances, best, worst, 1)}" if best <= 1 else "never first"
+    first = _chance_text(counts, whole, best, worst, 1)
+    tail = f"first in {first}" if best <= 1 else "never first"
     return f"Most often {ordinal(mode)} ({top} of cases); {tail}"
 
 
@@ -280,12 +298,11 @@ def chances(
         method = "exact" if exact_work(dists) <= exact_limit else "monte-carlo"
     is_exact = method == "exact"
     table, whole = exact(dists) if is_exact else _monte_carlo(dists, draws, seed)
-    by_slug = {slug: RankChance(slug, (), None, None, _UNRANKED) for slug in unranked}
+    by_slug = {slug: RankChance(slug, (), 1, None, None, _UNRANKED) for slug in unranked}
     for d, row, (best, worst) in zip(dists, table, _bounds(dists), strict=True):
-        shares = tuple([Fraction(a, whole) for a in row])
         mode = row.index(max(row)) + 1  # on one denominator: the numerators order the chances
         by_slug[d.slug] = RankChance(
-            d.slug, shares, best, worst, _summary(shares, best, worst, mode)
+            d.slug, tuple(row), whole, best, worst, _summary(row, whole, best, worst, mode)
         )
     return RankChances(
         method="exact" if is_exact else f"monte-carlo, {draws} draws, seed {seed}",

@@ -18,9 +18,11 @@ from operator import attrgetter
 from app.analysis.lru import Lru, deep_size
 from app.analysis.ranks import RankChance, RankChances, Scoring, chances, utilities
 from app.analysis.snapshot import (
+    Part,
     PathCell,
     PathRow,
     PathStep,
+    Ranked,
     ScoreRow,
     Snapshot,
     VetoCell,
@@ -92,14 +94,37 @@ def _path_cells(snapshot: Snapshot) -> dict[str, PathCell]:
     return dict(zip([o.slug for o in snapshot.options], row.cells, strict=True))
 
 
-# A comparison's scoring, kept for its next weightings. Found by the identity of the snapshot's
-# score rows, which every weighting shares with the comparison's fixed part (a shallow copy, see
-# app.analysis.compare): reading their content on every weight change cost more than the chances.
-# Held by weak references, so rows no other cache keeps are not kept alive here either; rows that
-# died fail the identity check even when another row takes their id.
-_Key = tuple[tuple[int, ...], tuple[tuple[str, bool], ...], tuple[str, ...]]
-_Kept = tuple[tuple["weakref.ref[ScoreRow]", ...], Scoring]
-_SCORINGS: Lru[_Key, _Kept] = Lru(128, max_weight=2 << 20, weigh=deep_size)
+@dataclass(frozen=True)
+class _Static:
+    """What an option's ranking row shows that no weight changes."""
+
+    href: str
+    status: str
+    blockers: tuple[str, ...]
+    route: str
+    path: tuple[PathStep, ...]
+    routes: int
+
+
+@dataclass(frozen=True)
+class _PerComparison:
+    """What a comparison's weightings share: its scoring (as rank chances read it) and each
+    option's row parts that no weight changes, by slug."""
+
+    scoring: Scoring
+    static: dict[str, _Static]
+
+
+# A comparison's weight-free parts, kept for its next weightings. Found by the identity of the
+# snapshot's options and the rows read here, which every weighting shares with the comparison's
+# fixed part (a shallow copy, see app.analysis.compare): reading their content on every weight
+# change cost more than the chances. Held by weak references, so rows no other cache keeps are
+# not kept alive here either; rows that died fail the identity check even when another row
+# takes their id.
+_Key = tuple[tuple[int, ...], tuple[tuple[str, bool], ...]]
+_Kept = tuple[tuple["weakref.ref[Part]", ...], _PerComparison]
+_KEPT: Lru[_Key, _Kept] = Lru(128, max_weight=2 << 20, weigh=deep_size)
+_READ = (ScoreRow, VetoRow, PathRow)
 _CRITERION = attrgetter("slug", "lower_is_better")
 _WEIGHT = attrgetter("weight")
 
@@ -118,25 +143,45 @@ def _build_scoring(
     return Scoring(slugs, tuple(map(tuple, cells)))
 
 
-def _scoring(snapshot: Snapshot) -> Scoring:
-    # `type(...) is` rather than isinstance: a model class's isinstance check is five times as slow.
-    rows = [row for row in snapshot.rows if type(row) is ScoreRow]
+def _build_static(snapshot: Snapshot) -> dict[str, _Static]:
+    veto = _veto_cells(snapshot)
+    paths = _path_cells(snapshot)
+    out = {}
+    for o in snapshot.options:
+        v, p = veto.get(o.slug), paths.get(o.slug)
+        out[o.slug] = _Static(
+            href=o.href,
+            status=v.status if v is not None else VetoStatus.UNCERTAIN,
+            blockers=tuple(v.blockers) if v is not None else (),
+            route=v.route if v is not None else "",
+            path=tuple(p.steps) if p is not None else (),
+            routes=max(1, len(p.routes)) if p is not None else 1,
+        )
+    return out
+
+
+def _per_comparison(snapshot: Snapshot) -> _PerComparison:
+    # `type(...) in` rather than isinstance: a model class's isinstance check is five times as
+    # slow.
+    anchors: list[Part] = [*snapshot.options, *(r for r in snapshot.rows if type(r) in _READ)]
     crits = tuple(map(_CRITERION, snapshot.weights))
-    slugs = tuple(o.slug for o in snapshot.options)
 
     def build() -> _Kept:
-        return tuple(map(weakref.ref, rows)), _build_scoring(rows, crits, slugs)
+        slugs = tuple(o.slug for o in snapshot.options)
+        scored = [row for row in snapshot.rows if type(row) is ScoreRow]
+        kept = _PerComparison(_build_scoring(scored, crits, slugs), _build_static(snapshot))
+        return tuple(map(weakref.ref, anchors)), kept
 
-    refs, scored = _SCORINGS.get_or_build((tuple(map(id, rows)), crits, slugs), build)
-    if all(ref() is row for ref, row in zip(refs, rows, strict=True)):
-        return scored
+    refs, kept = _KEPT.get_or_build((tuple(map(id, anchors)), crits), build)
+    if all(ref() is a for ref, a in zip(refs, anchors, strict=True)):
+        return kept
     return build()[1]  # a stale entry: its rows died, new ones took their ids
 
 
 def chances_of(snapshot: Snapshot) -> RankChances | None:
     if not snapshot.ranking.ranked:
         return None
-    return chances(_scoring(snapshot), list(map(_WEIGHT, snapshot.weights)))
+    return chances(_per_comparison(snapshot).scoring, list(map(_WEIGHT, snapshot.weights)))
 
 
 def _warning(rows: Sequence[RankingRow]) -> str | None:
@@ -160,25 +205,11 @@ def _warning(rows: Sequence[RankingRow]) -> str | None:
 
 
 def compare_view(snapshot: Snapshot) -> CompareView:
-    veto = _veto_cells(snapshot)
-    paths = _path_cells(snapshot)
-    hrefs = {o.slug: o.href for o in snapshot.options}
+    static = _per_comparison(snapshot).static
     chances = chances_of(snapshot)
     summaries = {rc.option: rc.summary for rc in chances.options} if chances else {}
     rows = tuple(
-        RankingRow(
-            slug=r.slug,
-            title=r.title,
-            href=hrefs.get(r.slug, urls.option(r.slug)),
-            rank=r.rank,
-            score_text=r.score_text,
-            status=veto[r.slug].status if r.slug in veto else VetoStatus.UNCERTAIN,
-            blockers=tuple(veto[r.slug].blockers) if r.slug in veto else (),
-            chances=summaries.get(r.slug, ""),
-            route=veto[r.slug].route if r.slug in veto else "",
-            path=tuple(paths[r.slug].steps) if r.slug in paths else (),
-            routes=max(1, len(paths[r.slug].routes)) if r.slug in paths else 1,
-        )
+        _ranking_row(r, static.get(r.slug) or _unknown(r.slug), summaries.get(r.slug, ""))
         for r in snapshot.ranking.ranked
     )
     chance_rows: tuple[ChanceRow, ...] = ()
@@ -191,11 +222,32 @@ def compare_view(snapshot: Snapshot) -> CompareView:
     return CompareView(rows, _warning(rows), chances, chance_rows, legend)
 
 
+def _unknown(slug: str) -> _Static:
+    """A ranked option the snapshot does not list (never one of ours): its page, no route."""
+    return _Static(urls.option(slug), VetoStatus.UNCERTAIN, (), "", (), 1)
+
+
+def _ranking_row(r: Ranked, s: _Static, chances: str) -> RankingRow:
+    return RankingRow(
+        r.slug,
+        r.title,
+        s.href,
+        r.rank,
+        r.score_text,
+        s.status,
+        s.blockers,
+        chances,
+        s.route,
+        s.path,
+        s.routes,
+    )
+
+
 def _chance_row(title: str, rc: RankChance, legend: Sequence[tuple[str, str]]) -> ChanceRow:
     shares = []
     start = 0.0
-    for k, p in enumerate(rc.chances):
-        width = float(p) * 100
+    for k in range(len(rc.counts)):
+        width = rc.share(k + 1) * 100
         label, fill = legend[k]
         shares.append(
             ChanceShare(label, rc.chance_text(k + 1), f"{start:.1f}", f"{width:.1f}", fill)
