@@ -22,6 +22,7 @@ from app.errors import (
     Unauthorized,
     Unprocessable,
 )
+from app.ops import server
 from app.pages.stamp import Stamp
 from app.serving.page_cache import PageCache
 from app.serving.render import PARTS, PARTS_BYTES, STAMPS, STAMPS_BYTES, render
@@ -207,4 +208,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def app_from_env() -> FastAPI:
+    """The app as `explorer serve` runs it, in each worker process."""
+    server.lean_log_records()
     return create_app()
