@@ -102,4 +102,4 @@ def slotted(page: ComparePage) -> ComparePage:
 
 def _row(r: RankingRow, t: Callable[[], str]) -> RankingRow:
     rank: Any = None if r.rank is None else t()
-    return replace(r, rank=rank, score_text=t(), chances=t())
+    return r._replace(rank=rank, score_text=t(), chances=t())
