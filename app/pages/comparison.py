@@ -178,10 +178,11 @@ def _per_comparison(snapshot: Snapshot) -> _PerComparison:
     return build()[1]  # a stale entry: its rows died, new ones took their ids
 
 
-def chances_of(snapshot: Snapshot) -> RankChances | None:
+def chances_of(snapshot: Snapshot, kept: _PerComparison | None = None) -> RankChances | None:
     if not snapshot.ranking.ranked:
         return None
-    return chances(_per_comparison(snapshot).scoring, list(map(_WEIGHT, snapshot.weights)))
+    scoring = (kept or _per_comparison(snapshot)).scoring
+    return chances(scoring, list(map(_WEIGHT, snapshot.weights)))
 
 
 def _warning(rows: Sequence[RankingRow]) -> str | None:
@@ -205,8 +206,9 @@ def _warning(rows: Sequence[RankingRow]) -> str | None:
 
 
 def compare_view(snapshot: Snapshot) -> CompareView:
-    static = _per_comparison(snapshot).static
-    chances = chances_of(snapshot)
+    kept = _per_comparison(snapshot)
+    static = kept.static
+    chances = chances_of(snapshot, kept)
     summaries = {rc.option: rc.summary for rc in chances.options} if chances else {}
     rows = tuple(
         _ranking_row(r, static.get(r.slug) or _unknown(r.slug), summaries.get(r.slug, ""))

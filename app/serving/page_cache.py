@@ -17,7 +17,7 @@ from isal import isal_zlib
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.serving import etags
-from app.serving.zipped import Segment, gzip_segments
+from app.serving.zipped import Segment, gzip_segments, joined_size
 
 CacheKey = tuple[object, ...]
 Headers = list[tuple[bytes, bytes]]
@@ -138,15 +138,20 @@ class PageCache:
         # Keep a copy (middleware rewrites the headers of the response it sends) and compress
         # once here rather than on every hit; parts the page contains were compressed already
         # (`segments`: the body as the texts between its parts and the parts).
-        body = bytes(response.body)
+        plain: bytes | None
         if segments:
             zipped, etag = gzip_segments(segments, SPLICE_LEVEL)
-        elif fragment:
-            zipped, etag = gzip_fragment(body), etags.digest(body)
-        else:  # one pass (the gzip module reads the body twice: CRC, then deflate)
-            zipped, etag = zlib.compress(body, GZIP_LEVEL, wbits=31), etags.digest(body)
+            # A body kept plain is joined here; a larger one is never joined for gzip clients.
+            plain = bytes(response.body) if joined_size(segments) <= PLAIN_UP_TO else None
+        else:
+            body = bytes(response.body)
+            if fragment:
+                zipped, etag = gzip_fragment(body), etags.digest(body)
+            else:  # one pass (the gzip module reads the body twice: CRC, then deflate)
+                zipped, etag = zlib.compress(body, GZIP_LEVEL, wbits=31), etags.digest(body)
+            plain = body if len(body) <= PLAIN_UP_TO else None
         entry = CacheEntry(
-            plain=body if len(body) <= PLAIN_UP_TO else None,
+            plain=plain,
             zipped=zipped,
             status=response.status_code,
             headers=[

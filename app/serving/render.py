@@ -38,7 +38,7 @@ from app.dataset.vocabulary import VetoStatus
 from app.pages.parts import date_control as date_form
 from app.pages.stamp import Stamp
 from app.serving.page_cache import CacheEntry, PageCache, cache_key, is_fragment
-from app.serving.zipped import Rendered, Segment
+from app.serving.zipped import Rendered, Segment, joined, joined_size
 from app.state import FILTERS, VETO_FILTERS
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -192,11 +192,32 @@ def part_kept(request: Request, template: str, key: Hashable) -> bool:
 
 
 class WithParts(HTMLResponse):
-    """A page with kept parts in it, and the same body as `segments` for the page cache."""
+    """A page with kept parts in it, and the same body as `segments` for the page cache. The
+    body is joined only when read: the page cache gzips a page from its segments, and keeps no
+    plain copy of a page this large, so the 200 KB join of a compare page is left to a client
+    that takes no gzip."""
 
     def __init__(self, segments: list[Segment], status: int) -> None:
         self.segments = segments
-        super().__init__(b"".join(s if isinstance(s, bytes) else s.raw for s in segments), status)
+        self._joined: bytes | None = None
+        super().__init__(None, status)
+
+    @property
+    def body(self) -> bytes:
+        if self._joined is None:
+            self._joined = joined(self.segments)
+        return self._joined
+
+    @body.setter
+    def body(self, value: bytes | memoryview) -> None:
+        """Response.__init__ sets the body it renders from no content: the segments are it."""
+
+    def init_headers(self, headers: Mapping[str, str] | None = None) -> None:
+        # Starlette's reads the body for its length: the segments give it without a join.
+        self.raw_headers = [
+            (b"content-length", str(joined_size(self.segments)).encode()),
+            (b"content-type", b"text/html; charset=utf-8"),
+        ]
 
 
 def wants_fragment(request: Request) -> bool:

@@ -94,6 +94,15 @@ def _carry(raw: bytes) -> "array[int]":
 Segment = bytes | Rendered  # a page, as the text between its parts and the parts themselves
 
 
+def joined(segments: Sequence[Segment]) -> bytes:
+    """The page the segments make, as one text."""
+    return b"".join(s if isinstance(s, bytes) else s.raw for s in segments)
+
+
+def joined_size(segments: Sequence[Segment]) -> int:
+    return sum(len(s) if isinstance(s, bytes) else len(s.raw) for s in segments)
+
+
 def _deflate(window: bytes, text: bytes, level: int, *, final: bool) -> bytes:
     if window:
         c = isal_zlib.compressobj(level, isal_zlib.DEFLATED, -15, zdict=window)
