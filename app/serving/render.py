@@ -245,6 +245,11 @@ def _env(request: Request) -> Environment:
     return environment(str(settings.templates_dir))
 
 
+def template_global(request: Request, name: str) -> Any:
+    """A global of the app's templates, e.g. `weight_choice` (a criterion's weight pills)."""
+    return _env(request).globals[name]
+
+
 def render(
     request: Request,
     template: str,

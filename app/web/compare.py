@@ -4,16 +4,19 @@ and `/compare.json`. Each route: parse (app.serving.deps) -> the page module (ap
 so the page, a permalink (app.web.permalink) and the downloads cannot disagree."""
 
 import datetime as dt
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from markupsafe import Markup
+from starlette.datastructures import QueryParams
 
 from app.analysis.compare import comparison_snapshot, fixed_part_built
-from app.analysis.snapshot import SnapshotOption
+from app.analysis.snapshot import SnapshotOption, SnapshotWeight
 from app.pages import compare, ranking_stamp
+from app.pages.stamp import token
 from app.serving.csvout import csv_response
 from app.serving.deps import CompareDep
 from app.serving.render import (
@@ -22,6 +25,7 @@ from app.serving.render import (
     part_kept,
     render,
     stamp,
+    template_global,
     wants_fragment,
 )
 from app.serving.site import Site, SiteDep, current_site, kept_site
@@ -158,6 +162,62 @@ def ranking_block(
     return kept.fill(ranking_stamp.values(page))
 
 
+@dataclass(frozen=True)
+class _URL:
+    path: str
+    query: str
+
+
+@dataclass(frozen=True)
+class _SlottedRequest:
+    """What the page's frame (templates/base.html) reads of the request, for the stand-in
+    weighting: its address (the page's own link, the citation, the error report's) and its
+    query (the link back to today)."""
+
+    url: _URL
+    query_params: QueryParams
+
+
+def whole_page(
+    request: Request, site: Site, state: CompareState, page: compare.ComparePage
+) -> Markup:
+    """The whole page, filled in from its stamp: rendered once per comparison and shape, like
+    the ranking block, with a token for every value the weights change (the ranking block's
+    values, each criterion's weight pills, the page's description) and the stand-in weighting
+    in every link and form that carries the weights; the parts no weight changes are marks
+    (comparison_parts), registered anew by each request in the same order."""
+    parts = comparison_parts(request, page.snap, _fixed_key(site, state), page.chart_urls["scores"])
+    values = ranking_stamp.values(page)
+    pills: Callable[[SnapshotWeight], Markup] = template_global(request, "weight_choice")
+    extra = [*map(pills, page.snap.weights), page.og["description"]]
+
+    def slotted() -> dict[str, object]:
+        first = len(values)  # the extra values' tokens follow the ranking block's
+        tokens = {w.slug: Markup(token(first + i)) for i, w in enumerate(page.snap.weights)}
+        slot = ranking_stamp.slotted(page)
+        query = slot.state.query()
+        return {
+            **_slotted_context(site, slot),
+            "request": _SlottedRequest(_URL(compare.PATH, query), QueryParams(query)),
+            **page_carriers(request, site, slot.state, slot),
+            **parts,
+            "weight_choice": lambda w: tokens[w.slug],
+            "og": {**page.og, "description": Markup(token(first + len(tokens)))},
+            "og_image": slot.og_image,
+            "page_title": page.og["title"],
+        }
+
+    kept = stamp(
+        request,
+        "compare.html",
+        None,
+        slotted,
+        key=(_fixed_key(site, state), ranking_stamp.shape(page, False)),
+        cut=ranking_stamp.cut,
+    )
+    return kept.fill([*values, *extra])
+
+
 @cached_page
 def _compare_page(request: Request, site: Site) -> Response:
     state = _page_state(request, site)
@@ -166,29 +226,11 @@ def _compare_page(request: Request, site: Site) -> Response:
     if len(state.o) < MIN_COMPARE:
         return picker_page(request, site, state)
     page = compare.build(site.index, state, revision=site.revision.number)
-    fragment = wants_fragment(request)
-    ranking = ranking_block(request, site, state, page, fragment)
-    if fragment:  # the block is the whole answer: no template to run around it
-        return html_response(request, ranking, push_url=page.url)
-    return render(
-        request,
-        "compare.html",
-        {
-            "meta": site.meta,
-            "page": page,
-            "ranking": ranking,
-            **page_carriers(request, site, state, page),
-            # The same under every weighting: rendered once per options and hypotheses.
-            **comparison_parts(
-                request, page.snap, _fixed_key(site, state), page.chart_urls["scores"]
-            ),
-            "dates": dated(site, compare.PATH, state),
-            "og": page.og,
-            "og_image": page.og_image,
-            "page_title": page.og["title"],
-            "exports": page.exports,
-        },
-    )
+    if wants_fragment(request):  # the block is the whole answer: no template to run around it
+        return html_response(
+            request, ranking_block(request, site, state, page, True), push_url=page.url
+        )
+    return html_response(request, whole_page(request, site, state, page))
 
 
 def _name(state: CompareState) -> str:

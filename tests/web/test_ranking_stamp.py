@@ -1,7 +1,8 @@
-"""The compare page's ranking block is rendered once per comparison and shape, with tokens where
-the weights' values go, and filled in per weighting (app.pages.ranking_stamp). A reader must
-never see a value left from an earlier weighting: page after page and fragment after fragment,
-the filled block is byte for byte what rendering the template for that weighting gives."""
+"""The compare page and its ranking block are rendered once per comparison and shape, with tokens
+where the weights' values go, and filled in per weighting (app.pages.ranking_stamp,
+app.web.compare.whole_page). A reader must never see a value left from an earlier weighting:
+page after page and fragment after fragment, the filled page or block is byte for byte what
+rendering the templates for that weighting gives."""
 
 import itertools
 import random
@@ -43,6 +44,37 @@ def rendered_directly(
     return Markup(render_block(env, "compare.html", "ranking", ctx))
 
 
+def page_directly(request: object, site: Site, state: CompareState, page: ComparePage) -> Markup:
+    """The whole page as the templates render it for this very weighting: no stamp for the
+    page, its ranking block or the controls that carry the weights."""
+    env = rendering._env(request)  # type: ignore[arg-type]
+    base = {"meta": site.meta, "page": page, "exports": page.exports}
+    base["dates"] = dated(site, PATH, state)
+
+    def carrier(template: str, o: object = None) -> Markup:
+        ctx = rendering._context(request, {**base, "o": o}, False)  # type: ignore[arg-type]
+        return Markup(env.get_template(template).render(ctx))
+
+    context = {
+        **base,
+        "share_bar": carrier("_compare_share.html"),
+        "column_controls": {o.slug: carrier("_column_controls.html", o) for o in page.snap.options},
+        "exports_line": carrier("_compare_exports.html"),
+        "date_foot": carrier("_date_foot.html"),
+        **route.comparison_parts(
+            request,  # type: ignore[arg-type]
+            page.snap,
+            route._fixed_key(site, state),
+            page.chart_urls["scores"],
+        ),
+        "og": page.og,
+        "og_image": page.og_image,
+        "page_title": page.og["title"],
+    }
+    ctx = rendering._context(request, context, False)  # type: ignore[arg-type]
+    return Markup(env.get_template("compare.html").render(ctx))
+
+
 def weightings(n: int) -> list[str]:
     rng = random.Random(21)
     out = ["", ",".join(f"{c}:0" for c in CRITERIA), "deterrence:5", "deterrence:0,speed:0"]
@@ -70,9 +102,17 @@ def test_a_filled_ranking_is_what_the_template_renders(
         r = ukraine.get(f"/compare?o={o}&w={w}" if w else f"/compare?o={o}")
         urls.append(str(r.url).removeprefix("http://testserver"))  # the canonical address
     urls += [f"/compare?o={UKRAINE[0]}&assume=hu:0,us:0", f"/compare?o={UKRAINE[1]}&assume=hu:0"]
+    for w in ("", "&w=deterrence:5,speed:0"):  # a past day: the frame's link back to today
+        r = ukraine.get(f"/compare?o={UKRAINE[1]}{w}&at=2025-09-01")
+        assert r.status_code == 200 and "Back to today" in r.text
+        urls.append(str(r.url).removeprefix("http://testserver"))
     stamped = answers(ukraine, urls)
     monkeypatch.setattr(route, "ranking_block", rendered_directly)
+    monkeypatch.setattr(route, "whole_page", page_directly)
     direct = answers(ukraine, urls)
-    assert len(ukraine.app.state.stamps) > 1  # type: ignore[attr-defined]
+    kept = ukraine.app.state.stamps._items  # type: ignore[attr-defined]
+    # Stamps of whole pages and of ranking blocks, of several shapes each.
+    for block in (None, "ranking"):
+        assert len([k for t, b, k in kept if (t, b) == ("compare.html", block)]) > 1
     for (what, mine), (_, theirs) in zip(stamped, direct, strict=True):
         assert mine == theirs, what
