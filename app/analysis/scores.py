@@ -117,8 +117,9 @@ def ranked_by(table: ScoreTable, weights: Sequence[int]) -> list[Ranked]:
     for slug, row in zip(table.order, table.utils, strict=True):
         num, den = _sums(row, weights)
         scored.append((slug, Fraction(num, den) if den else None))
-    # Stable sort: equal scores keep column order; unranked options go last.
-    ranked = sorted(scored, key=lambda p: (p[1] is None, -(p[1] or 0)))
+    # Stable sort, also when reversed: equal scores keep column order; unranked options go
+    # last. Reversed rather than negated: a negated Fraction is a new one.
+    ranked = sorted(scored, key=lambda p: (p[1] is not None, p[1] or 0), reverse=True)
     out: list[Ranked] = []
     for i, (slug, score) in enumerate(ranked):
         if score is None:
@@ -237,8 +238,11 @@ def _sensitivity_linear(
     smallest: list[tuple[int | None, int | None]] = []  # per criterion: (lowering, raising)
     for i, old in enumerate(current):
         column = table.columns[i]
-        best = max(column[k] or 0 for k in at)
-        worst = min(column[k] or 0 for k in at)
+        if len(at) == 1:  # one leader, the usual case: its utility bounds both ways
+            best = worst = column[at[0]] or 0
+        else:
+            best = max(column[k] or 0 for k in at)
+            worst = min(column[k] or 0 for k in at)
         down: int | None = None
         up: int | None = None
         for k, u in enumerate(column):
