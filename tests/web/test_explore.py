@@ -276,6 +276,17 @@ def test_cached_pages_are_served_compressed_or_plain(client: TestClient) -> None
         assert "3 of 3 options" in plain.text
 
 
+def test_a_page_names_each_header_it_varies_on_once(client: TestClient) -> None:
+    """A page first asked without gzip passes the app's gzip middleware, which adds
+    Accept-Encoding to the Vary the page cache wrote already: each header is named once, on
+    the first answer as on the cached ones, gzipped or not."""
+    for path in ("/matrix", "/sources", "/options/protected-lanes"):
+        for encoding in ("identity", "gzip", "identity"):
+            r = client.get(path, headers={"Accept-Encoding": encoding})
+            assert r.status_code == 200
+            assert r.headers.get_list("vary") == ["HX-Request, Accept-Encoding"], (path, encoding)
+
+
 @pytest.mark.slow  # half a second or more: `make test` runs it, `make check` leaves it out
 def test_first_request_after_a_load_costs_the_same_queries_for_any_dataset(
     engine: Engine, migrated: object, tmp_path: Path

@@ -32,11 +32,9 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                # Redirects stay on this site, whatever Host the request named.
-                headers = [
-                    (k, same_site(v) if k.lower() == b"location" else v)
-                    for k, v in message.get("headers", [])
-                ]
+                # Redirects stay on this site, whatever Host the request named; Vary names
+                # each header once (GZip adds Accept-Encoding to a page that names it already).
+                headers = [(k, _kept(k.lower(), v)) for k, v in message.get("headers", [])]
                 message["headers"] = headers + defaults_for(headers)
             await send(message)
 
@@ -50,6 +48,20 @@ def defaults_for(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]
     if b"content-security-policy" not in own:
         return SECURITY_HEADERS
     return [(k, v) for k, v in SECURITY_HEADERS if k not in own and k != b"x-frame-options"]
+
+
+def _kept(name: bytes, value: bytes) -> bytes:
+    if name == b"location":
+        return same_site(value)
+    return once(value) if name == b"vary" else value
+
+
+def once(vary: bytes) -> bytes:
+    """A Vary value with each header named once, as first written."""
+    names: dict[bytes, bytes] = {}
+    for name in vary.split(b","):
+        names.setdefault(name.strip().lower(), name.strip())
+    return vary if len(names) == vary.count(b",") + 1 else b", ".join(names.values())
 
 
 def same_site(location: bytes) -> bytes:
