@@ -179,7 +179,7 @@ def part(
 
 def _segments(html: str, parts: list[Rendered]) -> list[Segment]:
     """The rendered page as its texts and, where `part` left its marks, the parts."""
-    first, *rest = html.split(_MARK)
+    first, *rest = str.split(html, _MARK)  # str's: Markup's wraps every piece it returns
     out: list[Segment] = [first.encode()]
     for piece in rest:
         n, _, text = piece.partition("-->")
