@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from app.config import Settings
 from app.main import create_app
+from app.ops import server
 from tests.helpers import CYCLE, load
 
 PAIR = "painted-lanes,protected-lanes"
@@ -41,6 +42,28 @@ def test_one_json_line_per_request_with_the_request_id(
     assert first["client"] == "testclient"
     assert first["bytes"] > 0
     assert isinstance(first["duration_ms"], float)
+
+
+def test_lean_log_records_write_the_same_access_line(
+    client: TestClient, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`explorer serve` makes log records without thread, process or caller (cheaper on every
+    request): the access line a reader's request leaves is the same."""
+    for flag in ("logThreads", "logProcesses", "logMultiprocessing", "_srcfile"):
+        monkeypatch.setattr(logging, flag, getattr(logging, flag))  # put back after the test
+    server.lean_log_records()
+    caplog.set_level(logging.INFO, logger="explorer.access")
+    r = client.get(f"/compare?o={PAIR}&w=safety:5", follow_redirects=False)
+    [line] = _lines(caplog)
+    assert line["request_id"] == r.headers["x-request-id"]
+    assert (line["route"], line["status"], line["query"]) == (
+        "/compare",
+        200,
+        f"o={PAIR}&w=safety:5",
+    )
+    record = next(r for r in caplog.records if r.name == "explorer.access")
+    assert record.threadName is None and record.process is None
+    assert record.funcName == "(unknown function)"  # the caller was not looked for
 
 
 def test_a_client_cannot_choose_its_request_id(
