@@ -134,6 +134,7 @@ class PageCache:
         segments: Sequence[Segment] = (),
         *,
         fragment: bool = False,
+        keep: bool = True,
     ) -> CacheEntry:
         # Keep a copy (middleware rewrites the headers of the response it sends) and compress
         # once here rather than on every hit; parts the page contains were compressed already
@@ -163,8 +164,8 @@ class PageCache:
             cache_control=self.cache_control,
             route=route,
         )
-        if not self.size or response.status_code != 200:
-            return entry
+        if not (keep and self.size) or response.status_code != 200:
+            return entry  # tagged and compressed for this answer, not kept
         with self.lock:
             if key[0] != self.version:
                 self.entries.clear()  # a reload makes every entry stale

@@ -347,7 +347,24 @@ def cached_page(fn: Callable[..., Response]) -> Callable[..., Response]:
                 return response
             route = getattr(request.scope.get("route"), "path", "")
             segments = response.segments if isinstance(response, WithParts) else ()
-            entry = cache.put(key, response, route, segments, fragment=wants_fragment(request))
+            entry = cache.put(
+                key,
+                response,
+                route,
+                segments,
+                fragment=wants_fragment(request),
+                keep=request.scope.get(KEEP, True),
+            )
         return _reply(request, entry)
 
     return wrapper
+
+
+# Set to False by a route whose answer costs less to make again than to keep (a weight
+# change's ranking block): the page cache then tags and compresses it but keeps no copy, so
+# that readers trying weight after weight do not push whole pages out of it.
+KEEP = "explorer.keep"
+
+
+def not_kept(request: Request) -> None:
+    request.scope[KEEP] = False

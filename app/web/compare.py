@@ -22,6 +22,7 @@ from app.serving.deps import CompareDep
 from app.serving.render import (
     cached_page,
     html_response,
+    not_kept,
     part_kept,
     render,
     stamp,
@@ -227,6 +228,7 @@ def _compare_page(request: Request, site: Site) -> Response:
         return picker_page(request, site, state)
     page = compare.build(site.index, state, revision=site.revision.number)
     if wants_fragment(request):  # the block is the whole answer: no template to run around it
+        not_kept(request)  # half a millisecond to make again: whole pages are worth the room
         return html_response(
             request, ranking_block(request, site, state, page, True), push_url=page.url
         )

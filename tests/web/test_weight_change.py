@@ -141,6 +141,27 @@ def test_a_weight_change_sent_gzipped_reads_as_the_plain_answer_and_is_small(
         assert len(zipped) < 8_000 < len(plain.content)
 
 
+def test_weight_changes_leave_the_page_cache_to_whole_pages(client: TestClient) -> None:
+    """A weight change's htmx answer costs less to make again than to keep: the page cache
+    keeps none, so readers trying weight after weight never push whole pages out of it. The
+    answer is still tagged, and a browser holding it is told it has not changed."""
+    cache = client.app.state.page_cache  # type: ignore[attr-defined]
+    client.get(f"/compare?{THREE}")
+    client.get("/matrix")
+    pages = set(cache.entries)
+    url = f"/compare?{THREE}&w=cost:5,safety:0"
+    for cost, safety in itertools.product(range(6), range(6)):
+        r = client.get(f"/compare?{THREE}&w=cost:{cost},safety:{safety}", headers=HX)
+        assert r.status_code == 200 and "Weighted ranking" in r.text
+    assert set(cache.entries) == pages  # no fragment kept, no page lost
+    first = client.get(url, headers=HX)
+    again = client.get(url, headers={**HX, "If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.headers["etag"] == first.headers["etag"]
+    assert client.get(url, headers=HX).text == first.text
+    page = client.get(url)  # the whole page of a weighting is kept as before
+    assert page.status_code == 200 and len(cache.entries) == len(pages) + 1
+
+
 def test_two_weightings_in_a_row_each_get_their_own_whole_page(client: TestClient) -> None:
     """The whole page of a new weighting is its kept parts (chart, table body, sources)
     spliced between what the weights change: each weighting's page shows its own weights,
