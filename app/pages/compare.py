@@ -132,8 +132,13 @@ class ComparePage:
     snap: Snapshot
     cv: CompareView
     chart_urls: dict[str, dict[str, str]]  # "ranks" and "scores": {"svg": ..., "png": ...}
-    url: str  # the canonical address, which an htmx weight change pushes
     index: Index = field(repr=False, compare=False)
+
+    @property
+    def url(self) -> str:
+        """The canonical address, which an htmx weight change pushes (with the stand-in
+        weighting for a stamp's page: derived, so that no copy keeps the reader's)."""
+        return href(PATH, self.state.pairs())
 
     @cached_property
     def og(self) -> dict[str, str]:
@@ -168,7 +173,6 @@ def build(index: Index, state: CompareState, *, revision: int) -> ComparePage:
         snapshot,
         cv,
         chart_urls(PATH + "/ranks", state.pairs()),
-        href(PATH, state.pairs()),
         index,
     )
 

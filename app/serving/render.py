@@ -306,13 +306,17 @@ def stamp(
     stamps: Lru[Hashable, Stamp] = request.app.state.stamps
 
     def build() -> Stamp:
-        ctx = _context(request, context(), fragment)
-        env = _env(request)
         if block is None:
-            return cut(env.get_template(template).render(ctx))
-        return cut(render_block(env, template, block, ctx))
+            return cut(rendered(request, template, context()))
+        ctx = _context(request, context(), fragment)
+        return cut(render_block(_env(request), template, block, ctx))
 
     return stamps.get_or_build((template, block, key), build)
+
+
+def rendered(request: Request, template: str, context: Mapping[str, Any]) -> Markup:
+    """A template's output, to place in another (no fragment: a whole template)."""
+    return Markup(_env(request).get_template(template).render(_context(request, context, False)))
 
 
 def _reply(request: Request, entry: CacheEntry) -> Response:
@@ -323,6 +327,16 @@ def _reply(request: Request, entry: CacheEntry) -> Response:
     fresh = Response(body, status_code=status)
     fresh.raw_headers = headers
     return fresh
+
+
+# Set to False by a route whose answer costs less to make again than to keep (a weight
+# change's ranking block): the page cache then tags and compresses it but keeps no copy, so
+# that readers trying weight after weight do not push whole pages out of it.
+KEEP = "explorer.keep"
+
+
+def not_kept(request: Request) -> None:
+    request.scope[KEEP] = False
 
 
 def cached_page(fn: Callable[..., Response]) -> Callable[..., Response]:
@@ -358,13 +372,3 @@ def cached_page(fn: Callable[..., Response]) -> Callable[..., Response]:
         return _reply(request, entry)
 
     return wrapper
-
-
-# Set to False by a route whose answer costs less to make again than to keep (a weight
-# change's ranking block): the page cache then tags and compresses it but keeps no copy, so
-# that readers trying weight after weight do not push whole pages out of it.
-KEEP = "explorer.keep"
-
-
-def not_kept(request: Request) -> None:
-    request.scope[KEEP] = False

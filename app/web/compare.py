@@ -5,13 +5,13 @@ so the page, a permalink (app.web.permalink) and the downloads cannot disagree."
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from markupsafe import Markup
-from starlette.datastructures import QueryParams
+from starlette.datastructures import URL, QueryParams
 
 from app.analysis.compare import comparison_snapshot, fixed_part_built
 from app.analysis.snapshot import SnapshotOption, SnapshotWeight
@@ -25,6 +25,7 @@ from app.serving.render import (
     not_kept,
     part_kept,
     render,
+    rendered,
     stamp,
     template_global,
     wants_fragment,
@@ -110,32 +111,18 @@ def _slotted_context(site: Site, slotted: compare.ComparePage) -> dict[str, obje
     }
 
 
-def page_carriers(
-    request: Request, site: Site, state: CompareState, page: compare.ComparePage
-) -> dict[str, object]:
+def page_carriers(request: Request, site: Site, slotted: compare.ComparePage) -> dict[str, object]:
     """The whole page's own controls that carry the weights, outside the ranking block (the
-    share bar, each column's moves, the downloads and the date control at its foot), stamped
-    as the ranking block is: rendered once per comparison with the stand-in weighting, the
-    reader's weights then written in."""
-    weights = [compare.weights_text(state)]
+    share bar, each column's moves, the downloads and the date control at its foot), rendered
+    for the page's stamp: `slotted` carries the stand-in weighting, which the stamp cuts out."""
+    context = _slotted_context(site, slotted)
 
     def one(template: str, o: SnapshotOption | None = None) -> Markup:
-        kept = stamp(
-            request,
-            template,
-            None,
-            lambda: {
-                **_slotted_context(site, replace(page, state=compare.slotted_state(state))),
-                "o": o,
-            },
-            key=(_fixed_key(site, state), bool(state.w), o and o.slug),
-            cut=ranking_stamp.cut,
-        )
-        return kept.fill(weights)
+        return rendered(request, template, {**context, "o": o})
 
     return {
         "share_bar": one("_compare_share.html"),
-        "column_controls": {o.slug: one("_column_controls.html", o) for o in page.snap.options},
+        "column_controls": {o.slug: one("_column_controls.html", o) for o in slotted.snap.options},
         "exports_line": one("_compare_exports.html"),
         "date_foot": one("_date_foot.html"),
     }
@@ -164,18 +151,12 @@ def ranking_block(
 
 
 @dataclass(frozen=True)
-class _URL:
-    path: str
-    query: str
-
-
-@dataclass(frozen=True)
 class _SlottedRequest:
     """What the page's frame (templates/base.html) reads of the request, for the stand-in
     weighting: its address (the page's own link, the citation, the error report's) and its
     query (the link back to today)."""
 
-    url: _URL
+    url: URL
     query_params: QueryParams
 
 
@@ -196,11 +177,11 @@ def whole_page(
         first = len(values)  # the extra values' tokens follow the ranking block's
         tokens = {w.slug: Markup(token(first + i)) for i, w in enumerate(page.snap.weights)}
         slot = ranking_stamp.slotted(page)
-        query = slot.state.query()
+        url = URL(slot.url)
         return {
             **_slotted_context(site, slot),
-            "request": _SlottedRequest(_URL(compare.PATH, query), QueryParams(query)),
-            **page_carriers(request, site, slot.state, slot),
+            "request": _SlottedRequest(url, QueryParams(url.query)),
+            **page_carriers(request, site, slot),
             **parts,
             "weight_choice": lambda w: tokens[w.slug],
             "og": {**page.og, "description": Markup(token(first + len(tokens)))},
